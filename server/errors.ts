@@ -1,0 +1,55 @@
+/**
+ * The closed list of error codes the proxy answers with, and the HTTP status each one gets.
+ * Provider adapters raise `ProviderError` with one of the provider codes; everything else
+ * raises `AppError`. One error middleware turns both into `{error: {code, message, details?}}`.
+ */
+export const ERROR_STATUS = {
+  invalid_request: 400,
+  unauthorized: 401,
+  forbidden_origin: 403,
+  not_found: 404,
+  conflict: 409,
+  session_expired: 410,
+  payload_too_large: 413,
+  unprocessable: 422,
+  // Provider outcomes, as the shopper and the merchant see them.
+  card_declined: 402,
+  payment_declined: 402,
+  provider_rejected: 422,
+  authentication_failed: 502,
+  provider_unavailable: 502,
+  outcome_unknown: 502,
+  not_supported: 501,
+  internal: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+/** A provider answered with an error, or could not be reached. `raw` is the scrubbed body, for support. */
+export class ProviderError extends AppError {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    readonly provider: string,
+    readonly httpStatus?: number,
+    readonly raw?: unknown,
+  ) {
+    super(code, message);
+    this.name = 'ProviderError';
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Versioned schema migrations, applied in order and recorded in `schema_migrations`.
+ * Written in the SQL subset SQLite and PostgreSQL share, so one list serves both stores.
+ * Never edit a migration that has shipped: add the next one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'sessions, payments and payment events',
+    sql: `
+      CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        order_id TEXT NOT NULL,
+        amount BIGINT NOT NULL CHECK (amount > 0),
+        currency TEXT NOT NULL,
+        provider TEXT,
+        description TEXT,
+        customer TEXT,
+        billing_address TEXT,
+        return_url TEXT NOT NULL,
+        locale TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+      CREATE INDEX sessions_order_id ON sessions (order_id);
+
+      CREATE TABLE payments (
+        id TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES sessions (id),
+        order_id TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        method_id TEXT NOT NULL,
+        amount BIGINT NOT NULL CHECK (amount > 0),
+        currency TEXT NOT NULL,
+        status TEXT NOT NULL,
+        provider_ref TEXT,
+        action TEXT,
+        idempotency_key TEXT,
+        refunded_amount BIGINT NOT NULL DEFAULT 0,
+        card_mask TEXT,
+        card_brand TEXT,
+        failure TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (session_id, idempotency_key)
+      );
+      CREATE INDEX payments_order_id ON payments (order_id);
+      CREATE INDEX payments_status_updated ON payments (status, updated_at);
+      CREATE UNIQUE INDEX payments_provider_ref ON payments (provider, provider_ref);
+
+      CREATE TABLE payment_events (
+        id INTEGER PRIMARY KEY,
+        payment_id TEXT NOT NULL REFERENCES payments (id),
+        type TEXT NOT NULL,
+        from_status TEXT,
+        to_status TEXT,
+        source TEXT NOT NULL,
+        detail TEXT,
+        at TEXT NOT NULL
+      );
+      CREATE INDEX payment_events_payment ON payment_events (payment_id, id);
+    `,
+  },
+];
