@@ -19,7 +19,7 @@ export const ERROR_STATUS = {
   authentication_failed: 502,
   provider_unavailable: 502,
   outcome_unknown: 502,
-  not_supported: 501,
+  not_supported: 422,
   internal: 500,
 } as const;
 

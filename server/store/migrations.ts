@@ -1,6 +1,7 @@
 /**
- * Versioned schema migrations, applied in order and recorded in `schema_migrations`.
- * Written in the SQL subset SQLite and PostgreSQL share, so one list serves both stores.
+ * Versioned schema migrations of the SQLite store, applied in order and recorded in
+ * `schema_migrations`. Kept close to the SQL PostgreSQL accepts (TEXT, BIGINT, CHECK, UNIQUE) so a
+ * PostgreSQL store can mirror them version for version; only the auto-increment key differs.
  * Never edit a migration that has shipped: add the next one.
  */
 export interface Migration {

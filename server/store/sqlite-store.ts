@@ -119,12 +119,12 @@ export class SqliteStore implements Store {
   }
 
   async listPaymentsByOrder(orderId: string): Promise<PaymentRecord[]> {
-    const rows = this.db.prepare('SELECT * FROM payments WHERE order_id = ? ORDER BY created_at, id').all(orderId);
+    const rows = this.db.prepare('SELECT * FROM payments WHERE order_id = ? ORDER BY created_at, rowid').all(orderId);
     return (rows as PaymentRow[]).map(paymentFromRow);
   }
 
   async listPaymentsBySession(sessionId: string): Promise<PaymentRecord[]> {
-    const rows = this.db.prepare('SELECT * FROM payments WHERE session_id = ? ORDER BY created_at, id').all(sessionId);
+    const rows = this.db.prepare('SELECT * FROM payments WHERE session_id = ? ORDER BY created_at, rowid').all(sessionId);
     return (rows as PaymentRow[]).map(paymentFromRow);
   }
 

@@ -1,0 +1,184 @@
+import express, { Router } from 'express';
+import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { html, type RawHtml } from './html.js';
+
+/**
+ * The demo shop: a merchant site with a tiny backend. It does what a merchant's backend does:
+ * creates a session through the merchant API with its secret key, renders a page that embeds
+ * `<pay-checkout>` with one script tag, and on return asks the merchant API for the outcome.
+ */
+
+interface Product {
+  id: string;
+  name: string;
+  blurb: string;
+  price: string;
+  currency: string;
+}
+
+const PRODUCTS: Product[] = [
+  { id: 'pour-over', name: 'Ceramic pour-over set', blurb: 'Hand-glazed dripper, carafe and two cups.', price: '48.00', currency: 'USD' },
+  { id: 'beans', name: 'Single-origin beans, 1 kg', blurb: 'Washed Ethiopian Yirgacheffe, roasted this week.', price: '24.50', currency: 'EUR' },
+];
+
+interface Order {
+  id: string;
+  product: Product;
+  token: string;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+export function createDemoRouter(options: { apiUrl: string; merchantApiKey: string; publicUrl: string }): Router {
+  const orders = new Map<string, Order>();
+  const router = Router();
+
+  const merchantApi = async (path: string, init?: RequestInit): Promise<{ status: number; body: any }> => {
+    const response = await fetch(`${options.apiUrl}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${options.merchantApiKey}`, 'content-type': 'application/json' },
+    });
+    return { status: response.status, body: await response.json() };
+  };
+
+  router.use((_req, res, next) => {
+    // The policy a careful merchant page would have: nothing inline, the proxy for script, API and frames.
+    res.set(
+      'Content-Security-Policy',
+      [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "frame-src 'self'",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+      ].join('; '),
+    );
+    next();
+  });
+  router.use('/demo-assets', express.static(join(here, 'public'), { maxAge: '5m' }));
+  router.use(express.urlencoded({ extended: false, limit: '4kb' }));
+
+  router.get('/', (_req, res) => {
+    res.type('html').send(
+      page(
+        'Demo shop',
+        html`<h1>Brew &amp; Co. <span class="tag">demo shop</span></h1>
+          <p class="lede">A pretend merchant. Buying here creates a checkout session on the proxy and pays through the built-in provider simulators: no real money moves.</p>
+          <ul class="products">
+            ${PRODUCTS.map(
+              (product) => html`<li class="product">
+                <h2>${product.name}</h2>
+                <p>${product.blurb}</p>
+                <p class="price">${formatPrice(product)}</p>
+                <form method="post" action="/checkout">
+                  <input type="hidden" name="product" value="${product.id}">
+                  <button type="submit">Buy ${product.name}</button>
+                </form>
+              </li>`,
+            )}
+          </ul>`,
+      ),
+    );
+  });
+
+  router.post('/checkout', async (req, res) => {
+    const product = PRODUCTS.find((candidate) => candidate.id === req.body?.product);
+    if (!product) {
+      res.status(400).type('html').send(page('Unknown product', html`<h1>Unknown product</h1><p><a href="/">Back to the shop</a></p>`));
+      return;
+    }
+    const orderId = `order_${randomBytes(6).toString('hex')}`;
+    const { status, body } = await merchantApi('/api/sessions', {
+      method: 'POST',
+      body: JSON.stringify({
+        orderId,
+        amount: product.price,
+        currency: product.currency,
+        description: product.name,
+        customer: { reference: 'demo-customer-1', name: 'Demo Shopper', email: 'shopper@example.com' },
+        returnUrl: `${options.publicUrl}/return?orderId=${orderId}`,
+        locale: 'en',
+      }),
+    });
+    if (status !== 201) {
+      res.status(502).type('html').send(page('Checkout unavailable', html`<h1>Checkout unavailable</h1><p>${body?.error?.message ?? 'The payment proxy did not answer.'}</p>`));
+      return;
+    }
+    orders.set(orderId, { id: orderId, product, token: body.token });
+    res.redirect(303, `/checkout/${orderId}`);
+  });
+
+  router.get('/checkout/:orderId', (req, res) => {
+    const order = orders.get(req.params.orderId);
+    if (!order) {
+      res.status(404).type('html').send(page('Unknown order', html`<h1>Unknown order</h1><p><a href="/">Back to the shop</a></p>`));
+      return;
+    }
+    res.type('html').send(
+      page(
+        'Checkout',
+        html`<h1>Checkout</h1>
+          <section class="summary" aria-label="Order summary">
+            <p><span>${order.product.name}</span><strong>${formatPrice(order.product)}</strong></p>
+            <p class="muted">Order ${order.id}</p>
+          </section>
+          ${checkoutElement(order.token)}`,
+      ),
+    );
+  });
+
+  router.get('/return', async (req, res) => {
+    const order = orders.get(String(req.query.orderId ?? ''));
+    if (!order) {
+      res.status(404).type('html').send(page('Unknown order', html`<h1>Unknown order</h1><p><a href="/">Back to the shop</a></p>`));
+      return;
+    }
+    // The merchant trusts its backend's answer, not the query string the shopper came back with.
+    const { body } = await merchantApi(`/api/payments?orderId=${encodeURIComponent(order.id)}`);
+    const latest = (body?.data ?? []).at(-1) as { id: string; status: string } | undefined;
+    res.type('html').send(
+      page(
+        'Order status',
+        html`<h1>Thank you</h1>
+          <section class="summary" aria-label="Order status">
+            <p><span>${order.product.name}</span><strong>${formatPrice(order.product)}</strong></p>
+            <p class="muted">Order ${order.id}: the shop's backend reports <strong data-testid="backend-status">${latest?.status ?? 'no payment yet'}</strong></p>
+          </section>
+          ${checkoutElement(order.token)}
+          <p><a href="/">Back to the shop</a></p>`,
+      ),
+    );
+  });
+
+  return router;
+}
+
+function checkoutElement(token: string): RawHtml {
+  return html`<pay-checkout session="${token}" locale="en"></pay-checkout>
+    <details class="event-log"><summary>Events from the element</summary><ol id="event-log"></ol></details>`;
+}
+
+function formatPrice(product: Product): string {
+  return new Intl.NumberFormat('en', { style: 'currency', currency: product.currency }).format(Number(product.price));
+}
+
+function page(title: string, body: RawHtml): string {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>${title} · Brew &amp; Co.</title>
+  <link rel="stylesheet" href="/demo-assets/shop.css">
+  <script type="module" src="/sdk/pay-checkout.js"></script>
+  <script type="module" src="/demo-assets/shop.js"></script>
+</head>
+<body><main>${body}</main></body>
+</html>`.value;
+}

@@ -1,0 +1,80 @@
+import express, { type Router } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Config } from './config.js';
+import { errorMiddleware, notFound } from './http/error-middleware.js';
+import { requireMerchantKey } from './http/merchant-auth.js';
+import type { Logger } from './logger.js';
+import { PaymentService } from './payments/payment-service.js';
+import { simulatorPath, type ProviderRegistry } from './providers/registry.js';
+import type { ProviderId } from './providers/provider.js';
+import { createCallbacksRouter } from './routes/callbacks.js';
+import { createCheckoutRouter } from './routes/checkout.js';
+import { createPaymentsRouter } from './routes/payments.js';
+import { createReturnsRouter } from './routes/returns.js';
+import { createSdkRouter } from './routes/sdk.js';
+import { createSessionsRouter } from './routes/sessions.js';
+import type { SessionTokenIssuer } from './sessions/session-token.js';
+import type { Store } from './store/store.js';
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  tokens: SessionTokenIssuer;
+  providers: ProviderRegistry;
+  logger: Logger;
+  merchantApiKey: string;
+  /** Directory of the built widget (dist/sdk). */
+  sdkDir: string;
+  /** Simulators to mount at /simulators/<id> (sandbox mode). */
+  simulators?: Partial<Record<ProviderId, Router>>;
+  /** A merchant site to mount at / (the demo shop, in sandbox mode). */
+  site?: Router;
+}
+
+/** Builds the Express app from its dependencies. Never reads the environment, never listens. */
+export function createApp(deps: AppDeps): { app: express.Express; payments: PaymentService } {
+  const { config, store, tokens, providers, logger } = deps;
+  const payments = new PaymentService({ store, providers, logger, publicUrl: config.publicUrl });
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.use(
+    pinoHttp({
+      logger,
+      autoLogging: { ignore: (req) => req.url?.startsWith('/sdk/') ?? false },
+      serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.split('?')[0] }) },
+    }),
+  );
+
+  // Simulators stand in for the providers' own hosts, with the looser page policy a hosted payment page has.
+  for (const [id, simulator] of Object.entries(deps.simulators ?? {})) {
+    app.use(simulatorPath(id as ProviderId), helmet({ contentSecurityPolicy: false }), simulator);
+  }
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+      crossOriginResourcePolicy: { policy: 'same-site' },
+    }),
+  );
+
+  const json = express.json({ limit: '32kb' });
+  const form = express.urlencoded({ extended: false, limit: '32kb' });
+
+  app.use('/sdk', createSdkRouter({ sdkDir: deps.sdkDir }));
+  app.use('/api/sessions', requireMerchantKey(deps.merchantApiKey), json, createSessionsRouter({ store, tokens, providers, sessionTtlSeconds: config.sessionTtlSeconds }));
+  app.use('/api/payments', requireMerchantKey(deps.merchantApiKey), json, createPaymentsRouter({ store, payments }));
+  app.use('/api/checkout/return', form, createReturnsRouter({ store, payments, allowedOrigins: config.allowedOrigins, logger }));
+  app.use('/api/checkout', json, createCheckoutRouter({ store, tokens, payments, allowedOrigins: config.allowedOrigins }));
+  app.use('/api/callbacks', json, form, express.text({ type: '*/*', limit: '64kb' }), createCallbacksRouter({ payments, providers, logger }));
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  if (deps.site) app.use(deps.site);
+
+  app.use(notFound);
+  app.use(errorMiddleware(logger));
+  return { app, payments };
+}

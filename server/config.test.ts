@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('needs nothing in sandbox mode and fills the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      publicUrl: 'http://localhost:3000',
+      allowedOrigins: ['http://localhost:3000'],
+      dataDir: './data',
+      databaseUrl: 'sqlite:./data/checkout.db',
+      sessionTtlSeconds: 900,
+      sandbox: true,
+    });
+    expect(config.providers.milkypay).toBeUndefined();
+  });
+
+  it('derives PUBLIC_URL from PORT and trims a trailing slash', () => {
+    expect(loadConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ PUBLIC_URL: 'https://pay.example.com/' }).publicUrl).toBe('https://pay.example.com');
+  });
+
+  it('names the variable and what is wrong', () => {
+    expect(problems({ PORT: 'eighty' })).toEqual([expect.stringMatching(/^PORT /)]);
+    expect(problems({ SANDBOX: 'maybe' })).toEqual(['SANDBOX must be true or false']);
+    expect(problems({ HPAY_MODE: 'LIVE' })).toEqual(['HPAY_MODE must be TEST or PROD']);
+    expect(problems({ PUBLIC_URL: 'ftp://x' })).toEqual([expect.stringMatching(/^PUBLIC_URL must be an absolute http\(s\) URL/)]);
+    expect(problems({ SESSION_TTL_SECONDS: '5' })).toEqual([expect.stringMatching(/^SESSION_TTL_SECONDS /)]);
+    expect(problems({ DATABASE_URL: 'mysql://db' })).toEqual(['DATABASE_URL must be sqlite:<path> or postgres://...']);
+    expect(problems({ ALLOWED_ORIGINS: 'https://shop.example, not an origin' })).toEqual([
+      expect.stringMatching(/^ALLOWED_ORIGINS "not an origin"/),
+    ]);
+  });
+
+  it('requires a merchant key outside sandbox mode, and provider credentials together', () => {
+    expect(problems({ SANDBOX: 'false' })).toEqual(['MERCHANT_API_KEY is required when SANDBOX is false']);
+    expect(problems({ MILKYPAY_BASE_URL: 'https://milkypay.example' })).toEqual([
+      'MILKYPAY_PUBLIC_KEY is required when MILKYPAY_BASE_URL is set',
+    ]);
+    expect(problems({ MILKYPAY_API_USER: 'u' })).toContain('MILKYPAY_API_PASSWORD is required when MILKYPAY_API_USER is set');
+  });
+
+  it('reads real MilkyPay credentials and allowed origins', () => {
+    const config = loadConfig({
+      MILKYPAY_BASE_URL: 'https://milkypay.example/',
+      MILKYPAY_PUBLIC_KEY: 'pk_test_x',
+      MILKYPAY_API_USER: 'user',
+      MILKYPAY_API_PASSWORD: 'pass',
+      ALLOWED_ORIGINS: 'https://shop.example,https://www.shop.example',
+    });
+    expect(config.providers.milkypay).toEqual({ baseUrl: 'https://milkypay.example', publicKey: 'pk_test_x', apiUser: 'user', apiPassword: 'pass' });
+    expect(config.allowedOrigins).toEqual(['https://shop.example', 'https://www.shop.example']);
+  });
+
+  it('treats blank values as unset', () => {
+    expect(loadConfig({ PORT: '', MILKYPAY_PUBLIC_KEY: '  ' }).port).toBe(3000);
+  });
+});

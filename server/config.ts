@@ -1,0 +1,169 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable of the architecture's contract, parsed by one zod schema.
+ * `loadConfig(env)` is pure: it never reads process.env itself, so tests pass their own.
+ */
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const httpUrl = z
+  .url({ message: 'must be an absolute http(s) URL' })
+  .refine((value) => /^https?:\/\//.test(value), 'must be an absolute http(s) URL');
+
+const optionalText = z.string().trim().min(1).optional();
+
+const envSchema = z
+  .object({
+    PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).default(3000),
+    HOST: z.string().trim().min(1).default('127.0.0.1'),
+    PUBLIC_URL: httpUrl.optional(),
+    ALLOWED_ORIGINS: z.string().optional(),
+    MERCHANT_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+    MERCHANT_WEBHOOK_URL: httpUrl.optional(),
+    MERCHANT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    DATA_DIR: z.string().trim().min(1).default('./data'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'must be sqlite:<path> or postgres://...')
+      .optional(),
+    SESSION_TTL_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).int().min(60).max(86_400).default(900),
+    SESSION_SIGNING_JWK: z.string().optional(),
+    SANDBOX: booleanFlag.default(true),
+    MILKYPAY_BASE_URL: httpUrl.optional(),
+    MILKYPAY_PUBLIC_KEY: optionalText,
+    MILKYPAY_API_USER: optionalText,
+    MILKYPAY_API_PASSWORD: optionalText,
+    PAYMENTHUB_BASE_URL: httpUrl.optional(),
+    PAYMENTHUB_REFRESH_TOKEN: optionalText,
+    PAYMENTHUB_PAYMENT_VENDOR: optionalText,
+    DIRECTCARD_BASE_URL: httpUrl.optional(),
+    DIRECTCARD_API_KEY: optionalText,
+    DIRECTCARD_API_SECRET: optionalText,
+    HANKOPAY_BASE_URL: httpUrl.optional(),
+    HANKOPAY_API_KEY: optionalText,
+    HPAY_BASE_URL: httpUrl.optional(),
+    HPAY_API_KEY: optionalText,
+    HPAY_PUBLIC_KEY: optionalText,
+    HPAY_SECRET_KEY: optionalText,
+    HPAY_MODE: z.enum(['TEST', 'PROD'], { message: 'must be TEST or PROD' }).default('TEST'),
+  })
+  .superRefine((env, ctx) => {
+    const requireTogether = (names: (keyof typeof env)[]) => {
+      const set = names.filter((name) => env[name] !== undefined);
+      if (set.length > 0 && set.length < names.length) {
+        for (const name of names.filter((n) => env[n] === undefined)) {
+          ctx.addIssue({ code: 'custom', path: [name], message: `is required when ${set.join(', ')} ${set.length > 1 ? 'are' : 'is'} set` });
+        }
+      }
+    };
+    requireTogether(['MILKYPAY_BASE_URL', 'MILKYPAY_PUBLIC_KEY']);
+    requireTogether(['MILKYPAY_API_USER', 'MILKYPAY_API_PASSWORD']);
+    if (env.MILKYPAY_API_USER && !env.MILKYPAY_PUBLIC_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['MILKYPAY_PUBLIC_KEY'], message: 'is required when MILKYPAY_API_USER is set (the pre-request uses it)' });
+    }
+    requireTogether(['PAYMENTHUB_BASE_URL', 'PAYMENTHUB_REFRESH_TOKEN']);
+    requireTogether(['DIRECTCARD_BASE_URL', 'DIRECTCARD_API_KEY', 'DIRECTCARD_API_SECRET']);
+    requireTogether(['HANKOPAY_BASE_URL', 'HANKOPAY_API_KEY']);
+    requireTogether(['HPAY_BASE_URL', 'HPAY_API_KEY', 'HPAY_PUBLIC_KEY', 'HPAY_SECRET_KEY']);
+    requireTogether(['MERCHANT_WEBHOOK_URL', 'MERCHANT_WEBHOOK_SECRET']);
+    if (!env.SANDBOX && !env.MERCHANT_API_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['MERCHANT_API_KEY'], message: 'is required when SANDBOX is false' });
+    }
+  });
+
+export type Env = Record<string, string | undefined>;
+
+export interface MilkyPayCredentials {
+  baseUrl: string;
+  publicKey: string;
+  apiUser?: string;
+  apiPassword?: string;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  /** The proxy's public origin and path prefix, without a trailing slash. */
+  publicUrl: string;
+  allowedOrigins: string[];
+  /** Undefined only in sandbox mode, where main.ts generates and keeps one. */
+  merchantApiKey?: string;
+  merchantWebhook?: { url: string; secret: string };
+  dataDir: string;
+  databaseUrl: string;
+  sessionTtlSeconds: number;
+  sessionSigningJwk?: string;
+  sandbox: boolean;
+  /** Real-provider credentials; a provider absent here is served by its simulator in sandbox mode. */
+  providers: {
+    milkypay?: MilkyPayCredentials;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Env): Config {
+  // Blank values mean "not set", as in most .env files.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`));
+  }
+  const e = parsed.data;
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  const allowedOrigins = parseOrigins(e.ALLOWED_ORIGINS) ?? [new URL(publicUrl).origin];
+
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    allowedOrigins,
+    merchantApiKey: e.MERCHANT_API_KEY,
+    merchantWebhook:
+      e.MERCHANT_WEBHOOK_URL && e.MERCHANT_WEBHOOK_SECRET
+        ? { url: e.MERCHANT_WEBHOOK_URL, secret: e.MERCHANT_WEBHOOK_SECRET }
+        : undefined,
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL ?? `sqlite:${e.DATA_DIR.replace(/\/+$/, '')}/checkout.db`,
+    sessionTtlSeconds: e.SESSION_TTL_SECONDS,
+    sessionSigningJwk: e.SESSION_SIGNING_JWK,
+    sandbox: e.SANDBOX,
+    providers: {
+      milkypay:
+        e.MILKYPAY_BASE_URL && e.MILKYPAY_PUBLIC_KEY
+          ? {
+              baseUrl: e.MILKYPAY_BASE_URL.replace(/\/+$/, ''),
+              publicKey: e.MILKYPAY_PUBLIC_KEY,
+              apiUser: e.MILKYPAY_API_USER,
+              apiPassword: e.MILKYPAY_API_PASSWORD,
+            }
+          : undefined,
+    },
+  };
+}
+
+function parseOrigins(value: string | undefined): string[] | undefined {
+  if (!value) return undefined;
+  const origins = value.split(',').map((item) => item.trim()).filter(Boolean);
+  const problems: string[] = [];
+  const normalized = origins.map((origin) => {
+    try {
+      const url = new URL(origin);
+      if (url.origin !== origin.replace(/\/$/, '') || !/^https?:$/.test(url.protocol)) throw new Error();
+      return url.origin;
+    } catch {
+      problems.push(`ALLOWED_ORIGINS "${origin}" is not an origin like https://shop.example`);
+      return origin;
+    }
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  return normalized;
+}

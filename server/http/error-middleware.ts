@@ -1,0 +1,36 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { AppError, ProviderError } from '../errors.js';
+import type { Logger } from '../logger.js';
+
+/** Turns every error into the JSON error shape `{error: {code, message, details?}}`; never leaks a stack. */
+export function errorMiddleware(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const appError = toAppError(error);
+    if (appError.status >= 500) {
+      logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
+    } else if (error instanceof ProviderError) {
+      logger.warn({ code: error.code, provider: error.provider, httpStatus: error.httpStatus, path: req.path }, error.message);
+    }
+    if (res.headersSent) return;
+    res.status(appError.status).json({
+      error: { code: appError.code, message: appError.message, ...(appError.details === undefined ? {} : { details: appError.details }) },
+    });
+  };
+}
+
+export const notFound: RequestHandler = (req) => {
+  throw new AppError('not_found', `no route for ${req.method} ${req.path}`);
+};
+
+function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const status = (error as { status?: unknown; type?: unknown })?.status;
+  const type = (error as { type?: unknown })?.type;
+  // body-parser errors carry an HTTP status and a type.
+  if (type === 'entity.too.large') return new AppError('payload_too_large', 'the request body is too large');
+  if (type === 'entity.parse.failed') return new AppError('invalid_request', 'the request body is not valid JSON');
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new AppError('invalid_request', (error as Error).message || 'bad request');
+  }
+  return new AppError('internal', 'an internal error occurred; it has been logged');
+}

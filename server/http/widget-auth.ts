@@ -1,0 +1,54 @@
+import type { Request, RequestHandler } from 'express';
+import { AppError } from '../errors.js';
+import type { SessionTokenIssuer } from '../sessions/session-token.js';
+import type { SessionRecord, Store } from '../store/store.js';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Locals {
+      session?: SessionRecord;
+    }
+  }
+}
+
+/**
+ * Allows a browser request only from ALLOWED_ORIGINS. Browsers always send Origin on cross-origin
+ * requests; a request without one is same-origin (the proxy's own pages) or not from a browser.
+ */
+export function requireAllowedOrigin(allowedOrigins: readonly string[]): RequestHandler {
+  const allowed = new Set(allowedOrigins);
+  return (req, _res, next) => {
+    const origin = req.get('origin');
+    const fetchSite = req.get('sec-fetch-site');
+    if (origin !== undefined && !allowed.has(origin)) {
+      throw new AppError('forbidden_origin', `origin ${origin} is not allowed; add it to ALLOWED_ORIGINS`);
+    }
+    if (origin === undefined && fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none') {
+      throw new AppError('forbidden_origin', 'cross-site request without an Origin header');
+    }
+    next();
+  };
+}
+
+/** Verifies the session token (Bearer) and loads its session into `res.locals.session`. */
+export function requireSession(tokens: SessionTokenIssuer, store: Store): RequestHandler {
+  return async (req, res, next) => {
+    const sessionId = await tokens.verify(bearerToken(req));
+    const session = await store.getSession(sessionId);
+    if (!session) throw new AppError('unauthorized', 'the session token names an unknown session');
+    res.locals.session = session;
+    next();
+  };
+}
+
+export function currentSession(res: { locals: { session?: SessionRecord } }): SessionRecord {
+  if (!res.locals.session) throw new AppError('unauthorized', 'no session');
+  return res.locals.session;
+}
+
+function bearerToken(req: Request): string {
+  const match = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
+  if (!match?.[1]) throw new AppError('unauthorized', 'missing session token: send Authorization: Bearer <session token>');
+  return match[1];
+}

@@ -1,0 +1,308 @@
+import { randomUUID } from 'node:crypto';
+import type { MethodView, PaymentView } from '../api/widget-api.js';
+import { TtlCache } from '../cache/ttl-cache.js';
+import { AppError, ProviderError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { ProviderRegistry } from '../providers/registry.js';
+import type { CallbackInput, PaymentMethod, ProviderId, ProviderPaymentState } from '../providers/provider.js';
+import type { PaymentPatch, PaymentRecord, SessionRecord, Store } from '../store/store.js';
+import { isShopperFinal, type PaymentStatus } from './payment-status.js';
+import { isTerminal, judgeTransition } from './state-machine.js';
+
+const METHOD_CACHE_TTL_MS = 5 * 60_000;
+/** A shopper's poll asks the provider at most this often per payment. */
+const REFRESH_INTERVAL_MS = 3_000;
+/** Statuses in which a session may not start another payment: money is, or may be, on its way. */
+const BLOCKING_STATUSES: ReadonlySet<PaymentStatus> = new Set(['authorized', 'succeeded', 'refund_pending', 'partially_refunded', 'refunded']);
+
+export interface PaymentServiceDeps {
+  store: Store;
+  providers: ProviderRegistry;
+  logger: Logger;
+  publicUrl: string;
+}
+
+/**
+ * Orchestrates one payment's life: creating it at the provider, learning its state (from the
+ * provider, never from the browser or a callback body), and moving it along the state machine once.
+ */
+export class PaymentService {
+  private readonly methodCache = new TtlCache<PaymentMethod[]>(METHOD_CACHE_TTL_MS);
+  private readonly lastRefresh = new Map<string, number>();
+
+  constructor(private readonly deps: PaymentServiceDeps) {}
+
+  /** The methods a session can pay with: its provider's (or every configured one's), within amount limits. */
+  async listMethods(session: SessionRecord): Promise<PaymentMethod[]> {
+    const providerIds = session.provider ? [session.provider] : this.deps.providers.ids;
+    const lists = await Promise.all(
+      providerIds.map(async (id) => {
+        try {
+          return await this.providerMethods(id, session.currency, session.locale);
+        } catch (error) {
+          // One provider being down must not hide the others' methods.
+          this.deps.logger.warn({ provider: id, err: error }, 'listing methods failed');
+          if (providerIds.length === 1) throw error;
+          return [];
+        }
+      }),
+    );
+    return lists
+      .flat()
+      .filter((method) => (method.minAmount ?? 0) <= session.amount && session.amount <= (method.maxAmount ?? Infinity));
+  }
+
+  async pay(
+    session: SessionRecord,
+    request: { methodId: string; fields: Record<string, string> },
+    idempotencyKey: string,
+    shopperIp: string | undefined,
+  ): Promise<PaymentRecord> {
+    const earlier = await this.deps.store.listPaymentsBySession(session.id);
+    const repeat = earlier.find((payment) => payment.idempotencyKey === idempotencyKey);
+    if (repeat) {
+      if (repeat.methodId !== request.methodId) {
+        throw new AppError('conflict', 'this Idempotency-Key was already used for a different payment method');
+      }
+      return repeat;
+    }
+    if (Date.parse(session.expiresAt) <= Date.now()) throw new AppError('session_expired', 'the checkout session has expired');
+    const blocking = earlier.find((payment) => BLOCKING_STATUSES.has(payment.status));
+    if (blocking) throw new AppError('conflict', `this order is already paid (payment ${blocking.id} is ${blocking.status})`);
+
+    const method = (await this.listMethods(session)).find((candidate) => candidate.id === request.methodId);
+    if (!method) throw new AppError('invalid_request', `methodId: ${request.methodId} is not available for this session`);
+    const fields = checkMethodFields(method, request.fields);
+
+    const { payment, created } = await this.deps.store.createPayment({
+      id: `pay_${randomUUID().replaceAll('-', '')}`,
+      sessionId: session.id,
+      orderId: session.orderId,
+      provider: method.provider,
+      methodId: method.id,
+      amount: session.amount,
+      currency: session.currency,
+      idempotencyKey,
+    });
+    if (!created) return payment;
+
+    const provider = this.deps.providers.get(method.provider);
+    let state: ProviderPaymentState;
+    try {
+      state = await provider.createPayment({
+        paymentId: payment.id,
+        methodCode: method.id.slice(method.provider.length + 1),
+        fields,
+        amount: session.amount,
+        currency: session.currency,
+        description: session.description,
+        customer: session.customer,
+        billingAddress: session.billingAddress,
+        locale: session.locale,
+        shopperIp,
+        returnUrls: {
+          success: this.returnUrl(payment.id, 'success'),
+          fail: this.returnUrl(payment.id, 'fail'),
+          pending: this.returnUrl(payment.id, 'pending'),
+        },
+        callbackUrl: `${this.deps.publicUrl}/api/callbacks/${method.provider}/${payment.id}`,
+      });
+    } catch (error) {
+      return this.recordCreateFailure(payment, error);
+    }
+    return this.applyState(payment, state, 'pay');
+  }
+
+  /** Asks the provider for the payment's state and applies it. */
+  async refresh(payment: PaymentRecord, source: string): Promise<PaymentRecord> {
+    this.lastRefresh.set(payment.id, Date.now());
+    const provider = this.deps.providers.get(payment.provider);
+    try {
+      const state = await provider.getPayment({ paymentId: payment.id, providerRef: payment.providerRef });
+      return await this.applyState(payment, state, source);
+    } catch (error) {
+      if (error instanceof ProviderError && error.code === 'not_found' && payment.status === 'pending' && !payment.providerRef) {
+        // The create timed out and the provider has no trace of it: nothing was charged.
+        return this.applyState(payment, { status: 'failed', failure: { code: 'provider_unavailable', message: 'the provider did not create the payment; please try again' } }, source);
+      }
+      throw error;
+    }
+  }
+
+  /** Refreshes an unsettled payment when a shopper polls, at most every few seconds. */
+  async refreshIfStale(payment: PaymentRecord): Promise<PaymentRecord> {
+    if (isShopperFinal(payment.status)) return payment;
+    if (Date.now() - (this.lastRefresh.get(payment.id) ?? 0) < REFRESH_INTERVAL_MS) return payment;
+    try {
+      return await this.refresh(payment, 'poll');
+    } catch (error) {
+      this.deps.logger.warn({ paymentId: payment.id, err: error }, 'status lookup failed; the shopper keeps waiting');
+      return payment;
+    }
+  }
+
+  /**
+   * A provider callback is a signal only: find the payment it names, then ask the provider.
+   * Returns the payment, or undefined for a callback about a payment we do not know.
+   */
+  async handleCallback(providerId: ProviderId, input: CallbackInput): Promise<PaymentRecord | undefined> {
+    const provider = this.deps.providers.get(providerId);
+    const lookup = provider.readCallback(input);
+    if (!lookup) return undefined;
+    const payment = await this.deps.store.getPayment(lookup.paymentId);
+    if (!payment || payment.provider !== providerId) return undefined;
+    if (lookup.providerRef && payment.providerRef && lookup.providerRef !== payment.providerRef) {
+      this.deps.logger.warn({ paymentId: payment.id }, 'callback names another provider reference; ignored');
+      return undefined;
+    }
+    return this.refresh(payment, 'callback');
+  }
+
+  /**
+   * Moves the payment to the provider's state once. A repeated state is a no-op; an illegal move is
+   * logged and refused; a lost compare-and-set race is re-judged against the winner's state.
+   */
+  async applyState(payment: PaymentRecord, state: ProviderPaymentState, source: string): Promise<PaymentRecord> {
+    let current = payment;
+    const target: PaymentStatus = state.status === 'pending' && state.action ? 'requires_action' : state.status;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const verdict = judgeTransition(current.status, target);
+      const patch = statePatch(current, state, target);
+      if (verdict.kind === 'noop') {
+        return Object.keys(patch).length > 0 ? this.deps.store.updatePayment(current.id, patch) : current;
+      }
+      if (verdict.kind === 'illegal') {
+        this.deps.logger.warn({ paymentId: current.id, from: current.status, to: target, source }, verdict.reason);
+        return current;
+      }
+      const moved = await this.deps.store.transitionPayment(current.id, current.status, target, patch, {
+        type: target === 'requires_action' ? 'action_required' : 'status_changed',
+        source,
+        detail: { providerStatus: state.providerStatus, ...(state.failure ? { failure: state.failure } : {}) },
+      });
+      if (moved) {
+        this.deps.logger.info({ paymentId: moved.id, from: current.status, to: target, source }, 'payment status changed');
+        return moved;
+      }
+      const reloaded = await this.deps.store.getPayment(current.id);
+      if (!reloaded) throw new AppError('not_found', `payment ${current.id} does not exist`);
+      current = reloaded;
+    }
+    return current;
+  }
+
+  async getPaymentInSession(session: SessionRecord, paymentId: string): Promise<PaymentRecord> {
+    const payment = await this.deps.store.getPayment(paymentId);
+    if (!payment || payment.sessionId !== session.id) throw new AppError('not_found', 'no such payment in this session');
+    return payment;
+  }
+
+  /** A merchant's refund, capture or cancel, for providers that support it. */
+  async refund(payment: PaymentRecord, amount: number | undefined, reason: string): Promise<PaymentRecord> {
+    const provider = this.deps.providers.get(payment.provider);
+    if (!provider.refund) throw new AppError('not_supported', `${payment.provider} payments cannot be refunded through the API`);
+    if (!['succeeded', 'partially_refunded'].includes(payment.status)) {
+      throw new AppError('conflict', `a ${payment.status} payment cannot be refunded`);
+    }
+    const refundable = payment.amount - payment.refundedAmount;
+    const value = amount ?? refundable;
+    if (value > refundable) throw new AppError('invalid_request', `amount: at most ${refundable} minor units can still be refunded`);
+    const state = await provider.refund({ paymentId: payment.id, providerRef: payment.providerRef }, value, payment.currency, reason);
+    return this.applyState(payment, state, 'merchant');
+  }
+
+  async capture(payment: PaymentRecord, amount: number | undefined): Promise<PaymentRecord> {
+    const provider = this.deps.providers.get(payment.provider);
+    if (!provider.capture) throw new AppError('not_supported', `${payment.provider} payments have no separate capture`);
+    if (payment.status !== 'authorized') throw new AppError('conflict', `a ${payment.status} payment cannot be captured`);
+    if (amount !== undefined && amount > payment.amount) throw new AppError('invalid_request', `amount: at most ${payment.amount} minor units were authorized`);
+    const state = await provider.capture({ paymentId: payment.id, providerRef: payment.providerRef }, amount ?? payment.amount, payment.currency);
+    return this.applyState(payment, state, 'merchant');
+  }
+
+  async cancel(payment: PaymentRecord): Promise<PaymentRecord> {
+    const provider = this.deps.providers.get(payment.provider);
+    if (!provider.cancel) throw new AppError('not_supported', `${payment.provider} payments cannot be canceled through the API`);
+    if (isTerminal(payment.status) || payment.status === 'succeeded') throw new AppError('conflict', `a ${payment.status} payment cannot be canceled`);
+    const state = await provider.cancel({ paymentId: payment.id, providerRef: payment.providerRef });
+    return this.applyState(payment, state, 'merchant');
+  }
+
+  private providerMethods(id: ProviderId, currency: string, locale: string): Promise<PaymentMethod[]> {
+    return this.methodCache.get(`${id}:${currency}:${locale}`, () => this.deps.providers.get(id).listMethods({ currency, locale }));
+  }
+
+  private returnUrl(paymentId: string, outcome: 'success' | 'fail' | 'pending'): string {
+    return `${this.deps.publicUrl}/api/checkout/return/${paymentId}?outcome=${outcome}`;
+  }
+
+  private async recordCreateFailure(payment: PaymentRecord, error: unknown): Promise<PaymentRecord> {
+    const providerError = error instanceof ProviderError ? error : undefined;
+    const code = providerError?.code ?? 'internal';
+    const failure = { code, message: providerError?.message ?? 'the payment could not be created' };
+    if (code === 'outcome_unknown' || code === 'provider_unavailable') {
+      // The provider may have created it: wait for a status lookup by our reference, never re-create blindly.
+      await this.deps.store.transitionPayment(payment.id, payment.status, 'pending', {}, { type: 'provider_error', source: 'pay', detail: { failure } });
+      this.deps.logger.warn({ paymentId: payment.id, code }, 'payment outcome unknown; waiting for a status lookup');
+      throw error;
+    }
+    await this.deps.store.transitionPayment(payment.id, payment.status, 'failed', { failure }, { type: 'provider_error', source: 'pay', detail: { failure } });
+    throw error;
+  }
+}
+
+/** The widget's view of a payment. */
+export function toPaymentView(payment: PaymentRecord): PaymentView {
+  return {
+    id: payment.id,
+    status: payment.status,
+    amount: payment.amount,
+    currency: payment.currency,
+    ...(payment.action && payment.status === 'requires_action' ? { action: payment.action } : {}),
+    ...(payment.failure ? { failure: payment.failure } : {}),
+  };
+}
+
+export function toMethodView(method: PaymentMethod): MethodView {
+  const { id, name, category, logoUrl, iconUrl, fields } = method;
+  return { id, name, category, logoUrl, iconUrl, fields };
+}
+
+function statePatch(current: PaymentRecord, state: ProviderPaymentState, target: PaymentStatus): PaymentPatch {
+  const patch: PaymentPatch = {};
+  if (state.providerRef && state.providerRef !== current.providerRef) patch.providerRef = state.providerRef;
+  if (state.refundedAmount !== undefined && state.refundedAmount !== current.refundedAmount) patch.refundedAmount = state.refundedAmount;
+  if (target === 'requires_action' && state.action && JSON.stringify(state.action) !== JSON.stringify(current.action)) patch.action = state.action;
+  if (state.failure && target === 'failed' && JSON.stringify(state.failure) !== JSON.stringify(current.failure)) patch.failure = state.failure;
+  return patch;
+}
+
+/** Checks the extra fields a method requires, by their patterns; a bad one is a 400 naming the field. */
+function checkMethodFields(method: PaymentMethod, given: Record<string, string>): Record<string, string> {
+  const fields: Record<string, string> = {};
+  const problems: { path: string; message: string }[] = [];
+  for (const field of method.fields) {
+    const value = given[field.key]?.trim() ?? '';
+    if (value === '') {
+      if (field.required) problems.push({ path: `fields.${field.key}`, message: `${field.label} is required` });
+      continue;
+    }
+    if (field.pattern && !safeRegExp(field.pattern)?.test(value)) {
+      problems.push({ path: `fields.${field.key}`, message: `${field.label} has an invalid format` });
+      continue;
+    }
+    fields[field.key] = value;
+  }
+  if (problems.length > 0) {
+    throw new AppError('invalid_request', problems.map((p) => `${p.path}: ${p.message}`).join('; '), { fields: problems });
+  }
+  return fields;
+}
+
+function safeRegExp(pattern: string): RegExp | undefined {
+  try {
+    return new RegExp(pattern);
+  } catch {
+    return undefined;
+  }
+}

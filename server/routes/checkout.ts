@@ -1,0 +1,72 @@
+import cors from 'cors';
+import { Router } from 'express';
+import type { CheckoutView, PayResponse } from '../api/widget-api.js';
+import { payRequestSchema } from '../api/widget-api.js';
+import { AppError } from '../errors.js';
+import { validateBody } from '../http/validate.js';
+import { currentSession, requireAllowedOrigin, requireSession } from '../http/widget-auth.js';
+import { currencyExponent } from '../payments/money.js';
+import { toMethodView, toPaymentView, type PaymentService } from '../payments/payment-service.js';
+import type { SessionTokenIssuer } from '../sessions/session-token.js';
+import type { Store } from '../store/store.js';
+
+/** The widget API (see server/api/widget-api.ts), called by `<pay-checkout>` with its session token. */
+export function createCheckoutRouter(deps: {
+  store: Store;
+  tokens: SessionTokenIssuer;
+  payments: PaymentService;
+  allowedOrigins: readonly string[];
+}): Router {
+  const router = Router();
+  router.use(
+    cors({
+      origin: [...deps.allowedOrigins],
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+      maxAge: 600,
+    }),
+  );
+  router.use(requireAllowedOrigin(deps.allowedOrigins), requireSession(deps.tokens, deps.store));
+
+  router.get('/', async (_req, res) => {
+    const session = currentSession(res);
+    const [methods, payments] = await Promise.all([
+      deps.payments.listMethods(session),
+      deps.store.listPaymentsBySession(session.id),
+    ]);
+    const latest = payments.at(-1);
+    const payment = latest && (await deps.payments.refreshIfStale(latest));
+    const view: CheckoutView = {
+      session: {
+        id: session.id,
+        orderId: session.orderId,
+        amount: session.amount,
+        currency: session.currency,
+        currencyExponent: currencyExponent(session.currency),
+        description: session.description,
+        locale: session.locale,
+        expiresAt: session.expiresAt,
+      },
+      methods: methods.map(toMethodView),
+      ...(payment ? { payment: toPaymentView(payment) } : {}),
+    };
+    res.set('Cache-Control', 'no-store').json(view);
+  });
+
+  router.post('/payments', validateBody(payRequestSchema), async (req, res) => {
+    const key = req.get('idempotency-key')?.trim();
+    if (!key || key.length > 255) {
+      throw new AppError('invalid_request', 'Idempotency-Key: the header is required (1 to 255 characters)');
+    }
+    const payment = await deps.payments.pay(currentSession(res), req.body, key, req.ip);
+    const body: PayResponse = { payment: toPaymentView(payment) };
+    res.status(201).set('Cache-Control', 'no-store').json(body);
+  });
+
+  router.get('/payments/:id', async (req, res) => {
+    const payment = await deps.payments.getPaymentInSession(currentSession(res), String(req.params.id));
+    res.set('Cache-Control', 'no-store').json(toPaymentView(await deps.payments.refreshIfStale(payment)));
+  });
+
+  return router;
+}

@@ -1,0 +1,95 @@
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import { AppError } from '../errors.js';
+import { validateBody } from '../http/validate.js';
+import { AmountError, toMajorString, toMinorUnits } from '../payments/money.js';
+import type { PaymentService } from '../payments/payment-service.js';
+import type { PaymentRecord, Store } from '../store/store.js';
+
+const optionalAmount = z.union([z.number(), z.string()], { message: 'must be a number or a decimal string' }).optional();
+const refundSchema = z.strictObject({ amount: optionalAmount, reason: z.string().trim().min(1).max(500) });
+const captureSchema = z.strictObject({ amount: optionalAmount });
+
+/** The merchant's view of payments: read, refund, capture, cancel. */
+export function createPaymentsRouter(deps: { store: Store; payments: PaymentService }): Router {
+  const router = Router();
+
+  router.get('/', async (req, res) => {
+    const orderId = typeof req.query.orderId === 'string' ? req.query.orderId : undefined;
+    if (!orderId) throw new AppError('invalid_request', 'orderId: the query parameter is required');
+    const payments = await deps.store.listPaymentsByOrder(orderId);
+    res.json({ data: await Promise.all(payments.map((payment) => merchantView(deps.store, payment))) });
+  });
+
+  router.get('/:id', async (req, res) => {
+    res.json(await merchantView(deps.store, await load(deps.store, String(req.params.id))));
+  });
+
+  router.post('/:id/refund', validateBody(refundSchema), async (req, res) => {
+    const payment = await load(deps.store, String(req.params.id));
+    const body = req.body as z.output<typeof refundSchema>;
+    const updated = await deps.payments.refund(payment, minorOrUndefined(body.amount, payment.currency), body.reason);
+    await send(res, deps.store, updated);
+  });
+
+  router.post('/:id/capture', validateBody(captureSchema), async (req, res) => {
+    const payment = await load(deps.store, String(req.params.id));
+    const body = req.body as z.output<typeof captureSchema>;
+    await send(res, deps.store, await deps.payments.capture(payment, minorOrUndefined(body.amount, payment.currency)));
+  });
+
+  router.post('/:id/cancel', async (req, res) => {
+    await send(res, deps.store, await deps.payments.cancel(await load(deps.store, String(req.params.id))));
+  });
+
+  return router;
+}
+
+async function load(store: Store, id: string): Promise<PaymentRecord> {
+  const payment = await store.getPayment(id);
+  if (!payment) throw new AppError('not_found', `payment ${id} does not exist`);
+  return payment;
+}
+
+async function send(res: Response, store: Store, payment: PaymentRecord): Promise<void> {
+  res.json(await merchantView(store, payment));
+}
+
+function minorOrUndefined(amount: number | string | undefined, currency: string): number | undefined {
+  if (amount === undefined) return undefined;
+  try {
+    const minor = toMinorUnits(amount, currency);
+    if (minor <= 0) throw new AmountError('must be greater than 0');
+    return minor;
+  } catch (error) {
+    if (error instanceof AmountError) throw new AppError('invalid_request', `amount: ${error.message}`);
+    throw error;
+  }
+}
+
+/**
+ * The normalized payment for the merchant: amounts both as integer minor units and as the
+ * major-unit decimal string the merchant sent, plus the event history.
+ */
+async function merchantView(store: Store, payment: PaymentRecord) {
+  const events = await store.listEvents(payment.id);
+  return {
+    id: payment.id,
+    orderId: payment.orderId,
+    sessionId: payment.sessionId,
+    provider: payment.provider,
+    methodId: payment.methodId,
+    status: payment.status,
+    amount: toMajorString(payment.amount, payment.currency),
+    amountMinor: payment.amount,
+    refundedAmount: toMajorString(payment.refundedAmount, payment.currency),
+    refundedAmountMinor: payment.refundedAmount,
+    currency: payment.currency,
+    providerReference: payment.providerRef,
+    card: payment.card,
+    failure: payment.failure,
+    createdAt: payment.createdAt,
+    updatedAt: payment.updatedAt,
+    events: events.map(({ type, fromStatus, toStatus, source, detail, at }) => ({ type, fromStatus, toStatus, source, detail, at })),
+  };
+}

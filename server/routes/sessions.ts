@@ -1,0 +1,87 @@
+import { Router } from 'express';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { AppError } from '../errors.js';
+import { validateBody } from '../http/validate.js';
+import { AmountError, isKnownCurrency, toMinorUnits } from '../payments/money.js';
+import type { ProviderRegistry } from '../providers/registry.js';
+import type { SessionTokenIssuer } from '../sessions/session-token.js';
+import type { Store } from '../store/store.js';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+const customerSchema = z.strictObject({
+  reference: text(128).optional(),
+  name: text(200).optional(),
+  email: z.email().max(254).optional(),
+  phone: z.string().regex(/^\+?[0-9 ()-]{5,20}$/, 'must be a phone number').optional(),
+});
+
+const addressSchema = z.strictObject({
+  country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as US').optional(),
+  region: text(100).optional(),
+  city: text(100).optional(),
+  street: text(200).optional(),
+  postCode: text(20).optional(),
+  fullAddress: text(400).optional(),
+});
+
+export const createSessionSchema = z
+  .strictObject({
+    orderId: text(128),
+    amount: z.union([z.number(), z.string()], { message: 'must be a number or a decimal string' }),
+    currency: z.string().refine(isKnownCurrency, 'must be an ISO 4217 code such as USD'),
+    provider: z.string().optional(),
+    description: text(500).optional(),
+    customer: customerSchema.optional(),
+    billingAddress: addressSchema.optional(),
+    returnUrl: z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }),
+    locale: z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a language tag such as en or pt-BR').default('en'),
+  })
+  .transform((body, ctx) => {
+    try {
+      const amount = toMinorUnits(body.amount, body.currency);
+      if (amount <= 0) ctx.addIssue({ code: 'custom', path: ['amount'], message: 'must be greater than 0' });
+      return { ...body, amount };
+    } catch (error) {
+      if (!(error instanceof AmountError)) throw error;
+      ctx.addIssue({ code: 'custom', path: ['amount'], message: error.message });
+      return z.NEVER;
+    }
+  });
+
+/** POST /api/sessions: the merchant backend opens a checkout session for one order. */
+export function createSessionsRouter(deps: {
+  store: Store;
+  tokens: SessionTokenIssuer;
+  providers: ProviderRegistry;
+  sessionTtlSeconds: number;
+}): Router {
+  const router = Router();
+  router.post('/', validateBody(createSessionSchema), async (req, res) => {
+    const body = req.body as z.output<typeof createSessionSchema>;
+    if (body.provider !== undefined && !deps.providers.has(body.provider)) {
+      throw new AppError('invalid_request', `provider: must be one of ${deps.providers.ids.join(', ')}`);
+    }
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + deps.sessionTtlSeconds * 1000);
+    const sessionId = `ses_${randomUUID().replaceAll('-', '')}`;
+    await deps.store.createSession({
+      id: sessionId,
+      orderId: body.orderId,
+      amount: body.amount,
+      currency: body.currency,
+      provider: body.provider as never,
+      description: body.description,
+      customer: body.customer,
+      billingAddress: body.billingAddress,
+      returnUrl: body.returnUrl,
+      locale: body.locale,
+      createdAt: now.toISOString(),
+      expiresAt: expiresAt.toISOString(),
+    });
+    const token = await deps.tokens.sign(sessionId, expiresAt);
+    res.status(201).json({ sessionId, token, expiresAt: expiresAt.toISOString() });
+  });
+  return router;
+}

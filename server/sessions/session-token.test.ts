@@ -1,0 +1,67 @@
+import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createSessionTokens, SESSION_AUDIENCE } from './session-token.js';
+import { loadSigningKey } from './signing-key.js';
+
+const ISSUER = 'http://localhost:3000';
+
+describe('session tokens', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pay-checkout-key-'));
+  const key = await loadSigningKey({ dataDir });
+  const tokens = createSessionTokens(key, ISSUER);
+  const inAMinute = () => new Date(Date.now() + 60_000);
+
+  it('round-trips a session id', async () => {
+    expect(await tokens.verify(await tokens.sign('ses_1', inAMinute()))).toBe('ses_1');
+  });
+
+  it('keeps the generated key, so a restart still accepts live tokens', async () => {
+    const token = await tokens.sign('ses_2', inAMinute());
+    const restarted = createSessionTokens(await loadSigningKey({ dataDir }), ISSUER);
+    expect(await restarted.verify(token)).toBe('ses_2');
+  });
+
+  it('refuses expired, foreign-issuer, wrong-audience, unsigned and tampered tokens', async () => {
+    const expired = await new SignJWT({}).setProtectedHeader({ alg: 'ES256' }).setSubject('s').setIssuer(ISSUER)
+      .setAudience(SESSION_AUDIENCE).setIssuedAt(Math.floor(Date.now() / 1000) - 120).setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(key.privateKey);
+    await expect(tokens.verify(expired)).rejects.toThrow(/expired/);
+
+    const otherIssuer = createSessionTokens(key, 'https://elsewhere.example');
+    await expect(tokens.verify(await otherIssuer.sign('s', inAMinute()))).rejects.toThrow(/not valid/);
+
+    const wrongAudience = await new SignJWT({}).setProtectedHeader({ alg: 'ES256' }).setSubject('s').setIssuer(ISSUER)
+      .setAudience('someone-else').setIssuedAt().setExpirationTime('1m').sign(key.privateKey);
+    await expect(tokens.verify(wrongAudience)).rejects.toThrow(/not valid/);
+
+    const unsigned = new UnsecuredJWT({}).setSubject('s').setIssuer(ISSUER).setAudience(SESSION_AUDIENCE).setIssuedAt().setExpirationTime('1m').encode();
+    await expect(tokens.verify(unsigned)).rejects.toThrow(/not valid/);
+
+    const [header, payload, signature] = (await tokens.sign('ses_3', inAMinute())).split('.');
+    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), sub: 'ses_other' })).toString('base64url');
+    await expect(tokens.verify(`${header}.${forged}.${signature}`)).rejects.toThrow(/not valid/);
+  });
+
+  it('refuses a token signed with another key, and with HS256 using the public key as secret', async () => {
+    const { privateKey } = await generateKeyPair('ES256');
+    const foreign = await new SignJWT({}).setProtectedHeader({ alg: 'ES256' }).setSubject('s').setIssuer(ISSUER)
+      .setAudience(SESSION_AUDIENCE).setIssuedAt().setExpirationTime('1m').sign(privateKey);
+    await expect(tokens.verify(foreign)).rejects.toThrow(/not valid/);
+
+    const publicJwk = JSON.stringify(await exportJWK(key.publicKey));
+    const confused = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('s').setIssuer(ISSUER)
+      .setAudience(SESSION_AUDIENCE).setIssuedAt().setExpirationTime('1m').sign(new TextEncoder().encode(publicJwk));
+    await expect(tokens.verify(confused)).rejects.toThrow(/not valid/);
+  });
+
+  it('accepts a key given as SESSION_SIGNING_JWK and rejects a public-only one', async () => {
+    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const jwk = JSON.stringify(await exportJWK(privateKey));
+    const given = createSessionTokens(await loadSigningKey({ jwk, dataDir }), ISSUER);
+    expect(await given.verify(await given.sign('ses_4', inAMinute()))).toBe('ses_4');
+    const { d: _d, ...publicOnly } = JSON.parse(jwk);
+    await expect(loadSigningKey({ jwk: JSON.stringify(publicOnly), dataDir })).rejects.toThrow(/SESSION_SIGNING_JWK must be a private EC P-256 JWK/);
+  });
+});

@@ -1,0 +1,47 @@
+import { errors, jwtVerify, SignJWT } from 'jose';
+import { AppError } from '../errors.js';
+import type { SigningKey } from './signing-key.js';
+
+/** The audience of session tokens: the widget API of this proxy, and nothing else. */
+export const SESSION_AUDIENCE = 'pay-checkout:widget';
+
+export interface SessionTokenIssuer {
+  sign(sessionId: string, expiresAt: Date): Promise<string>;
+  /** Returns the session id, or throws AppError('unauthorized'|'session_expired'). */
+  verify(token: string): Promise<string>;
+}
+
+/** ES256 session tokens (jose). The algorithm is pinned; exp, nbf, aud and iss are checked. */
+export function createSessionTokens(key: SigningKey, issuer: string): SessionTokenIssuer {
+  return {
+    async sign(sessionId, expiresAt) {
+      return new SignJWT({})
+        .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: key.kid })
+        .setSubject(sessionId)
+        .setIssuer(issuer)
+        .setAudience(SESSION_AUDIENCE)
+        .setIssuedAt()
+        .setNotBefore('0s')
+        .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+        .sign(key.privateKey);
+    },
+
+    async verify(token) {
+      try {
+        const { payload } = await jwtVerify(token, key.publicKey, {
+          algorithms: ['ES256'],
+          issuer,
+          audience: SESSION_AUDIENCE,
+          requiredClaims: ['sub', 'exp', 'iat'],
+          clockTolerance: 5,
+        });
+        if (typeof payload.sub !== 'string' || payload.sub === '') throw new AppError('unauthorized', 'the session token names no session');
+        return payload.sub;
+      } catch (error) {
+        if (error instanceof AppError) throw error;
+        if (error instanceof errors.JWTExpired) throw new AppError('unauthorized', 'the session token has expired; create a new session');
+        throw new AppError('unauthorized', 'the session token is not valid');
+      }
+    },
+  };
+}

@@ -1,0 +1,406 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { CheckoutView, PaymentAction, PaymentView } from '../server/api/widget-api.js';
+import { CheckoutApi, CheckoutApiError, newIdempotencyKey, toCheckoutApiError } from './api-client.js';
+import { submitActionForm } from './action-form.js';
+import { PayCompleteEvent, PayErrorEvent, PayReadyEvent } from './events.js';
+import { isFinalStatus, outcomeOf } from './payment-status.js';
+import { isReturnMessage } from './return-message.js';
+import { isNavigableUrl, originOf } from './safe-url.js';
+
+/**
+ * Everything `<pay-checkout>` does beyond rendering: loading the checkout, paying, following the
+ * payment's action, listening for the return message of a framed page, and polling until the
+ * payment settles. The element renders from `load` and `stage` and calls the public methods.
+ */
+
+/** Loading the session's checkout. */
+export type LoadState =
+  | { status: 'initial' }
+  | { status: 'pending' }
+  | { status: 'complete'; checkout: CheckoutView }
+  | { status: 'error'; error: CheckoutApiError };
+
+export type FrameAction = Extract<PaymentAction, { type: 'iframe' | 'html' }>;
+
+/** Where the shopper is once the checkout has loaded. */
+export type Stage =
+  /** Choosing a method and paying (`paying` says whether a pay request is in flight). */
+  | { name: 'choose' }
+  /** Leaving for the provider's page (redirect or form post). */
+  | { name: 'redirecting'; payment: PaymentView }
+  /** A provider page or 3-D Secure in the dialog. */
+  | { name: 'action'; payment: PaymentView; action: FrameAction }
+  /** Waiting for the payment to settle. */
+  | { name: 'checking'; payment: PaymentView }
+  /** A final payment, or one still unsettled when polling gave up. */
+  | { name: 'result'; payment: PaymentView };
+
+export interface CheckoutConfig {
+  /** The session JWT. */
+  token: string;
+  /** The proxy's base URL, absolute. */
+  endpoint: string;
+}
+
+export interface CheckoutControllerOptions {
+  /** The window of the iframe the dialog shows, to check where a return message comes from. */
+  frameWindow: () => Window | null;
+  /** For tests. */
+  fetch?: typeof fetch;
+}
+
+type Host = ReactiveControllerHost & HTMLElement;
+
+/** How long to keep asking before showing "being processed". */
+export const POLL_LIMIT_MS = 3 * 60_000;
+const POLL_MAX_DELAY_MS = 5_000;
+/** Automatic retries of a pay request that got no answer, with the same Idempotency-Key. */
+const PAY_RETRY_DELAYS_MS = [1_000, 2_000];
+
+/** The wait before status check number `attempt` (0-based): 2 s for the first ~10 s, then up to 5 s. */
+export function pollDelay(attempt: number): number {
+  if (attempt < 5) return 2_000;
+  return Math.min(POLL_MAX_DELAY_MS, 2_000 + (attempt - 4) * 1_000);
+}
+
+/** A failure worth retrying without telling anyone: no answer, or the proxy briefly unwell. */
+function isTransient(error: CheckoutApiError): boolean {
+  return error.code === 'network_error' || error.status === 429 || error.status >= 500;
+}
+
+/** Resolves true after `ms`, or false as soon as `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(false);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export class CheckoutController implements ReactiveController {
+  load: LoadState = { status: 'initial' };
+  stage: Stage = { name: 'choose' };
+  /** A pay request is in flight; the pay button is busy and a second pay is ignored. */
+  paying = false;
+  /** The last pay (or action) failure, shown above the pay button. */
+  payError: CheckoutApiError | undefined;
+  /** The shopper closed the dialog; shown on the method list. */
+  canceledNotice = false;
+
+  private readonly host: Host;
+  private readonly options: CheckoutControllerOptions;
+  private config: CheckoutConfig | undefined;
+  private api: CheckoutApi | undefined;
+  /** Aborts everything tied to the current load: its request and any payment flow. */
+  private lifetime: AbortController | undefined;
+  /** Aborts the current payment flow: pay request, message listener, polling. */
+  private flow: AbortController | undefined;
+  private readyEmitted = false;
+  private readonly completed = new Set<string>();
+  /**
+   * The Idempotency-Key of the last pay attempt while its outcome is unknown (no answer came
+   * back). Paying again with the same method and fields then reuses it, so the proxy answers
+   * with the payment it may already have created instead of creating a second one.
+   */
+  private unansweredAttempt: { key: string; request: string } | undefined;
+
+  constructor(host: Host, options: CheckoutControllerOptions) {
+    this.host = host;
+    this.options = options;
+    host.addController(this);
+  }
+
+  /** The loaded checkout, once there is one. */
+  get checkout(): CheckoutView | undefined {
+    return this.load.status === 'complete' ? this.load.checkout : undefined;
+  }
+
+  hostConnected(): void {
+    // Back in the document after a move: start over from the proxy's view of the session.
+    if (this.config && this.load.status === 'initial') void this.fetchCheckout();
+  }
+
+  hostDisconnected(): void {
+    this.reset();
+  }
+
+  /** A new session or endpoint (or none): drops everything and loads again. */
+  configure(config: CheckoutConfig | undefined): void {
+    this.config = config;
+    this.api = config && new CheckoutApi({ ...config, ...(this.options.fetch && { fetch: this.options.fetch }) });
+    this.readyEmitted = false;
+    this.completed.clear();
+    this.unansweredAttempt = undefined;
+    this.reset();
+    if (config && this.host.isConnected) void this.fetchCheckout();
+  }
+
+  /** "Try again" after the checkout failed to load. */
+  retry(): void {
+    if (this.load.status === 'error') void this.fetchCheckout();
+  }
+
+  /** Pays with a method. Ignored while a payment is under way, so a double click pays once. */
+  async pay(methodId: string, fields: Record<string, string>): Promise<void> {
+    const api = this.api;
+    if (!api || this.paying || !this.checkout || this.stage.name !== 'choose') return;
+    const flow = this.startFlow();
+    const request = JSON.stringify([methodId, fields]);
+    const key =
+      this.unansweredAttempt?.request === request ? this.unansweredAttempt.key : newIdempotencyKey();
+    this.unansweredAttempt = undefined;
+    this.paying = true;
+    this.payError = undefined;
+    this.canceledNotice = false;
+    this.host.requestUpdate();
+
+    let payment: PaymentView;
+    try {
+      payment = await this.withPayRetries(() => api.createPayment({ methodId, fields }, key, flow.signal), flow.signal);
+    } catch (thrown) {
+      if (flow.signal.aborted) return;
+      const error = toCheckoutApiError(thrown);
+      if (error.code === 'network_error') this.unansweredAttempt = { key, request };
+      this.paying = false;
+      this.payError = error;
+      this.emitError(error);
+      this.host.requestUpdate();
+      return;
+    }
+    this.paying = false;
+    this.followPayment(payment, flow);
+  }
+
+  /** "Cancel payment" in the dialog: back to the methods, then one look at the payment. */
+  async cancelAction(): Promise<void> {
+    const api = this.api;
+    if (!api || this.stage.name !== 'action') return;
+    const { payment } = this.stage;
+    const flow = this.startFlow();
+    this.stage = { name: 'choose' };
+    this.canceledNotice = true;
+    this.host.requestUpdate();
+    // The payment stays as it is on the server; it may have gone through just before the click.
+    try {
+      const latest = await api.getPayment(payment.id, flow.signal);
+      if (flow.signal.aborted || !isFinalStatus(latest.status)) return;
+      if (outcomeOf(latest.status) === 'failure') this.emitComplete(latest);
+      else this.showResult(latest);
+    } catch {
+      // Nothing to tell: the shopper already chose to go back.
+    }
+  }
+
+  /** "Try another method" on a failed result. */
+  startOver(): void {
+    if (this.stage.name !== 'result') return;
+    this.endFlow();
+    this.stage = { name: 'choose' };
+    this.payError = undefined;
+    this.canceledNotice = false;
+    this.host.requestUpdate();
+  }
+
+  private reset(): void {
+    this.lifetime?.abort();
+    this.lifetime = undefined;
+    this.endFlow();
+    this.load = { status: 'initial' };
+    this.stage = { name: 'choose' };
+    this.paying = false;
+    this.payError = undefined;
+    this.canceledNotice = false;
+    this.host.requestUpdate();
+  }
+
+  private async fetchCheckout(): Promise<void> {
+    const api = this.api;
+    if (!api) return;
+    this.reset();
+    const lifetime = (this.lifetime = new AbortController());
+    this.load = { status: 'pending' };
+    this.host.requestUpdate();
+    try {
+      const checkout = await api.getCheckout(lifetime.signal);
+      if (lifetime.signal.aborted) return;
+      this.load = { status: 'complete', checkout };
+      this.host.requestUpdate();
+      if (!this.readyEmitted) {
+        this.readyEmitted = true;
+        this.host.dispatchEvent(new PayReadyEvent());
+      }
+      if (checkout.payment) this.resumePayment(checkout.payment);
+    } catch (thrown) {
+      if (lifetime.signal.aborted) return;
+      const error = toCheckoutApiError(thrown);
+      this.load = { status: 'error', error };
+      this.host.requestUpdate();
+      this.emitError(error);
+    }
+  }
+
+  /**
+   * The session's latest payment, found on load (the shopper came back from a provider page,
+   * or reloaded). Its action is not followed again: that would send a shopper who just came
+   * back straight to the provider once more. Only its status is watched.
+   */
+  private resumePayment(payment: PaymentView): void {
+    if (isFinalStatus(payment.status)) {
+      this.showResult(payment);
+      return;
+    }
+    const flow = this.startFlow();
+    this.stage = { name: 'checking', payment };
+    this.host.requestUpdate();
+    void this.poll(payment, flow, pollDelay(0));
+  }
+
+  /** The answer to a pay request: show the result, follow the action, or wait. */
+  private followPayment(payment: PaymentView, flow: AbortController): void {
+    if (isFinalStatus(payment.status)) {
+      this.showResult(payment);
+      return;
+    }
+    const action = payment.action;
+    if (!action) {
+      this.stage = { name: 'checking', payment };
+      this.host.requestUpdate();
+      void this.poll(payment, flow, pollDelay(0));
+      return;
+    }
+    const url = action.type === 'form' ? action.action : action.url;
+    if (!isNavigableUrl(url)) {
+      const error = new CheckoutApiError('invalid_action', 'The payment page address is not valid.', 0);
+      this.payError = error;
+      this.emitError(error);
+      this.host.requestUpdate();
+      return;
+    }
+    switch (action.type) {
+      case 'redirect':
+        this.stage = { name: 'redirecting', payment };
+        this.host.requestUpdate();
+        window.location.assign(action.url);
+        return;
+      case 'form':
+        this.stage = { name: 'redirecting', payment };
+        this.host.requestUpdate();
+        submitActionForm(action, this.host.renderRoot);
+        return;
+      case 'iframe':
+      case 'html':
+        this.stage = { name: 'action', payment, action };
+        this.host.requestUpdate();
+        this.listenForReturn(payment, flow);
+        return;
+    }
+  }
+
+  /** The proxy's return page in the frame posts `pay-checkout:return` when the framed step is over. */
+  private listenForReturn(payment: PaymentView, flow: AbortController): void {
+    const expectedOrigin = originOf(this.config?.endpoint ?? '');
+    const onMessage = (event: MessageEvent) => {
+      if (!isReturnMessage(event, expectedOrigin, this.options.frameWindow(), payment.id)) return;
+      if (this.stage.name !== 'action' || this.stage.payment.id !== payment.id) return;
+      const next = this.startFlow();
+      this.stage = { name: 'checking', payment };
+      this.host.requestUpdate();
+      void this.poll(payment, next, 0);
+    };
+    window.addEventListener('message', onMessage, { signal: flow.signal });
+  }
+
+  /**
+   * Asks the proxy for the payment until it is final: every 2 s, then less often, for up to
+   * three minutes; then shows "being processed" (the merchant learns the outcome by webhook).
+   * No answer or a 5xx is retried quietly with a longer wait; any other error ends the polling.
+   */
+  private async poll(payment: PaymentView, flow: AbortController, firstDelay: number): Promise<void> {
+    const api = this.api;
+    if (!api) return;
+    const deadline = Date.now() + POLL_LIMIT_MS;
+    let latest = payment;
+    let delay = firstDelay;
+    let attempt = 0;
+    let failures = 0;
+    for (;;) {
+      if (!(await sleep(delay, flow.signal))) return;
+      try {
+        latest = await api.getPayment(payment.id, flow.signal);
+        if (flow.signal.aborted) return;
+        if (isFinalStatus(latest.status)) {
+          this.showResult(latest);
+          return;
+        }
+        failures = 0;
+        attempt += 1;
+        delay = pollDelay(attempt);
+      } catch (thrown) {
+        if (flow.signal.aborted) return;
+        const error = toCheckoutApiError(thrown);
+        if (!isTransient(error)) {
+          this.emitError(error);
+          break;
+        }
+        failures += 1;
+        attempt += 1;
+        delay = Math.min(POLL_MAX_DELAY_MS, pollDelay(attempt) * 2 ** failures);
+      }
+      if (Date.now() + delay > deadline) break;
+    }
+    this.stage = { name: 'result', payment: latest };
+    this.host.requestUpdate();
+  }
+
+  /** Retries a pay request that got no answer, with the same Idempotency-Key. */
+  private async withPayRetries(send: () => Promise<{ payment: PaymentView }>, signal: AbortSignal): Promise<PaymentView> {
+    for (let retry = 0; ; retry += 1) {
+      try {
+        return (await send()).payment;
+      } catch (thrown) {
+        const delay = PAY_RETRY_DELAYS_MS[retry];
+        const noAnswer = thrown instanceof CheckoutApiError && thrown.code === 'network_error';
+        if (!noAnswer || delay === undefined || !(await sleep(delay, signal))) throw thrown;
+      }
+    }
+  }
+
+  private showResult(payment: PaymentView): void {
+    this.endFlow();
+    this.stage = { name: 'result', payment };
+    this.host.requestUpdate();
+    this.emitComplete(payment);
+  }
+
+  /** pay-complete, once per payment that reached a final status. */
+  private emitComplete(payment: PaymentView): void {
+    if (!isFinalStatus(payment.status) || this.completed.has(payment.id)) return;
+    this.completed.add(payment.id);
+    this.host.dispatchEvent(new PayCompleteEvent({ paymentId: payment.id, status: payment.status }));
+  }
+
+  private emitError(error: CheckoutApiError): void {
+    this.host.dispatchEvent(new PayErrorEvent({ code: error.code, message: error.message }));
+  }
+
+  /** Ends the current payment flow and starts a new one under the current load. */
+  private startFlow(): AbortController {
+    this.endFlow();
+    const flow = new AbortController();
+    this.lifetime?.signal.addEventListener('abort', () => flow.abort(), { once: true });
+    this.flow = flow;
+    return flow;
+  }
+
+  private endFlow(): void {
+    this.flow?.abort();
+    this.flow = undefined;
+  }
+}

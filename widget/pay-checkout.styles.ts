@@ -1,0 +1,431 @@
+import { css } from 'lit';
+
+/**
+ * The element's look: neutral and quiet so it sits in any shop. Every color, the font, the
+ * radius and the spacing come from `--pay-*` custom properties with defaults; the main pieces
+ * carry `part` names for anything deeper.
+ */
+export const payCheckoutStyles = css`
+  :host {
+    --_primary: var(--pay-color-primary, #2563eb);
+    --_on-primary: var(--pay-color-on-primary, #ffffff);
+    --_text: var(--pay-color-text, #1f2937);
+    --_muted: var(--pay-color-muted, #6b7280);
+    --_border: var(--pay-color-border, #d1d5db);
+    --_background: var(--pay-color-background, #ffffff);
+    --_error: var(--pay-color-error, #dc2626);
+    --_success: var(--pay-color-success, #16a34a);
+    --_radius: var(--pay-radius, 8px);
+    --_spacing: var(--pay-spacing, 16px);
+    --_ring: 0 0 0 3px color-mix(in srgb, var(--_primary) 30%, transparent);
+
+    display: block;
+    font-family: var(
+      --pay-font-family,
+      system-ui,
+      -apple-system,
+      'Segoe UI',
+      Roboto,
+      'Helvetica Neue',
+      Arial,
+      sans-serif
+    );
+    font-size: var(--pay-font-size, 16px);
+    line-height: 1.5;
+    color: var(--_text);
+  }
+
+  :host([hidden]),
+  [hidden] {
+    display: none !important;
+  }
+
+  *,
+  *::before,
+  *::after {
+    box-sizing: border-box;
+  }
+
+  .container {
+    display: grid;
+    gap: var(--_spacing);
+    background: var(--_background);
+    color: var(--_text);
+  }
+
+  form {
+    display: grid;
+    gap: var(--_spacing);
+    margin: 0;
+  }
+
+  p {
+    margin: 0;
+  }
+
+  /* Methods */
+
+  .methods {
+    display: grid;
+    gap: calc(var(--_spacing) / 2);
+    margin: 0;
+    padding: 0;
+    border: 0;
+    min-width: 0;
+  }
+
+  .legend {
+    padding: 0;
+    margin-bottom: calc(var(--_spacing) / 2);
+    font-weight: 600;
+    font-size: 0.9375em;
+  }
+
+  .method {
+    display: flex;
+    align-items: center;
+    gap: 12px;
+    min-height: 52px;
+    padding: 12px 14px;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_background);
+    cursor: pointer;
+    transition:
+      border-color 0.15s ease,
+      box-shadow 0.15s ease;
+  }
+
+  .method:hover {
+    border-color: color-mix(in srgb, var(--_primary) 45%, var(--_border));
+  }
+
+  .method.selected {
+    border-color: var(--_primary);
+    box-shadow: 0 0 0 1px var(--_primary);
+    background: color-mix(in srgb, var(--_primary) 4%, var(--_background));
+  }
+
+  .method input[type='radio'] {
+    flex: none;
+    width: 18px;
+    height: 18px;
+    margin: 0;
+    accent-color: var(--_primary);
+    cursor: pointer;
+  }
+
+  .logo {
+    flex: none;
+    width: 40px;
+    height: 28px;
+    object-fit: contain;
+  }
+
+  .method-name {
+    min-width: 0;
+    overflow-wrap: anywhere;
+    font-weight: 500;
+  }
+
+  .empty {
+    padding: var(--_spacing);
+    border: 1px dashed var(--_border);
+    border-radius: var(--_radius);
+    color: var(--_muted);
+    text-align: center;
+  }
+
+  /* Fields */
+
+  .fields {
+    display: grid;
+    gap: var(--_spacing);
+  }
+
+  .field {
+    display: grid;
+    gap: 6px;
+  }
+
+  .label {
+    font-weight: 500;
+    font-size: 0.9375em;
+  }
+
+  .input {
+    width: 100%;
+    padding: 10px 12px;
+    font: inherit;
+    color: var(--_text);
+    background: var(--_background);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    transition:
+      border-color 0.15s ease,
+      box-shadow 0.15s ease;
+  }
+
+  .input::placeholder {
+    color: var(--_muted);
+    opacity: 0.8;
+  }
+
+  .input:focus {
+    outline: none;
+    border-color: var(--_primary);
+    box-shadow: var(--_ring);
+  }
+
+  .input[aria-invalid='true'] {
+    border-color: var(--_error);
+  }
+
+  .input[aria-invalid='true']:focus {
+    box-shadow: 0 0 0 3px color-mix(in srgb, var(--_error) 25%, transparent);
+  }
+
+  .hint {
+    color: var(--_muted);
+    font-size: 0.875em;
+  }
+
+  .field-error {
+    color: var(--_error);
+    font-size: 0.875em;
+  }
+
+  /* Messages */
+
+  .error,
+  .notice {
+    padding: 12px 14px;
+    border-radius: var(--_radius);
+    font-size: 0.9375em;
+  }
+
+  .error {
+    color: var(--_error);
+    background: color-mix(in srgb, var(--_error) 7%, var(--_background));
+    border: 1px solid color-mix(in srgb, var(--_error) 35%, var(--_background));
+  }
+
+  .notice {
+    color: var(--_text);
+    background: color-mix(in srgb, var(--_muted) 8%, var(--_background));
+    border: 1px solid var(--_border);
+  }
+
+  .load-error {
+    display: grid;
+    gap: 12px;
+    justify-items: start;
+  }
+
+  .status {
+    display: flex;
+    align-items: center;
+    justify-content: center;
+    gap: 12px;
+    padding: calc(var(--_spacing) * 1.5) var(--_spacing);
+    color: var(--_muted);
+  }
+
+  .spinner {
+    flex: none;
+    width: 20px;
+    height: 20px;
+    border: 2px solid color-mix(in srgb, var(--_primary) 20%, transparent);
+    border-top-color: var(--_primary);
+    border-radius: 50%;
+    animation: spin 0.8s linear infinite;
+  }
+
+  @keyframes spin {
+    to {
+      transform: rotate(360deg);
+    }
+  }
+
+  /* Buttons */
+
+  button {
+    font: inherit;
+    border-radius: var(--_radius);
+    cursor: pointer;
+  }
+
+  button:focus-visible,
+  .method input[type='radio']:focus-visible {
+    outline: 2px solid var(--_primary);
+    outline-offset: 2px;
+  }
+
+  .primary {
+    width: 100%;
+    min-height: 48px;
+    padding: 12px 16px;
+    border: 0;
+    background: var(--_primary);
+    color: var(--_on-primary);
+    font-weight: 600;
+    transition:
+      background-color 0.15s ease,
+      opacity 0.15s ease;
+  }
+
+  .primary:hover:not(:disabled) {
+    background: color-mix(in srgb, var(--_primary) 88%, #000000);
+  }
+
+  .primary:disabled {
+    cursor: progress;
+    opacity: 0.7;
+  }
+
+  .secondary {
+    padding: 8px 14px;
+    border: 1px solid var(--_border);
+    background: var(--_background);
+    color: var(--_text);
+    font-weight: 500;
+  }
+
+  .secondary:hover {
+    background: color-mix(in srgb, var(--_muted) 8%, var(--_background));
+  }
+
+  /* Result */
+
+  .result {
+    display: grid;
+    justify-items: center;
+    gap: 8px;
+    padding: calc(var(--_spacing) * 1.5) var(--_spacing);
+    text-align: center;
+  }
+
+  .result-icon {
+    width: 48px;
+    height: 48px;
+    padding: 10px;
+    border-radius: 50%;
+    fill: none;
+    stroke: currentColor;
+    stroke-width: 2.25;
+    stroke-linecap: round;
+    stroke-linejoin: round;
+    color: var(--_muted);
+    background: color-mix(in srgb, var(--_muted) 12%, var(--_background));
+  }
+
+  .result-success .result-icon {
+    color: var(--_success);
+    background: color-mix(in srgb, var(--_success) 12%, var(--_background));
+  }
+
+  .result-failure .result-icon {
+    color: var(--_error);
+    background: color-mix(in srgb, var(--_error) 10%, var(--_background));
+  }
+
+  .result-unsettled .result-icon {
+    color: var(--_primary);
+    background: color-mix(in srgb, var(--_primary) 10%, var(--_background));
+  }
+
+  .result-title {
+    margin: 4px 0 0;
+    font-size: 1.25em;
+    line-height: 1.3;
+    font-weight: 600;
+  }
+
+  .result-title:focus {
+    outline: none;
+  }
+
+  .result-message {
+    color: var(--_muted);
+    max-width: 36em;
+  }
+
+  .result .primary {
+    margin-top: 12px;
+  }
+
+  /* Dialog */
+
+  .dialog {
+    width: min(600px, calc(100vw - 32px));
+    max-width: none;
+    height: min(720px, calc(100vh - 32px));
+    max-height: none;
+    padding: 0;
+    border: 0;
+    border-radius: var(--_radius);
+    background: var(--_background);
+    color: var(--_text);
+    box-shadow:
+      0 20px 25px -5px rgb(0 0 0 / 0.15),
+      0 8px 10px -6px rgb(0 0 0 / 0.1);
+    overflow: hidden;
+  }
+
+  .dialog[open] {
+    display: flex;
+    flex-direction: column;
+  }
+
+  .dialog::backdrop {
+    background: rgb(15 23 42 / 0.55);
+  }
+
+  .dialog-header {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: 12px;
+    padding: 12px var(--_spacing);
+    border-bottom: 1px solid var(--_border);
+  }
+
+  .dialog-title {
+    margin: 0;
+    font-size: 1em;
+    font-weight: 600;
+    line-height: 1.3;
+  }
+
+  .frame {
+    display: block;
+    flex: 1;
+    width: 100%;
+    min-height: 0;
+    border: 0;
+    background: #ffffff;
+  }
+
+  /* Narrow screens: the provider's page needs all the room there is. */
+  @media (max-width: 640px) {
+    .dialog {
+      width: 100vw;
+      height: 100vh;
+      height: 100dvh;
+      margin: 0;
+      border-radius: 0;
+    }
+  }
+
+  @media (prefers-reduced-motion: reduce) {
+    .spinner {
+      animation-duration: 2.4s;
+    }
+
+    .method,
+    .input,
+    .primary {
+      transition: none;
+    }
+  }
+`;

@@ -1,0 +1,53 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import type { MethodView } from '../../server/api/widget-api.js';
+import { t } from '../strings.js';
+
+export interface MethodListParams {
+  methods: readonly MethodView[];
+  selectedId: string | undefined;
+  /** Shown under the legend when the shopper pressed Pay without choosing. */
+  error: string | undefined;
+  onSelect: (methodId: string) => void;
+}
+
+export const METHOD_ERROR_ID = 'pay-method-error';
+
+/** The logo is decorative (the name is in the label); one that fails to load is hidden, not shown broken. */
+function hideBrokenImage(event: Event): void {
+  (event.currentTarget as HTMLImageElement).hidden = true;
+}
+
+/**
+ * The methods as native radios in a fieldset: the legend names the group, each label names its
+ * radio, and the browser gives arrow-key movement between them for free.
+ */
+export function renderMethodList({ methods, selectedId, error, onSelect }: MethodListParams): TemplateResult {
+  if (methods.length === 0) {
+    return html`<p class="empty" part="method-list">${t('noMethods')}</p>`;
+  }
+  return html`
+    <fieldset class="methods" part="method-list" aria-describedby=${error ? METHOD_ERROR_ID : nothing}>
+      <legend class="legend">${t('methodsLegend')}</legend>
+      ${error ? html`<p class="field-error" id=${METHOD_ERROR_ID} part="error">${error}</p>` : nothing}
+      ${methods.map((method) => {
+        const logo = method.logoUrl ?? method.iconUrl;
+        const selected = method.id === selectedId;
+        return html`
+          <label class="method ${selected ? 'selected' : ''}" part="method">
+            <input
+              type="radio"
+              name="pay-method"
+              .value=${method.id}
+              .checked=${selected}
+              @change=${() => onSelect(method.id)}
+            />
+            ${logo
+              ? html`<img class="logo" part="method-logo" src=${logo} alt="" loading="lazy" @error=${hideBrokenImage} />`
+              : nothing}
+            <span class="method-name">${method.name}</span>
+          </label>
+        `;
+      })}
+    </fieldset>
+  `;
+}
