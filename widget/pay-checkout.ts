@@ -1,0 +1,331 @@
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import type { CheckoutView, MethodView } from '../server/api/widget-api.js';
+import type { CheckoutApiError } from './api-client.js';
+import { CheckoutController, type Stage } from './checkout-controller.js';
+import { PayMethodSelectEvent } from './events.js';
+import { collectFieldValues, validateFields, type FieldErrors } from './field-validation.js';
+import { formatMoney } from './format.js';
+import { allowsNewAttempt } from './payment-status.js';
+import { originOf } from './safe-url.js';
+import { stringsLang, t } from './strings.js';
+import { payCheckoutStyles } from './pay-checkout.styles.js';
+import { renderActionDialog } from './views/action-dialog.js';
+import { renderMethodFields } from './views/method-fields.js';
+import { renderMethodList } from './views/method-list.js';
+import { RESULT_HEADING_ID, renderResult } from './views/result-view.js';
+
+/**
+ * Where this script was loaded from: the proxy serves the SDK, so that is the default endpoint.
+ * Read once at module evaluation; on a server (file: URL) or when bundled inline it is '' and
+ * the page's own origin is used instead.
+ */
+const scriptOrigin = originOf(import.meta.url);
+
+/** The elements focus can be sent to after the next render. */
+type FocusTarget = 'first-invalid' | 'method' | 'pay-button' | 'result';
+
+/**
+ * An embeddable checkout: lists the payment methods of a session, collects what the chosen
+ * method needs, pays through the merchant's proxy, runs 3-D Secure or the provider's page in a
+ * dialog (or sends the shopper to it), and shows the outcome.
+ *
+ * ```html
+ * <script type="module" src="https://pay.example.com/sdk/pay-checkout.js"></script>
+ * <pay-checkout session="eyJhbGciOiJFUzI1NiJ9..."></pay-checkout>
+ * ```
+ *
+ * @summary Lets a shopper pay for one order, with the methods the merchant's providers offer.
+ *
+ * @attr session - The session token (JWT) the merchant's backend got from `POST /api/sessions`. Changing it reloads the checkout; removing it empties the element.
+ * @attr endpoint - The proxy's origin, e.g. `https://pay.example.com`. Defaults to the origin the script was loaded from; set it when the element is bundled into the page's own code.
+ * @attr locale - A BCP 47 language tag for number and money formatting. Defaults to the session's locale, else the browser's language.
+ *
+ * @fires {PayReadyEvent} pay-ready - The checkout loaded and the shopper can pay. Once per session. `detail: null`.
+ * @fires {PayMethodSelectEvent} pay-method-select - The shopper chose a method (not fired for the automatic choice of a single method). `detail: {methodId: string}`.
+ * @fires {PayCompleteEvent} pay-complete - A payment reached a final status (`authorized`, `succeeded`, `failed`, `canceled`, `expired`, `refund_pending`, `partially_refunded`, `refunded`). Once per payment. `detail: {paymentId: string, status: PaymentStatus}`.
+ * @fires {PayErrorEvent} pay-error - Loading the checkout, paying, or checking a payment failed. `detail: {code: string, message: string}`; `code` is the proxy's error code (`card_declined`, `invalid_request`, ...) or `network_error` when the proxy could not be reached.
+ *
+ * @csspart container - The element's outer box.
+ * @csspart method-list - The fieldset of payment methods (or the "no method" message).
+ * @csspart method - One method row: its radio, logo and name.
+ * @csspart method-logo - A method's logo image.
+ * @csspart field - The wrapper of one method field: label, input, hint and error.
+ * @csspart input - A method field's text input.
+ * @csspart button - The pay button, and "Try another method" on a failed result.
+ * @csspart error - An error message: a failed load or payment, or an invalid field.
+ * @csspart result - The result screen.
+ * @csspart dialog - The modal dialog holding a provider page or 3-D Secure.
+ * @csspart frame - The iframe inside the dialog.
+ *
+ * @cssproperty [--pay-font-family=system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif] - The font.
+ * @cssproperty [--pay-font-size=16px] - The base font size; everything else scales from it.
+ * @cssproperty [--pay-color-primary=#2563eb] - The pay button, the selected method and focus rings.
+ * @cssproperty [--pay-color-on-primary=#ffffff] - Text on the primary color.
+ * @cssproperty [--pay-color-text=#1f2937] - Text.
+ * @cssproperty [--pay-color-muted=#6b7280] - Hints, placeholders and secondary text.
+ * @cssproperty [--pay-color-border=#d1d5db] - Borders of method rows, inputs and the dialog header.
+ * @cssproperty [--pay-color-background=#ffffff] - Background of the element, its rows, inputs and dialog.
+ * @cssproperty [--pay-color-error=#dc2626] - Error messages and invalid inputs.
+ * @cssproperty [--pay-color-success=#16a34a] - The success mark on the result screen.
+ * @cssproperty [--pay-radius=8px] - Corner radius of rows, inputs, buttons and the dialog.
+ * @cssproperty [--pay-spacing=16px] - The space between blocks.
+ */
+export class PayCheckout extends LitElement {
+  static override styles = payCheckoutStyles;
+
+  /** The session token (JWT). */
+  @property() session: string | undefined;
+
+  /** The proxy's origin; empty means the origin this script came from. */
+  @property() endpoint: string | undefined;
+
+  /** Formatting locale; empty means the session's, else the browser's. */
+  @property() locale: string | undefined;
+
+  @state() private selectedMethodId: string | undefined;
+  @state() private fieldValues: Record<string, string> = {};
+  @state() private fieldErrors: FieldErrors = {};
+  @state() private methodError = false;
+
+  private readonly checkout = new CheckoutController(this, {
+    frameWindow: () => this.renderRoot.querySelector('iframe')?.contentWindow ?? null,
+  });
+  private focusTarget: FocusTarget | undefined;
+  private lastStage: Stage['name'] | undefined;
+  private wasPaying = false;
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('session') || changed.has('endpoint')) {
+      this.selectedMethodId = undefined;
+      this.fieldValues = {};
+      this.fieldErrors = {};
+      this.methodError = false;
+      this.checkout.configure(this.session ? { token: this.session, endpoint: this.resolveEndpoint() } : undefined);
+    }
+  }
+
+  protected override render(): TemplateResult {
+    const { load } = this.checkout;
+    const busy = load.status === 'pending' || this.checkout.stage.name === 'checking';
+    return html`
+      <div class="container" part="container" lang=${stringsLang} aria-busy=${busy ? 'true' : 'false'}>
+        ${load.status === 'pending' ? this.renderStatus(t('loading')) : nothing}
+        ${load.status === 'error' ? this.renderLoadError(load.error) : nothing}
+        ${load.status === 'complete' ? this.renderStage(load.checkout) : nothing}
+      </div>
+    `;
+  }
+
+  protected override updated(): void {
+    const { stage, paying } = this.checkout;
+    if (stage.name === 'action') {
+      const dialog = this.renderRoot.querySelector('dialog');
+      if (dialog && !dialog.open) dialog.showModal();
+    }
+    if (stage.name !== this.lastStage) {
+      if (stage.name === 'result') this.focusTarget = 'result';
+      // Back from the dialog: the dialog took focus with it, so put it on the method again.
+      else if (stage.name === 'choose' && this.lastStage === 'action') this.focusTarget = 'method';
+      this.lastStage = stage.name;
+    }
+    // The disabled button lost focus while paying; give it back when the shopper can act again.
+    if (this.wasPaying && !paying && stage.name === 'choose') this.focusTarget ??= 'pay-button';
+    this.wasPaying = paying;
+    this.applyFocus();
+  }
+
+  private renderStage(checkout: CheckoutView): TemplateResult | typeof nothing {
+    const { stage } = this.checkout;
+    switch (stage.name) {
+      case 'choose':
+        return this.renderPayForm(checkout);
+      case 'action':
+        return html`${this.renderPayForm(checkout)}
+        ${renderActionDialog({ action: stage.action, onCancel: () => void this.checkout.cancelAction() })}`;
+      case 'redirecting':
+        return this.renderStatus(t('redirecting'));
+      case 'checking':
+        return this.renderStatus(t('checking'));
+      case 'result':
+        return renderResult({
+          payment: stage.payment,
+          amount: this.formatAmount(checkout, stage.payment.amount, stage.payment.currency),
+          canRetry: allowsNewAttempt(stage.payment.status) && isSessionOpen(checkout) && checkout.methods.length > 0,
+          onRetry: () => this.checkout.startOver(),
+        });
+    }
+  }
+
+  private renderPayForm(checkout: CheckoutView): TemplateResult {
+    const { paying, payError, canceledNotice, stage } = this.checkout;
+    const busy = paying || stage.name === 'action';
+    const method = this.selectedMethod(checkout);
+    const amount = this.formatAmount(checkout, checkout.session.amount, checkout.session.currency);
+    return html`
+      <form class="pay-form" novalidate @submit=${this.onSubmit}>
+        ${renderMethodList({
+          methods: checkout.methods,
+          selectedId: method?.id,
+          error: this.methodError ? t('chooseMethod') : undefined,
+          onSelect: this.onSelectMethod,
+        })}
+        ${method
+          ? renderMethodFields({
+              fields: method.fields,
+              values: this.fieldValues,
+              errors: this.fieldErrors,
+              onInput: this.onFieldInput,
+            })
+          : nothing}
+        <div role="status">${canceledNotice ? html`<p class="notice">${t('canceledNotice')}</p>` : nothing}</div>
+        <div role="alert">${payError ? html`<p class="error" part="error">${errorMessage(payError)}</p>` : nothing}</div>
+        ${checkout.methods.length > 0
+          ? html`<button
+              type="submit"
+              class="primary pay-button"
+              part="button"
+              ?disabled=${busy}
+              aria-busy=${busy ? 'true' : 'false'}
+            >
+              ${busy ? t('processing') : t('pay', { amount })}
+            </button>`
+          : nothing}
+      </form>
+    `;
+  }
+
+  private renderStatus(text: string): TemplateResult {
+    return html`<div class="status" role="status" aria-live="polite">
+      <span class="spinner" aria-hidden="true"></span><span>${text}</span>
+    </div>`;
+  }
+
+  private renderLoadError(error: CheckoutApiError): TemplateResult {
+    return html`<div class="load-error">
+      <div class="error" part="error" role="alert">
+        <p>${t('loadFailed')}</p>
+        <p>${errorMessage(error)}</p>
+      </div>
+      <button type="button" class="secondary" @click=${() => this.checkout.retry()}>${t('tryAgain')}</button>
+    </div>`;
+  }
+
+  private onSelectMethod = (methodId: string): void => {
+    this.selectedMethodId = methodId;
+    this.methodError = false;
+    this.fieldErrors = {};
+    this.dispatchEvent(new PayMethodSelectEvent({ methodId }));
+  };
+
+  private onFieldInput = (key: string, value: string): void => {
+    this.fieldValues = { ...this.fieldValues, [key]: value };
+    // An error stays until the next submit, unless the shopper fixes the field before that.
+    if (this.fieldErrors[key] === undefined) return;
+    const field = this.selectedMethod(this.checkout.checkout)?.fields.find((candidate) => candidate.key === key);
+    if (field && validateFields([field], this.fieldValues)[key] === undefined) {
+      const { [key]: _fixed, ...rest } = this.fieldErrors;
+      this.fieldErrors = rest;
+    }
+  };
+
+  private onSubmit = (event: SubmitEvent): void => {
+    event.preventDefault();
+    const checkout = this.checkout.checkout;
+    if (!checkout || this.checkout.paying) return;
+    const method = this.selectedMethod(checkout);
+    if (!method) {
+      this.methodError = true;
+      this.focusTarget = 'method';
+      return;
+    }
+    const errors = validateFields(method.fields, this.fieldValues);
+    this.fieldErrors = errors;
+    if (Object.keys(errors).length > 0) {
+      this.focusTarget = 'first-invalid';
+      return;
+    }
+    void this.checkout.pay(method.id, collectFieldValues(method.fields, this.fieldValues));
+  };
+
+  /** The chosen method; the only one when there is just one. */
+  private selectedMethod(checkout: CheckoutView | undefined): MethodView | undefined {
+    if (!checkout) return undefined;
+    const { methods } = checkout;
+    if (methods.length === 1) return methods[0];
+    return methods.find((method) => method.id === this.selectedMethodId);
+  }
+
+  private formatAmount(checkout: CheckoutView, amount: number, currency: string): string {
+    const { session } = checkout;
+    return formatMoney(amount, {
+      currency,
+      // The API gives the exponent of the session's currency; a payment is in that currency.
+      currencyExponent: currency === session.currency ? session.currencyExponent : 2,
+      locale: this.locale || session.locale || (typeof navigator !== 'undefined' ? navigator.language : undefined),
+    });
+  }
+
+  private resolveEndpoint(): string {
+    const base = typeof location !== 'undefined' ? location.href : undefined;
+    const endpoint = this.endpoint || scriptOrigin || (base ? new URL(base).origin : '');
+    try {
+      return new URL(endpoint, base).href.replace(/\/+$/, '');
+    } catch {
+      return endpoint;
+    }
+  }
+
+  private applyFocus(): void {
+    const target = this.focusTarget;
+    if (!target) return;
+    this.focusTarget = undefined;
+    const root = this.renderRoot;
+    let element: HTMLElement | null = null;
+    switch (target) {
+      case 'first-invalid':
+        element = root.querySelector<HTMLElement>('[aria-invalid="true"]');
+        break;
+      case 'method':
+        element =
+          root.querySelector<HTMLElement>('input[type="radio"]:checked') ??
+          root.querySelector<HTMLElement>('input[type="radio"]');
+        break;
+      case 'pay-button':
+        element = root.querySelector<HTMLElement>('.pay-button');
+        break;
+      case 'result':
+        element = root.querySelector<HTMLElement>(`#${RESULT_HEADING_ID}`);
+        break;
+    }
+    element?.focus();
+  }
+}
+
+/** What the shopper reads for an error: our own words when the proxy could not be reached. */
+function errorMessage(error: CheckoutApiError): string {
+  return error.code === 'network_error' ? t('networkError') : error.message;
+}
+
+function isSessionOpen(checkout: CheckoutView): boolean {
+  const expiresAt = Date.parse(checkout.session.expiresAt);
+  return Number.isNaN(expiresAt) || expiresAt > Date.now();
+}
+
+/**
+ * Registers the element unless something already did: the SDK can end up on a page twice (a
+ * script tag and a bundle), and a second `define` of the same name would throw. Guarded for
+ * servers, where there is no registry.
+ */
+export function definePayCheckout(): void {
+  if (typeof customElements === 'undefined' || customElements.get('pay-checkout')) return;
+  customElements.define('pay-checkout', PayCheckout);
+}
+
+definePayCheckout();
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'pay-checkout': PayCheckout;
+  }
+}
