@@ -1,0 +1,297 @@
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SESSION_AUDIENCE } from './sessions/session-token.js';
+import { MERCHANT_KEY, SHOP_ORIGIN, startProxy, type ProxyHarness } from './testing/proxy-harness.js';
+
+let proxy: ProxyHarness;
+beforeAll(async () => {
+  proxy = await startProxy();
+});
+afterAll(async () => {
+  await proxy.close();
+});
+
+const order = (overrides: Record<string, unknown> = {}) => ({
+  orderId: `order-${Math.random().toString(36).slice(2)}`,
+  amount: '48.00',
+  currency: 'USD',
+  description: 'Ceramic pour-over set',
+  customer: { reference: 'cust-1', name: 'Ada Lovelace', email: 'ada@example.com' },
+  returnUrl: 'https://shop.example/return',
+  ...overrides,
+});
+
+async function merchant(method: string, path: string, body?: unknown, key = MERCHANT_KEY) {
+  const response = await fetch(`${proxy.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+async function widget(method: string, path: string, token: string, options: { body?: unknown; origin?: string; key?: string } = {}) {
+  const response = await fetch(`${proxy.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      origin: options.origin ?? SHOP_ORIGIN,
+      'content-type': 'application/json',
+      ...(options.key ? { 'idempotency-key': options.key } : {}),
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+async function newSession(overrides: Record<string, unknown> = {}) {
+  const { status, body } = await merchant('POST', '/api/sessions', order(overrides));
+  expect(status).toBe(201);
+  return body as { sessionId: string; token: string; expiresAt: string };
+}
+
+async function simulatorInvoiceCount(): Promise<number> {
+  const response = await fetch(`${proxy.simulatorUrl}/api/payment-invoices`, {
+    headers: { authorization: `Basic ${Buffer.from('harness:harness-password').toString('base64')}` },
+  });
+  const body = (await response.json()) as { data: unknown[]; meta?: { count?: number } };
+  return body.meta?.count ?? body.data.length;
+}
+
+async function decide(invoiceUrl: string, decision: 'approve' | 'decline') {
+  return fetch(`${invoiceUrl}/decide`, { method: 'POST', body: new URLSearchParams({ decision }), redirect: 'manual' });
+}
+
+async function waitForStatus(paymentId: string, status: string) {
+  for (let i = 0; i < 100; i++) {
+    const { body } = await merchant('GET', `/api/payments/${paymentId}`);
+    if (body.status === status) return body;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`payment ${paymentId} never became ${status}`);
+}
+
+describe('merchant API: sessions', () => {
+  it('stores the order and returns a session token for the widget', async () => {
+    const { status, body } = await merchant('POST', '/api/sessions', order({ amount: 48.5 }));
+    expect(status).toBe(201);
+    expect(body.sessionId).toMatch(/^ses_/);
+    expect(await proxy.tokens.verify(body.token)).toBe(body.sessionId);
+    expect(Date.parse(body.expiresAt) - Date.now()).toBeGreaterThan(890_000);
+    const stored = await proxy.store.getSession(body.sessionId);
+    expect(stored).toMatchObject({ amount: 4850, currency: 'USD', locale: 'en' });
+  });
+
+  it('refuses a missing or wrong merchant API key', async () => {
+    expect(await merchant('POST', '/api/sessions', order(), '')).toMatchObject({ status: 401, body: { error: { code: 'unauthorized' } } });
+    expect((await merchant('POST', '/api/sessions', order(), 'sk_wrong_key_entirely')).status).toBe(401);
+    expect((await merchant('GET', '/api/payments/pay_x', undefined, 'nope')).status).toBe(401);
+  });
+
+  it('answers invalid bodies with 400 naming the field', async () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ amount: '1.005' }, /^amount: USD has 2 decimals/],
+      [{ amount: 0 }, /^amount: must be greater than 0/],
+      [{ amount: '10.5', currency: 'JPY' }, /^amount: JPY has 0 decimals/],
+      [{ currency: 'usd' }, /^currency: must be an ISO 4217 code/],
+      [{ returnUrl: 'javascript:alert(1)' }, /^returnUrl: /],
+      [{ orderId: '' }, /^orderId: /],
+      [{ provider: 'nopay' }, /^provider: must be one of milkypay/],
+      [{ surprise: true }, /surprise/],
+    ];
+    for (const [overrides, message] of cases) {
+      const { status, body } = await merchant('POST', '/api/sessions', order(overrides));
+      expect(status, JSON.stringify(overrides)).toBe(400);
+      expect(body.error.code).toBe('invalid_request');
+      expect(body.error.message).toMatch(message);
+    }
+  });
+
+  it('answers malformed JSON with 400, not 500', async () => {
+    const response = await fetch(`${proxy.url}/api/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${MERCHANT_KEY}` },
+      body: '{"orderId":',
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as any).error.message).toBe('the request body is not valid JSON');
+  });
+});
+
+describe('widget API: authentication', () => {
+  it('lists the methods of the session currency with localized names and extra fields', async () => {
+    const { token } = await newSession();
+    const { status, body } = await widget('GET', '/api/checkout', token);
+    expect(status).toBe(200);
+    expect(body.session).toMatchObject({ amount: 4800, currency: 'USD', currencyExponent: 2 });
+    const ids = body.methods.map((method: { id: string }) => method.id);
+    expect(ids).toEqual(expect.arrayContaining(['milkypay:payment_card_usd_hpp', 'milkypay:test_usd_test']));
+    const test = body.methods.find((method: { id: string }) => method.id === 'milkypay:test_usd_test');
+    expect(test.fields).toEqual([expect.objectContaining({ key: 'status', label: 'Status', pattern: '^[a-zA-Z_]*$', required: true })]);
+    expect(body.payment).toBeUndefined();
+  });
+
+  it('refuses a foreign Origin with 403', async () => {
+    const { token } = await newSession();
+    const { status, body } = await widget('GET', '/api/checkout', token, { origin: 'https://evil.example' });
+    expect(status).toBe(403);
+    expect(body.error.message).toContain('https://evil.example is not allowed');
+  });
+
+  it('refuses missing, expired, tampered and foreign tokens with 401', async () => {
+    const { token, sessionId } = await newSession();
+    const expired = await new SignJWT({}).setProtectedHeader({ alg: 'ES256' }).setSubject(sessionId).setIssuer(proxy.url)
+      .setAudience(SESSION_AUDIENCE).setIssuedAt(Math.floor(Date.now() / 1000) - 1000)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 100).sign(proxy.signingKey.privateKey);
+    const [header, payload, signature] = token.split('.');
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
+    const tampered = `${header}.${Buffer.from(JSON.stringify({ ...claims, sub: 'ses_someone_else' })).toString('base64url')}.${signature}`;
+    for (const bad of ['', 'not-a-jwt', expired, tampered]) {
+      const { status, body } = await widget('GET', '/api/checkout', bad);
+      expect(status, bad.slice(0, 20)).toBe(401);
+      expect(body.error.code).toBe('unauthorized');
+    }
+    expect((await widget('GET', '/api/checkout', expired)).body.error.message).toMatch(/expired/);
+  });
+
+  it('answers a CORS preflight only for allowed origins', async () => {
+    const preflight = (origin: string) =>
+      fetch(`${proxy.url}/api/checkout/payments`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,idempotency-key' },
+      });
+    const allowed = await preflight(SHOP_ORIGIN);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(SHOP_ORIGIN);
+    expect(allowed.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('idempotency-key');
+    expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('widget API: paying with MilkyPay', () => {
+  it('creates one invoice per Idempotency-Key and sends the shopper to the hosted page', async () => {
+    const { token } = await newSession();
+    const before = await simulatorInvoiceCount();
+    const pay = () => widget('POST', '/api/checkout/payments', token, { key: 'attempt-1', body: { methodId: 'milkypay:payment_card_usd_hpp' } });
+    const first = await pay();
+    expect(first.status).toBe(201);
+    expect(first.body.payment).toMatchObject({ status: 'requires_action', amount: 4800, currency: 'USD' });
+    expect(first.body.payment.action).toEqual({ type: 'redirect', url: expect.stringMatching(new RegExp(`^${proxy.simulatorUrl}/hpp/cpi_`)) });
+    const again = await pay();
+    expect(again.body.payment.id).toBe(first.body.payment.id);
+    expect(await simulatorInvoiceCount()).toBe(before + 1);
+  });
+
+  it('takes amount and currency from the store, never from the browser', async () => {
+    const { token } = await newSession({ amount: '12.34' });
+    const { status, body } = await widget('POST', '/api/checkout/payments', token, {
+      key: 'k', body: { methodId: 'milkypay:payment_card_usd_hpp', amount: 1, currency: 'JPY' },
+    });
+    expect(status).toBe(400);
+    expect(body.error.message).toMatch(/amount|currency/);
+    const ok = await widget('POST', '/api/checkout/payments', token, { key: 'k2', body: { methodId: 'milkypay:payment_card_usd_hpp' } });
+    expect(ok.body.payment).toMatchObject({ amount: 1234, currency: 'USD' });
+  });
+
+  it('refuses a pay call without Idempotency-Key, with an unknown method or a field that fails its pattern', async () => {
+    const { token } = await newSession();
+    const noKey = await widget('POST', '/api/checkout/payments', token, { body: { methodId: 'milkypay:payment_card_usd_hpp' } });
+    expect(noKey).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/^Idempotency-Key/) } } });
+    const unknown = await widget('POST', '/api/checkout/payments', token, { key: 'a', body: { methodId: 'milkypay:nope' } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toMatch(/^methodId: /);
+    const badField = await widget('POST', '/api/checkout/payments', token, { key: 'b', body: { methodId: 'milkypay:test_usd_test', fields: { status: 'not valid!' } } });
+    expect(badField.status).toBe(400);
+    expect(badField.body.error.message).toBe('fields.status: Status has an invalid format');
+    const missing = await widget('POST', '/api/checkout/payments', token, { key: 'c', body: { methodId: 'milkypay:test_usd_test' } });
+    expect(missing.body.error.message).toBe('fields.status: Status is required');
+  });
+
+  it('trusts a callback only after fetching the invoice, and a repeated callback changes nothing', async () => {
+    const { token } = await newSession();
+    const { body } = await widget('POST', '/api/checkout/payments', token, { key: 'k', body: { methodId: 'milkypay:payment_card_usd_hpp' } });
+    const paymentId: string = body.payment.id;
+
+    // A forged callback claiming success: the invoice is still pending at MilkyPay, so nothing moves.
+    const forged = await fetch(`${proxy.url}/api/callbacks/milkypay/${paymentId}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ data: { status: 'processed', resolution: 'ok' } }),
+    });
+    expect(forged.status).toBe(200);
+    expect((await merchant('GET', `/api/payments/${paymentId}`)).body.status).toBe('requires_action');
+
+    // The shopper approves: the simulator calls back and the payment succeeds.
+    const decided = await decide(body.payment.action.url, 'approve');
+    expect(decided.status).toBe(303);
+    const succeeded = await waitForStatus(paymentId, 'succeeded');
+    expect(succeeded.providerReference).toMatch(/^cpi_/);
+
+    for (let i = 0; i < 3; i++) {
+      const repeat = await fetch(`${proxy.url}/api/callbacks/milkypay/${paymentId}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      expect(repeat.status).toBe(200);
+    }
+    const { body: final } = await merchant('GET', `/api/payments/${paymentId}`);
+    expect(final.status).toBe('succeeded');
+    expect(final.events.filter((event: { toStatus?: string }) => event.toStatus === 'succeeded')).toHaveLength(1);
+    expect(final.events.map((event: { type: string }) => event.type)).toEqual(['created', 'action_required', 'status_changed']);
+
+    // And the widget now sees the final state.
+    expect((await widget('GET', `/api/checkout/payments/${paymentId}`, token)).body.status).toBe('succeeded');
+    // A paid session cannot start a second payment.
+    const second = await widget('POST', '/api/checkout/payments', token, { key: 'other', body: { methodId: 'milkypay:payment_card_usd_hpp' } });
+    expect(second.status).toBe(409);
+  });
+
+  it('marks a declined payment failed and lists payments by order', async () => {
+    const session = await newSession();
+    const { body } = await widget('POST', '/api/checkout/payments', session.token, { key: 'k', body: { methodId: 'milkypay:payment_card_usd_hpp' } });
+    await decide(body.payment.action.url, 'decline');
+    await waitForStatus(body.payment.id, 'failed');
+    const stored = await proxy.store.getSession(session.sessionId);
+    const list = await merchant('GET', `/api/payments?orderId=${stored!.orderId}`);
+    expect(list.body.data.map((payment: { id: string; status: string }) => [payment.id, payment.status])).toEqual([[body.payment.id, 'failed']]);
+    expect((await merchant('GET', '/api/payments')).status).toBe(400);
+    expect((await merchant('GET', '/api/payments/pay_missing')).status).toBe(404);
+  });
+
+  it('ignores a callback for an unknown payment with 200', async () => {
+    const response = await fetch(`${proxy.url}/api/callbacks/milkypay/pay_unknown`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"data":{"id":"cpi_nothing"}}' });
+    expect(response.status).toBe(200);
+  });
+
+  it('sends the returning shopper on to the merchant returnUrl after looking the status up', async () => {
+    const { token } = await newSession({ returnUrl: 'https://shop.example/return?orderId=o-77' });
+    const { body } = await widget('POST', '/api/checkout/payments', token, { key: 'k', body: { methodId: 'milkypay:payment_card_usd_hpp' } });
+    // The shopper approves but the callback has not been applied yet: the return itself looks the status up.
+    const decided = await decide(body.payment.action.url, 'approve');
+    const back = await fetch(decided.headers.get('location')!, { redirect: 'manual' });
+    expect(back.status).toBe(303);
+    expect(back.headers.get('location')).toBe(`https://shop.example/return?orderId=o-77&paymentId=${body.payment.id}`);
+    expect((await merchant('GET', `/api/payments/${body.payment.id}`)).body.status).toBe('succeeded');
+  });
+
+  it('never re-creates blindly after a 5xx: the invoice is found by our reference', async () => {
+    const { token } = await newSession();
+    const before = await simulatorInvoiceCount();
+    proxy.faults.failNextCreates = 1;
+    proxy.faults.failAfterCreating = true;
+    const { status, body } = await widget('POST', '/api/checkout/payments', token, { key: 'k', body: { methodId: 'milkypay:payment_card_usd_hpp' } });
+    expect(status).toBe(201);
+    expect(body.payment.status).toBe('requires_action');
+    expect(await simulatorInvoiceCount()).toBe(before + 1);
+  });
+
+  it('keeps the payment waiting when the create failed and no invoice exists, then lets the shopper retry', async () => {
+    const { token } = await newSession();
+    const before = await simulatorInvoiceCount();
+    proxy.faults.failNextCreates = 1;
+    proxy.faults.failAfterCreating = false;
+    const failed = await widget('POST', '/api/checkout/payments', token, { key: 'k1', body: { methodId: 'milkypay:payment_card_usd_hpp' } });
+    expect(failed.status).toBe(502);
+    expect(failed.body.error.code).toBe('outcome_unknown');
+    expect(await simulatorInvoiceCount()).toBe(before);
+    const retry = await widget('POST', '/api/checkout/payments', token, { key: 'k2', body: { methodId: 'milkypay:payment_card_usd_hpp' } });
+    expect(retry.status).toBe(201);
+    expect(await simulatorInvoiceCount()).toBe(before + 1);
+  });
+});

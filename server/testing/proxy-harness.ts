@@ -1,0 +1,81 @@
+import express from 'express';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../app.js';
+import { loadConfig } from '../config.js';
+import { createLogger } from '../logger.js';
+import { createMilkyPayProvider } from '../providers/milkypay/adapter.js';
+import { createMilkyPaySimulator, type MilkyPaySimulatorFaults } from '../providers/milkypay/simulator.js';
+import { ProviderRegistry } from '../providers/registry.js';
+import { createSessionTokens, type SessionTokenIssuer } from '../sessions/session-token.js';
+import { loadSigningKey, type SigningKey } from '../sessions/signing-key.js';
+import { SqliteStore } from '../store/sqlite-store.js';
+
+export const MERCHANT_KEY = 'sk_test_harness_merchant_key';
+export const SHOP_ORIGIN = 'https://shop.example';
+
+export interface ProxyHarness {
+  url: string;
+  simulatorUrl: string;
+  store: SqliteStore;
+  tokens: SessionTokenIssuer;
+  signingKey: SigningKey;
+  faults: MilkyPaySimulatorFaults;
+  close(): Promise<void>;
+}
+
+/**
+ * The proxy and the MilkyPay simulator, each on its own ephemeral loopback port, wired as in
+ * production: the adapter talks HTTP to the simulator and the simulator posts callbacks over HTTP.
+ */
+export async function startProxy(): Promise<ProxyHarness> {
+  const simulatorServer = await listen(createServer());
+  const simulatorUrl = `http://127.0.0.1:${port(simulatorServer)}`;
+  const proxyServer = await listen(createServer());
+  const url = `http://127.0.0.1:${port(proxyServer)}`;
+
+  const credentials = { publicKey: 'pk_test_harness', apiUser: 'harness', apiPassword: 'harness-password' };
+  const faults: MilkyPaySimulatorFaults = {};
+  const simulatorApp = express();
+  simulatorApp.use(createMilkyPaySimulator({ ...credentials, publicUrl: simulatorUrl, faults, callbackRetryDelayMs: 20 }));
+  simulatorServer.on('request', simulatorApp);
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'pay-checkout-it-'));
+  const config = loadConfig({ PUBLIC_URL: url, ALLOWED_ORIGINS: SHOP_ORIGIN, MERCHANT_API_KEY: MERCHANT_KEY, DATA_DIR: dataDir });
+  const store = SqliteStore.open(':memory:');
+  const signingKey = await loadSigningKey({ dataDir });
+  const tokens = createSessionTokens(signingKey, config.publicUrl);
+  const logger = createLogger({ level: 'silent' });
+  const providers = new ProviderRegistry([createMilkyPayProvider({ baseUrl: simulatorUrl, ...credentials })]);
+  const { app } = createApp({ config, store, tokens, providers, logger, merchantApiKey: MERCHANT_KEY, sdkDir: join(dataDir, 'sdk') });
+  proxyServer.on('request', app);
+
+  return {
+    url,
+    simulatorUrl,
+    store,
+    tokens,
+    signingKey,
+    faults,
+    async close() {
+      await Promise.all([close(proxyServer), close(simulatorServer)]);
+      await store.close();
+    },
+  };
+}
+
+function listen(server: Server): Promise<Server> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+function port(server: Server): number {
+  return (server.address() as AddressInfo).port;
+}
+
+function close(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
