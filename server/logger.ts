@@ -32,7 +32,9 @@ function maskDeep(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return maskPanLike(value);
   if (depth > 8 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((item) => maskDeep(item, depth + 1));
-  if (value instanceof Error) return value;
+  // Leave errors, requests and other class instances to pino's serializers.
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return value;
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, maskDeep(item, depth + 1)]));
 }
 

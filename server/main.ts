@@ -7,6 +7,7 @@ import { createDemoRouter } from '../demo/server.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
+import { Reconciler } from './payments/reconciler.js';
 import { PROVIDER_MODULES, ProviderRegistry, type ProviderSetup } from './providers/registry.js';
 import type { PaymentProvider, ProviderId } from './providers/provider.js';
 import type { Router } from 'express';
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
     setups.flatMap(([id, setup]): [ProviderId, Router][] => (setup.simulator ? [[id, setup.simulator]] : [])),
   );
 
-  const { app } = createApp({
+  const { app, payments } = createApp({
     config,
     store,
     tokens,
@@ -67,10 +68,16 @@ async function main(): Promise<void> {
     );
   });
 
+  const reconciler = new Reconciler({ store, payments, logger });
+  reconciler.start();
+
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     server.close(() => {
-      void store.close().then(() => process.exit(0));
+      void reconciler
+        .stop()
+        .then(() => store.close())
+        .then(() => process.exit(0));
     });
     setTimeout(() => process.exit(1), 10_000).unref();
   };

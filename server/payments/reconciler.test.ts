@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../logger.js';
+import type { PaymentProvider, ProviderPaymentState } from '../providers/provider.js';
+import { ProviderRegistry } from '../providers/registry.js';
+import { SqliteStore } from '../store/sqlite-store.js';
+import { PaymentService } from './payment-service.js';
+import { Reconciler } from './reconciler.js';
+
+function providerAnswering(states: Record<string, ProviderPaymentState>): PaymentProvider & { lookups: string[] } {
+  const lookups: string[] = [];
+  return {
+    id: 'milkypay',
+    capabilities: { refund: false, capture: false, cancel: false, installments: false },
+    lookups,
+    listMethods: async () => [],
+    createPayment: async () => ({ status: 'pending' }),
+    getPayment: async ({ paymentId }) => {
+      lookups.push(paymentId);
+      const state = states[paymentId];
+      if (!state) throw new Error('unknown');
+      return state;
+    },
+    readCallback: () => undefined,
+  };
+}
+
+describe('Reconciler', () => {
+  it('settles payments that have been quiet, and leaves settled ones alone', async () => {
+    const store = SqliteStore.open(':memory:');
+    const now = new Date().toISOString();
+    await store.createSession({ id: 's', orderId: 'o', amount: 100, currency: 'USD', returnUrl: 'https://shop.example', locale: 'en', createdAt: now, expiresAt: now });
+    const base = { sessionId: 's', orderId: 'o', provider: 'milkypay' as const, methodId: 'milkypay:x', amount: 100, currency: 'USD' };
+    await store.createPayment({ ...base, id: 'p_paid', idempotencyKey: '1', status: 'pending' });
+    await store.createPayment({ ...base, id: 'p_open', idempotencyKey: '2', status: 'pending' });
+    await store.createPayment({ ...base, id: 'p_done', idempotencyKey: '3', status: 'failed' });
+    await store.createPayment({ ...base, id: 'p_broken', idempotencyKey: '4', status: 'pending' });
+    const provider = providerAnswering({ p_paid: { status: 'succeeded', providerRef: 'cpi_1' }, p_open: { status: 'pending' } });
+    const payments = new PaymentService({ store, providers: new ProviderRegistry([provider]), logger: createLogger({ level: 'silent' }), publicUrl: 'http://proxy' });
+    const reconciler = new Reconciler({ store, payments, logger: createLogger({ level: 'silent' }) }, { intervalMs: 1000, quietForMs: -1000, batchSize: 10 });
+
+    const [changed, concurrent] = await Promise.all([reconciler.reconcilePending(), reconciler.reconcilePending()]);
+    expect(changed).toBe(1);
+    expect(concurrent).toBe(1);
+    expect(provider.lookups.sort()).toEqual(['p_broken', 'p_open', 'p_paid']);
+    expect((await store.getPayment('p_paid'))?.status).toBe('succeeded');
+    expect((await store.getPayment('p_open'))?.status).toBe('pending');
+    expect((await store.getPayment('p_broken'))?.status).toBe('pending');
+  });
+});
