@@ -878,7 +878,7 @@ export function createMilkyPaySimulator(options: MilkyPaySimulatorOptions): Rout
         return;
       }
       // A decision on a final invoice changes nothing: the page shows how it ended.
-      if (false) {
+      if (invoice.status !== 'process_pending') {
         sendPage(res, invoice);
         return;
       }
@@ -929,7 +929,7 @@ export function createMilkyPaySimulator(options: MilkyPaySimulatorOptions): Rout
     const amount = `${toMajorString(toMinorUnits(String(invoice.amount), invoice.currency), invoice.currency)} ${invoice.currency}`;
     const method = METHODS[invoice.service.method];
     const details = `
-      <p class="amount">${escapeHtml(amount)}</p>
+      ${invoice.status === 'process_pending' ? '' : `<p class="amount">${escapeHtml(amount)}</p>`}
       ${invoice.description ? `<p class="description">${escapeHtml(invoice.description)}</p>` : ''}
       <dl>
         <dt>Invoice</dt><dd>${escapeHtml(invoice.id)}</dd>
