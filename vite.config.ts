@@ -25,6 +25,10 @@ export default defineConfig({
       output: {
         // Rolldown's name for Rollup's `inlineDynamicImports: true`: everything in one file.
         codeSplitting: false,
+        // Vite keeps whitespace and /*#__PURE__*/ marks in ES library builds for downstream
+        // bundlers; this file goes straight to browsers, so minify it fully. Licence comments stay.
+        minify: true,
+        comments: { annotation: false, jsdoc: false, legal: true },
       },
     },
   },

@@ -49,7 +49,8 @@ export interface CheckoutControllerOptions {
   fetch?: typeof fetch;
 }
 
-type Host = ReactiveControllerHost & HTMLElement;
+/** The element: it renders into `renderRoot`, where a form action is built. */
+type Host = ReactiveControllerHost & HTMLElement & { readonly renderRoot: HTMLElement | DocumentFragment };
 
 /** How long to keep asking before showing "being processed". */
 export const POLL_LIMIT_MS = 3 * 60_000;

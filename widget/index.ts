@@ -5,4 +5,3 @@
 export { PayCheckout, definePayCheckout } from './pay-checkout.js';
 export { PayCompleteEvent, PayErrorEvent, PayMethodSelectEvent, PayReadyEvent } from './events.js';
 export type { PayCompleteDetail, PayErrorDetail, PayMethodSelectDetail } from './events.js';
-export { CheckoutApiError } from './api-client.js';

@@ -53,10 +53,17 @@ export const payCheckoutStyles = css`
     color: var(--_text);
   }
 
+  /* Margins, not a grid gap: the two live regions stay in the DOM while empty and must take no room. */
   form {
-    display: grid;
-    gap: var(--_spacing);
     margin: 0;
+  }
+
+  form > * + * {
+    margin-top: var(--_spacing);
+  }
+
+  form > .live:empty {
+    margin-top: 0;
   }
 
   p {
@@ -216,6 +223,10 @@ export const payCheckoutStyles = css`
     border: 1px solid var(--_border);
   }
 
+  .error-title {
+    font-weight: 600;
+  }
+
   .load-error {
     display: grid;
     gap: 12px;
@@ -284,7 +295,9 @@ export const payCheckoutStyles = css`
   }
 
   .secondary {
+    flex: none;
     padding: 8px 14px;
+    white-space: nowrap;
     border: 1px solid var(--_border);
     background: var(--_background);
     color: var(--_text);
@@ -414,6 +427,15 @@ export const payCheckoutStyles = css`
       height: 100dvh;
       margin: 0;
       border-radius: 0;
+    }
+
+    .dialog-header {
+      padding: 10px 12px;
+    }
+
+    .dialog-header .secondary {
+      padding: 6px 12px;
+      font-size: 0.875em;
     }
   }
 

@@ -94,6 +94,8 @@ export class PayCheckout extends LitElement {
   private focusTarget: FocusTarget | undefined;
   private lastStage: Stage['name'] | undefined;
   private wasPaying = false;
+  /** Focus moves only in answer to the shopper; a result found on page load leaves focus alone. */
+  private shopperActed = false;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('session') || changed.has('endpoint')) {
@@ -124,7 +126,7 @@ export class PayCheckout extends LitElement {
       if (dialog && !dialog.open) dialog.showModal();
     }
     if (stage.name !== this.lastStage) {
-      if (stage.name === 'result') this.focusTarget = 'result';
+      if (stage.name === 'result' && this.shopperActed) this.focusTarget = 'result';
       // Back from the dialog: the dialog took focus with it, so put it on the method again.
       else if (stage.name === 'choose' && this.lastStage === 'action') this.focusTarget = 'method';
       this.lastStage = stage.name;
@@ -178,8 +180,8 @@ export class PayCheckout extends LitElement {
               onInput: this.onFieldInput,
             })
           : nothing}
-        <div role="status">${canceledNotice ? html`<p class="notice">${t('canceledNotice')}</p>` : nothing}</div>
-        <div role="alert">${payError ? html`<p class="error" part="error">${errorMessage(payError)}</p>` : nothing}</div>
+        <div class="live" role="status">${canceledNotice ? html`<p class="notice">${t('canceledNotice')}</p>` : nothing}</div>
+        <div class="live" role="alert">${payError ? html`<p class="error" part="error">${errorMessage(payError)}</p>` : nothing}</div>
         ${checkout.methods.length > 0
           ? html`<button
               type="submit"
@@ -204,7 +206,7 @@ export class PayCheckout extends LitElement {
   private renderLoadError(error: CheckoutApiError): TemplateResult {
     return html`<div class="load-error">
       <div class="error" part="error" role="alert">
-        <p>${t('loadFailed')}</p>
+        <p class="error-title">${t('loadFailed')}</p>
         <p>${errorMessage(error)}</p>
       </div>
       <button type="button" class="secondary" @click=${() => this.checkout.retry()}>${t('tryAgain')}</button>
@@ -213,6 +215,7 @@ export class PayCheckout extends LitElement {
 
   private onSelectMethod = (methodId: string): void => {
     this.selectedMethodId = methodId;
+    this.shopperActed = true;
     this.methodError = false;
     this.fieldErrors = {};
     this.dispatchEvent(new PayMethodSelectEvent({ methodId }));
@@ -231,6 +234,7 @@ export class PayCheckout extends LitElement {
 
   private onSubmit = (event: SubmitEvent): void => {
     event.preventDefault();
+    this.shopperActed = true;
     const checkout = this.checkout.checkout;
     if (!checkout || this.checkout.paying) return;
     const method = this.selectedMethod(checkout);

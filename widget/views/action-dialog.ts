@@ -13,7 +13,8 @@ export const DIALOG_TITLE_ID = 'pay-dialog-title';
  * The provider's page or 3-D Secure challenge in a modal dialog (the element opens it with
  * showModal after rendering). The frame may run scripts and submit forms, keeps its own origin
  * (3-D Secure pages need their cookies), and may navigate the top window only on a click.
- * Escape counts as "Cancel payment".
+ * Escape counts as "Cancel payment"; so does any other way the browser closes it (a close watcher
+ * may skip the cancel event), which is why `close` is handled too.
  */
 export function renderActionDialog({ action, onCancel }: ActionDialogParams): TemplateResult {
   const title = action.type === 'html' ? t('frameTitle3ds') : t('frameTitlePage');
@@ -26,6 +27,7 @@ export function renderActionDialog({ action, onCancel }: ActionDialogParams): Te
         event.preventDefault();
         onCancel();
       }}
+      @close=${onCancel}
     >
       <div class="dialog-header">
         <h2 class="dialog-title" id=${DIALOG_TITLE_ID}>${title}</h2>
@@ -37,8 +39,6 @@ export function renderActionDialog({ action, onCancel }: ActionDialogParams): Te
         title=${title}
         src=${action.url}
         sandbox="allow-forms allow-scripts allow-same-origin allow-top-navigation-by-user-activation allow-popups"
-        referrerpolicy="origin"
-        allow="payment"
       ></iframe>
     </dialog>
   `;

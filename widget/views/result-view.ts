@@ -15,10 +15,10 @@ export interface ResultViewParams {
 export const RESULT_HEADING_ID = 'pay-result-heading';
 
 const ICONS: Record<Outcome, TemplateResult> = {
-  success: svg`<path d="M7 12.5l3.5 3.5L17 9" />`,
-  refunded: svg`<path d="M9 8L5 12l4 4M5 12h10a4 4 0 0 0 0-8h-1" />`,
-  failure: svg`<path d="M8 8l8 8M16 8l-8 8" />`,
-  unsettled: svg`<path d="M12 7v5l3 2" />`,
+  success: svg`<path d="M5 12.5l4.5 4.5L19 7.5" />`,
+  refunded: svg`<path d="M9 6L4 11l5 5M4 11h11a5 5 0 0 1 0 10h-2" />`,
+  failure: svg`<path d="M6.5 6.5l11 11M17.5 6.5l-11 11" />`,
+  unsettled: svg`<circle cx="12" cy="12" r="8.5" /><path d="M12 7.5V12l3 2" />`,
 };
 
 const FAILURE_MESSAGES: Partial<Record<PaymentView['status'], StringKey>> = {

@@ -1,0 +1,225 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ReactiveController } from 'lit';
+import type { CheckoutView, PaymentView } from '../server/api/widget-api.js';
+import { CheckoutController, POLL_LIMIT_MS, pollDelay } from './checkout-controller.js';
+
+/** Just enough of a LitElement for the controller: events, requestUpdate, isConnected. */
+class FakeHost extends EventTarget {
+  isConnected = true;
+  renderRoot = {} as DocumentFragment;
+  updates = 0;
+  controllers: ReactiveController[] = [];
+  addController(controller: ReactiveController) {
+    this.controllers.push(controller);
+  }
+  removeController() {}
+  requestUpdate() {
+    this.updates += 1;
+  }
+  get updateComplete() {
+    return Promise.resolve(true);
+  }
+  events: { type: string; detail: unknown }[] = [];
+  override dispatchEvent(event: Event): boolean {
+    this.events.push({ type: event.type, detail: (event as Event & { detail?: unknown }).detail });
+    return super.dispatchEvent(event);
+  }
+}
+
+const checkoutView = (payment?: PaymentView): CheckoutView => ({
+  session: {
+    id: 's1',
+    orderId: 'o1',
+    amount: 1250,
+    currency: 'USD',
+    currencyExponent: 2,
+    locale: 'en-US',
+    expiresAt: new Date(Date.now() + 600_000).toISOString(),
+  },
+  methods: [{ id: 'sim:card', name: 'Card', category: 'card', fields: [] }],
+  ...(payment && { payment }),
+});
+
+const payment = (status: PaymentView['status'], extra: Partial<PaymentView> = {}): PaymentView => ({
+  id: 'pay_1',
+  status,
+  amount: 1250,
+  currency: 'USD',
+  ...extra,
+});
+
+type Route = (init: RequestInit) => Response | Promise<Response>;
+
+function fakeProxy(routes: Record<string, Route | Route[]>) {
+  const calls: { key: string; init: RequestInit }[] = [];
+  const fetch = (async (input: RequestInfo | URL, init: RequestInit = {}) => {
+    const url = new URL(String(input));
+    const key = `${init.method ?? 'GET'} ${url.pathname}`;
+    calls.push({ key, init });
+    const route = routes[key];
+    const handler = Array.isArray(route) ? (route.length > 1 ? route.shift() : route[0]) : route;
+    if (!handler) return new Response(JSON.stringify({ error: { code: 'not_found', message: key } }), { status: 404 });
+    return handler(init);
+  }) as typeof globalThis.fetch;
+  return { calls, fetch };
+}
+
+const json = (body: unknown, status = 200): Route => () => new Response(JSON.stringify(body), { status });
+const offline: Route = () => Promise.reject(new TypeError('Failed to fetch'));
+
+function setUp(routes: Record<string, Route | Route[]>) {
+  const host = new FakeHost();
+  const proxy = fakeProxy(routes);
+  const controller = new CheckoutController(host as unknown as ConstructorParameters<typeof CheckoutController>[0], {
+    frameWindow: () => null,
+    fetch: proxy.fetch,
+  });
+  return { host, proxy, controller };
+}
+
+const idempotencyKeys = (calls: { key: string; init: RequestInit }[]) =>
+  calls
+    .filter((call) => call.key === 'POST /api/checkout/payments')
+    .map((call) => (call.init.headers as Record<string, string>)['Idempotency-Key']);
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('pollDelay', () => {
+  it('asks every 2 s at first, then backs off to 5 s', () => {
+    expect([0, 1, 4, 5, 6, 7, 8, 50].map(pollDelay)).toEqual([2000, 2000, 2000, 3000, 4000, 5000, 5000, 5000]);
+  });
+});
+
+describe('CheckoutController', () => {
+  it('loads the checkout and emits pay-ready once', async () => {
+    const { host, controller } = setUp({ 'GET /api/checkout': json(checkoutView()) });
+    controller.configure({ token: 't', endpoint: 'https://proxy.test' });
+    expect(controller.load.status).toBe('pending');
+    await vi.runAllTimersAsync();
+    expect(controller.load.status).toBe('complete');
+    expect(host.events.map((e) => e.type)).toEqual(['pay-ready']);
+  });
+
+  it('reports a failed load with pay-error and loads again on retry', async () => {
+    const { host, controller } = setUp({
+      'GET /api/checkout': [json({ error: { code: 'session_expired', message: 'The session has expired.' } }, 401), json(checkoutView())],
+    });
+    controller.configure({ token: 't', endpoint: 'https://proxy.test' });
+    await vi.runAllTimersAsync();
+    expect(controller.load).toMatchObject({ status: 'error', error: { code: 'session_expired', status: 401 } });
+    expect(host.events).toEqual([{ type: 'pay-error', detail: { code: 'session_expired', message: 'The session has expired.' } }]);
+    controller.retry();
+    await vi.runAllTimersAsync();
+    expect(controller.load.status).toBe('complete');
+    expect(host.events.map((e) => e.type)).toEqual(['pay-error', 'pay-ready']);
+  });
+
+  it('shows a final payment found on load and emits pay-complete', async () => {
+    const { host, controller } = setUp({ 'GET /api/checkout': json(checkoutView(payment('succeeded'))) });
+    controller.configure({ token: 't', endpoint: 'https://proxy.test' });
+    await vi.runAllTimersAsync();
+    expect(controller.stage).toMatchObject({ name: 'result', payment: { status: 'succeeded' } });
+    expect(host.events).toEqual([
+      { type: 'pay-ready', detail: null },
+      { type: 'pay-complete', detail: { paymentId: 'pay_1', status: 'succeeded' } },
+    ]);
+  });
+
+  it('pays once, polls until final, and emits pay-complete once', async () => {
+    const { host, proxy, controller } = setUp({
+      'GET /api/checkout': json(checkoutView()),
+      'POST /api/checkout/payments': json({ payment: payment('pending') }, 201),
+      'GET /api/checkout/payments/pay_1': [offline, json(payment('pending')), json(payment('succeeded'))],
+    });
+    controller.configure({ token: 't', endpoint: 'https://proxy.test' });
+    await vi.runAllTimersAsync();
+    const first = controller.pay('sim:card', {});
+    void controller.pay('sim:card', {}); // a double click
+    expect(controller.paying).toBe(true);
+    await first;
+    expect(controller.stage.name).toBe('checking');
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(controller.stage).toMatchObject({ name: 'result', payment: { status: 'succeeded' } });
+    expect(idempotencyKeys(proxy.calls)).toHaveLength(1);
+    expect(proxy.calls.filter((call) => call.key === 'GET /api/checkout/payments/pay_1')).toHaveLength(3);
+    expect(host.events.filter((e) => e.type === 'pay-complete')).toEqual([
+      { type: 'pay-complete', detail: { paymentId: 'pay_1', status: 'succeeded' } },
+    ]);
+  });
+
+  it('keeps the Idempotency-Key across retries of an unanswered attempt, and renews it otherwise', async () => {
+    const { host, proxy, controller } = setUp({
+      'GET /api/checkout': json(checkoutView()),
+      'POST /api/checkout/payments': [
+        offline,
+        offline,
+        offline,
+        offline,
+        json({ error: { code: 'card_declined', message: 'Declined.' } }, 402),
+        json({ error: { code: 'card_declined', message: 'Declined.' } }, 402),
+      ],
+    });
+    controller.configure({ token: 't', endpoint: 'https://proxy.test' });
+    await vi.runAllTimersAsync();
+
+    const attempt = controller.pay('sim:card', {});
+    await vi.runAllTimersAsync();
+    await attempt;
+    expect(controller.payError?.code).toBe('network_error');
+    const [k1, k2, k3] = idempotencyKeys(proxy.calls);
+    expect(k1).toBe(k2);
+    expect(k2).toBe(k3);
+
+    // Same method and fields after no answer: same key, the proxy may already have the payment.
+    const again = controller.pay('sim:card', {});
+    await vi.runAllTimersAsync();
+    await again;
+    expect(controller.payError?.code).toBe('card_declined');
+    expect(idempotencyKeys(proxy.calls)[3]).toBe(k1);
+    expect(idempotencyKeys(proxy.calls)[4]).toBe(k1);
+
+    // After a definite failure, a new attempt gets a new key.
+    await controller.pay('sim:card', {});
+    expect(idempotencyKeys(proxy.calls)[5]).not.toBe(k1);
+    expect(host.events.filter((e) => e.type === 'pay-error').map((e) => (e.detail as { code: string }).code)).toEqual([
+      'network_error',
+      'card_declined',
+      'card_declined',
+    ]);
+  });
+
+  it('gives up polling after three minutes and shows the payment as being processed', async () => {
+    const { host, controller } = setUp({
+      'GET /api/checkout': json(checkoutView(payment('pending'))),
+      'GET /api/checkout/payments/pay_1': json(payment('pending')),
+    });
+    controller.configure({ token: 't', endpoint: 'https://proxy.test' });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(controller.stage.name).toBe('checking');
+    await vi.advanceTimersByTimeAsync(POLL_LIMIT_MS - 10_000);
+    expect(controller.stage.name).toBe('checking');
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(controller.stage).toMatchObject({ name: 'result', payment: { status: 'pending' } });
+    expect(host.events.map((e) => e.type)).toEqual(['pay-ready']);
+  });
+
+  it('stops everything when the element leaves the page', async () => {
+    const { proxy, controller, host } = setUp({
+      'GET /api/checkout': json(checkoutView(payment('pending'))),
+      'GET /api/checkout/payments/pay_1': json(payment('pending')),
+    });
+    controller.configure({ token: 't', endpoint: 'https://proxy.test' });
+    await vi.advanceTimersByTimeAsync(10);
+    host.isConnected = false;
+    controller.hostDisconnected();
+    const before = proxy.calls.length;
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(proxy.calls.length).toBe(before);
+    expect(controller.load.status).toBe('initial');
+  });
+});
