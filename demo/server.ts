@@ -142,10 +142,11 @@ export function createDemoRouter(options: { apiUrl: string; merchantApiKey: stri
     // The merchant trusts its backend's answer, not the query string the shopper came back with.
     const { body } = await merchantApi(`/api/payments?orderId=${encodeURIComponent(order.id)}`);
     const latest = (body?.data ?? []).at(-1) as { id: string; status: string } | undefined;
+    const heading = latest?.status === 'succeeded' ? 'Thank you for your order' : latest?.status === 'failed' ? 'Your order is not paid yet' : 'Your order';
     res.type('html').send(
       page(
         'Order status',
-        html`<h1>Thank you</h1>
+        html`<h1>${heading}</h1>
           <section class="summary" aria-label="Order status">
             <p><span>${order.product.name}</span><strong>${formatPrice(order.product)}</strong></p>
             <p class="muted">Order ${order.id}: the shop's backend reports <strong data-testid="backend-status">${latest?.status ?? 'no payment yet'}</strong></p>

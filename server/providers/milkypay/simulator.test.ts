@@ -374,7 +374,7 @@ describe('the hosted page and the outcome', () => {
     expect(callbackStatuses(request.paymentId)).toEqual(['process_pending', 'processed']);
   });
 
-  it('declines: 303 to the fail URL, failed with the resolution as the failure code', async () => {
+  it('declines: 303 to the fail URL, failed, with the resolution kept in providerStatus', async () => {
     const request = paymentRequest();
     const created = await publicProvider.createPayment(request);
     const response = await decide(created.providerRef ?? '', 'decline');
@@ -383,7 +383,7 @@ describe('the hosted page and the outcome', () => {
     expect(response.headers.get('location')).toBe(`${MOUNT}/hpp/${created.providerRef}/done`);
     const state = await publicProvider.getPayment({ paymentId: request.paymentId, providerRef: created.providerRef });
     expect(state.status).toBe('failed');
-    expect(state.failure?.code).toBe('declined');
+    expect(state.failure?.code).toBe('payment_declined');
     expect(state.providerStatus).toBe('process_failed/declined');
     expect(state.action).toBeUndefined();
     const privately = await privateProvider.createPayment(paymentRequest());

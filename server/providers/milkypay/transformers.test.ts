@@ -182,9 +182,9 @@ describe('invoice status → payment status', () => {
   });
 
   it('names the failure by its resolution', () => {
-    expect(mapMilkyPayStatus('process_failed', 'declined').failure?.code).toBe('declined');
+    expect(mapMilkyPayStatus('process_failed', 'declined').failure).toEqual({ code: 'payment_declined', message: 'The payment was declined.' });
     expect(mapMilkyPayStatus('process_failed', 'expired').failure?.code).toBe('expired');
-    expect(mapMilkyPayStatus('process_failed', null).failure?.code).toBe('process_failed');
+    expect(mapMilkyPayStatus('process_failed', null).failure?.code).toBe('payment_declined');
   });
 
   it('maps the document samples', () => {

@@ -12,8 +12,8 @@
  *   processed         any                 0 < r < amount        partially_refunded
  *   processed         any                 r >= amount           refunded
  *   process_failed    "expired"           -                     expired
- *   process_failed    anything else       -                     failed (failure.code = the resolution word,
- *                                                               e.g. the simulator's "declined")
+ *   process_failed    anything else       -                     failed (failure.code payment_declined; the
+ *                                                               resolution word stays in providerStatus)
  *   any other word    any                 -                     pending, the word kept in providerStatus,
  *                                                               so an undocumented word is never read as final
  *
@@ -90,15 +90,10 @@ export function mapMilkyPayStatus(
     }
     case 'process_failed':
       if (resolutionWord === 'expired') {
-        return { status: 'expired', failure: { code: 'expired', message: 'The MilkyPay invoice expired' } };
+        return { status: 'expired', failure: { code: 'expired', message: 'The payment page expired before the payment was completed.' } };
       }
-      return {
-        status: 'failed',
-        failure: {
-          code: resolutionWord || 'process_failed',
-          message: `MilkyPay invoice failed${resolutionWord ? ` (resolution "${resolution ?? ''}")` : ''}`,
-        },
-      };
+      // The shopper reads this message; MilkyPay's own words stay in providerStatus for the merchant.
+      return { status: 'failed', failure: { code: 'payment_declined', message: 'The payment was declined.' } };
     default:
       return assertNever(status);
   }
