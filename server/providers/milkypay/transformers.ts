@@ -121,32 +121,37 @@ export function isPrivateInvoice(invoice: MilkyPayAnyInvoice): invoice is MilkyP
 
 export function readInvoice(invoice: MilkyPayAnyInvoice): MilkyPayInvoiceView {
   if (isPrivateInvoice(invoice)) return readPrivateInvoiceResource(invoice.data);
-  const data = invoice.data;
-  return {
-    id: data.id,
-    referenceId: data.reference_id ?? undefined,
-    status: data.status,
-    resolution: data.resolution ?? undefined,
-    currency: data.currency,
-    amount: data.amount,
-    refundedAmount: data.refunded_amount ?? undefined,
-    hppUrl: data.hpp_url || undefined,
-    form: data.active_payment?.payload ?? undefined,
-  };
+  // The public shape is flat and names its form `active_payment.payload`.
+  return invoiceView(invoice.data.id, invoice.data, invoice.data.active_payment?.payload);
 }
 
 export function readPrivateInvoiceResource(resource: MilkyPayPrivateInvoiceResource): MilkyPayInvoiceView {
-  const a = resource.attributes;
+  // The private shape is JSON:API and names its form `flow_data`.
+  return invoiceView(resource.id, resource.attributes, resource.attributes.flow_data);
+}
+
+/** The fields both invoice shapes share, under the same names. */
+interface MilkyPayInvoiceFields {
+  reference_id?: string | null;
+  status: string;
+  resolution?: string | null;
+  currency: string;
+  amount: number | string;
+  refunded_amount?: number | string | null;
+  hpp_url?: string | null;
+}
+
+function invoiceView(id: string, fields: MilkyPayInvoiceFields, form: MilkyPayFlowData | null | undefined): MilkyPayInvoiceView {
   return {
-    id: resource.id,
-    referenceId: a.reference_id ?? undefined,
-    status: a.status,
-    resolution: a.resolution ?? undefined,
-    currency: a.currency,
-    amount: a.amount,
-    refundedAmount: a.refunded_amount ?? undefined,
-    hppUrl: a.hpp_url || undefined,
-    form: a.flow_data ?? undefined,
+    id,
+    referenceId: fields.reference_id ?? undefined,
+    status: fields.status,
+    resolution: fields.resolution ?? undefined,
+    currency: fields.currency,
+    amount: fields.amount,
+    refundedAmount: fields.refunded_amount ?? undefined,
+    hppUrl: fields.hpp_url || undefined,
+    form: form ?? undefined,
   };
 }
 
