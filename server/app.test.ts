@@ -154,7 +154,7 @@ describe('widget API: authentication', () => {
     expect((await widget('GET', '/api/checkout', expired)).body.error.message).toMatch(/expired/);
   });
 
-  it('answers a CORS preflight only for allowed origins', async () => {
+  it('lets a foreign page read why it was refused, but never serves it', async () => {
     const preflight = (origin: string) =>
       fetch(`${proxy.url}/api/checkout/payments`, {
         method: 'OPTIONS',
@@ -163,7 +163,16 @@ describe('widget API: authentication', () => {
     const allowed = await preflight(SHOP_ORIGIN);
     expect(allowed.headers.get('access-control-allow-origin')).toBe(SHOP_ORIGIN);
     expect(allowed.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('idempotency-key');
-    expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
+    const { token } = await newSession();
+    const refused = await fetch(`${proxy.url}/api/checkout/payments`, {
+      method: 'POST',
+      headers: { origin: 'https://evil.example', authorization: `Bearer ${token}`, 'idempotency-key': 'x', 'content-type': 'application/json' },
+      body: JSON.stringify({ methodId: 'milkypay:payment_card_usd_hpp' }),
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('access-control-allow-origin')).toBe('https://evil.example');
+    expect(((await refused.json()) as any).error.code).toBe('forbidden_origin');
+    expect(await proxy.store.listPaymentsBySession((await proxy.tokens.verify(token)))).toEqual([]);
   });
 });
 
