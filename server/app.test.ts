@@ -263,6 +263,42 @@ describe('widget API: paying with MilkyPay', () => {
     expect((await merchant('GET', '/api/payments/pay_missing')).status).toBe(404);
   });
 
+  it('creates one payment when two pay calls race, and waits for the first on a repeated key', async () => {
+    const { token } = await newSession();
+    const body = { methodId: 'milkypay:payment_card_usd_hpp' };
+    const racing = await Promise.all([
+      widget('POST', '/api/checkout/payments', token, { key: 'race-a', body }),
+      widget('POST', '/api/checkout/payments', token, { key: 'race-b', body }),
+    ]);
+    expect(racing.map((r) => r.status).sort()).toEqual([201, 409]);
+    const repeated = await Promise.all([1, 2, 3].map(() => widget('POST', '/api/checkout/payments', token, { key: 'same', body })));
+    const winner = racing.find((r) => r.status === 201)!.body.payment.id;
+    // A repeat of a key waits for its first call: all three answers are the same payment, with its action.
+    const sameKey = repeated.filter((r) => r.status === 201);
+    expect(new Set(sameKey.map((r) => r.body.payment.id)).size).toBe(1);
+    for (const r of sameKey) expect(r.body.payment.action?.type).toBe('redirect');
+    expect(sameKey[0]!.body.payment.id).not.toBe(winner);
+    const reused = await widget('POST', '/api/checkout/payments', token, { key: 'same', body: { methodId: 'milkypay:test_usd_test', fields: { status: 'ok' } } });
+    expect(reused.status).toBe(409);
+  });
+
+  it('refuses a new attempt once an earlier one has been paid, and flags an order paid twice', async () => {
+    const session = await newSession();
+    const body = { methodId: 'milkypay:payment_card_usd_hpp' };
+    const first = await widget('POST', '/api/checkout/payments', session.token, { key: 'one', body });
+    const second = await widget('POST', '/api/checkout/payments', session.token, { key: 'two', body });
+    expect(second.status).toBe(201);
+    // The shopper pays both hosted pages (two tabs): the second success is flagged for a refund.
+    await decide(first.body.payment.action.url, 'approve');
+    await waitForStatus(first.body.payment.id, 'succeeded');
+    const third = await widget('POST', '/api/checkout/payments', session.token, { key: 'three', body });
+    expect(third.status).toBe(409);
+    expect(third.body.error.message).toMatch(/already paid/);
+    await decide(second.body.payment.action.url, 'approve');
+    const duplicate = await waitForStatus(second.body.payment.id, 'succeeded');
+    expect(duplicate.events.map((event: { type: string }) => event.type)).toContain('duplicate_payment');
+  });
+
   it('ignores a callback for an unknown payment with 200', async () => {
     const response = await fetch(`${proxy.url}/api/callbacks/milkypay/pay_unknown`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"data":{"id":"cpi_nothing"}}' });
     expect(response.status).toBe(200);

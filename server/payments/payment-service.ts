@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { MethodView, PaymentView } from '../api/widget-api.js';
 import { TtlCache } from '../cache/ttl-cache.js';
 import { AppError, ProviderError } from '../errors.js';
@@ -12,8 +12,10 @@ import { isTerminal, judgeTransition } from './state-machine.js';
 const METHOD_CACHE_TTL_MS = 5 * 60_000;
 /** A shopper's poll asks the provider at most this often per payment. */
 const REFRESH_INTERVAL_MS = 3_000;
-/** Statuses in which a session may not start another payment: money is, or may be, on its way. */
-const BLOCKING_STATUSES: ReadonlySet<PaymentStatus> = new Set(['authorized', 'succeeded', 'refund_pending', 'partially_refunded', 'refunded']);
+/** Statuses in which an order may not be paid again: money has moved. */
+const PAID_STATUSES: ReadonlySet<PaymentStatus> = new Set(['authorized', 'succeeded', 'refund_pending', 'partially_refunded', 'refunded']);
+/** How long a repeated pay call waits for the first one, still creating, to finish. */
+const REPEAT_WAIT_MS = 10_000;
 
 export interface PaymentServiceDeps {
   store: Store;
@@ -58,17 +60,17 @@ export class PaymentService {
     idempotencyKey: string,
     shopperIp: string | undefined,
   ): Promise<PaymentRecord> {
-    const earlier = await this.deps.store.listPaymentsBySession(session.id);
-    const repeat = earlier.find((payment) => payment.idempotencyKey === idempotencyKey);
+    const requestHash = hashPayRequest(request);
+    const sessionPayments = await this.deps.store.listPaymentsBySession(session.id);
+    const repeat = sessionPayments.find((payment) => payment.idempotencyKey === idempotencyKey);
     if (repeat) {
-      if (repeat.methodId !== request.methodId) {
-        throw new AppError('conflict', 'this Idempotency-Key was already used for a different payment method');
+      if (repeat.requestHash !== requestHash) {
+        throw new AppError('conflict', 'this Idempotency-Key was already used for a different payment request');
       }
-      return repeat;
+      return this.awaitCreated(repeat);
     }
     if (Date.parse(session.expiresAt) <= Date.now()) throw new AppError('session_expired', 'the checkout session has expired');
-    const blocking = earlier.find((payment) => BLOCKING_STATUSES.has(payment.status));
-    if (blocking) throw new AppError('conflict', `this order is already paid (payment ${blocking.id} is ${blocking.status})`);
+    await this.refuseIfPaid(session, sessionPayments);
 
     const method = (await this.listMethods(session)).find((candidate) => candidate.id === request.methodId);
     if (!method) throw new AppError('invalid_request', `methodId: ${request.methodId} is not available for this session`);
@@ -83,8 +85,9 @@ export class PaymentService {
       amount: session.amount,
       currency: session.currency,
       idempotencyKey,
+      requestHash,
     });
-    if (!created) return payment;
+    if (!created) return this.awaitCreated(payment);
 
     const provider = this.deps.providers.get(method.provider);
     let state: ProviderPaymentState;
@@ -116,13 +119,15 @@ export class PaymentService {
   /** Asks the provider for the payment's state and applies it. */
   async refresh(payment: PaymentRecord, source: string): Promise<PaymentRecord> {
     this.lastRefresh.set(payment.id, Date.now());
+    await this.deps.store.markChecked(payment.id, new Date().toISOString());
     const provider = this.deps.providers.get(payment.provider);
     try {
       const state = await provider.getPayment({ paymentId: payment.id, providerRef: payment.providerRef });
       return await this.applyState(payment, state, source);
     } catch (error) {
-      if (error instanceof ProviderError && error.code === 'not_found' && payment.status === 'pending' && !payment.providerRef) {
-        // The create timed out and the provider has no trace of it: nothing was charged.
+      const neverCreated = (payment.status === 'pending' || payment.status === 'created') && !payment.providerRef;
+      if (error instanceof ProviderError && error.code === 'not_found' && neverCreated) {
+        // The create's answer never came and the provider has no trace of it: nothing was charged.
         return this.applyState(payment, { status: 'failed', failure: { code: 'provider_unavailable', message: 'the provider did not create the payment; please try again' } }, source);
       }
       throw error;
@@ -165,6 +170,13 @@ export class PaymentService {
   async applyState(payment: PaymentRecord, state: ProviderPaymentState, source: string): Promise<PaymentRecord> {
     let current = payment;
     const target: PaymentStatus = state.status === 'pending' && state.action ? 'requires_action' : state.status;
+    if (PAID_STATUSES.has(target) && !matchesPayment(current, state)) {
+      // Money moved, but not the amount we asked for: never call that paid; a person decides.
+      const detail = { expected: { amount: current.amount, currency: current.currency }, reported: { amount: state.amount, currency: state.currency }, providerStatus: state.providerStatus };
+      this.deps.logger.error({ paymentId: current.id, source, ...detail }, 'provider reported a different amount or currency; payment held for review');
+      await this.deps.store.appendEvent(current.id, { type: 'held_for_review', source, detail });
+      return current;
+    }
     for (let attempt = 0; attempt < 3; attempt++) {
       const verdict = judgeTransition(current.status, target);
       const patch = statePatch(current, state, target);
@@ -182,6 +194,7 @@ export class PaymentService {
       });
       if (moved) {
         this.deps.logger.info({ paymentId: moved.id, from: current.status, to: target, source }, 'payment status changed');
+        if (PAID_STATUSES.has(target) && !PAID_STATUSES.has(current.status)) await this.flagDuplicate(moved, source);
         return moved;
       }
       const reloaded = await this.deps.store.getPayment(current.id);
@@ -228,6 +241,46 @@ export class PaymentService {
     return this.applyState(payment, state, 'merchant');
   }
 
+  /**
+   * Refuses a new payment when the order is already paid. Unsettled payments of the session are
+   * asked about first, so one completed on an abandoned provider page is found before another starts.
+   */
+  private async refuseIfPaid(session: SessionRecord, sessionPayments: PaymentRecord[]): Promise<void> {
+    const unsettled = sessionPayments.filter((payment) => payment.status === 'pending' || payment.status === 'requires_action');
+    await Promise.all(
+      unsettled.map((payment) =>
+        this.refresh(payment, 'pay').catch((error: unknown) => {
+          this.deps.logger.warn({ paymentId: payment.id, err: error }, 'status lookup before a new attempt failed');
+        }),
+      ),
+    );
+    const paid = (await this.deps.store.listPaymentsByOrder(session.orderId)).find((payment) => PAID_STATUSES.has(payment.status));
+    if (paid) throw new AppError('conflict', `this order is already paid (payment ${paid.id} is ${paid.status})`);
+  }
+
+  /** A repeated pay call returns the first call's payment, once that call has finished creating it. */
+  private async awaitCreated(payment: PaymentRecord): Promise<PaymentRecord> {
+    const deadline = Date.now() + REPEAT_WAIT_MS;
+    let current = payment;
+    while (current.status === 'created' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      current = (await this.deps.store.getPayment(current.id)) ?? current;
+    }
+    if (current.status === 'created') throw new AppError('conflict', 'this payment is still being created; try again in a moment');
+    return current;
+  }
+
+  /** A second paid payment of one order: the shopper paid twice (two tabs, two sessions). Tell the merchant. */
+  private async flagDuplicate(payment: PaymentRecord, source: string): Promise<void> {
+    const others = (await this.deps.store.listPaymentsByOrder(payment.orderId)).filter(
+      (other) => other.id !== payment.id && PAID_STATUSES.has(other.status),
+    );
+    if (others.length === 0) return;
+    const detail = { paidAlso: others.map((other) => other.id) };
+    this.deps.logger.error({ paymentId: payment.id, orderId: payment.orderId, ...detail }, 'order paid more than once; refund one payment');
+    await this.deps.store.appendEvent(payment.id, { type: 'duplicate_payment', source, detail });
+  }
+
   private providerMethods(id: ProviderId, currency: string, locale: string): Promise<PaymentMethod[]> {
     return this.methodCache.get(`${id}:${currency}:${locale}`, () => this.deps.providers.get(id).listMethods({ currency, locale }));
   }
@@ -272,9 +325,23 @@ function statePatch(current: PaymentRecord, state: ProviderPaymentState, target:
   const patch: PaymentPatch = {};
   if (state.providerRef && state.providerRef !== current.providerRef) patch.providerRef = state.providerRef;
   if (state.refundedAmount !== undefined && state.refundedAmount !== current.refundedAmount) patch.refundedAmount = state.refundedAmount;
-  if (target === 'requires_action' && state.action && JSON.stringify(state.action) !== JSON.stringify(current.action)) patch.action = state.action;
+  // While a payment stays in requires_action its action is kept: a later lookup may describe the
+  // same page differently (MilkyPay: hpp_url on create, a form on lookup). A new step brings a new one.
+  if (target === 'requires_action' && state.action && (!current.action || current.status !== 'requires_action')) patch.action = state.action;
   if (state.failure && target === 'failed' && JSON.stringify(state.failure) !== JSON.stringify(current.failure)) patch.failure = state.failure;
   return patch;
+}
+
+function hashPayRequest(request: { methodId: string; fields: Record<string, string> }): string {
+  const fields = Object.entries(request.fields).sort(([a], [b]) => a.localeCompare(b));
+  return createHash('sha256').update(JSON.stringify([request.methodId, fields])).digest('hex');
+}
+
+/** Whether the provider's amount and currency, where it reports them, are the payment's own. */
+function matchesPayment(payment: PaymentRecord, state: ProviderPaymentState): boolean {
+  if (state.amount !== undefined && state.amount !== payment.amount) return false;
+  if (state.currency !== undefined && state.currency !== payment.currency) return false;
+  return true;
 }
 
 /** Checks the extra fields a method requires, by their patterns; a bad one is a 400 naming the field. */

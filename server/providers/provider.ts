@@ -81,6 +81,9 @@ export interface ProviderPaymentState {
   /** The provider's id for the payment (invoice id, transaction id...). */
   providerRef?: string;
   action?: PaymentAction;
+  /** The payment's amount (minor units) and currency as the provider holds them, where it reports them. */
+  amount?: number;
+  currency?: string;
   /** Refunded amount so far, in minor units, where the provider reports it. */
   refundedAmount?: number;
   failure?: { code: string; message: string };

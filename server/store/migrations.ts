@@ -43,16 +43,20 @@ export const MIGRATIONS: readonly Migration[] = [
         provider_ref TEXT,
         action TEXT,
         idempotency_key TEXT,
+        request_hash TEXT,
         refunded_amount BIGINT NOT NULL DEFAULT 0,
         card_mask TEXT,
         card_brand TEXT,
         failure TEXT,
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL,
+        checked_at TEXT,
         UNIQUE (session_id, idempotency_key)
       );
+      -- At most one payment per session is being created at a time: a second concurrent pay waits its turn.
+      CREATE UNIQUE INDEX payments_one_creating_per_session ON payments (session_id) WHERE status = 'created';
       CREATE INDEX payments_order_id ON payments (order_id);
-      CREATE INDEX payments_status_updated ON payments (status, updated_at);
+      CREATE INDEX payments_status_checked ON payments (status, checked_at);
       CREATE UNIQUE INDEX payments_provider_ref ON payments (provider, provider_ref);
 
       CREATE TABLE payment_events (

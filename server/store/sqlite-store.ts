@@ -84,12 +84,16 @@ export class SqliteStore implements Store {
       }
       const now = new Date().toISOString();
       const status = payment.status ?? 'created';
+      const creating = this.db.prepare("SELECT id FROM payments WHERE session_id = ? AND status = 'created'").get(payment.sessionId);
+      if (creating && status === 'created') {
+        throw new AppError('conflict', 'another payment of this checkout is being created; try again in a moment');
+      }
       this.db
         .prepare(
           `INSERT INTO payments (id, session_id, order_id, provider, method_id, amount, currency, status, provider_ref,
-             action, idempotency_key, refunded_amount, card_mask, card_brand, failure, created_at, updated_at)
+             action, idempotency_key, request_hash, refunded_amount, card_mask, card_brand, failure, created_at, updated_at)
            VALUES (@id, @sessionId, @orderId, @provider, @methodId, @amount, @currency, @status, @providerRef,
-             @action, @idempotencyKey, 0, @cardMask, @cardBrand, @failure, @now, @now)`,
+             @action, @idempotencyKey, @requestHash, 0, @cardMask, @cardBrand, @failure, @now, @now)`,
         )
         .run({
           id: payment.id,
@@ -103,6 +107,7 @@ export class SqliteStore implements Store {
           providerRef: payment.providerRef ?? null,
           action: toJson(payment.action),
           idempotencyKey: payment.idempotencyKey ?? null,
+          requestHash: payment.requestHash ?? null,
           cardMask: payment.card?.mask ?? null,
           cardBrand: payment.card?.brand ?? null,
           failure: toJson(payment.failure),
@@ -163,18 +168,26 @@ export class SqliteStore implements Store {
     })();
   }
 
+  async appendEvent(paymentId: string, event: NewEvent): Promise<void> {
+    this.insertEvent(paymentId, event, new Date().toISOString());
+  }
+
+  async markChecked(id: string, at: string): Promise<void> {
+    this.db.prepare('UPDATE payments SET checked_at = ? WHERE id = ?').run(at, id);
+  }
+
   async listEvents(paymentId: string): Promise<PaymentEvent[]> {
     const rows = this.db.prepare('SELECT * FROM payment_events WHERE payment_id = ? ORDER BY id').all(paymentId);
     return (rows as EventRow[]).map(eventFromRow);
   }
 
-  async listUnsettledPayments(updatedBefore: string, limit: number): Promise<PaymentRecord[]> {
+  async listUnsettledPayments(checkedBefore: string, limit: number): Promise<PaymentRecord[]> {
     const rows = this.db
       .prepare(
         `SELECT * FROM payments WHERE status IN ('created', 'pending', 'requires_action', 'refund_pending')
-           AND updated_at < ? ORDER BY updated_at LIMIT ?`,
+           AND COALESCE(checked_at, updated_at) < ? ORDER BY COALESCE(checked_at, updated_at) LIMIT ?`,
       )
-      .all(updatedBefore, limit);
+      .all(checkedBefore, limit);
     return (rows as PaymentRow[]).map(paymentFromRow);
   }
 
@@ -225,12 +238,14 @@ interface PaymentRow {
   provider_ref: string | null;
   action: string | null;
   idempotency_key: string | null;
+  request_hash: string | null;
   refunded_amount: number;
   card_mask: string | null;
   card_brand: string | null;
   failure: string | null;
   created_at: string;
   updated_at: string;
+  checked_at: string | null;
 }
 
 interface EventRow {
@@ -282,11 +297,13 @@ function paymentFromRow(row: PaymentRow): PaymentRecord {
     providerRef: row.provider_ref ?? undefined,
     action: fromJson(row.action),
     idempotencyKey: row.idempotency_key ?? undefined,
+    requestHash: row.request_hash ?? undefined,
     refundedAmount: Number(row.refunded_amount),
     card: row.card_mask ? withoutUndefined({ mask: row.card_mask, brand: row.card_brand ?? undefined }) : undefined,
     failure: fromJson(row.failure),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    checkedAt: row.checked_at ?? undefined,
   });
 }
 

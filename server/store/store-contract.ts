@@ -51,6 +51,38 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
       expect((await store.listEvents(first.payment.id)).map((e) => [e.type, e.toStatus])).toEqual([['created', 'created']]);
     });
 
+    it('lets only one payment of a session be in creation at a time', async () => {
+      const store = await openStore();
+      const s = session();
+      await store.createSession(s);
+      const { payment } = await store.createPayment(newPayment(s, `pay_${counter}_first`, 'a'));
+      await expect(store.createPayment(newPayment(s, `pay_${counter}_second`, 'b'))).rejects.toThrow(/being created/);
+      await store.transitionPayment(payment.id, 'created', 'requires_action', {}, { type: 'action_required', source: 'pay' });
+      expect((await store.createPayment(newPayment(s, `pay_${counter}_third`, 'c'))).created).toBe(true);
+    });
+
+    it('reconciles the longest-unasked payments first, so none waits forever', async () => {
+      const store = await openStore();
+      const s = session();
+      await store.createSession(s);
+      const ids: string[] = [];
+      for (const key of ['x', 'y', 'z']) {
+        const { payment } = await store.createPayment(newPayment(s, `pay_${counter}_${key}`, key));
+        await store.transitionPayment(payment.id, 'created', 'pending', {}, { type: 'status_changed', source: 'pay' });
+        ids.push(payment.id);
+      }
+      const later = () => new Date(Date.now() + 60_000).toISOString();
+      const seen: string[] = [];
+      for (let pass = 0; pass < 3; pass++) {
+        const batch = (await store.listUnsettledPayments(later(), 2)).filter((p) => ids.includes(p.id));
+        for (const p of batch) {
+          seen.push(p.id);
+          await store.markChecked(p.id, new Date(Date.now() + pass * 1000 + seen.length).toISOString());
+        }
+      }
+      expect(new Set(seen)).toEqual(new Set(ids));
+    });
+
     it('transitions by compare-and-set: exactly one of two racing writers wins', async () => {
       const store = await openStore();
       const s = session();
@@ -90,6 +122,7 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
       const s = session();
       await store.createSession(s);
       const { payment: open } = await store.createPayment(newPayment(s, `pay_${counter}_open`, 'k1'));
+      await store.transitionPayment(open.id, 'created', 'pending', {}, { type: 'status_changed', source: 'pay' });
       const { payment: done } = await store.createPayment(newPayment(s, `pay_${counter}_done`, 'k2'));
       await store.transitionPayment(done.id, 'created', 'succeeded', {}, { type: 'status_changed', source: 'callback' });
       expect((await store.listPaymentsByOrder(s.orderId)).map((p) => p.id)).toEqual([open.id, done.id]);

@@ -40,14 +40,26 @@ export interface PaymentRecord {
   providerRef?: string;
   action?: PaymentAction;
   idempotencyKey?: string;
+  /** SHA-256 of the pay request (method and fields), to tell a true repeat from a reused key. */
+  requestHash?: string;
   refundedAmount: number;
   card?: MaskedCard;
   failure?: { code: string; message: string };
   createdAt: string;
   updatedAt: string;
+  /** When the provider was last asked about it (poll, callback, reconciliation). */
+  checkedAt?: string;
 }
 
-export type PaymentEventType = 'created' | 'status_changed' | 'action_required' | 'provider_error';
+export type PaymentEventType =
+  | 'created'
+  | 'status_changed'
+  | 'action_required'
+  | 'provider_error'
+  /** The provider reported something we refuse to apply as is (an amount or currency that differs). */
+  | 'held_for_review'
+  /** A second payment of an order succeeded: the merchant should refund one. */
+  | 'duplicate_payment';
 
 export interface PaymentEvent {
   id: number;
@@ -61,7 +73,7 @@ export interface PaymentEvent {
   at: string;
 }
 
-export type NewPayment = Omit<PaymentRecord, 'createdAt' | 'updatedAt' | 'refundedAmount' | 'status'> & {
+export type NewPayment = Omit<PaymentRecord, 'createdAt' | 'updatedAt' | 'checkedAt' | 'refundedAmount' | 'status'> & {
   status?: PaymentStatus;
 };
 
@@ -77,6 +89,7 @@ export interface Store {
   /**
    * Inserts a payment and its `created` event. When the session already has a payment under the
    * same idempotency key, nothing is inserted and that payment is returned with `created: false`.
+   * Throws AppError('conflict') when another payment of the session is still being created.
    */
   createPayment(payment: NewPayment): Promise<{ payment: PaymentRecord; created: boolean }>;
   getPayment(id: string): Promise<PaymentRecord | undefined>;
@@ -98,10 +111,18 @@ export interface Store {
     event: NewEvent,
   ): Promise<PaymentRecord | undefined>;
 
+  /** Appends an event without changing the payment. */
+  appendEvent(paymentId: string, event: NewEvent): Promise<void>;
   listEvents(paymentId: string): Promise<PaymentEvent[]>;
 
-  /** Payments still waiting on the provider, least recently touched first, for reconciliation. */
-  listUnsettledPayments(updatedBefore: string, limit: number): Promise<PaymentRecord[]>;
+  /** Records that the provider was just asked about the payment, whatever it answered. */
+  markChecked(id: string, at: string): Promise<void>;
+
+  /**
+   * Payments still waiting on the provider and not asked about since `checkedBefore`, the longest
+   * unasked first, so every one gets its turn however many stay pending.
+   */
+  listUnsettledPayments(checkedBefore: string, limit: number): Promise<PaymentRecord[]>;
 
   close(): Promise<void>;
 }

@@ -161,7 +161,7 @@ describe('createMilkyPayProvider', () => {
     const { calls, fetchImpl } = scriptedFetch([timeoutError(), json(200, fixture('private-invoice-get'))]);
     const provider = createMilkyPayProvider({ baseUrl: BASE, publicKey: PUBLIC_KEY, apiUser: 'u', apiPassword: 'p', fetch: fetchImpl });
     const state = await provider.createPayment(request);
-    expect(state).toEqual({ status: 'succeeded', providerRef: 'cpi_HeSWMM9LvQonCcQc', providerStatus: 'processed/ok' });
+    expect(state).toEqual({ status: 'succeeded', providerRef: 'cpi_HeSWMM9LvQonCcQc', providerStatus: 'processed/ok', amount: 10000, currency: 'USD' });
     expect(calls.map((c) => c.method)).toEqual(['POST', 'GET']);
   });
 

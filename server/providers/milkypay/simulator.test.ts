@@ -346,7 +346,7 @@ describe('the hosted page and the outcome', () => {
     expect(response.headers.get('location')).toBe(request.returnUrls.success);
 
     const state = await privateProvider.getPayment({ paymentId: request.paymentId, providerRef: created.providerRef });
-    expect(state).toEqual({ status: 'succeeded', providerRef: created.providerRef, providerStatus: 'processed/ok' });
+    expect(state).toEqual({ status: 'succeeded', providerRef: created.providerRef, providerStatus: 'processed/ok', amount: 12345, currency: 'USD' });
 
     await waitFor(() => (callbackStatuses(request.paymentId).length >= 2 ? true : undefined));
     expect(callbackStatuses(request.paymentId)).toEqual(['process_pending', 'processed']);

@@ -192,11 +192,15 @@ describe('invoice status → payment status', () => {
       status: 'succeeded',
       providerRef: 'cpi_HeSWMM9LvQonCcQc',
       providerStatus: 'processed/OK',
+      amount: 10000,
+      currency: 'USD',
     });
     expect(invoiceToPaymentState(invoice('private-invoice-get'))).toEqual({
       status: 'succeeded',
       providerRef: 'cpi_HeSWMM9LvQonCcQc',
       providerStatus: 'processed/ok',
+      amount: 10000,
+      currency: 'USD',
     });
     const list = invoiceResourcesOf(milkyPayInvoiceListSchema.parse(fixture('private-invoice-list')));
     expect(list.map((r) => invoiceViewToPaymentState(readPrivateInvoiceResource(r)).status)).toEqual(['succeeded', 'expired']);
@@ -209,6 +213,8 @@ describe('the shopper action', () => {
       status: 'pending',
       providerRef: 'cpi_QGcJxoBxnYStkuvN',
       providerStatus: 'process_pending/OK',
+      amount: 12345,
+      currency: 'USD',
       action: { type: 'redirect', url: 'https://pay.psp.name/redirect/hpp/?cpi=cpi_Y8Puis4vtNjAYZwb' },
     });
     expect(invoiceToPaymentState(invoice('private-invoice-response'))).toMatchObject({

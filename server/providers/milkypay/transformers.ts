@@ -174,7 +174,10 @@ export function invoiceViewToPaymentState(view: MilkyPayInvoiceView): ProviderPa
     status: reading.status,
     providerRef: view.id,
     providerStatus: `${view.status}/${view.resolution ?? ''}`,
+    currency: view.currency,
   };
+  // The invoice's own amount and currency, so a success for another amount is never taken as paid.
+  if (amount !== undefined) state.amount = amount;
   if (reading.refundedAmount !== undefined) state.refundedAmount = reading.refundedAmount;
   if (reading.failure) state.failure = reading.failure;
   if (reading.status === 'pending') {
