@@ -37,8 +37,8 @@ export default defineConfig({
       PORT: String(port),
       HOST: '127.0.0.1',
       PUBLIC_URL: baseURL,
-      // The demo shop, and a merchant page on another origin that e2e/embed.spec.ts serves.
-      ALLOWED_ORIGINS: `${baseURL},http://merchant.example`,
+      // The demo shop, and a merchant page on another (loopback) origin that e2e/embed.spec.ts serves.
+      ALLOWED_ORIGINS: `${baseURL},http://127.0.0.1:${port + 1}`,
       SANDBOX: 'true',
       DATA_DIR: mkdtempSync(join(tmpdir(), 'pay-checkout-e2e-')),
       LOG_LEVEL: 'warn',

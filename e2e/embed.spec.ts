@@ -1,26 +1,46 @@
 import { expect, test, type Page } from '@playwright/test';
+import { createServer, type Server } from 'node:http';
+
+// Merchant pages on other origins than the proxy's, served for real from loopback: Chromium's local
+// network access rules refuse a script off localhost to a page that is not itself on loopback.
+const port = Number(process.env.E2E_PORT ?? 3100);
+const MERCHANT_ORIGIN = `http://127.0.0.1:${port + 1}`;
+const FOREIGN_ORIGIN = `http://127.0.0.1:${port + 2}`;
+const servers: Server[] = [];
+
+test.beforeAll(async () => {
+  for (const origin of [MERCHANT_ORIGIN, FOREIGN_ORIGIN]) {
+    const server = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', origin);
+      res.writeHead(200, { 'content-type': 'text/html' }).end(
+        `<!doctype html><html lang="en"><head><title>Merchant</title>
+        <script type="module" src="${url.searchParams.get('sdk')}"></script></head>
+        <body><pay-checkout session="${url.searchParams.get('session')}"></pay-checkout></body></html>`,
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(Number(new URL(origin).port), '127.0.0.1', resolve));
+    servers.push(server);
+  }
+});
+
+test.afterAll(async () => {
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+});
 
 /** Opens a session through the merchant API, as a merchant's backend does. */
 async function createSession(page: Page): Promise<string> {
   const response = await page.request.post('/api/sessions', {
     headers: { authorization: `Bearer ${process.env.E2E_MERCHANT_API_KEY}` },
-    data: { orderId: `embed-${Date.now()}`, amount: '19.99', currency: 'GBP', returnUrl: 'http://merchant.example/done' },
+    data: { orderId: `embed-${Date.now()}`, amount: '19.99', currency: 'GBP', returnUrl: `${MERCHANT_ORIGIN}/done` },
   });
   expect(response.status()).toBe(201);
   return ((await response.json()) as { token: string }).token;
 }
 
-/** Serves a merchant page at `origin` that embeds the element with one script tag from the proxy. */
+/** Opens a merchant page at `origin` that embeds the element with one script tag from the proxy. */
 async function merchantPage(page: Page, origin: string, token: string, baseURL: string): Promise<void> {
-  await page.route(`${origin}/**`, (route) =>
-    route.fulfill({
-      contentType: 'text/html',
-      body: `<!doctype html><html lang="en"><head><title>Merchant</title>
-        <script type="module" src="${baseURL}/sdk/pay-checkout.js"></script></head>
-        <body><pay-checkout session="${token}"></pay-checkout></body></html>`,
-    }),
-  );
-  await page.goto(`${origin}/checkout`);
+  const query = new URLSearchParams({ sdk: `${baseURL}/sdk/pay-checkout.js`, session: token });
+  await page.goto(`${origin}/checkout?${query}`);
 }
 
 test('the proxy serves the single-file build under a stable name, embeddable cross-origin', async ({ request }) => {
@@ -35,7 +55,7 @@ test('the proxy serves the single-file build under a stable name, embeddable cro
 
 test('a merchant page on an allowed origin embeds the element with one script tag', async ({ page, baseURL }) => {
   const token = await createSession(page);
-  await merchantPage(page, 'http://merchant.example', token, baseURL!);
+  await merchantPage(page, MERCHANT_ORIGIN, token, baseURL!);
   await expect(page.getByRole('radio', { name: /Payment card/ })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Pay £19.99' })).toBeVisible();
 });
@@ -47,8 +67,8 @@ test('a page on an origin that is not allowed gets a clear error, not the method
   await page.addInitScript(() => {
     document.addEventListener('pay-error', (event) => (window as any).recordPayError((event as CustomEvent).detail.code));
   });
-  await merchantPage(page, 'http://evil.example', token, baseURL!);
-  await expect(page.getByRole('alert')).toContainText('origin http://evil.example is not allowed; add it to ALLOWED_ORIGINS');
+  await merchantPage(page, FOREIGN_ORIGIN, token, baseURL!);
+  await expect(page.getByRole('alert')).toContainText(`origin ${FOREIGN_ORIGIN} is not allowed; add it to ALLOWED_ORIGINS`);
   await expect(page.getByRole('radio')).toHaveCount(0);
   await page.screenshot({ path: 'test-results/screens/embed-forbidden-origin.png' });
   expect(errors).toContain('forbidden_origin');

@@ -4,7 +4,7 @@ import { pinoHttp } from 'pino-http';
 import type { Config } from './config.js';
 import { errorMiddleware, notFound } from './http/error-middleware.js';
 import { requireMerchantKey } from './http/merchant-auth.js';
-import type { Logger } from './logger.js';
+import { serializeError, type Logger } from './logger.js';
 import { PaymentService } from './payments/payment-service.js';
 import { simulatorPath, type ProviderRegistry } from './providers/registry.js';
 import type { ProviderId } from './providers/provider.js';
@@ -44,7 +44,10 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
     pinoHttp({
       logger,
       autoLogging: { ignore: (req) => req.url?.startsWith('/sdk/') ?? false },
-      serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.split('?')[0] }) },
+      serializers: {
+        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.split('?')[0] }),
+        err: serializeError,
+      },
     }),
   );
 
@@ -67,7 +70,7 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
   app.use('/api/sessions', requireMerchantKey(deps.merchantApiKey), json, createSessionsRouter({ store, tokens, providers, sessionTtlSeconds: config.sessionTtlSeconds }));
   app.use('/api/payments', requireMerchantKey(deps.merchantApiKey), json, createPaymentsRouter({ store, payments }));
   app.use('/api/checkout/return', form, createReturnsRouter({ store, payments, allowedOrigins: config.allowedOrigins, logger }));
-  app.use('/api/checkout', json, createCheckoutRouter({ store, tokens, payments, allowedOrigins: config.allowedOrigins }));
+  app.use('/api/checkout', createCheckoutRouter({ store, tokens, payments, allowedOrigins: config.allowedOrigins }));
   app.use('/api/callbacks', json, form, express.text({ type: '*/*', limit: '64kb' }), createCallbacksRouter({ payments, providers, logger }));
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });

@@ -64,6 +64,57 @@ describe('loadConfig', () => {
     expect(config.allowedOrigins).toEqual(['https://shop.example', 'https://www.shop.example']);
   });
 
+  it('enforces every provider\'s "required together" rules', () => {
+    expect(problems({ PAYMENTHUB_REFRESH_TOKEN: 'rt' })).toEqual(['PAYMENTHUB_BASE_URL is required when PAYMENTHUB_REFRESH_TOKEN is set']);
+    expect(problems({ DIRECTCARD_BASE_URL: 'https://directcard.example', DIRECTCARD_API_KEY: 'key' })).toEqual([
+      'DIRECTCARD_API_SECRET is required when DIRECTCARD_BASE_URL, DIRECTCARD_API_KEY are set',
+    ]);
+    expect(problems({ HANKOPAY_BASE_URL: 'https://hankopay.example' })).toEqual(['HANKOPAY_API_KEY is required when HANKOPAY_BASE_URL is set']);
+    expect(problems({ HPAY_API_KEY: 'k', HPAY_MODE: 'PROD' })).toEqual([
+      'HPAY_BASE_URL is required when HPAY_API_KEY is set',
+      'HPAY_PUBLIC_KEY is required when HPAY_API_KEY is set',
+      'HPAY_SECRET_KEY is required when HPAY_API_KEY is set',
+    ]);
+    expect(problems({ PAYMENTHUB_BASE_URL: 'payment-hub.example', PAYMENTHUB_REFRESH_TOKEN: 'rt' })).toEqual([
+      'PAYMENTHUB_BASE_URL must be an absolute http(s) URL',
+    ]);
+  });
+
+  it('reads the other providers\' credentials, trimming base URLs and defaulting HPAY_MODE to TEST', () => {
+    const config = loadConfig({
+      PAYMENTHUB_BASE_URL: 'https://payment-hub.example/',
+      PAYMENTHUB_REFRESH_TOKEN: 'refresh',
+      DIRECTCARD_BASE_URL: 'https://directcard.example',
+      DIRECTCARD_API_KEY: 'key',
+      DIRECTCARD_API_SECRET: 'secret',
+      HANKOPAY_BASE_URL: 'https://hankopay.example',
+      HANKOPAY_API_KEY: 'merchant-key',
+      HPAY_BASE_URL: 'https://hpay.example',
+      HPAY_API_KEY: 'api',
+      HPAY_PUBLIC_KEY: 'public',
+      HPAY_SECRET_KEY: 'secret',
+    });
+    expect(config.providers).toEqual({
+      paymenthub: { baseUrl: 'https://payment-hub.example', refreshToken: 'refresh', paymentVendor: undefined },
+      directcard: { baseUrl: 'https://directcard.example', apiKey: 'key', apiSecret: 'secret' },
+      hankopay: { baseUrl: 'https://hankopay.example', apiKey: 'merchant-key' },
+      hpay: { baseUrl: 'https://hpay.example', apiKey: 'api', publicKey: 'public', secretKey: 'secret', mode: 'TEST' },
+    });
+    expect(
+      loadConfig({
+        HPAY_BASE_URL: 'https://hpay.example',
+        HPAY_API_KEY: 'api',
+        HPAY_PUBLIC_KEY: 'public',
+        HPAY_SECRET_KEY: 'secret',
+        HPAY_MODE: 'PROD',
+      }).providers.hpay?.mode,
+    ).toBe('PROD');
+  });
+
+  it('has no credentials for a provider whose optional variables alone are set', () => {
+    expect(loadConfig({ PAYMENTHUB_PAYMENT_VENDOR: 'vendor', HPAY_MODE: 'PROD' }).providers).toEqual({});
+  });
+
   it('treats blank values as unset', () => {
     expect(loadConfig({ PORT: '', MILKYPAY_PUBLIC_KEY: '  ' }).port).toBe(3000);
   });

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { httpUrl, requireTogether } from './providers/env-helpers.js';
+import { checkProviderEnvs, PROVIDER_ENV_SHAPE, readProviderCredentials, type ProviderCredentials } from './providers/provider-envs.js';
 
 /**
  * Every environment variable of the architecture's contract, parsed by one zod schema.
@@ -8,12 +10,6 @@ import { z } from 'zod';
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
-
-const httpUrl = z
-  .url({ message: 'must be an absolute http(s) URL' })
-  .refine((value) => /^https?:\/\//.test(value), 'must be an absolute http(s) URL');
-
-const optionalText = z.string().trim().min(1).optional();
 
 const envSchema = z
   .object({
@@ -32,56 +28,18 @@ const envSchema = z
     SESSION_TTL_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).int().min(60).max(86_400).default(900),
     SESSION_SIGNING_JWK: z.string().optional(),
     SANDBOX: booleanFlag.default(true),
-    MILKYPAY_BASE_URL: httpUrl.optional(),
-    MILKYPAY_PUBLIC_KEY: optionalText,
-    MILKYPAY_API_USER: optionalText,
-    MILKYPAY_API_PASSWORD: optionalText,
-    PAYMENTHUB_BASE_URL: httpUrl.optional(),
-    PAYMENTHUB_REFRESH_TOKEN: optionalText,
-    PAYMENTHUB_PAYMENT_VENDOR: optionalText,
-    DIRECTCARD_BASE_URL: httpUrl.optional(),
-    DIRECTCARD_API_KEY: optionalText,
-    DIRECTCARD_API_SECRET: optionalText,
-    HANKOPAY_BASE_URL: httpUrl.optional(),
-    HANKOPAY_API_KEY: optionalText,
-    HPAY_BASE_URL: httpUrl.optional(),
-    HPAY_API_KEY: optionalText,
-    HPAY_PUBLIC_KEY: optionalText,
-    HPAY_SECRET_KEY: optionalText,
-    HPAY_MODE: z.enum(['TEST', 'PROD'], { message: 'must be TEST or PROD' }).default('TEST'),
+    // Each provider's variables (MILKYPAY_*, PAYMENTHUB_*, ...) come from its own env.ts.
+    ...PROVIDER_ENV_SHAPE,
   })
   .superRefine((env, ctx) => {
-    const requireTogether = (names: (keyof typeof env)[]) => {
-      const set = names.filter((name) => env[name] !== undefined);
-      if (set.length > 0 && set.length < names.length) {
-        for (const name of names.filter((n) => env[n] === undefined)) {
-          ctx.addIssue({ code: 'custom', path: [name], message: `is required when ${set.join(', ')} ${set.length > 1 ? 'are' : 'is'} set` });
-        }
-      }
-    };
-    requireTogether(['MILKYPAY_BASE_URL', 'MILKYPAY_PUBLIC_KEY']);
-    requireTogether(['MILKYPAY_API_USER', 'MILKYPAY_API_PASSWORD']);
-    if (env.MILKYPAY_API_USER && !env.MILKYPAY_PUBLIC_KEY) {
-      ctx.addIssue({ code: 'custom', path: ['MILKYPAY_PUBLIC_KEY'], message: 'is required when MILKYPAY_API_USER is set (the pre-request uses it)' });
-    }
-    requireTogether(['PAYMENTHUB_BASE_URL', 'PAYMENTHUB_REFRESH_TOKEN']);
-    requireTogether(['DIRECTCARD_BASE_URL', 'DIRECTCARD_API_KEY', 'DIRECTCARD_API_SECRET']);
-    requireTogether(['HANKOPAY_BASE_URL', 'HANKOPAY_API_KEY']);
-    requireTogether(['HPAY_BASE_URL', 'HPAY_API_KEY', 'HPAY_PUBLIC_KEY', 'HPAY_SECRET_KEY']);
-    requireTogether(['MERCHANT_WEBHOOK_URL', 'MERCHANT_WEBHOOK_SECRET']);
+    checkProviderEnvs(env, ctx);
+    requireTogether(env, ['MERCHANT_WEBHOOK_URL', 'MERCHANT_WEBHOOK_SECRET'], ctx);
     if (!env.SANDBOX && !env.MERCHANT_API_KEY) {
       ctx.addIssue({ code: 'custom', path: ['MERCHANT_API_KEY'], message: 'is required when SANDBOX is false' });
     }
   });
 
 export type Env = Record<string, string | undefined>;
-
-export interface MilkyPayCredentials {
-  baseUrl: string;
-  publicKey: string;
-  apiUser?: string;
-  apiPassword?: string;
-}
 
 export interface Config {
   port: number;
@@ -98,9 +56,7 @@ export interface Config {
   sessionSigningJwk?: string;
   sandbox: boolean;
   /** Real-provider credentials; a provider absent here is served by its simulator in sandbox mode. */
-  providers: {
-    milkypay?: MilkyPayCredentials;
-  };
+  providers: ProviderCredentials;
 }
 
 export class ConfigError extends Error {
@@ -136,17 +92,7 @@ export function loadConfig(env: Env): Config {
     sessionTtlSeconds: e.SESSION_TTL_SECONDS,
     sessionSigningJwk: e.SESSION_SIGNING_JWK,
     sandbox: e.SANDBOX,
-    providers: {
-      milkypay:
-        e.MILKYPAY_BASE_URL && e.MILKYPAY_PUBLIC_KEY
-          ? {
-              baseUrl: e.MILKYPAY_BASE_URL.replace(/\/+$/, ''),
-              publicKey: e.MILKYPAY_PUBLIC_KEY,
-              apiUser: e.MILKYPAY_API_USER,
-              apiPassword: e.MILKYPAY_API_PASSWORD,
-            }
-          : undefined,
-    },
+    providers: readProviderCredentials(e),
   };
 }
 

@@ -6,11 +6,14 @@
 export const ERROR_STATUS = {
   invalid_request: 400,
   unauthorized: 401,
+  forbidden: 403,
   forbidden_origin: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   session_expired: 410,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   unprocessable: 422,
   // Provider outcomes, as the shopper and the merchant see them.
   card_declined: 402,

@@ -34,6 +34,15 @@ describe('logger', () => {
     expect(line).toContain('555555******4444');
   });
 
+  it('scrubs secrets at any depth and card numbers inside errors', () => {
+    const { logger, lines } = capture();
+    logger.error({ body: { nested: { deep: { deeper: { cvv: '987' } } } }, err: new Error('card 4111 1111 1111 1111 declined') }, 'failed');
+    const line = lines.join('');
+    expect(line).not.toContain('987');
+    expect(line).not.toContain('4111 1111 1111 1111');
+    expect(JSON.parse(line).err.message).toBe('card 411111******1111 declined');
+  });
+
   it('leaves short numbers alone', () => {
     expect(maskPanLike('order 12345, amount 4800')).toBe('order 12345, amount 4800');
   });

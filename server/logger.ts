@@ -1,26 +1,22 @@
-import { pino, type DestinationStream, type Logger } from 'pino';
+import { pino, stdSerializers, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
-/** Field names whose values never reach a log line, at any depth pino can address. */
-const SECRET_KEYS = [
-  'authorization', 'cookie', 'password', 'secret', 'token', 'accessToken', 'refreshToken', 'apiKey', 'api_key',
-  'apiPassword', 'apiSecret', 'public_key', 'publicKey', 'cardNumber', 'card_number', 'pan', 'number', 'cvv', 'cvc',
-  'securityCode', 'security_code', 'expiry', 'expiryMonth', 'expiryYear',
-];
+/** Field names whose values never reach a log line, at any depth (compared case-insensitively). */
+const SECRET_KEYS = new Set(
+  [
+    'authorization', 'cookie', 'password', 'secret', 'token', 'accessToken', 'refreshToken', 'apiKey', 'api_key',
+    'apiPassword', 'apiSecret', 'public_key', 'publicKey', 'cardNumber', 'card_number', 'pan', 'number', 'cvv', 'cvc',
+    'cvv2', 'securityCode', 'security_code', 'expiry', 'expiryMonth', 'expiryYear', 'idempotency-key',
+  ].map((key) => key.toLowerCase()),
+);
 
-const REDACT_PATHS = [
-  ...SECRET_KEYS,
-  ...SECRET_KEYS.map((key) => `*.${key}`),
-  ...SECRET_KEYS.map((key) => `*.*.${key}`),
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["idempotency-key"]',
-];
+const CENSOR = '[redacted]';
 
 /** Digit runs that look like a card number (12 to 19 digits, spaces or dashes allowed between). */
 const PAN_LIKE = /\b(?:\d[ -]?){11,18}\d\b/g;
 
+/** Masks card-number-like digit runs in text, keeping the first six and last four digits. */
 export function maskPanLike(text: string): string {
   return text.replace(PAN_LIKE, (match) => {
     const digits = match.replace(/\D/g, '');
@@ -28,14 +24,24 @@ export function maskPanLike(text: string): string {
   });
 }
 
-function maskDeep(value: unknown, depth = 0): unknown {
+/** A copy of a log value with secret fields censored and card-like digits masked, at any depth. */
+export function scrubForLog(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return maskPanLike(value);
-  if (depth > 8 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((item) => maskDeep(item, depth + 1));
-  // Leave errors, requests and other class instances to pino's serializers.
+  if (depth > 10 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => scrubForLog(item, depth + 1));
+  // pino's error serializer returns an object of its own prototype: copy it to a plain one.
+  if (value instanceof Error) return scrubForLog({ ...stdSerializers.err(value) }, depth + 1);
+  // Requests, responses and other class instances are left to their pino serializers.
   const prototype = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return value;
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, maskDeep(item, depth + 1)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, SECRET_KEYS.has(key.toLowerCase()) ? CENSOR : scrubForLog(item, depth + 1)]),
+  );
+}
+
+/** The error serializer, scrubbed: an error message may quote what a shopper typed. */
+export function serializeError(error: unknown): unknown {
+  return scrubForLog(error);
 }
 
 /** Structured JSON logs with secrets redacted by key and card-number-like digits masked by pattern. */
@@ -43,8 +49,9 @@ export function createLogger(options: { level?: string; destination?: Destinatio
   return pino(
     {
       level: options.level ?? 'info',
-      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-      formatters: { log: (object) => maskDeep(object) as Record<string, unknown> },
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]'], censor: CENSOR },
+      serializers: { err: serializeError, error: serializeError },
+      formatters: { log: (object) => scrubForLog(object) as Record<string, unknown> },
       hooks: {
         logMethod(args, method) {
           method.apply(this, args.map((arg) => (typeof arg === 'string' ? maskPanLike(arg) : arg)) as Parameters<typeof method>);

@@ -48,6 +48,17 @@ async function main(): Promise<void> {
   const simulators = Object.fromEntries(
     setups.flatMap(([id, setup]): [ProviderId, Router][] => (setup.simulator ? [[id, setup.simulator]] : [])),
   );
+  warnOfCredentialsWithoutAdapter(config, logger);
+
+  // The demo shop creates sessions with the merchant key for anyone who opens it, so it runs only
+  // when every provider is a simulator: credentials for any provider (served or not yet) turn it off.
+  const real = [...new Set([...Object.keys(config.providers), ...setups.filter(([, setup]) => !setup.simulator).map(([id]) => id)])];
+  const demoOffReason = !config.sandbox
+    ? 'SANDBOX is false'
+    : real.length > 0
+      ? `real credentials are set for ${real.join(', ')}, and the demo creates sessions with the merchant key for any visitor`
+      : undefined;
+  if (demoOffReason) logger.info({ realProviders: real }, `demo shop is off: ${demoOffReason}`);
 
   const { app, payments } = createApp({
     config,
@@ -58,13 +69,13 @@ async function main(): Promise<void> {
     merchantApiKey,
     sdkDir: join(root, 'dist', 'sdk'),
     simulators,
-    site: config.sandbox ? createDemoRouter({ apiUrl: internalUrl, merchantApiKey, publicUrl: config.publicUrl }) : undefined,
+    site: demoOffReason ? undefined : createDemoRouter({ apiUrl: internalUrl, merchantApiKey, publicUrl: config.publicUrl }),
   });
 
   const server = app.listen(config.port, config.host, () => {
     logger.info(
       { providers: providers.ids, simulated: Object.keys(simulators), allowedOrigins: config.allowedOrigins },
-      `pay-checkout listening on ${config.publicUrl}${config.sandbox ? ' (demo shop at /)' : ''}`,
+      `pay-checkout listening on ${config.publicUrl}${demoOffReason ? '' : ' (demo shop at /)'}`,
     );
   });
 
@@ -85,6 +96,14 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
+/** Credentials for a provider whose adapter is not in this build would otherwise be ignored without a word. */
+function warnOfCredentialsWithoutAdapter(config: Config, logger: Logger): void {
+  const served = new Set<string>(PROVIDER_MODULES.map((module) => module.id));
+  for (const id of Object.keys(config.providers).filter((id) => !served.has(id))) {
+    logger.warn({ provider: id }, `${id.toUpperCase()}_* credentials are set, but this build has no ${id} adapter yet; they are not used`);
+  }
+}
+
 function openStore(config: Config): Store {
   if (config.databaseUrl.startsWith('sqlite:')) return SqliteStore.open(config.databaseUrl.slice('sqlite:'.length));
   console.error('DATABASE_URL: postgres:// is not supported yet; use sqlite:<path>.');
@@ -103,4 +122,9 @@ async function sandboxMerchantKey(dataDir: string, logger: Logger): Promise<stri
   return key;
 }
 
-void main();
+// A start-up failure (a bad SESSION_SIGNING_JWK, an unreadable DATA_DIR...) is an operator's problem: one line, no stack.
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`pay-checkout failed to start: ${message.replace(/\s*\n\s*/g, ' ')}`);
+  process.exit(1);
+});

@@ -87,7 +87,24 @@ beforeEach(() => {
 });
 afterEach(() => {
   vi.useRealTimers();
+  vi.unstubAllGlobals();
 });
+
+/** A window with just what the controller touches: location.assign and event listeners. */
+function stubWindow() {
+  const assign = vi.fn();
+  const listeners = new Map<string, (event: Event) => void>();
+  vi.stubGlobal('window', {
+    location: { assign },
+    addEventListener: (type: string, listener: (event: Event) => void) => listeners.set(type, listener),
+    removeEventListener: (type: string) => listeners.delete(type),
+  });
+  return { assign, listeners };
+}
+
+const hostedPage = { type: 'redirect', url: 'https://psp.test/hpp/pay_1' } as const;
+const unfinished = (extra: Partial<PaymentView> = {}) => payment('requires_action', { action: hostedPage, ...extra });
+const paymentChecks = (calls: { key: string }[]) => calls.filter((call) => call.key === 'GET /api/checkout/payments/pay_1').length;
 
 describe('pollDelay', () => {
   it('asks every 2 s at first, then backs off to 5 s', () => {
@@ -221,5 +238,203 @@ describe('CheckoutController', () => {
     await vi.advanceTimersByTimeAsync(60_000);
     expect(proxy.calls.length).toBe(before);
     expect(controller.load.status).toBe('initial');
+  });
+
+  describe('an unfinished payment found on load (the shopper came back from the provider page)', () => {
+    it('offers to continue it above the methods and watches it quietly', async () => {
+      const { host, proxy, controller } = setUp({
+        'GET /api/checkout': json(checkoutView(unfinished())),
+        'GET /api/checkout/payments/pay_1': json(unfinished()),
+      });
+      controller.configure({ token: 't', endpoint: 'https://proxy.test' });
+      await vi.advanceTimersByTimeAsync(10);
+      expect(controller.stage).toEqual({ name: 'choose' });
+      expect(controller.unfinishedPayment).toMatchObject({ id: 'pay_1', action: hostedPage });
+      // Same schedule as after a pay: 2 s, 2 s, ...
+      await vi.advanceTimersByTimeAsync(4_000);
+      expect(paymentChecks(proxy.calls)).toBe(2);
+      // Past the polling limit the watch stops and nothing on screen changes.
+      await vi.advanceTimersByTimeAsync(POLL_LIMIT_MS + 10_000);
+      const checks = paymentChecks(proxy.calls);
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(paymentChecks(proxy.calls)).toBe(checks);
+      expect(controller.stage).toEqual({ name: 'choose' });
+      expect(controller.unfinishedPayment?.id).toBe('pay_1');
+      expect(host.events.map((e) => e.type)).toEqual(['pay-ready']);
+    });
+
+    it('also offers a pending or created payment that has an action, but only checks one without', async () => {
+      for (const status of ['pending', 'created'] as const) {
+        const { controller } = setUp({
+          'GET /api/checkout': json(checkoutView(payment(status, { action: hostedPage }))),
+          'GET /api/checkout/payments/pay_1': json(payment(status, { action: hostedPage })),
+        });
+        controller.configure({ token: 't', endpoint: 'https://proxy.test' });
+        await vi.advanceTimersByTimeAsync(10);
+        expect(controller.stage.name).toBe('choose');
+        expect(controller.unfinishedPayment?.status).toBe(status);
+        controller.hostDisconnected();
+      }
+      const { controller } = setUp({
+        'GET /api/checkout': json(checkoutView(payment('created'))),
+        'GET /api/checkout/payments/pay_1': json(payment('created')),
+      });
+      controller.configure({ token: 't', endpoint: 'https://proxy.test' });
+      await vi.advanceTimersByTimeAsync(10);
+      expect(controller.stage.name).toBe('checking');
+      expect(controller.unfinishedPayment).toBeUndefined();
+    });
+
+    it('"Continue payment" follows its redirect action as after a pay', async () => {
+      const { assign } = stubWindow();
+      const { proxy, controller } = setUp({
+        'GET /api/checkout': json(checkoutView(unfinished())),
+        'GET /api/checkout/payments/pay_1': json(unfinished()),
+      });
+      controller.configure({ token: 't', endpoint: 'https://proxy.test' });
+      await vi.advanceTimersByTimeAsync(10);
+      controller.continuePayment();
+      expect(assign).toHaveBeenCalledExactlyOnceWith('https://psp.test/hpp/pay_1');
+      expect(controller.stage).toMatchObject({ name: 'redirecting', payment: { id: 'pay_1' } });
+      expect(controller.unfinishedPayment).toBeUndefined();
+      // Leaving: the quiet watch is over, and nothing was paid anew.
+      const checks = paymentChecks(proxy.calls);
+      await vi.advanceTimersByTimeAsync(30_000);
+      expect(paymentChecks(proxy.calls)).toBe(checks);
+      expect(idempotencyKeys(proxy.calls)).toHaveLength(0);
+    });
+
+    it('follows the action the watch saw last', async () => {
+      const { assign } = stubWindow();
+      const moved = { type: 'redirect', url: 'https://psp.test/hpp/pay_1/step-2' } as const;
+      const { controller } = setUp({
+        'GET /api/checkout': json(checkoutView(unfinished())),
+        'GET /api/checkout/payments/pay_1': json(unfinished({ action: moved })),
+      });
+      controller.configure({ token: 't', endpoint: 'https://proxy.test' });
+      await vi.advanceTimersByTimeAsync(2_500);
+      controller.continuePayment();
+      expect(assign).toHaveBeenCalledExactlyOnceWith(moved.url);
+    });
+
+    it('paying anew instead drops the offer, stops the watch and creates a new payment with a new key', async () => {
+      const { assign } = stubWindow();
+      const { host, proxy, controller } = setUp({
+        'GET /api/checkout': json(checkoutView(unfinished())),
+        'GET /api/checkout/payments/pay_1': json(unfinished()),
+        'POST /api/checkout/payments': [
+          json({ error: { code: 'card_declined', message: 'Declined.' } }, 402),
+          json({ payment: payment('requires_action', { id: 'pay_2', action: { type: 'redirect', url: 'https://psp.test/hpp/pay_2' } }) }, 201),
+        ],
+      });
+      controller.configure({ token: 't', endpoint: 'https://proxy.test' });
+      await vi.advanceTimersByTimeAsync(10);
+      const checks = paymentChecks(proxy.calls);
+
+      await controller.pay('sim:card', {});
+      expect(controller.unfinishedPayment).toBeUndefined();
+      expect(controller.payError?.code).toBe('card_declined');
+      await controller.pay('sim:card', {});
+
+      const keys = idempotencyKeys(proxy.calls);
+      expect(keys).toHaveLength(2);
+      expect(keys[0]).toMatch(/\S/);
+      expect(keys[1]).not.toBe(keys[0]);
+      expect(assign).toHaveBeenCalledExactlyOnceWith('https://psp.test/hpp/pay_2');
+      expect(controller.stage).toMatchObject({ name: 'redirecting', payment: { id: 'pay_2' } });
+      await vi.advanceTimersByTimeAsync(30_000);
+      expect(paymentChecks(proxy.calls)).toBe(checks);
+      expect(host.events.filter((e) => e.type === 'pay-complete')).toEqual([]);
+    });
+
+    it('shows the result once the watch sees it succeed, and emits pay-complete once', async () => {
+      const { host, controller } = setUp({
+        'GET /api/checkout': json(checkoutView(unfinished())),
+        'GET /api/checkout/payments/pay_1': [json(unfinished()), offline, json(payment('succeeded'))],
+      });
+      controller.configure({ token: 't', endpoint: 'https://proxy.test' });
+      await vi.advanceTimersByTimeAsync(10);
+      expect(controller.stage.name).toBe('choose');
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(controller.stage).toMatchObject({ name: 'result', payment: { status: 'succeeded' } });
+      expect(controller.unfinishedPayment).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(host.events).toEqual([
+        { type: 'pay-ready', detail: null },
+        { type: 'pay-complete', detail: { paymentId: 'pay_1', status: 'succeeded' } },
+      ]);
+    });
+
+    it('drops the offer and stays on the methods once the watch sees it fail', async () => {
+      const { host, proxy, controller } = setUp({
+        'GET /api/checkout': json(checkoutView(unfinished())),
+        'GET /api/checkout/payments/pay_1': [json(unfinished()), json(payment('expired'))],
+      });
+      controller.configure({ token: 't', endpoint: 'https://proxy.test' });
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(controller.stage).toEqual({ name: 'choose' });
+      expect(controller.unfinishedPayment).toBeUndefined();
+      expect(controller.payError).toBeUndefined();
+      const checks = paymentChecks(proxy.calls);
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(paymentChecks(proxy.calls)).toBe(checks);
+      expect(host.events.filter((e) => e.type === 'pay-complete')).toEqual([
+        { type: 'pay-complete', detail: { paymentId: 'pay_1', status: 'expired' } },
+      ]);
+    });
+
+    it('turns into "Checking your payment…" when the payment no longer waits for the shopper', async () => {
+      const { controller } = setUp({
+        'GET /api/checkout': json(checkoutView(unfinished())),
+        'GET /api/checkout/payments/pay_1': [json(payment('pending')), json(payment('pending')), json(payment('succeeded'))],
+      });
+      controller.configure({ token: 't', endpoint: 'https://proxy.test' });
+      await vi.advanceTimersByTimeAsync(2_500);
+      expect(controller.stage).toMatchObject({ name: 'checking', payment: { status: 'pending' } });
+      expect(controller.unfinishedPayment).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(controller.stage).toMatchObject({ name: 'result', payment: { status: 'succeeded' } });
+    });
+  });
+
+  it('offers "Try another method" from the pending screen of a payment still waiting for the shopper', async () => {
+    const { host, controller } = setUp({
+      'GET /api/checkout': json(checkoutView()),
+      'POST /api/checkout/payments': json({ payment: payment('pending') }, 201),
+      'GET /api/checkout/payments/pay_1': json(unfinished()),
+    });
+    controller.configure({ token: 't', endpoint: 'https://proxy.test' });
+    await vi.advanceTimersByTimeAsync(10);
+    await controller.pay('sim:card', {});
+    expect(controller.stage.name).toBe('checking');
+    await vi.advanceTimersByTimeAsync(POLL_LIMIT_MS + 10_000);
+    expect(controller.stage).toMatchObject({ name: 'result', payment: { status: 'requires_action', action: hostedPage } });
+
+    controller.startOver();
+    expect(controller.stage).toEqual({ name: 'choose' });
+    expect(controller.unfinishedPayment?.id).toBe('pay_1');
+    expect(host.events.map((e) => e.type)).toEqual(['pay-ready']);
+  });
+
+  it('loads the checkout again when the page comes back from the back-forward cache', async () => {
+    const { listeners } = stubWindow();
+    const { host, proxy, controller } = setUp({
+      'GET /api/checkout': [json(checkoutView()), json(checkoutView(unfinished()))],
+      'GET /api/checkout/payments/pay_1': json(unfinished()),
+    });
+    controller.hostConnected();
+    controller.configure({ token: 't', endpoint: 'https://proxy.test' });
+    await vi.advanceTimersByTimeAsync(10);
+    const pageshow = listeners.get('pageshow')!;
+    pageshow({ persisted: false } as PageTransitionEvent);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(proxy.calls.filter((call) => call.key === 'GET /api/checkout')).toHaveLength(1);
+
+    pageshow({ persisted: true } as PageTransitionEvent);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(controller.unfinishedPayment?.id).toBe('pay_1');
+    expect(host.events.map((e) => e.type)).toEqual(['pay-ready']);
+    controller.hostDisconnected();
+    expect(listeners.has('pageshow')).toBe(false);
   });
 });

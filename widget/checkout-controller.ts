@@ -3,7 +3,7 @@ import type { CheckoutView, PaymentAction, PaymentView } from '../server/api/wid
 import { CheckoutApi, CheckoutApiError, newIdempotencyKey, toCheckoutApiError } from './api-client.js';
 import { submitActionForm } from './action-form.js';
 import { PayCompleteEvent, PayErrorEvent, PayReadyEvent } from './events.js';
-import { isFinalStatus, outcomeOf } from './payment-status.js';
+import { canContinue, isFinalStatus, outcomeOf } from './payment-status.js';
 import { isReturnMessage } from './return-message.js';
 import { isNavigableUrl, originOf } from './safe-url.js';
 
@@ -32,7 +32,7 @@ export type Stage =
   | { name: 'action'; payment: PaymentView; action: FrameAction }
   /** Waiting for the payment to settle. */
   | { name: 'checking'; payment: PaymentView }
-  /** A final payment, or one still unsettled when polling gave up. */
+  /** A final payment, or one still unsettled when polling gave up (the pending screen). */
   | { name: 'result'; payment: PaymentView };
 
 export interface CheckoutConfig {
@@ -52,7 +52,7 @@ export interface CheckoutControllerOptions {
 /** The element: it renders into `renderRoot`, where a form action is built. */
 type Host = ReactiveControllerHost & HTMLElement & { readonly renderRoot: HTMLElement | DocumentFragment };
 
-/** How long to keep asking before showing "being processed". */
+/** How long to keep asking before showing "being processed" (or, quietly, before stopping). */
 export const POLL_LIMIT_MS = 3 * 60_000;
 const POLL_MAX_DELAY_MS = 5_000;
 /** Automatic retries of a pay request that got no answer, with the same Idempotency-Key. */
@@ -94,6 +94,12 @@ export class CheckoutController implements ReactiveController {
   payError: CheckoutApiError | undefined;
   /** The shopper closed the dialog; shown on the method list. */
   canceledNotice = false;
+  /**
+   * An unfinished payment of this session the shopper can take up again ("Continue payment" above
+   * the methods): one waiting for the shopper on a provider page they left, typically with the
+   * browser's Back button. Watched quietly meanwhile; paying anew instead drops it.
+   */
+  unfinishedPayment: PaymentView | undefined;
 
   private readonly host: Host;
   private readonly options: CheckoutControllerOptions;
@@ -105,6 +111,10 @@ export class CheckoutController implements ReactiveController {
   private flow: AbortController | undefined;
   private readyEmitted = false;
   private readonly completed = new Set<string>();
+  /** Back from another page through the back-forward cache: the page's state is stale. */
+  private readonly onPageShow = (event: PageTransitionEvent): void => {
+    if (event.persisted && this.config) void this.fetchCheckout();
+  };
   /**
    * The Idempotency-Key of the last pay attempt while its outcome is unknown (no answer came
    * back). Paying again with the same method and fields then reuses it, so the proxy answers
@@ -124,11 +134,15 @@ export class CheckoutController implements ReactiveController {
   }
 
   hostConnected(): void {
+    // A page restored from the back-forward cache (the shopper pressed Back on the provider's
+    // page) comes back as it was left, "Redirecting…" included: load the session again then.
+    if (typeof window !== 'undefined') window.addEventListener('pageshow', this.onPageShow);
     // Back in the document after a move: start over from the proxy's view of the session.
     if (this.config && this.load.status === 'initial') void this.fetchCheckout();
   }
 
   hostDisconnected(): void {
+    if (typeof window !== 'undefined') window.removeEventListener('pageshow', this.onPageShow);
     this.reset();
   }
 
@@ -160,6 +174,8 @@ export class CheckoutController implements ReactiveController {
     this.paying = true;
     this.payError = undefined;
     this.canceledNotice = false;
+    // Paying anew: the unfinished payment is left as it is, and no longer offered or watched.
+    this.unfinishedPayment = undefined;
     this.host.requestUpdate();
 
     let payment: PaymentView;
@@ -176,6 +192,17 @@ export class CheckoutController implements ReactiveController {
       return;
     }
     this.paying = false;
+    this.followPayment(payment, flow);
+  }
+
+  /** "Continue payment" on the notice: follows the unfinished payment's action, as after a pay. */
+  continuePayment(): void {
+    const payment = this.unfinishedPayment;
+    if (!payment?.action || this.paying || this.stage.name !== 'choose') return;
+    const flow = this.startFlow();
+    this.unfinishedPayment = undefined;
+    this.payError = undefined;
+    this.canceledNotice = false;
     this.followPayment(payment, flow);
   }
 
@@ -199,13 +226,21 @@ export class CheckoutController implements ReactiveController {
     }
   }
 
-  /** "Try another method" on a failed result. */
+  /**
+   * "Try another method" on a failed result, or on the pending screen of a payment still waiting
+   * for the shopper: back to the methods, where that payment is offered again ("Continue payment").
+   */
   startOver(): void {
     if (this.stage.name !== 'result') return;
-    this.endFlow();
-    this.stage = { name: 'choose' };
+    const { payment } = this.stage;
     this.payError = undefined;
     this.canceledNotice = false;
+    if (canContinue(payment)) {
+      this.offerToContinue(payment);
+      return;
+    }
+    this.endFlow();
+    this.stage = { name: 'choose' };
     this.host.requestUpdate();
   }
 
@@ -218,6 +253,7 @@ export class CheckoutController implements ReactiveController {
     this.paying = false;
     this.payError = undefined;
     this.canceledNotice = false;
+    this.unfinishedPayment = undefined;
     this.host.requestUpdate();
   }
 
@@ -249,18 +285,32 @@ export class CheckoutController implements ReactiveController {
 
   /**
    * The session's latest payment, found on load (the shopper came back from a provider page,
-   * or reloaded). Its action is not followed again: that would send a shopper who just came
-   * back straight to the provider once more. Only its status is watched.
+   * or reloaded). Its action is not followed again by itself: that would send a shopper who just
+   * came back straight to the provider once more. One still waiting for the shopper is offered
+   * ("Continue payment") next to the methods; one without anything to do is waited for.
    */
   private resumePayment(payment: PaymentView): void {
     if (isFinalStatus(payment.status)) {
       this.showResult(payment);
       return;
     }
+    if (canContinue(payment)) {
+      this.offerToContinue(payment);
+      return;
+    }
     const flow = this.startFlow();
     this.stage = { name: 'checking', payment };
     this.host.requestUpdate();
     void this.poll(payment, flow, pollDelay(0));
+  }
+
+  /** The methods, with the unfinished payment offered above them and watched in the background. */
+  private offerToContinue(payment: PaymentView): void {
+    const flow = this.startFlow();
+    this.stage = { name: 'choose' };
+    this.unfinishedPayment = payment;
+    this.host.requestUpdate();
+    void this.poll(payment, flow, pollDelay(0), true);
   }
 
   /** The answer to a pay request: show the result, follow the action, or wait. */
@@ -322,8 +372,13 @@ export class CheckoutController implements ReactiveController {
    * Asks the proxy for the payment until it is final: every 2 s, then less often, for up to
    * three minutes; then shows "being processed" (the merchant learns the outcome by webhook).
    * No answer or a 5xx is retried quietly with a longer wait; any other error ends the polling.
+   *
+   * `quiet` watches the unfinished payment offered on the method list: a success shows its
+   * result, a failure just drops the offer, and giving up or an error changes nothing on screen.
+   * Should the payment stop waiting for the shopper (no action any more), there is nothing left
+   * to continue and paying anew could pay twice, so the watch turns into "Checking your payment…".
    */
-  private async poll(payment: PaymentView, flow: AbortController, firstDelay: number): Promise<void> {
+  private async poll(payment: PaymentView, flow: AbortController, firstDelay: number, quiet = false): Promise<void> {
     const api = this.api;
     if (!api) return;
     const deadline = Date.now() + POLL_LIMIT_MS;
@@ -336,9 +391,24 @@ export class CheckoutController implements ReactiveController {
       try {
         latest = await api.getPayment(payment.id, flow.signal);
         if (flow.signal.aborted) return;
+        if (quiet && outcomeOf(latest.status) === 'failure') {
+          this.endFlow();
+          this.unfinishedPayment = undefined;
+          this.host.requestUpdate();
+          this.emitComplete(latest);
+          return;
+        }
         if (isFinalStatus(latest.status)) {
           this.showResult(latest);
           return;
+        }
+        if (quiet && canContinue(latest)) {
+          this.unfinishedPayment = latest;
+        } else if (quiet) {
+          quiet = false;
+          this.unfinishedPayment = undefined;
+          this.stage = { name: 'checking', payment: latest };
+          this.host.requestUpdate();
         }
         failures = 0;
         attempt += 1;
@@ -347,6 +417,7 @@ export class CheckoutController implements ReactiveController {
         if (flow.signal.aborted) return;
         const error = toCheckoutApiError(thrown);
         if (!isTransient(error)) {
+          if (quiet) return;
           this.emitError(error);
           break;
         }
@@ -356,6 +427,7 @@ export class CheckoutController implements ReactiveController {
       }
       if (Date.now() + delay > deadline) break;
     }
+    if (quiet) return;
     this.stage = { name: 'result', payment: latest };
     this.host.requestUpdate();
   }
@@ -375,6 +447,7 @@ export class CheckoutController implements ReactiveController {
 
   private showResult(payment: PaymentView): void {
     this.endFlow();
+    this.unfinishedPayment = undefined;
     this.stage = { name: 'result', payment };
     this.host.requestUpdate();
     this.emitComplete(payment);

@@ -223,6 +223,27 @@ export const payCheckoutStyles = css`
     border: 1px solid var(--_border);
   }
 
+  /* "You have a payment that is not finished." with its button beside it, or under it when narrow. */
+  .unfinished {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    justify-content: space-between;
+    gap: 8px 12px;
+    /* Above the method list, whose fieldset has no margin of its own. */
+    margin-bottom: var(--_spacing);
+    padding-block: 10px;
+  }
+
+  /* The message keeps its line; the button moves under it rather than squeezing it into two. */
+  .unfinished p {
+    flex: 1 1 auto;
+  }
+
+  .unfinished .secondary {
+    padding: 5px 12px;
+  }
+
   .error-title {
     font-weight: 600;
   }

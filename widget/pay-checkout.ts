@@ -6,7 +6,7 @@ import { CheckoutController, type Stage } from './checkout-controller.js';
 import { PayMethodSelectEvent } from './events.js';
 import { collectFieldValues, validateFields, type FieldErrors } from './field-validation.js';
 import { formatMoney } from './format.js';
-import { allowsNewAttempt } from './payment-status.js';
+import { allowsNewAttempt, canContinue } from './payment-status.js';
 import { originOf } from './safe-url.js';
 import { stringsLang, t } from './strings.js';
 import { payCheckoutStyles } from './pay-checkout.styles.js';
@@ -52,7 +52,7 @@ type FocusTarget = 'first-invalid' | 'method' | 'pay-button' | 'result';
  * @csspart method-logo - A method's logo image.
  * @csspart field - The wrapper of one method field: label, input, hint and error.
  * @csspart input - A method field's text input.
- * @csspart button - The pay button, and "Try another method" on a failed result.
+ * @csspart button - The pay button, and "Try another method" on a failed or pending result.
  * @csspart error - An error message: a failed load or payment, or an invalid field.
  * @csspart result - The result screen.
  * @csspart dialog - The modal dialog holding a provider page or 3-D Secure.
@@ -96,6 +96,8 @@ export class PayCheckout extends LitElement {
   private wasPaying = false;
   /** Focus moves only in answer to the shopper; a result found on page load leaves focus alone. */
   private shopperActed = false;
+  /** Focus was on "Continue payment" before this update, which may remove it. */
+  private focusInUnfinished = false;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('session') || changed.has('endpoint')) {
@@ -105,6 +107,7 @@ export class PayCheckout extends LitElement {
       this.methodError = false;
       this.checkout.configure(this.session ? { token: this.session, endpoint: this.resolveEndpoint() } : undefined);
     }
+    this.focusInUnfinished = Boolean(this.shadowRoot?.activeElement?.closest('.unfinished'));
   }
 
   protected override render(): TemplateResult {
@@ -127,10 +130,15 @@ export class PayCheckout extends LitElement {
     }
     if (stage.name !== this.lastStage) {
       if (stage.name === 'result' && this.shopperActed) this.focusTarget = 'result';
-      // Back from the dialog: the dialog took focus with it, so put it on the method again.
-      else if (stage.name === 'choose' && this.lastStage === 'action') this.focusTarget = 'method';
+      // Back from the dialog, or "Try another method": the dialog or the button took focus with
+      // it, so put it on the method again.
+      else if (stage.name === 'choose' && (this.lastStage === 'action' || this.lastStage === 'result')) {
+        this.focusTarget = 'method';
+      }
       this.lastStage = stage.name;
     }
+    // The unfinished payment ended while "Continue payment" had focus: the button is gone.
+    if (this.focusInUnfinished && stage.name === 'choose' && !this.checkout.unfinishedPayment) this.focusTarget ??= 'method';
     // The disabled button lost focus while paying; give it back when the shopper can act again.
     if (this.wasPaying && !paying && stage.name === 'choose') this.focusTarget ??= 'pay-button';
     this.wasPaying = paying;
@@ -153,19 +161,30 @@ export class PayCheckout extends LitElement {
         return renderResult({
           payment: stage.payment,
           amount: this.formatAmount(checkout, stage.payment.amount, stage.payment.currency),
-          canRetry: allowsNewAttempt(stage.payment.status) && isSessionOpen(checkout) && checkout.methods.length > 0,
+          canRetry:
+            (allowsNewAttempt(stage.payment.status) || canContinue(stage.payment)) &&
+            isSessionOpen(checkout) &&
+            checkout.methods.length > 0,
           onRetry: () => this.checkout.startOver(),
         });
     }
   }
 
   private renderPayForm(checkout: CheckoutView): TemplateResult {
-    const { paying, payError, canceledNotice, stage } = this.checkout;
+    const { paying, payError, canceledNotice, unfinishedPayment, stage } = this.checkout;
     const busy = paying || stage.name === 'action';
     const method = this.selectedMethod(checkout);
     const amount = this.formatAmount(checkout, checkout.session.amount, checkout.session.currency);
     return html`
       <form class="pay-form" novalidate @submit=${this.onSubmit}>
+        <div class="live" role="status">${unfinishedPayment
+          ? html`<div class="notice unfinished">
+              <p>${t('unfinishedNotice')}</p>
+              <button type="button" class="secondary" @click=${() => this.checkout.continuePayment()}>
+                ${t('continuePayment')}
+              </button>
+            </div>`
+          : nothing}</div>
         ${renderMethodList({
           methods: checkout.methods,
           selectedId: method?.id,

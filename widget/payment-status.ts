@@ -1,4 +1,4 @@
-import type { PaymentStatus } from '../server/api/widget-api.js';
+import type { PaymentStatus, PaymentView } from '../server/api/widget-api.js';
 
 /**
  * How the element treats each normalized status. A `Record` over the whole union, so a status
@@ -32,4 +32,12 @@ export function isFinalStatus(status: PaymentStatus): boolean {
 /** The payment ended without money moving, so the session may try again with another method. */
 export function allowsNewAttempt(status: PaymentStatus): boolean {
   return outcomeOf(status) === 'failure';
+}
+
+/**
+ * The payment is waiting for the shopper (a provider page, 3-D Secure) and says where to go, so
+ * the shopper can take it up again: "Continue payment", or pay anew with another method.
+ */
+export function canContinue(payment: PaymentView): boolean {
+  return !isFinalStatus(payment.status) && payment.action !== undefined;
 }

@@ -20,6 +20,8 @@ export const en = {
   frameTitlePage: 'Payment page',
   cancelPayment: 'Cancel payment',
   canceledNotice: 'Payment canceled. You can choose another method.',
+  unfinishedNotice: 'You have a payment that is not finished.',
+  continuePayment: 'Continue payment',
   checking: 'Checking your payment…',
   successTitle: 'Payment successful',
   successMessage: 'You paid {amount}.',

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError, ProviderError } from '../errors.js';
+import { AppError, ProviderError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 /** Turns every error into the JSON error shape `{error: {code, message, details?}}`; never leaks a stack. */
@@ -22,15 +22,24 @@ export const notFound: RequestHandler = (req) => {
   throw new AppError('not_found', `no route for ${req.method} ${req.path}`);
 };
 
+/** Client errors raised by Express and its body parsers (http-errors), by status. */
+const HTTP_ERROR_CODES: Record<number, ErrorCode> = {
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+};
+
 function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  const status = (error as { status?: unknown; type?: unknown })?.status;
-  const type = (error as { type?: unknown })?.type;
-  // body-parser errors carry an HTTP status and a type.
+  const { status, type, expose, message } = (error ?? {}) as { status?: unknown; type?: unknown; expose?: unknown; message?: unknown };
   if (type === 'entity.too.large') return new AppError('payload_too_large', 'the request body is too large');
   if (type === 'entity.parse.failed') return new AppError('invalid_request', 'the request body is not valid JSON');
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return new AppError('invalid_request', (error as Error).message || 'bad request');
+    // Only messages meant for clients are passed on: others may carry file paths.
+    const text = expose === true && typeof message === 'string' ? message : 'the request could not be handled';
+    return new AppError(HTTP_ERROR_CODES[status] ?? 'invalid_request', status === 404 ? 'not found' : text);
   }
   return new AppError('internal', 'an internal error occurred; it has been logged');
 }

@@ -1,5 +1,5 @@
 import cors from 'cors';
-import { Router } from 'express';
+import express, { Router } from 'express';
 import type { CheckoutView, PayResponse } from '../api/widget-api.js';
 import { payRequestSchema } from '../api/widget-api.js';
 import { AppError } from '../errors.js';
@@ -28,6 +28,8 @@ export function createCheckoutRouter(deps: {
       maxAge: 600,
     }),
   );
+  // After CORS, so that even a 400 for a malformed body is readable by the element.
+  router.use(express.json({ limit: '16kb' }));
   router.use(requireAllowedOrigin(deps.allowedOrigins), requireSession(deps.tokens, deps.store));
 
   router.get('/', async (_req, res) => {

@@ -7,7 +7,10 @@ export interface ResultViewParams {
   payment: PaymentView;
   /** The payment's amount, formatted. */
   amount: string;
-  /** Offer "Try another method" (the payment failed and the session is still open). */
+  /**
+   * Offer "Try another method": the payment failed, or is still waiting for the shopper on a
+   * provider page; and the session is still open.
+   */
   canRetry: boolean;
   onRetry: () => void;
 }
@@ -58,7 +61,7 @@ export function renderResult({ payment, amount, canRetry, onRetry }: ResultViewP
       <svg class="result-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">${ICONS[outcome]}</svg>
       <h2 class="result-title" id=${RESULT_HEADING_ID} tabindex="-1">${title}</h2>
       <p class="result-message">${message}</p>
-      ${outcome === 'failure' && canRetry
+      ${canRetry
         ? html`<button type="button" class="primary" part="button" @click=${onRetry}>${t('tryAnotherMethod')}</button>`
         : nothing}
     </section>
