@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_AUDIENCE } from './sessions/session-token.js';
-import { MERCHANT_KEY, SHOP_ORIGIN, startProxy, type ProxyHarness } from './testing/proxy-harness.js';
+import { MERCHANT_KEY, OTHER_SHOP_ORIGIN, SHOP_ORIGIN, startProxy, type ProxyHarness } from './testing/proxy-harness.js';
 
 let proxy: ProxyHarness;
 beforeAll(async () => {
@@ -76,7 +76,7 @@ describe('merchant API: sessions', () => {
     const { status, body } = await merchant('POST', '/api/sessions', order({ amount: 48.5 }));
     expect(status).toBe(201);
     expect(body.sessionId).toMatch(/^ses_/);
-    expect(await proxy.tokens.verify(body.token)).toBe(body.sessionId);
+    expect(await proxy.tokens.verify(body.token)).toEqual({ sessionId: body.sessionId, origin: SHOP_ORIGIN });
     expect(Date.parse(body.expiresAt) - Date.now()).toBeGreaterThan(890_000);
     const stored = await proxy.store.getSession(body.sessionId);
     expect(stored).toMatchObject({ amount: 4850, currency: 'USD', locale: 'en' });
@@ -138,6 +138,21 @@ describe('widget API: authentication', () => {
     expect(body.error.message).toContain('https://evil.example is not allowed');
   });
 
+  it('binds the token to the merchant origin: another allowed origin cannot use it', async () => {
+    const bound = await newSession();
+    const other = await widget('GET', '/api/checkout', bound.token, { origin: OTHER_SHOP_ORIGIN });
+    expect(other.status).toBe(403);
+    expect(other.body.error.message).toBe(`this session belongs to ${SHOP_ORIGIN}, not ${OTHER_SHOP_ORIGIN}`);
+    const explicit = await merchant('POST', '/api/sessions', order({ origin: OTHER_SHOP_ORIGIN }));
+    expect((await widget('GET', '/api/checkout', explicit.body.token, { origin: OTHER_SHOP_ORIGIN })).status).toBe(200);
+    expect((await widget('GET', '/api/checkout', explicit.body.token)).status).toBe(403);
+    const notAllowed = await merchant('POST', '/api/sessions', order({ origin: 'https://evil.example' }));
+    expect(notAllowed).toMatchObject({ status: 400, body: { error: { message: 'origin: https://evil.example is not in ALLOWED_ORIGINS' } } });
+    // A returnUrl outside ALLOWED_ORIGINS leaves the token usable by any allowed origin.
+    const unbound = await newSession({ returnUrl: 'https://receipts.example/r' });
+    expect((await widget('GET', '/api/checkout', unbound.token, { origin: OTHER_SHOP_ORIGIN })).status).toBe(200);
+  });
+
   it('refuses missing, expired, tampered and foreign tokens with 401', async () => {
     const { token, sessionId } = await newSession();
     const expired = await new SignJWT({}).setProtectedHeader({ alg: 'ES256' }).setSubject(sessionId).setIssuer(proxy.url)
@@ -172,7 +187,7 @@ describe('widget API: authentication', () => {
     expect(refused.status).toBe(403);
     expect(refused.headers.get('access-control-allow-origin')).toBe('https://evil.example');
     expect(((await refused.json()) as any).error.code).toBe('forbidden_origin');
-    expect(await proxy.store.listPaymentsBySession((await proxy.tokens.verify(token)))).toEqual([]);
+    expect(await proxy.store.listPaymentsBySession((await proxy.tokens.verify(token)).sessionId)).toEqual([]);
   });
 });
 

@@ -31,10 +31,18 @@ export function requireAllowedOrigin(allowedOrigins: readonly string[]): Request
   };
 }
 
-/** Verifies the session token (Bearer) and loads its session into `res.locals.session`. */
-export function requireSession(tokens: SessionTokenIssuer, store: Store): RequestHandler {
+/**
+ * Verifies the session token (Bearer) and loads its session into `res.locals.session`. A token
+ * bound to a merchant origin is refused on any other page, even one in ALLOWED_ORIGINS.
+ */
+export function requireSession(tokens: SessionTokenIssuer, store: Store, proxyOrigin: string): RequestHandler {
   return async (req, res, next) => {
-    const sessionId = await tokens.verify(bearerToken(req));
+    const { sessionId, origin } = await tokens.verify(bearerToken(req));
+    // Browsers leave Origin out of same-origin GETs: such a page is on the proxy's own origin.
+    const pageOrigin = req.get('origin') ?? (req.get('sec-fetch-site') === 'same-origin' ? proxyOrigin : undefined);
+    if (origin && pageOrigin && pageOrigin !== origin) {
+      throw new AppError('forbidden_origin', `this session belongs to ${origin}, not ${pageOrigin}`);
+    }
     const session = await store.getSession(sessionId);
     if (!session) throw new AppError('unauthorized', 'the session token names an unknown session');
     res.locals.session = session;

@@ -16,6 +16,7 @@ export function createCheckoutRouter(deps: {
   tokens: SessionTokenIssuer;
   payments: PaymentService;
   allowedOrigins: readonly string[];
+  proxyOrigin: string;
 }): Router {
   const router = Router();
   router.use(
@@ -30,7 +31,7 @@ export function createCheckoutRouter(deps: {
   );
   // After CORS, so that even a 400 for a malformed body is readable by the element.
   router.use(express.json({ limit: '16kb' }));
-  router.use(requireAllowedOrigin(deps.allowedOrigins), requireSession(deps.tokens, deps.store));
+  router.use(requireAllowedOrigin(deps.allowedOrigins), requireSession(deps.tokens, deps.store, deps.proxyOrigin));
 
   router.get('/', async (_req, res) => {
     const session = currentSession(res);

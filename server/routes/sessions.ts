@@ -37,6 +37,8 @@ export const createSessionSchema = z
     billingAddress: addressSchema.optional(),
     returnUrl: z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }),
     locale: z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a language tag such as en or pt-BR').default('en'),
+    /** The merchant page origin that will show the element; defaults to returnUrl's origin when allowed. */
+    origin: z.string().optional(),
   })
   .transform((body, ctx) => {
     try {
@@ -56,13 +58,20 @@ export function createSessionsRouter(deps: {
   tokens: SessionTokenIssuer;
   providers: ProviderRegistry;
   sessionTtlSeconds: number;
+  allowedOrigins: readonly string[];
 }): Router {
   const router = Router();
+  const allowed = new Set(deps.allowedOrigins);
   router.post('/', validateBody(createSessionSchema), async (req, res) => {
     const body = req.body as z.output<typeof createSessionSchema>;
     if (body.provider !== undefined && !deps.providers.has(body.provider)) {
       throw new AppError('invalid_request', `provider: must be one of ${deps.providers.ids.join(', ')}`);
     }
+    if (body.origin !== undefined && !allowed.has(body.origin)) {
+      throw new AppError('invalid_request', `origin: ${body.origin} is not in ALLOWED_ORIGINS`);
+    }
+    const returnOrigin = new URL(body.returnUrl).origin;
+    const origin = body.origin ?? (allowed.has(returnOrigin) ? returnOrigin : undefined);
     const now = new Date();
     const expiresAt = new Date(now.getTime() + deps.sessionTtlSeconds * 1000);
     const sessionId = `ses_${randomUUID().replaceAll('-', '')}`;
@@ -80,7 +89,7 @@ export function createSessionsRouter(deps: {
       createdAt: now.toISOString(),
       expiresAt: expiresAt.toISOString(),
     });
-    const token = await deps.tokens.sign(sessionId, expiresAt);
+    const token = await deps.tokens.sign(sessionId, expiresAt, origin);
     res.status(201).json({ sessionId, token, expiresAt: expiresAt.toISOString() });
   });
   return router;

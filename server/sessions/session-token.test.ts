@@ -14,14 +14,18 @@ describe('session tokens', async () => {
   const tokens = createSessionTokens(key, ISSUER);
   const inAMinute = () => new Date(Date.now() + 60_000);
 
-  it('round-trips a session id', async () => {
-    expect(await tokens.verify(await tokens.sign('ses_1', inAMinute()))).toBe('ses_1');
+  it('round-trips a session id, and the merchant origin it is bound to', async () => {
+    expect(await tokens.verify(await tokens.sign('ses_1', inAMinute()))).toEqual({ sessionId: 'ses_1' });
+    expect(await tokens.verify(await tokens.sign('ses_1', inAMinute(), 'https://shop.example'))).toEqual({
+      sessionId: 'ses_1',
+      origin: 'https://shop.example',
+    });
   });
 
   it('keeps the generated key, so a restart still accepts live tokens', async () => {
     const token = await tokens.sign('ses_2', inAMinute());
     const restarted = createSessionTokens(await loadSigningKey({ dataDir }), ISSUER);
-    expect(await restarted.verify(token)).toBe('ses_2');
+    expect((await restarted.verify(token)).sessionId).toBe('ses_2');
   });
 
   it('refuses expired, foreign-issuer, wrong-audience, unsigned and tampered tokens', async () => {
@@ -60,7 +64,7 @@ describe('session tokens', async () => {
     const { privateKey } = await generateKeyPair('ES256', { extractable: true });
     const jwk = JSON.stringify(await exportJWK(privateKey));
     const given = createSessionTokens(await loadSigningKey({ jwk, dataDir }), ISSUER);
-    expect(await given.verify(await given.sign('ses_4', inAMinute()))).toBe('ses_4');
+    expect((await given.verify(await given.sign('ses_4', inAMinute()))).sessionId).toBe('ses_4');
     const { d: _d, ...publicOnly } = JSON.parse(jwk);
     await expect(loadSigningKey({ jwk: JSON.stringify(publicOnly), dataDir })).rejects.toThrow(/SESSION_SIGNING_JWK must be a private EC P-256 JWK/);
   });

@@ -5,17 +5,23 @@ import type { SigningKey } from './signing-key.js';
 /** The audience of session tokens: the widget API of this proxy, and nothing else. */
 export const SESSION_AUDIENCE = 'pay-checkout:widget';
 
+export interface SessionClaims {
+  sessionId: string;
+  /** The merchant page origin the token is bound to; absent when any allowed origin may use it. */
+  origin?: string;
+}
+
 export interface SessionTokenIssuer {
-  sign(sessionId: string, expiresAt: Date): Promise<string>;
-  /** Returns the session id, or throws AppError('unauthorized'|'session_expired'). */
-  verify(token: string): Promise<string>;
+  sign(sessionId: string, expiresAt: Date, origin?: string): Promise<string>;
+  /** Returns the session id and bound origin, or throws AppError('unauthorized'). */
+  verify(token: string): Promise<SessionClaims>;
 }
 
 /** ES256 session tokens (jose). The algorithm is pinned; exp, nbf, aud and iss are checked. */
 export function createSessionTokens(key: SigningKey, issuer: string): SessionTokenIssuer {
   return {
-    async sign(sessionId, expiresAt) {
-      return new SignJWT({})
+    async sign(sessionId, expiresAt, origin) {
+      return new SignJWT(origin ? { origin } : {})
         .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: key.kid })
         .setSubject(sessionId)
         .setIssuer(issuer)
@@ -36,7 +42,8 @@ export function createSessionTokens(key: SigningKey, issuer: string): SessionTok
           clockTolerance: 5,
         });
         if (typeof payload.sub !== 'string' || payload.sub === '') throw new AppError('unauthorized', 'the session token names no session');
-        return payload.sub;
+        if (payload.origin !== undefined && typeof payload.origin !== 'string') throw new AppError('unauthorized', 'the session token is not valid');
+        return { sessionId: payload.sub, ...(payload.origin ? { origin: payload.origin } : {}) };
       } catch (error) {
         if (error instanceof AppError) throw error;
         if (error instanceof errors.JWTExpired) throw new AppError('unauthorized', 'the session token has expired; create a new session');

@@ -16,6 +16,7 @@ import { SqliteStore } from '../store/sqlite-store.js';
 
 export const MERCHANT_KEY = 'sk_test_harness_merchant_key';
 export const SHOP_ORIGIN = 'https://shop.example';
+export const OTHER_SHOP_ORIGIN = 'https://other-shop.example';
 
 export interface ProxyHarness {
   url: string;
@@ -44,7 +45,7 @@ export async function startProxy(): Promise<ProxyHarness> {
   simulatorServer.on('request', simulatorApp);
 
   const dataDir = mkdtempSync(join(tmpdir(), 'pay-checkout-it-'));
-  const config = loadConfig({ PUBLIC_URL: url, ALLOWED_ORIGINS: SHOP_ORIGIN, MERCHANT_API_KEY: MERCHANT_KEY, DATA_DIR: dataDir });
+  const config = loadConfig({ PUBLIC_URL: url, ALLOWED_ORIGINS: `${SHOP_ORIGIN},${OTHER_SHOP_ORIGIN}`, MERCHANT_API_KEY: MERCHANT_KEY, DATA_DIR: dataDir });
   const store = SqliteStore.open(':memory:');
   const signingKey = await loadSigningKey({ dataDir });
   const tokens = createSessionTokens(signingKey, config.publicUrl);
