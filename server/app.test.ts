@@ -131,6 +131,17 @@ describe('widget API: authentication', () => {
     expect(body.payment).toBeUndefined();
   });
 
+  it('asks MilkyPay for the methods of a currency once for a burst of 100 sessions in any language', async () => {
+    const prerequests = () => proxy.simulatorCalls.get('POST /public-api/payment-prerequest') ?? 0;
+    const before = prerequests();
+    const locales = ['en', 'ru', 'uk', 'tr'];
+    const sessions = await Promise.all(Array.from({ length: 100 }, (_, i) => newSession({ currency: 'GBP', locale: locales[i % 4] })));
+    const views = await Promise.all(sessions.map(({ token }) => widget('GET', '/api/checkout', token)));
+    expect(views.every((view) => view.status === 200 && view.body.methods.length > 0)).toBe(true);
+    expect(views.find((view) => view.body.session.locale === 'ru')!.body.methods[0].name).toBe('Платежная карта');
+    expect(prerequests() - before).toBe(1);
+  });
+
   it('refuses a foreign Origin with 403', async () => {
     const { token } = await newSession();
     const { status, body } = await widget('GET', '/api/checkout', token, { origin: 'https://evil.example' });

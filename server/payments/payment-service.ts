@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { MethodView, PaymentView } from '../api/widget-api.js';
-import { TtlCache } from '../cache/ttl-cache.js';
 import { AppError, ProviderError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ProviderRegistry } from '../providers/registry.js';
@@ -9,7 +8,6 @@ import type { PaymentPatch, PaymentRecord, SessionRecord, Store } from '../store
 import { isShopperFinal, type PaymentStatus } from './payment-status.js';
 import { isTerminal, judgeTransition } from './state-machine.js';
 
-const METHOD_CACHE_TTL_MS = 5 * 60_000;
 /** A shopper's poll asks the provider at most this often per payment. */
 const REFRESH_INTERVAL_MS = 3_000;
 /** Statuses in which an order may not be paid again: money has moved. */
@@ -29,7 +27,6 @@ export interface PaymentServiceDeps {
  * provider, never from the browser or a callback body), and moving it along the state machine once.
  */
 export class PaymentService {
-  private readonly methodCache = new TtlCache<PaymentMethod[]>(METHOD_CACHE_TTL_MS);
   private readonly lastRefresh = new Map<string, number>();
 
   constructor(private readonly deps: PaymentServiceDeps) {}
@@ -40,7 +37,8 @@ export class PaymentService {
     const lists = await Promise.all(
       providerIds.map(async (id) => {
         try {
-          return await this.providerMethods(id, session.currency, session.locale);
+          // Adapters cache what is the same for every shopper (MilkyPay's pre-request per currency).
+          return await this.deps.providers.get(id).listMethods({ currency: session.currency, locale: session.locale });
         } catch (error) {
           // One provider being down must not hide the others' methods.
           this.deps.logger.warn({ provider: id, err: error }, 'listing methods failed');
@@ -279,10 +277,6 @@ export class PaymentService {
     const detail = { paidAlso: others.map((other) => other.id) };
     this.deps.logger.error({ paymentId: payment.id, orderId: payment.orderId, ...detail }, 'order paid more than once; refund one payment');
     await this.deps.store.appendEvent(payment.id, { type: 'duplicate_payment', source, detail });
-  }
-
-  private providerMethods(id: ProviderId, currency: string, locale: string): Promise<PaymentMethod[]> {
-    return this.methodCache.get(`${id}:${currency}:${locale}`, () => this.deps.providers.get(id).listMethods({ currency, locale }));
   }
 
   private returnUrl(paymentId: string, outcome: 'success' | 'fail' | 'pending'): string {

@@ -25,6 +25,8 @@ export interface ProxyHarness {
   tokens: SessionTokenIssuer;
   signingKey: SigningKey;
   faults: MilkyPaySimulatorFaults;
+  /** Requests the simulator received, by "METHOD /path". */
+  simulatorCalls: Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -40,7 +42,13 @@ export async function startProxy(): Promise<ProxyHarness> {
 
   const credentials = { publicKey: 'pk_test_harness', apiUser: 'harness', apiPassword: 'harness-password' };
   const faults: MilkyPaySimulatorFaults = {};
+  const simulatorCalls = new Map<string, number>();
   const simulatorApp = express();
+  simulatorApp.use((req, _res, next) => {
+    const key = `${req.method} ${req.path}`;
+    simulatorCalls.set(key, (simulatorCalls.get(key) ?? 0) + 1);
+    next();
+  });
   simulatorApp.use(createMilkyPaySimulator({ ...credentials, publicUrl: simulatorUrl, faults, callbackRetryDelayMs: 20 }));
   simulatorServer.on('request', simulatorApp);
 
@@ -61,6 +69,7 @@ export async function startProxy(): Promise<ProxyHarness> {
     tokens,
     signingKey,
     faults,
+    simulatorCalls,
     async close() {
       await Promise.all([close(proxyServer), close(simulatorServer)]);
       await store.close();

@@ -28,6 +28,7 @@
  *   to ours.
  * - The by-reference look-up may return several invoices; the most recently created is used.
  */
+import { TtlCache } from '../../cache/ttl-cache.js';
 import { ProviderError } from '../../errors.js';
 import type {
   CallbackInput,
@@ -39,7 +40,7 @@ import type {
   ProviderPaymentState,
 } from '../provider.js';
 import { MilkyPayClient, type MilkyPayClientOptions } from './client.js';
-import type { MilkyPayAnyInvoice, MilkyPayPrivateInvoiceResource } from './milkypay-types.js';
+import type { MilkyPayAnyInvoice, MilkyPayPrerequestResponse, MilkyPayPrivateInvoiceResource } from './milkypay-types.js';
 import {
   invoiceToPaymentState,
   invoiceViewToPaymentState,
@@ -54,9 +55,12 @@ import {
 export type { MilkyPayClientOptions } from './client.js';
 
 const CAPABILITIES: ProviderCapabilities = { refund: false, capture: false, cancel: false, installments: false };
+/** The pre-request answer is the same for every shopper of a currency; names are localized after. */
+const PREREQUEST_TTL_MS = 5 * 60_000;
 
 export function createMilkyPayProvider(options: MilkyPayClientOptions): PaymentProvider {
   const client = new MilkyPayClient(options);
+  const prerequests = new TtlCache<MilkyPayPrerequestResponse>(PREREQUEST_TTL_MS);
 
   async function findByReference(paymentId: string): Promise<MilkyPayPrivateInvoiceResource | undefined> {
     const found = await client.findInvoicesByReference(paymentId);
@@ -108,7 +112,7 @@ export function createMilkyPayProvider(options: MilkyPayClientOptions): PaymentP
     capabilities: CAPABILITIES,
 
     async listMethods({ currency, locale }): Promise<PaymentMethod[]> {
-      const response = await client.prerequest(currency);
+      const response = await prerequests.get(currency, () => client.prerequest(currency));
       return prerequestToPaymentMethods(response, { currency, locale });
     },
 
