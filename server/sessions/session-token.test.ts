@@ -69,3 +69,25 @@ describe('session tokens', async () => {
     await expect(loadSigningKey({ jwk: JSON.stringify(publicOnly), dataDir })).rejects.toThrow(/SESSION_SIGNING_JWK must be a private EC P-256 JWK/);
   });
 });
+
+describe('session token cache', async () => {
+  const key = await loadSigningKey({ dataDir: mkdtempSync(join(tmpdir(), 'pay-checkout-key-')) });
+  const tokens = createSessionTokens(key, ISSUER);
+
+  it('still refuses a token once it has expired, after a cached success', async () => {
+    const token = await tokens.sign('ses_short', new Date(Date.now() + 1500));
+    expect((await tokens.verify(token)).sessionId).toBe('ses_short');
+    expect((await tokens.verify(token)).sessionId).toBe('ses_short');
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    await expect(tokens.verify(token)).rejects.toThrow(/expired/);
+  });
+
+  it('does not let a tampered copy of a cached token through', async () => {
+    const token = await tokens.sign('ses_cached', new Date(Date.now() + 60_000));
+    await tokens.verify(token);
+    const [header, payload, signature] = token.split('.');
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
+    const tampered = `${header}.${Buffer.from(JSON.stringify({ ...claims, sub: 'ses_other' })).toString('base64url')}.${signature}`;
+    await expect(tokens.verify(tampered)).rejects.toThrow(/not valid/);
+  });
+});

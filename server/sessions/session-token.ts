@@ -17,8 +17,22 @@ export interface SessionTokenIssuer {
   verify(token: string): Promise<SessionClaims>;
 }
 
-/** ES256 session tokens (jose). The algorithm is pinned; exp, nbf, aud and iss are checked. */
+/** How many verified tokens to remember; the oldest is forgotten first. */
+const VERIFIED_CACHE_SIZE = 10_000;
+
+/**
+ * ES256 session tokens (jose). The algorithm is pinned; exp, nbf, aud and iss are checked.
+ *
+ * A widget polls with the same token many times; verifying its signature each time would cost more
+ * than the rest of the request. So a token whose signature checked out is remembered, keyed by its
+ * exact text (a changed byte is another key), and only its expiry is checked again.
+ */
 export function createSessionTokens(key: SigningKey, issuer: string): SessionTokenIssuer {
+  const verified = new Map<string, { claims: SessionClaims; expiresAt: number }>();
+  const remember = (token: string, claims: SessionClaims, exp: number) => {
+    if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+    verified.set(token, { claims, expiresAt: exp * 1000 });
+  };
   return {
     async sign(sessionId, expiresAt, origin) {
       return new SignJWT(origin ? { origin } : {})
@@ -33,6 +47,12 @@ export function createSessionTokens(key: SigningKey, issuer: string): SessionTok
     },
 
     async verify(token) {
+      const known = verified.get(token);
+      if (known) {
+        if (Date.now() < known.expiresAt) return known.claims;
+        verified.delete(token);
+        throw new AppError('unauthorized', 'the session token has expired; create a new session');
+      }
       try {
         const { payload } = await jwtVerify(token, key.publicKey, {
           algorithms: ['ES256'],
@@ -43,7 +63,9 @@ export function createSessionTokens(key: SigningKey, issuer: string): SessionTok
         });
         if (typeof payload.sub !== 'string' || payload.sub === '') throw new AppError('unauthorized', 'the session token names no session');
         if (payload.origin !== undefined && typeof payload.origin !== 'string') throw new AppError('unauthorized', 'the session token is not valid');
-        return { sessionId: payload.sub, ...(payload.origin ? { origin: payload.origin } : {}) };
+        const claims: SessionClaims = { sessionId: payload.sub, ...(payload.origin ? { origin: payload.origin } : {}) };
+        remember(token, claims, payload.exp!);
+        return claims;
       } catch (error) {
         if (error instanceof AppError) throw error;
         if (error instanceof errors.JWTExpired) throw new AppError('unauthorized', 'the session token has expired; create a new session');

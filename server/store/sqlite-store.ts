@@ -17,6 +17,12 @@ import type {
 /**
  * The embedded store: better-sqlite3 in WAL mode. Its calls are synchronous, which makes each
  * compare-and-set and its event insert one atomic step inside a single process.
+ *
+ * Durability: every commit survives a crash of the process. Only the insert of a new payment,
+ * made before the provider is called, is also flushed to disk (synchronous=FULL), so that after
+ * a power loss we still know every invoice created under our reference. Other writes use
+ * synchronous=NORMAL (the last ones may be lost with the machine, never corrupted): sessions can be
+ * opened again, and statuses are looked up again from the provider by the reconciler.
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
@@ -25,6 +31,7 @@ export class SqliteStore implements Store {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
   }
@@ -75,6 +82,20 @@ export class SqliteStore implements Store {
   }
 
   async createPayment(payment: NewPayment): Promise<{ payment: PaymentRecord; created: boolean }> {
+    return this.flushed(() => this.insertPayment(payment));
+  }
+
+  /** Runs one write transaction with synchronous=FULL: it is on disk when this returns. */
+  private flushed<T>(write: () => T): T {
+    this.db.pragma('synchronous = FULL');
+    try {
+      return write();
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
+    }
+  }
+
+  private insertPayment(payment: NewPayment): { payment: PaymentRecord; created: boolean } {
     return this.db.transaction(() => {
       if (payment.idempotencyKey) {
         const existing = this.db

@@ -1,0 +1,253 @@
+/**
+ * `npm run bench`: measures, in one run on loopback, the proxy next to a bare node:http and a bare
+ * Express server, the latency the proxy adds to a pay call over calling the provider directly, and
+ * the element's size next to the browser builds of Adyen Web and Braintree Drop-in. Writes
+ * BENCHMARKS.md. Servers run on CPU 0 and the load generator on CPU 1 when taskset is there.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { transform } from 'esbuild';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const bench = join(root, 'bench');
+const pin = existsSync('/usr/bin/taskset') && cpus().length >= 2;
+const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = 10;
+const PAY_SAMPLES = 300;
+const PORTS = { http: 4101, express: 4102, simulator: 4103, proxy: 4104 };
+const children: ChildProcess[] = [];
+
+interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+function onCpu(cpu: number, command: string, args: string[]): [string, string[]] {
+  return pin ? ['taskset', ['-c', String(cpu), command, ...args]] : [command, args];
+}
+
+async function startServer(script: string, args: string[], env: Record<string, string> = {}, healthUrl?: string): Promise<void> {
+  const [command, argv] = onCpu(0, process.execPath, ['--import', 'tsx', script, ...args]);
+  const child = spawn(command, argv, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  children.push(child);
+  if (healthUrl) {
+    for (let i = 0; i < 100; i++) {
+      if (await fetch(healthUrl).then((r) => r.ok, () => false)) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`${script} did not start`);
+  }
+  await new Promise<void>((resolveReady, reject) => {
+    child.once('message', () => resolveReady());
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+/** Runs autocannon (the CLI, on the load CPU) and returns requests per second and latency percentiles. */
+function load(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<LoadResult> {
+  const args = [join(bench, 'node_modules/autocannon/autocannon.js'), '--json', '-c', String(CONNECTIONS), '-d', String(DURATION_S)];
+  if (options.method) args.push('-m', options.method);
+  for (const [name, value] of Object.entries(options.headers ?? {})) args.push('-H', `${name}=${value}`);
+  if (options.body) args.push('-b', options.body);
+  args.push(url);
+  const [command, argv] = onCpu(1, process.execPath, args);
+  return new Promise((resolveLoad, reject) => {
+    const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`autocannon exited with ${code}`));
+      const result = JSON.parse(out);
+      resolveLoad({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors });
+    });
+  });
+}
+
+function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function timed(call: () => Promise<Response>): Promise<number> {
+  const start = performance.now();
+  const response = await call();
+  await response.arrayBuffer();
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return performance.now() - start;
+}
+
+function sizes(code: Buffer | string): { raw: number; gzip: number; brotli: number } {
+  const buffer = Buffer.from(code);
+  return {
+    raw: buffer.length,
+    gzip: gzipSync(buffer, { level: 9 }).length,
+    brotli: brotliCompressSync(buffer, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  };
+}
+
+async function main(): Promise<void> {
+  const credentials = { publicKey: 'pk_test_bench', apiUser: 'bench', apiPassword: randomBytes(8).toString('hex') };
+  const merchantKey = `sk_bench_${randomBytes(16).toString('hex')}`;
+  const proxy = `http://localhost:${PORTS.proxy}`;
+  const simulator = `http://127.0.0.1:${PORTS.simulator}`;
+
+  await startServer('bench/servers/bare-http.ts', [String(PORTS.http)]);
+  await startServer('bench/servers/bare-express.ts', [String(PORTS.express)]);
+  await startServer('bench/servers/milkypay-simulator.ts', [String(PORTS.simulator), credentials.publicKey, credentials.apiUser, credentials.apiPassword]);
+  await startServer('server/main.ts', [], {
+    PORT: String(PORTS.proxy),
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'pay-checkout-bench-')),
+    MERCHANT_API_KEY: merchantKey,
+    MILKYPAY_BASE_URL: simulator,
+    MILKYPAY_PUBLIC_KEY: credentials.publicKey,
+    MILKYPAY_API_USER: credentials.apiUser,
+    MILKYPAY_API_PASSWORD: credentials.apiPassword,
+    LOG_LEVEL: 'warn',
+  }, `${proxy}/healthz`);
+
+  const merchantHeaders = { authorization: `Bearer ${merchantKey}`, 'content-type': 'application/json' };
+  const sessionBody = (i: number) => JSON.stringify({ orderId: `bench-${i}`, amount: '48.00', currency: 'USD', returnUrl: `${proxy}/return` });
+  const newSession = async (i: number) => (await (await fetch(`${proxy}/api/sessions`, { method: 'POST', headers: merchantHeaders, body: sessionBody(i) })).json()) as { token: string };
+  const widgetHeaders = (token: string) => ({ authorization: `Bearer ${token}`, origin: proxy, 'content-type': 'application/json' });
+
+  // One paid-for setup: a session whose methods are cached, and a payment to poll.
+  const { token } = await newSession(0);
+  await fetch(`${proxy}/api/checkout`, { headers: widgetHeaders(token) });
+  const pay = (await (await fetch(`${proxy}/api/checkout/payments`, {
+    method: 'POST',
+    headers: { ...widgetHeaders(token), 'idempotency-key': 'bench-0' },
+    body: JSON.stringify({ methodId: 'milkypay:payment_card_usd_hpp' }),
+  })).json()) as { payment: { id: string } };
+
+  const results = {
+    bareHttp: await load(`http://127.0.0.1:${PORTS.http}/`),
+    bareExpress: await load(`http://127.0.0.1:${PORTS.express}/`),
+    sessions: await load(`${proxy}/api/sessions`, { method: 'POST', headers: merchantHeaders, body: sessionBody(1) }),
+    methods: await load(`${proxy}/api/checkout`, { headers: widgetHeaders(token) }),
+    status: await load(`${proxy}/api/checkout/payments/${pay.payment.id}`, { headers: widgetHeaders(token) }),
+  };
+
+  // Added latency on pay: the same invoice creation, through the proxy and straight to the simulator.
+  const basic = `Basic ${Buffer.from(`${credentials.apiUser}:${credentials.apiPassword}`).toString('base64')}`;
+  const direct: number[] = [];
+  const viaProxy: number[] = [];
+  const tokens = await Promise.all(Array.from({ length: PAY_SAMPLES + 30 }, (_, i) => newSession(1000 + i).then((s) => s.token)));
+  for (let i = 0; i < PAY_SAMPLES + 30; i++) {
+    const directMs = await timed(() =>
+      fetch(`${simulator}/api/payment-invoices`, {
+        method: 'POST',
+        headers: { authorization: basic, 'content-type': 'application/json' },
+        body: JSON.stringify({ data: { type: 'payment-invoices', attributes: { reference_id: `direct-${i}`, amount: 48, currency: 'USD', service: 'payment_card_usd_hpp', flow: 'charge', callback_url: `${proxy}/api/callbacks/milkypay` } } }),
+      }),
+    );
+    const proxyMs = await timed(() =>
+      fetch(`${proxy}/api/checkout/payments`, {
+        method: 'POST',
+        headers: { ...widgetHeaders(tokens[i]!), 'idempotency-key': `bench-pay-${i}` },
+        body: JSON.stringify({ methodId: 'milkypay:payment_card_usd_hpp' }),
+      }),
+    );
+    // The first calls warm connections and caches on both sides.
+    if (i >= 30) {
+      direct.push(directMs);
+      viaProxy.push(proxyMs);
+    }
+  }
+  const added = { p50: percentile(viaProxy, 50) - percentile(direct, 50), p99: percentile(viaProxy, 99) - percentile(direct, 99) };
+
+  const element = sizes(readFileSync(join(root, 'dist/sdk/pay-checkout.js')));
+  const adyen = sizes(readFileSync(join(bench, 'node_modules/@adyen/adyen-web/dist/cjs/index.cjs')));
+  // Braintree ships its browser build unminified: minify it as a merchant's bundler would.
+  const braintreeSource = readFileSync(join(bench, 'node_modules/braintree-web-drop-in/dist/browser/dropin.js'), 'utf8');
+  const braintree = sizes((await transform(braintreeSource, { minify: true })).code);
+
+  writeFileSync(join(root, 'BENCHMARKS.md'), report({ results, added, direct, viaProxy, element, adyen, braintree }));
+  console.log(readFileSync(join(root, 'BENCHMARKS.md'), 'utf8'));
+}
+
+function report(r: {
+  results: Record<'bareHttp' | 'bareExpress' | 'sessions' | 'methods' | 'status', LoadResult>;
+  added: { p50: number; p99: number };
+  direct: number[];
+  viaProxy: number[];
+  element: ReturnType<typeof sizes>;
+  adyen: ReturnType<typeof sizes>;
+  braintree: ReturnType<typeof sizes>;
+}): string {
+  const { results, added, element, adyen, braintree } = r;
+  const express = results.bareExpress.rps;
+  const row = (name: string, x: LoadResult) =>
+    `| ${name} | ${x.rps.toFixed(0)} | ${(x.rps / express * 100).toFixed(0)}% | ${x.p50} | ${x.p99} | ${x.non2xx + x.errors} |`;
+  const kb = (bytes: number) => (bytes / 1024).toFixed(1);
+  const smallerPeer = Math.min(adyen.gzip, braintree.gzip);
+  const check = (ok: boolean) => (ok ? 'met' : '**missed**');
+  const sessionsRatio = results.sessions.rps / express;
+  const methodsRatio = results.methods.rps / express;
+  const elementRatio = element.gzip / smallerPeer;
+  return `# Benchmarks
+
+Measured by \`npm run bench\` (bench/run.ts) on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}.
+Loopback only. Servers on CPU 0 and the load generator on CPU 1 (${pin ? 'taskset' : 'not pinned: no taskset'}).
+Absolute numbers drift on shared machines; the ratios to bare Express measured in the same run are the figures that count.
+
+## Throughput and latency
+
+\`node bench/node_modules/autocannon/autocannon.js --json -c ${CONNECTIONS} -d ${DURATION_S} [-m POST -H ... -b ...] URL\`, one run each.
+The proxy runs \`server/main.ts\` with SQLite in a temporary DATA_DIR, LOG_LEVEL=warn, and MilkyPay pointed at its simulator in another process.
+
+| Scenario | req/s | vs bare Express | p50 ms | p99 ms | non-2xx + errors |
+|---|---:|---:|---:|---:|---:|
+${row('bare node:http, GET /', results.bareHttp)}
+${row('bare Express, GET /', results.bareExpress)}
+${row('POST /api/sessions (merchant API)', results.sessions)}
+${row('GET /api/checkout (session + cached methods)', results.methods)}
+${row('GET /api/checkout/payments/:id (status poll)', results.status)}
+
+## Latency the proxy adds to a pay call
+
+${r.direct.length} sequential invoice creations straight to the simulator, interleaved with as many
+\`POST /api/checkout/payments\` through the proxy (each its own session), after 30 warm-up calls of each.
+
+| | p50 ms | p99 ms |
+|---|---:|---:|
+| simulator directly | ${percentile(r.direct, 50).toFixed(2)} | ${percentile(r.direct, 99).toFixed(2)} |
+| through the proxy | ${percentile(r.viaProxy, 50).toFixed(2)} | ${percentile(r.viaProxy, 99).toFixed(2)} |
+| **added by the proxy** | **${added.p50.toFixed(2)}** | **${added.p99.toFixed(2)}** |
+
+## Size of the script a shopper downloads
+
+gzip level 9 and brotli quality 11, measured in the same run from the files in node_modules.
+
+| Build | raw KB | gzip KB | brotli KB |
+|---|---:|---:|---:|
+| pay-checkout, dist/sdk/pay-checkout.js (Lit, every view, English) | ${kb(element.raw)} | ${kb(element.gzip)} | ${kb(element.brotli)} |
+| @adyen/adyen-web, dist/cjs/index.cjs | ${kb(adyen.raw)} | ${kb(adyen.gzip)} | ${kb(adyen.brotli)} |
+| braintree-web-drop-in, dist/browser/dropin.js minified with esbuild | ${kb(braintree.raw)} | ${kb(braintree.gzip)} | ${kb(braintree.brotli)} |
+
+## Targets
+
+| Target | Figure | |
+|---|---|---|
+| session creation ≥ 50% of bare Express req/s | ${(sessionsRatio * 100).toFixed(0)}% | ${check(sessionsRatio >= 0.5)} |
+| cached methods ≥ 70% of bare Express req/s | ${(methodsRatio * 100).toFixed(0)}% | ${check(methodsRatio >= 0.7)} |
+| p99 added latency on pay ≤ 3 ms | ${added.p99.toFixed(2)} ms | ${check(added.p99 <= 3)} |
+| element ≤ a quarter of the smaller peer's gzip size | ${(elementRatio * 100).toFixed(1)}% of ${kb(smallerPeer)} KB | ${check(elementRatio <= 0.25)} |
+`;
+}
+
+main()
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    for (const child of children) child.kill();
+  });
