@@ -38,6 +38,8 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
   const payments = new PaymentService({ store, providers, logger, publicUrl: config.publicUrl });
   const app = express();
   app.disable('x-powered-by');
+  // API answers are not cached (no-store); hashing every body for an ETag is wasted work.
+  app.set('etag', false);
   app.set('trust proxy', 'loopback');
 
   app.use(

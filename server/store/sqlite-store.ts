@@ -26,6 +26,8 @@ import type {
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
+  /** Prepared statements by SQL text: preparing is a large share of a query's cost. */
+  private readonly statements = new Map<string, Database.Statement>();
 
   private constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -46,7 +48,7 @@ export class SqliteStore implements Store {
   private migrate(): void {
     this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
     const applied = new Set(
-      this.db.prepare('SELECT version FROM schema_migrations').all().map((row) => (row as { version: number }).version),
+      this.sql('SELECT version FROM schema_migrations').all().map((row) => (row as { version: number }).version),
     );
     for (const migration of MIGRATIONS) {
       if (applied.has(migration.version)) continue;
@@ -59,9 +61,18 @@ export class SqliteStore implements Store {
     }
   }
 
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
   async createSession(session: SessionRecord): Promise<void> {
-    this.db
-      .prepare(
+    this
+      .sql(
         `INSERT INTO sessions (id, order_id, amount, currency, provider, description, customer, billing_address,
            return_url, locale, created_at, expires_at)
          VALUES (@id, @orderId, @amount, @currency, @provider, @description, @customer, @billingAddress,
@@ -77,7 +88,7 @@ export class SqliteStore implements Store {
   }
 
   async getSession(id: string): Promise<SessionRecord | undefined> {
-    const row = this.db.prepare('SELECT * FROM sessions WHERE id = ?').get(id) as SessionRow | undefined;
+    const row = this.sql('SELECT * FROM sessions WHERE id = ?').get(id) as SessionRow | undefined;
     return row && sessionFromRow(row);
   }
 
@@ -98,19 +109,19 @@ export class SqliteStore implements Store {
   private insertPayment(payment: NewPayment): { payment: PaymentRecord; created: boolean } {
     return this.db.transaction(() => {
       if (payment.idempotencyKey) {
-        const existing = this.db
-          .prepare('SELECT * FROM payments WHERE session_id = ? AND idempotency_key = ?')
+        const existing = this
+          .sql('SELECT * FROM payments WHERE session_id = ? AND idempotency_key = ?')
           .get(payment.sessionId, payment.idempotencyKey) as PaymentRow | undefined;
         if (existing) return { payment: paymentFromRow(existing), created: false };
       }
       const now = new Date().toISOString();
       const status = payment.status ?? 'created';
-      const creating = this.db.prepare("SELECT id FROM payments WHERE session_id = ? AND status = 'created'").get(payment.sessionId);
+      const creating = this.sql("SELECT id FROM payments WHERE session_id = ? AND status = 'created'").get(payment.sessionId);
       if (creating && status === 'created') {
         throw new AppError('conflict', 'another payment of this checkout is being created; try again in a moment');
       }
-      this.db
-        .prepare(
+      this
+        .sql(
           `INSERT INTO payments (id, session_id, order_id, provider, method_id, amount, currency, status, provider_ref,
              action, idempotency_key, request_hash, refunded_amount, card_mask, card_brand, failure, created_at, updated_at)
            VALUES (@id, @sessionId, @orderId, @provider, @methodId, @amount, @currency, @status, @providerRef,
@@ -140,17 +151,17 @@ export class SqliteStore implements Store {
   }
 
   async getPayment(id: string): Promise<PaymentRecord | undefined> {
-    const row = this.db.prepare('SELECT * FROM payments WHERE id = ?').get(id) as PaymentRow | undefined;
+    const row = this.sql('SELECT * FROM payments WHERE id = ?').get(id) as PaymentRow | undefined;
     return row && paymentFromRow(row);
   }
 
   async listPaymentsByOrder(orderId: string): Promise<PaymentRecord[]> {
-    const rows = this.db.prepare('SELECT * FROM payments WHERE order_id = ? ORDER BY created_at, rowid').all(orderId);
+    const rows = this.sql('SELECT * FROM payments WHERE order_id = ? ORDER BY created_at, rowid').all(orderId);
     return (rows as PaymentRow[]).map(paymentFromRow);
   }
 
   async listPaymentsBySession(sessionId: string): Promise<PaymentRecord[]> {
-    const rows = this.db.prepare('SELECT * FROM payments WHERE session_id = ? ORDER BY created_at, rowid').all(sessionId);
+    const rows = this.sql('SELECT * FROM payments WHERE session_id = ? ORDER BY created_at, rowid').all(sessionId);
     return (rows as PaymentRow[]).map(paymentFromRow);
   }
 
@@ -158,8 +169,8 @@ export class SqliteStore implements Store {
     return this.db.transaction(() => {
       const now = new Date().toISOString();
       const { assignments, values } = patchToSql(patch);
-      const result = this.db
-        .prepare(`UPDATE payments SET ${[...assignments, 'updated_at = @now'].join(', ')} WHERE id = @id`)
+      const result = this
+        .sql(`UPDATE payments SET ${[...assignments, 'updated_at = @now'].join(', ')} WHERE id = @id`)
         .run({ ...values, now, id });
       if (result.changes === 0) throw new AppError('not_found', `payment ${id} does not exist`);
       if (event) this.insertEvent(id, event, now);
@@ -177,8 +188,8 @@ export class SqliteStore implements Store {
     return this.db.transaction(() => {
       const now = new Date().toISOString();
       const { assignments, values } = patchToSql(patch);
-      const result = this.db
-        .prepare(
+      const result = this
+        .sql(
           `UPDATE payments SET ${['status = @to', ...assignments, 'updated_at = @now'].join(', ')}
            WHERE id = @id AND status = @from`,
         )
@@ -194,17 +205,17 @@ export class SqliteStore implements Store {
   }
 
   async markChecked(id: string, at: string): Promise<void> {
-    this.db.prepare('UPDATE payments SET checked_at = ? WHERE id = ?').run(at, id);
+    this.sql('UPDATE payments SET checked_at = ? WHERE id = ?').run(at, id);
   }
 
   async listEvents(paymentId: string): Promise<PaymentEvent[]> {
-    const rows = this.db.prepare('SELECT * FROM payment_events WHERE payment_id = ? ORDER BY id').all(paymentId);
+    const rows = this.sql('SELECT * FROM payment_events WHERE payment_id = ? ORDER BY id').all(paymentId);
     return (rows as EventRow[]).map(eventFromRow);
   }
 
   async listUnsettledPayments(checkedBefore: string, limit: number): Promise<PaymentRecord[]> {
-    const rows = this.db
-      .prepare(
+    const rows = this
+      .sql(
         `SELECT * FROM payments WHERE status IN ('created', 'pending', 'requires_action', 'refund_pending')
            AND COALESCE(checked_at, updated_at) < ? ORDER BY COALESCE(checked_at, updated_at) LIMIT ?`,
       )
@@ -217,8 +228,8 @@ export class SqliteStore implements Store {
   }
 
   private insertEvent(paymentId: string, event: NewEvent, at: string): void {
-    this.db
-      .prepare(
+    this
+      .sql(
         `INSERT INTO payment_events (payment_id, type, from_status, to_status, source, detail, at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       )
@@ -226,7 +237,7 @@ export class SqliteStore implements Store {
   }
 
   private mustGetPayment(id: string): PaymentRecord {
-    const row = this.db.prepare('SELECT * FROM payments WHERE id = ?').get(id) as PaymentRow | undefined;
+    const row = this.sql('SELECT * FROM payments WHERE id = ?').get(id) as PaymentRow | undefined;
     if (!row) throw new AppError('not_found', `payment ${id} does not exist`);
     return paymentFromRow(row);
   }
