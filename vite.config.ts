@@ -1,14 +1,25 @@
 /// <reference types="vitest/config" />
-import { defineConfig } from 'vite';
+import { defineConfig, type UserConfig } from 'vite';
+import { reportSizes, SDK_GZIP_BUDGET_BYTES } from './widget/build/report-sizes.js';
 
 /**
- * Builds the single-file SDK the proxy serves at `/sdk/pay-checkout.js`: `widget/index.ts` with
- * Lit bundled in, one ES module, no chunks (a script tag cannot load sibling chunks from a
- * content-hashed copy). Vitest reads the `test` section of this same file.
+ * Two builds of the element, each printing its files' raw, gzip and brotli sizes:
+ *
+ * - `vite build`: the single-file SDK the proxy serves at `/sdk/pay-checkout.js`, `widget/index.ts`
+ *   with Lit bundled in, one ES module, no chunks (a script tag cannot load sibling chunks from
+ *   a content-hashed copy). Budget: 25 KiB gzip (widget/size-budget.test.ts).
+ * - `vite build --mode esm`: the npm build in `dist/esm`, one file per source module and Lit left
+ *   as an import, so a merchant's bundler keeps only what the page uses (package.json
+ *   `sideEffects` names the one module with a side effect: the entry, which defines the element).
+ *   Its type declarations come from `tsc -p widget/tsconfig.esm.json`.
+ *
+ * Vitest reads the `test` section of this same file.
  */
-export default defineConfig({
+
+const sdk: UserConfig = {
   // Nothing to copy: the SDK is one file, and a public/ folder would land inside dist/sdk.
   publicDir: false,
+  plugins: [reportSizes({ gzipBudgets: { 'pay-checkout.js': SDK_GZIP_BUDGET_BYTES } })],
   build: {
     lib: {
       entry: 'widget/index.ts',
@@ -21,6 +32,8 @@ export default defineConfig({
     target: 'es2021',
     minify: true,
     sourcemap: false,
+    // Vite's own table would repeat ours, without brotli.
+    reportCompressedSize: false,
     rolldownOptions: {
       output: {
         // Rolldown's name for Rollup's `inlineDynamicImports: true`: everything in one file.
@@ -32,9 +45,41 @@ export default defineConfig({
       },
     },
   },
+};
+
+/** The public modules of the npm build; everything they import comes along as its own file. */
+const ESM_ENTRIES = ['widget/index.ts', 'widget/pay-checkout.ts', 'widget/events.ts', 'widget/format.ts'];
+
+const esm: UserConfig = {
+  publicDir: false,
+  plugins: [reportSizes()],
+  build: {
+    lib: { entry: ESM_ENTRIES, formats: ['es'] },
+    outDir: 'dist/esm',
+    emptyOutDir: true,
+    target: 'es2021',
+    // Readable for the merchant's debugger; their bundler minifies. /*#__PURE__*/ marks stay.
+    minify: false,
+    sourcemap: false,
+    reportCompressedSize: false,
+    rolldownOptions: {
+      // Lit is a dependency of the package: the merchant's bundler shares one copy with the page.
+      external: [/^lit(\/|$)/, /^@lit\//, /^@lit-labs\//],
+      output: {
+        preserveModules: true,
+        // dist/esm/widget/*.js, beside the declarations tsc writes from the repository root.
+        preserveModulesRoot: '.',
+        entryFileNames: '[name].js',
+      },
+    },
+  },
+};
+
+export default defineConfig(({ mode }) => ({
+  ...(mode === 'esm' ? esm : sdk),
   test: {
     include: ['server/**/*.test.ts', 'widget/**/*.test.ts', 'demo/**/*.test.ts'],
     environment: 'node',
     testTimeout: 20000,
   },
-});
+}));

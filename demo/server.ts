@@ -161,7 +161,8 @@ export function createDemoRouter(options: { apiUrl: string; merchantApiKey: stri
 }
 
 function checkoutElement(token: string): RawHtml {
-  return html`<pay-checkout session="${token}" locale="en"></pay-checkout>
+  // No locale attribute: the element follows the shopper's browser language.
+  return html`<pay-checkout session="${token}"></pay-checkout>
     <details class="event-log"><summary>Events from the element</summary><ol id="event-log"></ol></details>`;
 }
 

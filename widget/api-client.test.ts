@@ -42,6 +42,13 @@ describe('CheckoutApi', () => {
     expect(JSON.parse(String(call.init.body))).toEqual({ methodId: 'm1', fields: { phone: '1' } });
   });
 
+  it('asks for the checkout in the wanted locale, in the same request', async () => {
+    const { calls, fetch } = stubFetch(() => json(200, { methods: [] }));
+    await new CheckoutApi({ endpoint: 'https://proxy.test', token: 't', fetch, locale: 'tr-TR' }).getCheckout();
+    await new CheckoutApi({ endpoint: 'https://proxy.test', token: 't', fetch }).getCheckout();
+    expect(calls.map((call) => call.url)).toEqual(['https://proxy.test/api/checkout?locale=tr-TR', 'https://proxy.test/api/checkout']);
+  });
+
   it('encodes the payment id in the status URL', async () => {
     const { calls, fetch } = stubFetch(() => json(200, { id: 'a/b', status: 'pending' }));
     await new CheckoutApi({ endpoint: 'https://proxy.test', token: 't', fetch }).getPayment('a/b');

@@ -2,9 +2,11 @@ import type { ApiErrorBody, CheckoutView, PayRequest, PayResponse, PaymentView }
 
 /**
  * The widget's only way to the proxy: the three routes of the widget API, each with the
- * session token as a Bearer credential. Every failure comes out as a `CheckoutApiError`:
- * the proxy's own `{error: {code, message}}`, or `network_error` when no answer arrived.
- * Aborting through the caller's signal rejects with the signal's reason instead.
+ * session token as a Bearer credential. The shopper's locale rides on the checkout request, so
+ * the texts in that language come back with the methods, in the same answer. Every failure
+ * comes out as a `CheckoutApiError`: the proxy's own `{error: {code, message}}`, or
+ * `network_error` when no answer arrived. Aborting through the caller's signal rejects with the
+ * signal's reason instead.
  */
 
 /** A failed call to the proxy. `status` is 0 when no HTTP answer arrived. */
@@ -24,6 +26,8 @@ export interface CheckoutApiOptions {
   endpoint: string;
   /** The session JWT. */
   token: string;
+  /** The language the checkout is wanted in (`tr-TR`); undefined lets the proxy use the session's. */
+  locale?: string | undefined;
   /** For tests; defaults to the global `fetch`. */
   fetch?: typeof fetch;
   /** A call that has not answered by then fails as `network_error`. */
@@ -35,19 +39,22 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 export class CheckoutApi {
   private readonly base: string;
   private readonly token: string;
+  private readonly locale: string | undefined;
   private readonly fetchImpl: typeof fetch;
   private readonly timeoutMs: number;
 
   constructor(options: CheckoutApiOptions) {
     this.base = options.endpoint.replace(/\/+$/, '');
     this.token = options.token;
+    this.locale = options.locale;
     // Called through a closure: `window.fetch` invoked as another object's method throws "Illegal invocation".
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
   getCheckout(signal?: AbortSignal): Promise<CheckoutView> {
-    return this.request<CheckoutView>('GET', '/api/checkout', { signal });
+    const query = this.locale ? `?locale=${encodeURIComponent(this.locale)}` : '';
+    return this.request<CheckoutView>('GET', `/api/checkout${query}`, { signal });
   }
 
   createPayment(body: PayRequest, idempotencyKey: string, signal?: AbortSignal): Promise<PayResponse> {

@@ -52,8 +52,10 @@ type Route = (init: RequestInit) => Response | Promise<Response>;
 
 function fakeProxy(routes: Record<string, Route | Route[]>) {
   const calls: { key: string; init: RequestInit }[] = [];
+  const urls: string[] = [];
   const fetch = (async (input: RequestInfo | URL, init: RequestInit = {}) => {
     const url = new URL(String(input));
+    urls.push(url.href);
     const key = `${init.method ?? 'GET'} ${url.pathname}`;
     calls.push({ key, init });
     const route = routes[key];
@@ -61,7 +63,7 @@ function fakeProxy(routes: Record<string, Route | Route[]>) {
     if (!handler) return new Response(JSON.stringify({ error: { code: 'not_found', message: key } }), { status: 404 });
     return handler(init);
   }) as typeof globalThis.fetch;
-  return { calls, fetch };
+  return { calls, urls, fetch };
 }
 
 const json = (body: unknown, status = 200): Route => () => new Response(JSON.stringify(body), { status });
@@ -120,6 +122,15 @@ describe('CheckoutController', () => {
     await vi.runAllTimersAsync();
     expect(controller.load.status).toBe('complete');
     expect(host.events.map((e) => e.type)).toEqual(['pay-ready']);
+  });
+
+  it("sends the shopper's locale with the one checkout request", async () => {
+    const { proxy, controller } = setUp({ 'GET /api/checkout': json(checkoutView()) });
+    controller.configure({ token: 't', endpoint: 'https://proxy.test', locale: 'ja-JP' });
+    await vi.runAllTimersAsync();
+    expect(controller.load.status).toBe('complete');
+    expect(proxy.calls.map((call) => call.key)).toEqual(['GET /api/checkout']);
+    expect(proxy.urls).toEqual(['https://proxy.test/api/checkout?locale=ja-JP']);
   });
 
   it('reports a failed load with pay-error and loads again on retry', async () => {

@@ -40,6 +40,8 @@ export interface CheckoutConfig {
   token: string;
   /** The proxy's base URL, absolute. */
   endpoint: string;
+  /** The shopper's language (canonical BCP 47 tag); undefined lets the proxy use the session's. */
+  locale?: string | undefined;
 }
 
 export interface CheckoutControllerOptions {

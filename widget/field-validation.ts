@@ -1,5 +1,5 @@
 import type { MethodField } from '../server/api/widget-api.js';
-import { t } from './strings.js';
+import { english, type Translate } from './strings.js';
 
 /** Error messages by field key; a field without an entry is valid. */
 export type FieldErrors = Record<string, string>;
@@ -7,8 +7,13 @@ export type FieldErrors = Record<string, string>;
 /**
  * Checks the shopper's values for a method's fields: required ones must be filled, filled ones
  * must match the field's pattern. The proxy validates again; this is only to answer quickly.
+ * The messages are in the language of `t`.
  */
-export function validateFields(fields: readonly MethodField[], values: Readonly<Record<string, string>>): FieldErrors {
+export function validateFields(
+  fields: readonly MethodField[],
+  values: Readonly<Record<string, string>>,
+  t: Translate = english,
+): FieldErrors {
   const errors: FieldErrors = {};
   for (const field of fields) {
     const value = (values[field.key] ?? '').trim();

@@ -51,6 +51,8 @@ export const payCheckoutStyles = css`
     gap: var(--_spacing);
     background: var(--_background);
     color: var(--_text);
+    /* Japanese and other scripts without spaces wrap between phrases, not inside a word. */
+    word-break: auto-phrase;
   }
 
   /* Margins, not a grid gap: the two live regions stay in the DOM while empty and must take no room. */

@@ -8,7 +8,8 @@ import { collectFieldValues, validateFields, type FieldErrors } from './field-va
 import { formatMoney } from './format.js';
 import { allowsNewAttempt, canContinue } from './payment-status.js';
 import { originOf } from './safe-url.js';
-import { stringsLang, t } from './strings.js';
+import { english, translator, type Translate } from './strings.js';
+import { wantedLocale } from './locale.js';
 import { payCheckoutStyles } from './pay-checkout.styles.js';
 import { renderActionDialog } from './views/action-dialog.js';
 import { renderMethodFields } from './views/method-fields.js';
@@ -39,7 +40,7 @@ type FocusTarget = 'first-invalid' | 'method' | 'pay-button' | 'result';
  *
  * @attr session - The session token (JWT) the merchant's backend got from `POST /api/sessions`. Changing it reloads the checkout; removing it empties the element.
  * @attr endpoint - The proxy's origin, e.g. `https://pay.example.com`. Defaults to the origin the script was loaded from; set it when the element is bundled into the page's own code.
- * @attr locale - A BCP 47 language tag for number and money formatting. Defaults to the session's locale, else the browser's language.
+ * @attr locale - A BCP 47 language tag (`tr`, `ja-JP`) for the texts, numbers and amounts. Defaults to the browser's language, else the session's locale. Texts come in English, Bahasa Indonesia, Japanese, Russian, Thai, Turkish and Ukrainian (the proxy sends the catalog with the checkout, so no extra request); any other language reads English, with numbers and amounts still written its way. Changing it loads the checkout again.
  *
  * @fires {PayReadyEvent} pay-ready - The checkout loaded and the shopper can pay. Once per session. `detail: null`.
  * @fires {PayMethodSelectEvent} pay-method-select - The shopper chose a method (not fired for the automatic choice of a single method). `detail: {methodId: string}`.
@@ -80,13 +81,20 @@ export class PayCheckout extends LitElement {
   /** The proxy's origin; empty means the origin this script came from. */
   @property() endpoint: string | undefined;
 
-  /** Formatting locale; empty means the session's, else the browser's. */
+  /** The shopper's language; empty means the browser's, else the session's. */
   @property() locale: string | undefined;
 
   @state() private selectedMethodId: string | undefined;
   @state() private fieldValues: Record<string, string> = {};
   @state() private fieldErrors: FieldErrors = {};
   @state() private methodError = false;
+
+  /** The texts, in the language of the last checkout loaded (English until one has loaded). */
+  private t: Translate = english;
+  /** The language tag of `t`, on the container for screen readers. */
+  private textLang = 'en';
+  /** The checkout `t` was built from. */
+  private translated: CheckoutView | undefined;
 
   private readonly checkout = new CheckoutController(this, {
     frameWindow: () => this.renderRoot.querySelector('iframe')?.contentWindow ?? null,
@@ -105,7 +113,19 @@ export class PayCheckout extends LitElement {
       this.fieldValues = {};
       this.fieldErrors = {};
       this.methodError = false;
-      this.checkout.configure(this.session ? { token: this.session, endpoint: this.resolveEndpoint() } : undefined);
+    }
+    // The locale goes with the one checkout request: the proxy answers with the methods and the
+    // texts in that language together. A new locale asks again, keeping what the shopper typed.
+    if (changed.has('session') || changed.has('endpoint') || changed.has('locale')) {
+      this.checkout.configure(
+        this.session ? { token: this.session, endpoint: this.resolveEndpoint(), locale: wantedLocale(this.locale) } : undefined,
+      );
+    }
+    const view = this.checkout.checkout;
+    if (view && view !== this.translated) {
+      this.translated = view;
+      this.t = translator(view.messages);
+      this.textLang = view.locale ?? 'en';
     }
     this.focusInUnfinished = Boolean(this.shadowRoot?.activeElement?.closest('.unfinished'));
   }
@@ -114,8 +134,8 @@ export class PayCheckout extends LitElement {
     const { load } = this.checkout;
     const busy = load.status === 'pending' || this.checkout.stage.name === 'checking';
     return html`
-      <div class="container" part="container" lang=${stringsLang} aria-busy=${busy ? 'true' : 'false'}>
-        ${load.status === 'pending' ? this.renderStatus(t('loading')) : nothing}
+      <div class="container" part="container" lang=${this.textLang} aria-busy=${busy ? 'true' : 'false'}>
+        ${load.status === 'pending' ? this.renderStatus(this.t('loading')) : nothing}
         ${load.status === 'error' ? this.renderLoadError(load.error) : nothing}
         ${load.status === 'complete' ? this.renderStage(load.checkout) : nothing}
       </div>
@@ -152,11 +172,11 @@ export class PayCheckout extends LitElement {
         return this.renderPayForm(checkout);
       case 'action':
         return html`${this.renderPayForm(checkout)}
-        ${renderActionDialog({ action: stage.action, onCancel: () => void this.checkout.cancelAction() })}`;
+        ${renderActionDialog({ action: stage.action, onCancel: () => void this.checkout.cancelAction(), t: this.t })}`;
       case 'redirecting':
-        return this.renderStatus(t('redirecting'));
+        return this.renderStatus(this.t('redirecting'));
       case 'checking':
-        return this.renderStatus(t('checking'));
+        return this.renderStatus(this.t('checking'));
       case 'result':
         return renderResult({
           payment: stage.payment,
@@ -166,6 +186,7 @@ export class PayCheckout extends LitElement {
             isSessionOpen(checkout) &&
             checkout.methods.length > 0,
           onRetry: () => this.checkout.startOver(),
+          t: this.t,
         });
     }
   }
@@ -179,17 +200,18 @@ export class PayCheckout extends LitElement {
       <form class="pay-form" novalidate @submit=${this.onSubmit}>
         <div class="live" role="status">${unfinishedPayment
           ? html`<div class="notice unfinished">
-              <p>${t('unfinishedNotice')}</p>
+              <p>${this.t('unfinishedNotice')}</p>
               <button type="button" class="secondary" @click=${() => this.checkout.continuePayment()}>
-                ${t('continuePayment')}
+                ${this.t('continuePayment')}
               </button>
             </div>`
           : nothing}</div>
         ${renderMethodList({
           methods: checkout.methods,
           selectedId: method?.id,
-          error: this.methodError ? t('chooseMethod') : undefined,
+          error: this.methodError ? this.t('chooseMethod') : undefined,
           onSelect: this.onSelectMethod,
+          t: this.t,
         })}
         ${method
           ? renderMethodFields({
@@ -199,8 +221,8 @@ export class PayCheckout extends LitElement {
               onInput: this.onFieldInput,
             })
           : nothing}
-        <div class="live" role="status">${canceledNotice ? html`<p class="notice">${t('canceledNotice')}</p>` : nothing}</div>
-        <div class="live" role="alert">${payError ? html`<p class="error" part="error">${errorMessage(payError)}</p>` : nothing}</div>
+        <div class="live" role="status">${canceledNotice ? html`<p class="notice">${this.t('canceledNotice')}</p>` : nothing}</div>
+        <div class="live" role="alert">${payError ? html`<p class="error" part="error">${errorMessage(payError, this.t)}</p>` : nothing}</div>
         ${checkout.methods.length > 0
           ? html`<button
               type="submit"
@@ -209,7 +231,7 @@ export class PayCheckout extends LitElement {
               ?disabled=${busy}
               aria-busy=${busy ? 'true' : 'false'}
             >
-              ${busy ? t('processing') : t('pay', { amount })}
+              ${busy ? this.t('processing') : this.t('pay', { amount })}
             </button>`
           : nothing}
       </form>
@@ -225,10 +247,10 @@ export class PayCheckout extends LitElement {
   private renderLoadError(error: CheckoutApiError): TemplateResult {
     return html`<div class="load-error">
       <div class="error" part="error" role="alert">
-        <p class="error-title">${t('loadFailed')}</p>
-        <p>${errorMessage(error)}</p>
+        <p class="error-title">${this.t('loadFailed')}</p>
+        <p>${errorMessage(error, this.t)}</p>
       </div>
-      <button type="button" class="secondary" @click=${() => this.checkout.retry()}>${t('tryAgain')}</button>
+      <button type="button" class="secondary" @click=${() => this.checkout.retry()}>${this.t('tryAgain')}</button>
     </div>`;
   }
 
@@ -245,7 +267,7 @@ export class PayCheckout extends LitElement {
     // An error stays until the next submit, unless the shopper fixes the field before that.
     if (this.fieldErrors[key] === undefined) return;
     const field = this.selectedMethod(this.checkout.checkout)?.fields.find((candidate) => candidate.key === key);
-    if (field && validateFields([field], this.fieldValues)[key] === undefined) {
+    if (field && validateFields([field], this.fieldValues, this.t)[key] === undefined) {
       const { [key]: _fixed, ...rest } = this.fieldErrors;
       this.fieldErrors = rest;
     }
@@ -262,7 +284,7 @@ export class PayCheckout extends LitElement {
       this.focusTarget = 'method';
       return;
     }
-    const errors = validateFields(method.fields, this.fieldValues);
+    const errors = validateFields(method.fields, this.fieldValues, this.t);
     this.fieldErrors = errors;
     if (Object.keys(errors).length > 0) {
       this.focusTarget = 'first-invalid';
@@ -285,7 +307,7 @@ export class PayCheckout extends LitElement {
       currency,
       // The API gives the exponent of the session's currency; a payment is in that currency.
       currencyExponent: currency === session.currency ? session.currencyExponent : 2,
-      locale: this.locale || session.locale || (typeof navigator !== 'undefined' ? navigator.language : undefined),
+      locale: wantedLocale(this.locale) ?? session.locale,
     });
   }
 
@@ -326,7 +348,7 @@ export class PayCheckout extends LitElement {
 }
 
 /** What the shopper reads for an error: our own words when the proxy could not be reached. */
-function errorMessage(error: CheckoutApiError): string {
+function errorMessage(error: CheckoutApiError, t: Translate): string {
   return error.code === 'network_error' ? t('networkError') : error.message;
 }
 
@@ -338,14 +360,13 @@ function isSessionOpen(checkout: CheckoutView): boolean {
 /**
  * Registers the element unless something already did: the SDK can end up on a page twice (a
  * script tag and a bundle), and a second `define` of the same name would throw. Guarded for
- * servers, where there is no registry.
+ * servers, where there is no registry. The package's entry (`index.ts`) calls it; this module
+ * itself registers nothing, so a bundler can drop it from a page that does not use the element.
  */
 export function definePayCheckout(): void {
   if (typeof customElements === 'undefined' || customElements.get('pay-checkout')) return;
   customElements.define('pay-checkout', PayCheckout);
 }
-
-definePayCheckout();
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,6 +1,8 @@
 /**
- * Every string the element shows, in English. Other languages will be catalogs of the same
- * shape (`Strings`), picked by locale. Placeholders are `{name}`, filled by `interpolate`.
+ * Every string the element shows, in English. English is compiled in; every other language is a
+ * catalog `widget/locales/<tag>.json` with exactly these keys and placeholders, which the proxy
+ * sends inside the checkout answer (`CheckoutView.messages`) for the locale the element asks for,
+ * so a language costs no request of its own. Placeholders are `{name}`, filled by `interpolate`.
  */
 export const en = {
   loading: 'Loading payment methods…',
@@ -34,23 +36,42 @@ export const en = {
   tryAnotherMethod: 'Try another method',
   pendingTitle: 'Payment processing',
   pendingMessage: 'Your payment is being processed. We will let you know when it is confirmed.',
+  // The card form's and installments' accessible names are part of the contract (tests and
+  // integrators look for them): keep these exactly.
+  cardNumber: 'Card number',
+  expiryDate: 'Expiry date',
+  securityCode: 'Security code',
+  nameOnCard: 'Name on card',
+  installments: 'Installments',
 } as const;
 
 export type StringKey = keyof typeof en;
 export type Strings = Readonly<Record<StringKey, string>>;
+export type MessageValues = Readonly<Record<string, string | number>>;
 
-/** The language tag of the catalog in use, set on the element's container for screen readers. */
-export const stringsLang = 'en';
+/** A catalog string with its placeholders filled. */
+export type Translate = (key: StringKey, values?: MessageValues) => string;
 
 /** Fills `{name}` placeholders; an unknown placeholder is left as written so it shows in review. */
-export function interpolate(template: string, values: Readonly<Record<string, string | number>> = {}): string {
+export function interpolate(template: string, values: MessageValues = {}): string {
   return template.replace(/\{(\w+)\}/g, (placeholder, name: string) => {
     const value = values[name];
     return value === undefined ? placeholder : String(value);
   });
 }
 
-/** A catalog string with its placeholders filled. */
-export function t(key: StringKey, values?: Readonly<Record<string, string | number>>): string {
-  return interpolate(en[key], values);
+/**
+ * Strings in a language: its messages over English. A key the messages lack, or hold as anything
+ * but non-empty text, reads English, so a short or damaged catalog never shows a blank.
+ */
+export function translator(messages?: Readonly<Record<string, unknown>>): Translate {
+  const strings: Record<string, string> = { ...en };
+  for (const key in en) {
+    const message = messages?.[key];
+    if (typeof message === 'string' && message) strings[key] = message;
+  }
+  return (key, values) => interpolate(strings[key] ?? key, values);
 }
+
+/** English, the language compiled into the element. */
+export const english: Translate = (key, values) => interpolate(en[key], values);

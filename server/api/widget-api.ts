@@ -3,7 +3,7 @@
  * requests with these zod schemas; the widget imports the types only (`import type`), so no
  * validation library ships to the browser.
  *
- *   GET  /api/checkout                  -> CheckoutView          (session summary + methods, one round trip)
+ *   GET  /api/checkout?locale=tr-TR     -> CheckoutView          (session summary + methods + texts, one round trip)
  *   POST /api/checkout/payments         PayRequest -> PayResponse  (header Idempotency-Key required)
  *   GET  /api/checkout/payments/:id     -> PaymentView           (refreshes from the provider when unsettled)
  *
@@ -20,6 +20,35 @@ export const payRequestSchema = z.strictObject({
   fields: z.record(z.string().max(100), z.string().max(500)).default({}),
 });
 export type PayRequest = z.input<typeof payRequestSchema>;
+
+/**
+ * A BCP 47 language tag as `Intl` reads it (`tr`, `tr-TR`, `zh-Hant-TW`). The element sends only
+ * canonical tags, so a malformed one is a caller's mistake and gets a 400 naming `locale`,
+ * rather than being quietly answered in another language.
+ */
+export const localeTagSchema = z
+  .string()
+  .max(64)
+  .regex(/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/, 'must be a BCP 47 language tag such as tr or tr-TR')
+  .refine(isLanguageTag, 'must be a BCP 47 language tag such as tr or tr-TR');
+
+function isLanguageTag(tag: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(tag).length === 1;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `GET /api/checkout`'s query. `locale` is the language the shopper reads (the element's `locale`
+ * attribute, else the browser's language); without it the session's locale applies. Other
+ * parameters are ignored.
+ */
+export const checkoutQuerySchema = z.object({
+  locale: localeTagSchema.optional(),
+});
+export type CheckoutQuery = z.input<typeof checkoutQuerySchema>;
 
 /** A method as the element shows it; amounts are minor units of the session currency. */
 export type MethodView = Pick<PaymentMethod, 'id' | 'name' | 'category' | 'logoUrl' | 'iconUrl' | 'fields'>;
@@ -49,6 +78,19 @@ export interface CheckoutView {
   methods: MethodView[];
   /** The session's latest payment, so a shopper coming back sees where it stands. */
   payment?: PaymentView;
+  /**
+   * The language of `messages`: the tag of the catalog chosen for the wanted locale (the query's,
+   * else the session's), matched by the exact tag, then by its language (`tr-TR` -> `tr`).
+   * Present, with `messages`, only when that is not English.
+   */
+  locale?: string;
+  /**
+   * The element's texts in `locale`, by key: the keys and `{placeholders}` of the English catalog
+   * compiled into the element (widget/strings.ts), from `widget/locales/<locale>.json`. The
+   * element shows them over English. Absent means English. Method names and field labels are
+   * already in the session's locale, as the providers give them.
+   */
+  messages?: Record<string, string>;
 }
 
 export interface PayResponse {

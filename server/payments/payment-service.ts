@@ -31,14 +31,17 @@ export class PaymentService {
 
   constructor(private readonly deps: PaymentServiceDeps) {}
 
-  /** The methods a session can pay with: its provider's (or every configured one's), within amount limits. */
-  async listMethods(session: SessionRecord): Promise<PaymentMethod[]> {
+  /**
+   * The methods a session can pay with: its provider's (or every configured one's), within amount
+   * limits, named in the shopper's language where the provider has it.
+   */
+  async listMethods(session: SessionRecord, locale = session.locale): Promise<PaymentMethod[]> {
     const providerIds = session.provider ? [session.provider] : this.deps.providers.ids;
     const lists = await Promise.all(
       providerIds.map(async (id) => {
         try {
           // Adapters cache what is the same for every shopper (MilkyPay's pre-request per currency).
-          return await this.deps.providers.get(id).listMethods({ currency: session.currency, locale: session.locale });
+          return await this.deps.providers.get(id).listMethods({ currency: session.currency, locale });
         } catch (error) {
           // One provider being down must not hide the others' methods.
           this.deps.logger.warn({ provider: id, err: error }, 'listing methods failed');

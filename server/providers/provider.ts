@@ -56,6 +56,51 @@ export interface Address {
   fullAddress?: string;
 }
 
+/**
+ * Card data as the shopper typed it, for providers that take cards server-side (directcard).
+ * It passes through memory only: never a log line, a stored row, an error message or a file.
+ * What may be kept is what the provider returns masked (`ProviderPaymentState.card`).
+ */
+export interface CardDetails {
+  /** Digits; adapters drop spaces and dashes. */
+  number: string;
+  /** "04" or "4". */
+  expiryMonth: string;
+  /** "28" or "2028". */
+  expiryYear: string;
+  securityCode: string;
+  holderName: string;
+}
+
+/** One installment plan a provider offers for a card and an amount. Amounts are minor units. */
+export interface InstallmentOption {
+  /** Number of installments (2, 3, 6...). */
+  count: number;
+  installmentAmount: number;
+  /** What the shopper pays in total, interest included. */
+  totalAmount: number;
+  currency: string;
+  /** Total interest, in minor units, where the provider reports it. */
+  interestAmount?: number;
+  /** Interest rate in percent, only where the provider gives one (never derived). */
+  interestRate?: number;
+}
+
+/**
+ * Hosted checkout links (directcard's /api/checkout) are payments like any other: the adapter
+ * creates them in `createPayment` (their own method code) and answers `pending` with a
+ * `redirect` action to the provider's page; the provider's callback names the checkout, which
+ * `readCallback` turns into a lookup and `getPayment` reads back. No separate
+ * `createHostedCheckout`/`readHostedCheckout` pair is needed: a hosted page is exactly what
+ * MilkyPay's `hpp_url` already is, so the same state machine, return route, idempotency and
+ * reconciler serve it, and the element needs no new action type.
+ *
+ * 3-D Secure return URLs: the provider's browser post after 3-D Secure (directcard's
+ * `successUrl`/`failureUrl`) goes to `challengeReturnUrls` when the caller sets it, else to
+ * `returnUrls.success` / `returnUrls.fail`. Either way the URL must name our payment (the
+ * post itself carries only the provider's ids), and the route behind it hands the posted form
+ * fields to `completeChallenge`, which is what completes the payment, never the URL it came to.
+ */
 export interface CreatePaymentRequest {
   /** Our unique payment reference; adapters send it as the provider's merchant reference. */
   paymentId: string;
@@ -73,6 +118,21 @@ export interface CreatePaymentRequest {
   returnUrls: { success: string; fail: string; pending: string };
   /** Where the provider posts its callbacks, on the proxy. */
   callbackUrl: string;
+  /** Card data, for card methods that take it server-side. Memory only (see CardDetails). */
+  card?: CardDetails;
+  /** Installment count the shopper chose (absent or 1: a single payment); only a count the provider offered. */
+  installments?: number;
+  /** `manual` is a pre-authorization, captured later with `capture`; `automatic` (the default) charges at once. */
+  captureMode?: 'automatic' | 'manual';
+  /** Ask for 3-D Secure (true), or a payment without it (false); absent: the adapter's default. */
+  threeDSecure?: boolean;
+  /** The TCP port the shopper's request came from, as the proxy saw it (directcard's requestPort). */
+  shopperPort?: number;
+  /**
+   * Where the provider's 3-D Secure form post lands, per outcome, on the proxy. Optional: without
+   * it adapters use `returnUrls.success` / `returnUrls.fail` (see the note above CreatePaymentRequest).
+   */
+  challengeReturnUrls?: { success: string; failure: string };
 }
 
 /** The provider's view of a payment, normalized. */
@@ -89,6 +149,24 @@ export interface ProviderPaymentState {
   failure?: { code: string; message: string };
   /** The provider's status words, kept in the event history for support. */
   providerStatus?: string;
+  /**
+   * 3-D Secure markup from the provider, to show the shopper (with status `requires_action`).
+   * The proxy serves it as a page of its own origin and builds the `html` action pointing there;
+   * the adapter never builds a URL for it. Not to be stored beyond the challenge's life.
+   */
+  challengeHtml?: string;
+  /** The card as the provider returns it, masked (first six, last four), with its scheme and type. */
+  card?: { mask: string; brand?: string; type?: string };
+  /**
+   * For a capture: the amount (minor units) the provider reports as captured, which may be less
+   * than the authorized `amount`. Capture answers leave `amount` unset for that reason.
+   */
+  capturedAmount?: number;
+}
+
+/** The form fields a provider posted to a 3-D Secure return URL (directcard: paymentId, securityKey). */
+export interface ChallengeReturnInput {
+  fields: Record<string, string>;
 }
 
 /** A lookup key for a payment at the provider: its own id when we have it, else our reference. */
@@ -128,4 +206,18 @@ export interface PaymentProvider {
   refund?(lookup: PaymentLookup, amount: number, currency: string, reason: string): Promise<ProviderPaymentState>;
   capture?(lookup: PaymentLookup, amount: number, currency: string): Promise<ProviderPaymentState>;
   cancel?(lookup: PaymentLookup): Promise<ProviderPaymentState>;
+  /** Installment plans the provider offers for a card (its first digits) and an amount in minor units. */
+  installmentOptions?(query: { bin: string; amount: number; currency: string }): Promise<InstallmentOption[]>;
+  /**
+   * Completes 3-D Secure from the provider's form post to a challenge return URL, and returns the
+   * payment's state after it. A post that names another payment, lacks its key, or that the
+   * provider refuses (wrong key, a second use) raises a ProviderError and changes nothing.
+   */
+  completeChallenge?(lookup: PaymentLookup, input: ChallengeReturnInput): Promise<ProviderPaymentState>;
+  /**
+   * Whether `getPayment` can ask the provider about this payment. Absent means always. directcard
+   * documents a lookup for hosted checkouts only: its card payments are known from the answers to
+   * create, capture and 3-D Secure completion, so polling them is pointless.
+   */
+  hasStatusLookup?(lookup: PaymentLookup): boolean;
 }

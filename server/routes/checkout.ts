@@ -1,9 +1,10 @@
 import cors from 'cors';
 import express, { Router } from 'express';
+import { LocaleCatalogs, type LocaleCatalog } from '../api/locales.js';
 import type { CheckoutView, PayResponse } from '../api/widget-api.js';
-import { payRequestSchema } from '../api/widget-api.js';
+import { checkoutQuerySchema, payRequestSchema } from '../api/widget-api.js';
 import { AppError } from '../errors.js';
-import { validateBody } from '../http/validate.js';
+import { describeIssues, validateBody } from '../http/validate.js';
 import { currentSession, requireAllowedOrigin, requireSession } from '../http/widget-auth.js';
 import { currencyExponent } from '../payments/money.js';
 import { toMethodView, toPaymentView, type PaymentService } from '../payments/payment-service.js';
@@ -17,7 +18,10 @@ export function createCheckoutRouter(deps: {
   payments: PaymentService;
   allowedOrigins: readonly string[];
   proxyOrigin: string;
+  /** The element's texts in other languages than English; by default widget/locales, read on first use. */
+  catalogs?: LocaleCatalogs;
 }): Router {
+  const catalogs = deps.catalogs ?? new LocaleCatalogs();
   const router = Router();
   router.use(
     cors({
@@ -33,11 +37,20 @@ export function createCheckoutRouter(deps: {
   router.use(express.json({ limit: '16kb' }));
   router.use(requireAllowedOrigin(deps.allowedOrigins), requireSession(deps.tokens, deps.store, deps.proxyOrigin));
 
-  router.get('/', async (_req, res) => {
+  router.get('/', async (req, res) => {
+    const query = checkoutQuerySchema.safeParse(req.query);
+    if (!query.success) throw new AppError('invalid_request', describeIssues(query.error.issues));
     const session = currentSession(res);
-    const [methods, payments] = await Promise.all([
-      deps.payments.listMethods(session),
+    const shopperLocale = query.data.locale ?? session.locale;
+    // The texts travel with the methods, so no language costs the element a request of its own.
+    const [methods, payments, catalog] = await Promise.all([
+      deps.payments.listMethods(session, shopperLocale),
       deps.store.listPaymentsBySession(session.id),
+      catalogs.resolve(shopperLocale).catch((error: unknown): LocaleCatalog | undefined => {
+        // A catalog that cannot be read must not cost the shopper the checkout: English it is.
+        req.log?.error({ err: error }, 'locale catalog unreadable; answering in English');
+        return undefined;
+      }),
     ]);
     const latest = payments.at(-1);
     const payment = latest && (await deps.payments.refreshIfStale(latest));
@@ -54,6 +67,7 @@ export function createCheckoutRouter(deps: {
       },
       methods: methods.map(toMethodView),
       ...(payment ? { payment: toPaymentView(payment) } : {}),
+      ...(catalog ? { locale: catalog.locale, messages: catalog.messages } : {}),
     };
     res.set('Cache-Control', 'no-store').json(view);
   });

@@ -1,10 +1,11 @@
 import { html, type TemplateResult } from 'lit';
 import type { FrameAction } from '../checkout-controller.js';
-import { t } from '../strings.js';
+import type { Translate } from '../strings.js';
 
 export interface ActionDialogParams {
   action: FrameAction;
   onCancel: () => void;
+  t: Translate;
 }
 
 export const DIALOG_TITLE_ID = 'pay-dialog-title';
@@ -16,7 +17,7 @@ export const DIALOG_TITLE_ID = 'pay-dialog-title';
  * Escape counts as "Cancel payment"; so does any other way the browser closes it (a close watcher
  * may skip the cancel event), which is why `close` is handled too.
  */
-export function renderActionDialog({ action, onCancel }: ActionDialogParams): TemplateResult {
+export function renderActionDialog({ action, onCancel, t }: ActionDialogParams): TemplateResult {
   const title = action.type === 'html' ? t('frameTitle3ds') : t('frameTitlePage');
   return html`
     <dialog

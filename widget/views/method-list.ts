@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { MethodView } from '../../server/api/widget-api.js';
-import { t } from '../strings.js';
+import type { Translate } from '../strings.js';
 
 export interface MethodListParams {
   methods: readonly MethodView[];
@@ -8,6 +8,7 @@ export interface MethodListParams {
   /** Shown under the legend when the shopper pressed Pay without choosing. */
   error: string | undefined;
   onSelect: (methodId: string) => void;
+  t: Translate;
 }
 
 export const METHOD_ERROR_ID = 'pay-method-error';
@@ -21,7 +22,7 @@ function hideBrokenImage(event: Event): void {
  * The methods as native radios in a fieldset: the legend names the group, each label names its
  * radio, and the browser gives arrow-key movement between them for free.
  */
-export function renderMethodList({ methods, selectedId, error, onSelect }: MethodListParams): TemplateResult {
+export function renderMethodList({ methods, selectedId, error, onSelect, t }: MethodListParams): TemplateResult {
   if (methods.length === 0) {
     return html`<p class="empty" part="method-list">${t('noMethods')}</p>`;
   }

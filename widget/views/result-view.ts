@@ -1,7 +1,7 @@
 import { html, nothing, svg, type TemplateResult } from 'lit';
 import type { PaymentView } from '../../server/api/widget-api.js';
 import { outcomeOf, type Outcome } from '../payment-status.js';
-import { t, type StringKey } from '../strings.js';
+import type { StringKey, Translate } from '../strings.js';
 
 export interface ResultViewParams {
   payment: PaymentView;
@@ -13,6 +13,7 @@ export interface ResultViewParams {
    */
   canRetry: boolean;
   onRetry: () => void;
+  t: Translate;
 }
 
 export const RESULT_HEADING_ID = 'pay-result-heading';
@@ -34,7 +35,7 @@ const FAILURE_MESSAGES: Partial<Record<PaymentView['status'], StringKey>> = {
  * one), or "being processed" when the payment had not settled by the time polling stopped.
  * The element moves focus to the heading, so the outcome is read out at once.
  */
-export function renderResult({ payment, amount, canRetry, onRetry }: ResultViewParams): TemplateResult {
+export function renderResult({ payment, amount, canRetry, onRetry, t }: ResultViewParams): TemplateResult {
   const outcome = outcomeOf(payment.status);
   let title: string;
   let message: string;

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MERCHANT_KEY, SHOP_ORIGIN, startProxy, type ProxyHarness } from '../testing/proxy-harness.js';
+
+let proxy: ProxyHarness;
+beforeAll(async () => {
+  proxy = await startProxy();
+});
+afterAll(async () => {
+  await proxy.close();
+});
+
+async function newSession(locale?: string): Promise<string> {
+  const response = await fetch(`${proxy.url}/api/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${MERCHANT_KEY}` },
+    body: JSON.stringify({
+      orderId: `order-${Math.random().toString(36).slice(2)}`,
+      amount: '48.00',
+      currency: 'USD',
+      returnUrl: 'https://shop.example/return',
+      ...(locale && { locale }),
+    }),
+  });
+  expect(response.status).toBe(201);
+  return ((await response.json()) as { token: string }).token;
+}
+
+async function getCheckout(token: string, query = '') {
+  const response = await fetch(`${proxy.url}/api/checkout${query}`, {
+    headers: { authorization: `Bearer ${token}`, origin: SHOP_ORIGIN },
+  });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+describe('GET /api/checkout: the texts in the wanted language, in the same answer', () => {
+  it('sends the catalog of the exact tag or of its language, with the methods', async () => {
+    const token = await newSession();
+    const { status, body } = await getCheckout(token, '?locale=tr-TR');
+    expect(status).toBe(200);
+    expect(body.locale).toBe('tr');
+    expect(body.messages).toMatchObject({ pay: '{amount} Öde', methodsLegend: 'Ödeme yöntemi', cardNumber: 'Kart numarası' });
+    expect(body.methods.length).toBeGreaterThan(0);
+
+    const japanese = await getCheckout(token, '?locale=ja');
+    expect(japanese.body).toMatchObject({ locale: 'ja', messages: { pay: '{amount}を支払う' } });
+  });
+
+  it('sends nothing extra for English, or for a language without a catalog', async () => {
+    const token = await newSession('tr');
+    for (const query of ['?locale=en', '?locale=en-GB', '?locale=de-DE']) {
+      const { status, body } = await getCheckout(token, query);
+      expect(status, query).toBe(200);
+      expect(body, query).not.toHaveProperty('messages');
+      expect(body, query).not.toHaveProperty('locale');
+    }
+  });
+
+  it("falls back to the session's locale when the element names none", async () => {
+    const { body } = await getCheckout(await newSession('uk'));
+    expect(body).toMatchObject({ locale: 'uk', messages: { pay: 'Сплатити {amount}' } });
+    expect(body.session.locale).toBe('uk');
+  });
+
+  it('refuses a malformed locale with a 400 naming it', async () => {
+    const token = await newSession();
+    for (const query of ['?locale=not%20a%20tag', '?locale=tr&locale=ja', `?locale=${'a'.repeat(70)}`]) {
+      const { status, body } = await getCheckout(token, query);
+      expect(status, query).toBe(400);
+      expect(body.error.code).toBe('invalid_request');
+      expect(body.error.message).toMatch(/^locale: /);
+    }
+  });
+});
