@@ -6,6 +6,7 @@
  *   GET  /api/checkout?locale=tr-TR     -> CheckoutView          (session summary + methods + texts, one round trip)
  *   POST /api/checkout/payments         PayRequest -> PayResponse  (header Idempotency-Key required)
  *   GET  /api/checkout/payments/:id     -> PaymentView           (refreshes from the provider when unsettled)
+ *   POST /api/checkout/installments     InstallmentsRequest -> InstallmentsResponse (card methods with installments)
  *
  * Every call carries `Authorization: Bearer <session token>` and the page's Origin.
  */
@@ -15,11 +16,51 @@ import type { MethodField, PaymentAction, PaymentMethod } from '../providers/pro
 
 export type { MethodField, PaymentAction, PaymentStatus };
 
+const digits = (min: number, max: number, what: string) =>
+  z.string().regex(new RegExp(`^\\d{${min},${max}}$`), `must be ${min === max ? min : `${min} to ${max}`} digits: ${what}`);
+
+/**
+ * Card details for methods with `cardEntry`. They pass through the proxy's memory to the provider
+ * and are never stored, logged or echoed; only the provider's masked number is kept.
+ */
+export const cardSchema = z.strictObject({
+  number: digits(12, 19, 'the card number without spaces'),
+  expiryMonth: z.string().regex(/^(0[1-9]|1[0-2])$/, 'must be a month from 01 to 12'),
+  expiryYear: z.string().regex(/^\d{2}$|^\d{4}$/, 'must be a year such as 29 or 2029'),
+  securityCode: digits(3, 4, 'the security code'),
+  holderName: z.string().trim().min(1, 'is required').max(100),
+});
+export type CardInput = z.input<typeof cardSchema>;
+
 export const payRequestSchema = z.strictObject({
   methodId: z.string().min(1).max(200),
   fields: z.record(z.string().max(100), z.string().max(500)).default({}),
+  card: cardSchema.optional(),
+  /** A count offered by `POST /api/checkout/installments` for this card; absent or 1 is a single payment. */
+  installments: z.number().int().min(1).max(48).optional(),
 });
 export type PayRequest = z.input<typeof payRequestSchema>;
+
+/** Only the card's leading digits (its BIN) leave the element before paying, never the whole number. */
+export const installmentsRequestSchema = z.strictObject({
+  methodId: z.string().min(1).max(200),
+  bin: digits(6, 8, "the card number's first 6 to 8 digits"),
+});
+export type InstallmentsRequest = z.input<typeof installmentsRequestSchema>;
+
+/** One way to split the payment; amounts in minor units of the session currency. */
+export interface InstallmentOptionView {
+  count: number;
+  installmentAmount: number;
+  totalAmount: number;
+  /** Percent, where the provider gives it (3.5 means 3.5 %). */
+  interestRate?: number;
+}
+
+export interface InstallmentsResponse {
+  /** Offered counts above 1, fewest first; empty when the card has none. A single payment is always possible. */
+  options: InstallmentOptionView[];
+}
 
 /**
  * A BCP 47 language tag as `Intl` reads it (`tr`, `tr-TR`, `zh-Hant-TW`). The element sends only
@@ -51,7 +92,7 @@ export const checkoutQuerySchema = z.object({
 export type CheckoutQuery = z.input<typeof checkoutQuerySchema>;
 
 /** A method as the element shows it; amounts are minor units of the session currency. */
-export type MethodView = Pick<PaymentMethod, 'id' | 'name' | 'category' | 'logoUrl' | 'iconUrl' | 'fields'>;
+export type MethodView = Pick<PaymentMethod, 'id' | 'name' | 'category' | 'logoUrl' | 'iconUrl' | 'fields' | 'cardEntry' | 'installments'>;
 
 export interface PaymentView {
   id: string;
@@ -61,6 +102,8 @@ export interface PaymentView {
   /** Present while the shopper has something to do. */
   action?: PaymentAction;
   failure?: { code: string; message: string };
+  /** The provider's masked card, once known: `542119******0656`. */
+  card?: { mask: string; brand?: string };
 }
 
 export interface CheckoutView {

@@ -310,12 +310,13 @@ export function toPaymentView(payment: PaymentRecord): PaymentView {
     currency: payment.currency,
     ...(payment.action && payment.status === 'requires_action' ? { action: payment.action } : {}),
     ...(payment.failure ? { failure: payment.failure } : {}),
+    ...(payment.card ? { card: payment.card } : {}),
   };
 }
 
 export function toMethodView(method: PaymentMethod): MethodView {
-  const { id, name, category, logoUrl, iconUrl, fields } = method;
-  return { id, name, category, logoUrl, iconUrl, fields };
+  const { id, name, category, logoUrl, iconUrl, fields, cardEntry, installments } = method;
+  return { id, name, category, logoUrl, iconUrl, fields, ...(cardEntry ? { cardEntry } : {}), ...(installments ? { installments } : {}) };
 }
 
 function statePatch(current: PaymentRecord, state: ProviderPaymentState, target: PaymentStatus): PaymentPatch {

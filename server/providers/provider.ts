@@ -31,6 +31,10 @@ export interface PaymentMethod {
   minAmount?: number;
   maxAmount?: number;
   fields: MethodField[];
+  /** The element takes the card details (number, expiry, security code, name) for this method. */
+  cardEntry?: boolean;
+  /** The provider offers installments for some cards: the element asks once it knows the card's prefix. */
+  installments?: boolean;
 }
 
 /** What the shopper must do next. Exactly one per payment step. */

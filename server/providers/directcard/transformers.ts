@@ -294,7 +294,15 @@ export function installmentOptionsFromResponse(response: DirectCardInstallmentOp
 /** The two ways to pay: the card form (fields come in `CreatePaymentRequest.card`) and the hosted page. */
 export function directCardMethods(): PaymentMethod[] {
   return [
-    { id: `${DIRECTCARD_PROVIDER_ID}:${DIRECTCARD_CARD_METHOD}`, provider: DIRECTCARD_PROVIDER_ID, name: 'Card', category: 'card', fields: [] },
+    {
+      id: `${DIRECTCARD_PROVIDER_ID}:${DIRECTCARD_CARD_METHOD}`,
+      provider: DIRECTCARD_PROVIDER_ID,
+      name: 'Card',
+      category: 'card',
+      fields: [],
+      cardEntry: true,
+      installments: true,
+    },
     {
       id: `${DIRECTCARD_PROVIDER_ID}:${DIRECTCARD_HOSTED_METHOD}`,
       provider: DIRECTCARD_PROVIDER_ID,
