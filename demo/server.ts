@@ -2,7 +2,7 @@ import express, { Router } from 'express';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { html, type RawHtml } from './html.js';
+import { html, type RawHtml } from '../server/pages/html.js';
 
 /**
  * The demo shop: a merchant site with a tiny backend. It does what a merchant's backend does:

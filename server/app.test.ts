@@ -1,6 +1,7 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_AUDIENCE } from './sessions/session-token.js';
+import { merchantCall, widgetCall } from './testing/api-calls.js';
 import { MERCHANT_KEY, OTHER_SHOP_ORIGIN, SHOP_ORIGIN, startProxy, type ProxyHarness } from './testing/proxy-harness.js';
 
 let proxy: ProxyHarness;
@@ -21,28 +22,9 @@ const order = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-async function merchant(method: string, path: string, body?: unknown, key = MERCHANT_KEY) {
-  const response = await fetch(`${proxy.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as any };
-}
-
-async function widget(method: string, path: string, token: string, options: { body?: unknown; origin?: string; key?: string } = {}) {
-  const response = await fetch(`${proxy.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      origin: options.origin ?? SHOP_ORIGIN,
-      'content-type': 'application/json',
-      ...(options.key ? { 'idempotency-key': options.key } : {}),
-    },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  return { status: response.status, body: (await response.json()) as any };
-}
+const merchant = (method: string, path: string, body?: unknown, key = MERCHANT_KEY) => merchantCall(proxy.url, method, path, body, key);
+const widget = (method: string, path: string, token: string, options: { body?: unknown; origin?: string; key?: string } = {}) =>
+  widgetCall(proxy.url, method, path, token, options);
 
 async function newSession(overrides: Record<string, unknown> = {}) {
   const { status, body } = await merchant('POST', '/api/sessions', order(overrides));

@@ -9,6 +9,7 @@ import { PaymentService } from './payments/payment-service.js';
 import { simulatorPath, type ProviderRegistry } from './providers/registry.js';
 import type { ProviderId } from './providers/provider.js';
 import { createCallbacksRouter } from './routes/callbacks.js';
+import { createChallengesRouter } from './routes/challenges.js';
 import { createCheckoutRouter } from './routes/checkout.js';
 import { createPaymentsRouter } from './routes/payments.js';
 import { createReturnsRouter } from './routes/returns.js';
@@ -55,7 +56,7 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
 
   // Simulators stand in for the providers' own hosts, with the looser page policy a hosted payment page has.
   for (const [id, simulator] of Object.entries(deps.simulators ?? {})) {
-    app.use(simulatorPath(id as ProviderId), helmet({ contentSecurityPolicy: false }), simulator);
+    app.use(simulatorPath(id as ProviderId), helmet({ contentSecurityPolicy: false, frameguard: false }), simulator);
   }
 
   app.use(
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
   app.use('/api/sessions', requireMerchantKey(deps.merchantApiKey), json, createSessionsRouter({ store, tokens, providers, sessionTtlSeconds: config.sessionTtlSeconds, allowedOrigins: config.allowedOrigins }));
   app.use('/api/payments', requireMerchantKey(deps.merchantApiKey), json, createPaymentsRouter({ store, payments }));
   app.use('/api/checkout/return', form, createReturnsRouter({ store, payments, allowedOrigins: config.allowedOrigins, logger }));
+  app.use('/api/checkout', form, createChallengesRouter({ store, payments, allowedOrigins: config.allowedOrigins, logger }));
   app.use('/api/checkout', createCheckoutRouter({ store, tokens, payments, allowedOrigins: config.allowedOrigins, proxyOrigin: new URL(config.publicUrl).origin }));
   app.use('/api/callbacks', json, form, express.text({ type: '*/*', limit: '64kb' }), createCallbacksRouter({ payments, providers, logger }));
   app.get('/healthz', (_req, res) => {

@@ -1,9 +1,9 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { MethodView, PaymentView } from '../api/widget-api.js';
 import { AppError, ProviderError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ProviderRegistry } from '../providers/registry.js';
-import type { CallbackInput, PaymentMethod, ProviderId, ProviderPaymentState } from '../providers/provider.js';
+import type { CallbackInput, CardDetails, InstallmentOption, PaymentMethod, ProviderId, ProviderPaymentState } from '../providers/provider.js';
 import type { PaymentPatch, PaymentRecord, SessionRecord, Store } from '../store/store.js';
 import { isShopperFinal, type PaymentStatus } from './payment-status.js';
 import { isTerminal, judgeTransition } from './state-machine.js';
@@ -14,6 +14,14 @@ const REFRESH_INTERVAL_MS = 3_000;
 const PAID_STATUSES: ReadonlySet<PaymentStatus> = new Set(['authorized', 'succeeded', 'refund_pending', 'partially_refunded', 'refunded']);
 /** How long a repeated pay call waits for the first one, still creating, to finish. */
 const REPEAT_WAIT_MS = 10_000;
+
+/** What the shopper sent to pay: a method, its extra fields and, for card methods, the card. */
+export interface PayInput {
+  methodId: string;
+  fields: Record<string, string>;
+  card?: CardDetails;
+  installments?: number;
+}
 
 export interface PaymentServiceDeps {
   store: Store;
@@ -57,9 +65,9 @@ export class PaymentService {
 
   async pay(
     session: SessionRecord,
-    request: { methodId: string; fields: Record<string, string> },
+    request: PayInput,
     idempotencyKey: string,
-    shopperIp: string | undefined,
+    shopper: { ip?: string; port?: number },
   ): Promise<PaymentRecord> {
     const requestHash = hashPayRequest(request);
     const sessionPayments = await this.deps.store.listPaymentsBySession(session.id);
@@ -76,6 +84,7 @@ export class PaymentService {
     const method = (await this.listMethods(session)).find((candidate) => candidate.id === request.methodId);
     if (!method) throw new AppError('invalid_request', `methodId: ${request.methodId} is not available for this session`);
     const fields = checkMethodFields(method, request.fields);
+    await this.checkCardInput(session, method, request);
 
     const { payment, created } = await this.deps.store.createPayment({
       id: `pay_${randomUUID().replaceAll('-', '')}`,
@@ -103,7 +112,15 @@ export class PaymentService {
         customer: session.customer,
         billingAddress: session.billingAddress,
         locale: session.locale,
-        shopperIp,
+        shopperIp: shopper.ip,
+        shopperPort: shopper.port,
+        card: request.card,
+        installments: request.installments,
+        captureMode: session.captureMethod,
+        challengeReturnUrls: {
+          success: `${this.deps.publicUrl}/api/checkout/3ds/${payment.id}?outcome=success`,
+          failure: `${this.deps.publicUrl}/api/checkout/3ds/${payment.id}?outcome=failure`,
+        },
         returnUrls: {
           success: this.returnUrl(payment.id, 'success'),
           fail: this.returnUrl(payment.id, 'fail'),
@@ -114,7 +131,43 @@ export class PaymentService {
     } catch (error) {
       return this.recordCreateFailure(payment, error);
     }
-    return this.applyState(payment, state, 'pay');
+    return this.applyState(payment, await this.withChallengePage(payment, state), 'pay');
+  }
+
+  /** Installment counts above one that the provider offers for a card's prefix, at the session's amount. */
+  async installmentOptions(session: SessionRecord, methodId: string, bin: string): Promise<InstallmentOption[]> {
+    const method = (await this.listMethods(session)).find((candidate) => candidate.id === methodId);
+    if (!method) throw new AppError('invalid_request', `methodId: ${methodId} is not available for this session`);
+    const provider = this.deps.providers.get(method.provider);
+    if (!method.installments || !provider.installmentOptions) return [];
+    const options = await provider.installmentOptions({ bin, amount: session.amount, currency: session.currency });
+    return options.filter((option) => option.count > 1).sort((a, b) => a.count - b.count);
+  }
+
+  /**
+   * Completes 3-D Secure with the fields the gateway posted back (directcard: paymentId and
+   * securityKey). Only a payment waiting for its challenge can be completed, and only by the
+   * provider's answer: a forged or replayed post is refused by the provider and changes nothing.
+   */
+  async completeChallenge(paymentId: string, fields: Record<string, string>): Promise<PaymentRecord> {
+    const payment = await this.deps.store.getPayment(paymentId);
+    if (!payment) throw new AppError('not_found', 'this payment is unknown');
+    if (payment.status !== 'requires_action' || payment.action?.type !== 'html') {
+      throw new AppError('conflict', `this verification is already over: the payment is ${payment.status}`);
+    }
+    const provider = this.deps.providers.get(payment.provider);
+    if (!provider.completeChallenge) throw new AppError('not_supported', `${payment.provider} has no 3-D Secure completion`);
+    let state: ProviderPaymentState;
+    try {
+      state = await provider.completeChallenge({ paymentId: payment.id, providerRef: payment.providerRef }, { fields });
+    } catch (error) {
+      this.deps.logger.warn({ paymentId, err: error }, '3-D Secure completion refused; nothing changed');
+      await this.deps.store.appendEvent(payment.id, { type: 'provider_error', source: '3ds', detail: { refused: (error as Error).message } });
+      throw error;
+    }
+    const updated = await this.applyState(payment, state, '3ds');
+    if (updated.status !== 'requires_action') await this.deps.store.deleteChallengePages(payment.id);
+    return updated;
   }
 
   /** Asks the provider for the payment's state and applies it. */
@@ -122,8 +175,11 @@ export class PaymentService {
     this.lastRefresh.set(payment.id, Date.now());
     await this.deps.store.markChecked(payment.id, new Date().toISOString());
     const provider = this.deps.providers.get(payment.provider);
+    const lookup = { paymentId: payment.id, providerRef: payment.providerRef };
+    // Some payments can only be learnt from the answers to our own calls (directcard's card payments).
+    if (provider.hasStatusLookup?.(lookup) === false) return payment;
     try {
-      const state = await provider.getPayment({ paymentId: payment.id, providerRef: payment.providerRef });
+      const state = await provider.getPayment(lookup);
       return await this.applyState(payment, state, source);
     } catch (error) {
       const neverCreated = (payment.status === 'pending' || payment.status === 'created') && !payment.providerRef;
@@ -191,7 +247,11 @@ export class PaymentService {
       const moved = await this.deps.store.transitionPayment(current.id, current.status, target, patch, {
         type: target === 'requires_action' ? 'action_required' : 'status_changed',
         source,
-        detail: { providerStatus: state.providerStatus, ...(state.failure ? { failure: state.failure } : {}) },
+        detail: {
+          providerStatus: state.providerStatus,
+          ...(state.failure ? { failure: state.failure } : {}),
+          ...(state.capturedAmount !== undefined ? { capturedAmount: state.capturedAmount } : {}),
+        },
       });
       if (moved) {
         this.deps.logger.info({ paymentId: moved.id, from: current.status, to: target, source }, 'payment status changed');
@@ -240,6 +300,27 @@ export class PaymentService {
     if (isTerminal(payment.status) || payment.status === 'succeeded') throw new AppError('conflict', `a ${payment.status} payment cannot be canceled`);
     const state = await provider.cancel({ paymentId: payment.id, providerRef: payment.providerRef });
     return this.applyState(payment, state, 'merchant');
+  }
+
+  /** Card details go with card-entry methods only; installments only as the provider offers them for the card. */
+  private async checkCardInput(session: SessionRecord, method: PaymentMethod, request: PayInput): Promise<void> {
+    if (method.cardEntry && !request.card) throw new AppError('invalid_request', 'card: this method needs the card details');
+    if (!method.cardEntry && request.card) throw new AppError('invalid_request', 'card: this method takes no card details');
+    if (!request.installments || request.installments === 1) return;
+    if (!method.installments || !request.card) throw new AppError('invalid_request', 'installments: this method offers no installments');
+    const offered = await this.installmentOptions(session, method.id, request.card.number.slice(0, 8));
+    if (!offered.some((option) => option.count === request.installments)) {
+      throw new AppError('invalid_request', `installments: ${request.installments} is not offered for this card and amount`);
+    }
+  }
+
+  /** Turns the provider's 3-D Secure markup into a page of the proxy's own origin and an `html` action. */
+  private async withChallengePage(payment: PaymentRecord, state: ProviderPaymentState): Promise<ProviderPaymentState> {
+    if (!state.challengeHtml) return state;
+    const { challengeHtml, ...rest } = state;
+    const id = `chl_${randomBytes(18).toString('base64url')}`;
+    await this.deps.store.saveChallengePage({ id, paymentId: payment.id, html: challengeHtml });
+    return { ...rest, status: 'requires_action', action: { type: 'html', url: `${this.deps.publicUrl}/api/checkout/challenge/${id}` } };
   }
 
   /**
@@ -326,13 +407,19 @@ function statePatch(current: PaymentRecord, state: ProviderPaymentState, target:
   // While a payment stays in requires_action its action is kept: a later lookup may describe the
   // same page differently (MilkyPay: hpp_url on create, a form on lookup). A new step brings a new one.
   if (target === 'requires_action' && state.action && (!current.action || current.status !== 'requires_action')) patch.action = state.action;
+  if (state.card && !current.card) patch.card = { mask: state.card.mask, ...(state.card.brand ? { brand: state.card.brand } : {}) };
   if (state.failure && target === 'failed' && JSON.stringify(state.failure) !== JSON.stringify(current.failure)) patch.failure = state.failure;
   return patch;
 }
 
-function hashPayRequest(request: { methodId: string; fields: Record<string, string> }): string {
+/**
+ * A fingerprint of the pay request, to tell a repeat from a reused key. Of the card it takes only
+ * what may be kept (last four digits and expiry): a hash of a whole card number can be reversed.
+ */
+function hashPayRequest(request: PayInput): string {
   const fields = Object.entries(request.fields).sort(([a], [b]) => a.localeCompare(b));
-  return createHash('sha256').update(JSON.stringify([request.methodId, fields])).digest('hex');
+  const card = request.card && [request.card.number.slice(-4), request.card.expiryMonth, request.card.expiryYear];
+  return createHash('sha256').update(JSON.stringify([request.methodId, fields, card ?? null, request.installments ?? 1])).digest('hex');
 }
 
 /** Whether the provider's amount and currency, where it reports them, are the payment's own. */

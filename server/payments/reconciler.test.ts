@@ -28,7 +28,7 @@ describe('Reconciler', () => {
   it('settles payments that have been quiet, and leaves settled ones alone', async () => {
     const store = SqliteStore.open(':memory:');
     const now = new Date().toISOString();
-    await store.createSession({ id: 's', orderId: 'o', amount: 100, currency: 'USD', returnUrl: 'https://shop.example', locale: 'en', createdAt: now, expiresAt: now });
+    await store.createSession({ id: 's', orderId: 'o', amount: 100, currency: 'USD', returnUrl: 'https://shop.example', locale: 'en', captureMethod: 'automatic', createdAt: now, expiresAt: now });
     const base = { sessionId: 's', orderId: 'o', provider: 'milkypay' as const, methodId: 'milkypay:x', amount: 100, currency: 'USD' };
     await store.createPayment({ ...base, id: 'p_paid', idempotencyKey: '1', status: 'pending' });
     await store.createPayment({ ...base, id: 'p_open', idempotencyKey: '2', status: 'pending' });

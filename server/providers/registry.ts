@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { directcardModule } from './directcard/setup.js';
 import { milkypayModule } from './milkypay/setup.js';
 import type { PaymentProvider, ProviderId } from './provider.js';
 
@@ -26,7 +27,7 @@ export interface ProviderModule {
 }
 
 /** Adding a provider means adding its folder and one line here. */
-export const PROVIDER_MODULES: readonly ProviderModule[] = [milkypayModule];
+export const PROVIDER_MODULES: readonly ProviderModule[] = [milkypayModule, directcardModule];
 
 export function simulatorPath(id: ProviderId): string {
   return `/simulators/${id}`;

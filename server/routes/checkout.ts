@@ -1,8 +1,8 @@
 import cors from 'cors';
 import express, { Router } from 'express';
 import { LocaleCatalogs, type LocaleCatalog } from '../api/locales.js';
-import type { CheckoutView, PayResponse } from '../api/widget-api.js';
-import { checkoutQuerySchema, payRequestSchema } from '../api/widget-api.js';
+import type { CheckoutView, InstallmentsRequest, InstallmentsResponse, PayResponse } from '../api/widget-api.js';
+import { checkoutQuerySchema, installmentsRequestSchema, payRequestSchema } from '../api/widget-api.js';
 import { AppError } from '../errors.js';
 import { describeIssues, validateBody } from '../http/validate.js';
 import { currentSession, requireAllowedOrigin, requireSession } from '../http/widget-auth.js';
@@ -77,9 +77,24 @@ export function createCheckoutRouter(deps: {
     if (!key || key.length > 255) {
       throw new AppError('invalid_request', 'Idempotency-Key: the header is required (1 to 255 characters)');
     }
-    const payment = await deps.payments.pay(currentSession(res), req.body, key, req.ip);
+    // directcard wants the shopper's IP and port as the proxy sees them (behind a reverse proxy: its own).
+    const payment = await deps.payments.pay(currentSession(res), req.body, key, { ip: req.ip, port: req.socket.remotePort });
     const body: PayResponse = { payment: toPaymentView(payment) };
     res.status(201).set('Cache-Control', 'no-store').json(body);
+  });
+
+  router.post('/installments', validateBody(installmentsRequestSchema), async (req, res) => {
+    const { methodId, bin } = req.body as InstallmentsRequest;
+    const options = await deps.payments.installmentOptions(currentSession(res), methodId, bin);
+    const body: InstallmentsResponse = {
+      options: options.map(({ count, installmentAmount, totalAmount, interestRate }) => ({
+        count,
+        installmentAmount,
+        totalAmount,
+        ...(interestRate !== undefined ? { interestRate } : {}),
+      })),
+    };
+    res.set('Cache-Control', 'no-store').json(body);
   });
 
   router.get('/payments/:id', async (req, res) => {

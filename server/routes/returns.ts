@@ -1,7 +1,6 @@
 import { Router } from 'express';
-import { randomBytes } from 'node:crypto';
-import type { ReturnMessage } from '../api/widget-api.js';
 import type { Logger } from '../logger.js';
+import { sendFramedReturnPage } from '../pages/framed-return-page.js';
 import type { PaymentService } from '../payments/payment-service.js';
 import type { Store } from '../store/store.js';
 
@@ -24,12 +23,7 @@ export function createReturnsRouter(deps: { store: Store; payments: PaymentServi
     });
     const framed = payment.action?.type === 'iframe' || payment.action?.type === 'html';
     if (framed) {
-      const nonce = randomBytes(16).toString('base64');
-      const message: ReturnMessage = { type: 'pay-checkout:return', paymentId: payment.id };
-      res
-        .set('Content-Security-Policy', `default-src 'none'; script-src 'nonce-${nonce}'; frame-ancestors ${deps.allowedOrigins.join(' ') || "'none'"}`)
-        .type('html')
-        .send(framedReturnPage(message, deps.allowedOrigins, nonce));
+      sendFramedReturnPage(res, { paymentId: payment.id, allowedOrigins: deps.allowedOrigins, text: 'Returning to the checkout…' });
       return;
     }
     const session = await deps.store.getSession(payment.sessionId);
@@ -38,11 +32,4 @@ export function createReturnsRouter(deps: { store: Store; payments: PaymentServi
     res.redirect(303, target.toString());
   });
   return router;
-}
-
-/** A page with no content of its own: it tells the element in the parent frame that the shopper is back. */
-function framedReturnPage(message: ReturnMessage, allowedOrigins: readonly string[], nonce: string): string {
-  // postMessage drops a message whose targetOrigin does not match the parent, so only an allowed parent hears it.
-  const script = `for (const origin of ${JSON.stringify(allowedOrigins)}) parent.postMessage(${JSON.stringify(message)}, origin);`;
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Returning…</title></head><body><script nonce="${nonce}">${script.replaceAll('<', '\\u003c')}</script></body></html>`;
 }

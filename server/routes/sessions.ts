@@ -39,6 +39,8 @@ export const createSessionSchema = z
     locale: z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a language tag such as en or pt-BR').default('en'),
     /** The merchant page origin that will show the element; defaults to returnUrl's origin when allowed. */
     origin: z.string().optional(),
+    /** `manual`: card payments are authorized only, and captured later with POST /api/payments/:id/capture. */
+    captureMethod: z.enum(['automatic', 'manual'], { message: 'must be automatic or manual' }).default('automatic'),
   })
   .transform((body, ctx) => {
     try {
@@ -86,6 +88,7 @@ export function createSessionsRouter(deps: {
       billingAddress: body.billingAddress,
       returnUrl: body.returnUrl,
       locale: body.locale,
+      captureMethod: body.captureMethod,
       createdAt: now.toISOString(),
       expiresAt: expiresAt.toISOString(),
     });

@@ -26,6 +26,7 @@ export const MIGRATIONS: readonly Migration[] = [
         billing_address TEXT,
         return_url TEXT NOT NULL,
         locale TEXT NOT NULL,
+        capture_method TEXT NOT NULL DEFAULT 'automatic',
         created_at TEXT NOT NULL,
         expires_at TEXT NOT NULL
       );
@@ -70,6 +71,15 @@ export const MIGRATIONS: readonly Migration[] = [
         at TEXT NOT NULL
       );
       CREATE INDEX payment_events_payment ON payment_events (payment_id, id);
+
+      -- 3-D Secure markup served to the shopper from the proxy's origin, for the challenge's life only.
+      CREATE TABLE challenge_pages (
+        id TEXT PRIMARY KEY,
+        payment_id TEXT NOT NULL REFERENCES payments (id),
+        html TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX challenge_pages_payment ON challenge_pages (payment_id);
     `,
   },
 ];

@@ -11,7 +11,7 @@ it('applies migrations once and keeps data across reopening', async () => {
   const path = join(mkdtempSync(join(tmpdir(), 'pay-checkout-db-')), 'checkout.db');
   const first = SqliteStore.open(path);
   await first.createSession({
-    id: 'ses_keep', orderId: 'o1', amount: 100, currency: 'USD', returnUrl: 'https://shop.example/r', locale: 'en',
+    id: 'ses_keep', orderId: 'o1', amount: 100, currency: 'USD', returnUrl: 'https://shop.example/r', locale: 'en', captureMethod: 'automatic',
     createdAt: new Date().toISOString(), expiresAt: new Date().toISOString(),
   });
   await first.close();

@@ -74,9 +74,9 @@ export class SqliteStore implements Store {
     this
       .sql(
         `INSERT INTO sessions (id, order_id, amount, currency, provider, description, customer, billing_address,
-           return_url, locale, created_at, expires_at)
+           return_url, locale, capture_method, created_at, expires_at)
          VALUES (@id, @orderId, @amount, @currency, @provider, @description, @customer, @billingAddress,
-           @returnUrl, @locale, @createdAt, @expiresAt)`,
+           @returnUrl, @locale, @captureMethod, @createdAt, @expiresAt)`,
       )
       .run({
         ...session,
@@ -200,6 +200,21 @@ export class SqliteStore implements Store {
     })();
   }
 
+  async saveChallengePage(page: { id: string; paymentId: string; html: string }): Promise<void> {
+    this.sql('INSERT INTO challenge_pages (id, payment_id, html, created_at) VALUES (?, ?, ?, ?)').run(
+      page.id, page.paymentId, page.html, new Date().toISOString(),
+    );
+  }
+
+  async getChallengePage(id: string): Promise<{ paymentId: string; html: string } | undefined> {
+    const row = this.sql('SELECT payment_id, html FROM challenge_pages WHERE id = ?').get(id) as { payment_id: string; html: string } | undefined;
+    return row && { paymentId: row.payment_id, html: row.html };
+  }
+
+  async deleteChallengePages(paymentId: string): Promise<void> {
+    this.sql('DELETE FROM challenge_pages WHERE payment_id = ?').run(paymentId);
+  }
+
   async appendEvent(paymentId: string, event: NewEvent): Promise<void> {
     this.insertEvent(paymentId, event, new Date().toISOString());
   }
@@ -254,6 +269,7 @@ interface SessionRow {
   billing_address: string | null;
   return_url: string;
   locale: string;
+  capture_method: string;
   created_at: string;
   expires_at: string;
 }
@@ -311,6 +327,7 @@ function sessionFromRow(row: SessionRow): SessionRecord {
     billingAddress: fromJson(row.billing_address),
     returnUrl: row.return_url,
     locale: row.locale,
+    captureMethod: row.capture_method === 'manual' ? 'manual' : 'automatic',
     createdAt: row.created_at,
     expiresAt: row.expires_at,
   });

@@ -18,6 +18,8 @@ export interface SessionRecord {
   billingAddress?: Address;
   returnUrl: string;
   locale: string;
+  /** `manual`: card payments are pre-authorized and captured later through the merchant API. */
+  captureMethod: 'automatic' | 'manual';
   createdAt: string;
   expiresAt: string;
 }
@@ -110,6 +112,12 @@ export interface Store {
     patch: PaymentPatch,
     event: NewEvent,
   ): Promise<PaymentRecord | undefined>;
+
+  /** Keeps a provider's 3-D Secure page until the challenge ends; returns nothing else about it. */
+  saveChallengePage(page: { id: string; paymentId: string; html: string }): Promise<void>;
+  getChallengePage(id: string): Promise<{ paymentId: string; html: string } | undefined>;
+  /** Forgets every challenge page of a payment (the challenge is over). */
+  deleteChallengePages(paymentId: string): Promise<void>;
 
   /** Appends an event without changing the payment. */
   appendEvent(paymentId: string, event: NewEvent): Promise<void>;

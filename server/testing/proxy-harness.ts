@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { createApp } from '../app.js';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
+import type { DestinationStream } from 'pino';
+import { createDirectCardProvider } from '../providers/directcard/adapter.js';
+import { createDirectCardSimulator } from '../providers/directcard/simulator.js';
 import { createMilkyPayProvider } from '../providers/milkypay/adapter.js';
 import { createMilkyPaySimulator, type MilkyPaySimulatorFaults } from '../providers/milkypay/simulator.js';
 import { ProviderRegistry } from '../providers/registry.js';
@@ -21,6 +24,7 @@ export const OTHER_SHOP_ORIGIN = 'https://other-shop.example';
 export interface ProxyHarness {
   url: string;
   simulatorUrl: string;
+  directcardUrl: string;
   store: SqliteStore;
   tokens: SessionTokenIssuer;
   signingKey: SigningKey;
@@ -34,9 +38,11 @@ export interface ProxyHarness {
  * The proxy and the MilkyPay simulator, each on its own ephemeral loopback port, wired as in
  * production: the adapter talks HTTP to the simulator and the simulator posts callbacks over HTTP.
  */
-export async function startProxy(): Promise<ProxyHarness> {
+export async function startProxy(options: { logs?: DestinationStream; dbPath?: string } = {}): Promise<ProxyHarness> {
   const simulatorServer = await listen(createServer());
   const simulatorUrl = `http://127.0.0.1:${port(simulatorServer)}`;
+  const directcardServer = await listen(createServer());
+  const directcardUrl = `http://127.0.0.1:${port(directcardServer)}`;
   const proxyServer = await listen(createServer());
   const url = `http://127.0.0.1:${port(proxyServer)}`;
 
@@ -52,26 +58,35 @@ export async function startProxy(): Promise<ProxyHarness> {
   simulatorApp.use(createMilkyPaySimulator({ ...credentials, publicUrl: simulatorUrl, faults, callbackRetryDelayMs: 20 }));
   simulatorServer.on('request', simulatorApp);
 
+  const directcardCredentials = { apiKey: 'dc_test_harness', apiSecret: 'harness-secret' };
+  const logger = options.logs ? createLogger({ level: 'debug', destination: options.logs }) : createLogger({ level: 'silent' });
+  const directcardApp = express();
+  directcardApp.use(createDirectCardSimulator({ ...directcardCredentials, publicUrl: directcardUrl, logger }));
+  directcardServer.on('request', directcardApp);
+
   const dataDir = mkdtempSync(join(tmpdir(), 'pay-checkout-it-'));
   const config = loadConfig({ PUBLIC_URL: url, ALLOWED_ORIGINS: `${SHOP_ORIGIN},${OTHER_SHOP_ORIGIN}`, MERCHANT_API_KEY: MERCHANT_KEY, DATA_DIR: dataDir });
-  const store = SqliteStore.open(':memory:');
+  const store = SqliteStore.open(options.dbPath ?? ':memory:');
   const signingKey = await loadSigningKey({ dataDir });
   const tokens = createSessionTokens(signingKey, config.publicUrl);
-  const logger = createLogger({ level: 'silent' });
-  const providers = new ProviderRegistry([createMilkyPayProvider({ baseUrl: simulatorUrl, ...credentials })]);
+  const providers = new ProviderRegistry([
+    createMilkyPayProvider({ baseUrl: simulatorUrl, ...credentials }),
+    createDirectCardProvider({ baseUrl: directcardUrl, ...directcardCredentials }),
+  ]);
   const { app } = createApp({ config, store, tokens, providers, logger, merchantApiKey: MERCHANT_KEY, sdkDir: join(dataDir, 'sdk') });
   proxyServer.on('request', app);
 
   return {
     url,
     simulatorUrl,
+    directcardUrl,
     store,
     tokens,
     signingKey,
     faults,
     simulatorCalls,
     async close() {
-      await Promise.all([close(proxyServer), close(simulatorServer)]);
+      await Promise.all([close(proxyServer), close(simulatorServer), close(directcardServer)]);
       await store.close();
     },
   };

@@ -4,6 +4,7 @@
  * paymentId + securityKey, the checkout's checkoutId) really travel as form data. The "browser"
  * here follows the pages' forms the way a shopper's browser would.
  */
+import { formsOf, unescapeHtml } from '../../testing/html-forms.js';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -119,29 +120,6 @@ async function rejection(promise: Promise<unknown>): Promise<AppError> {
 
 // ---------------------------------------------------------------------------------------------
 // A small browser: reads a page's form and posts it as form data.
-
-interface Form {
-  action: string;
-  fields: Record<string, string>;
-  id?: string;
-}
-
-function unescapeHtml(text: string): string {
-  return text.replace(/&(amp|lt|gt|quot|#39);/g, (_m, name: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[name] ?? _m);
-}
-
-function formsOf(html: string): Form[] {
-  return [...html.matchAll(/<form([^>]*)>([\s\S]*?)<\/form>/g)].map((match) => {
-    const attributes = match[1] ?? '';
-    const action = unescapeHtml(/action="([^"]*)"/.exec(attributes)?.[1] ?? '');
-    const id = /id="([^"]*)"/.exec(attributes)?.[1];
-    const fields: Record<string, string> = {};
-    for (const input of (match[2] ?? '').matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-      fields[unescapeHtml(input[1] ?? '')] = unescapeHtml(input[2] ?? '');
-    }
-    return { action, fields, ...(id ? { id } : {}) };
-  });
-}
 
 async function post(url: string, fields: Record<string, string>): Promise<{ status: number; html: string }> {
   const absolute = new URL(url, baseUrl).toString();

@@ -1,0 +1,191 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { merchantCall, widgetCall } from './testing/api-calls.js';
+import { formsOf } from './testing/html-forms.js';
+import { startProxy, type ProxyHarness } from './testing/proxy-harness.js';
+
+// directcard's simulator test cards (server/providers/directcard/simulator.ts).
+const CHALLENGE_CARD = '5421190122090656';
+const FRICTIONLESS_CARD = '4111111111111111';
+const DECLINED_CARD = '4000000000000002';
+const SECURITY_CODE = '837';
+
+const logLines: string[] = [];
+const dbDir = mkdtempSync(join(tmpdir(), 'pay-checkout-cards-'));
+let proxy: ProxyHarness;
+
+beforeAll(async () => {
+  const logs = new Writable({
+    write(chunk, _encoding, done) {
+      logLines.push(String(chunk));
+      done();
+    },
+  });
+  proxy = await startProxy({ logs, dbPath: join(dbDir, 'checkout.db') });
+});
+afterAll(async () => {
+  await proxy.close();
+});
+
+const merchant = (method: string, path: string, body?: unknown) => merchantCall(proxy.url, method, path, body);
+const widget = (method: string, path: string, token: string, options: { body?: unknown; key?: string } = {}) =>
+  widgetCall(proxy.url, method, path, token, options);
+
+async function newSession(overrides: Record<string, unknown> = {}) {
+  const { status, body } = await merchant('POST', '/api/sessions', {
+    orderId: `order-${Math.random().toString(36).slice(2)}`,
+    amount: '1000.00',
+    currency: 'TRY',
+    provider: 'directcard',
+    returnUrl: 'https://shop.example/return',
+    ...overrides,
+  });
+  expect(status).toBe(201);
+  return body as { token: string; sessionId: string };
+}
+
+const card = (number: string) => ({ number, expiryMonth: '12', expiryYear: '30', securityCode: SECURITY_CODE, holderName: 'Ada Lovelace' });
+
+async function post(url: string, fields: Record<string, string>) {
+  const response = await fetch(url, { method: 'POST', body: new URLSearchParams(fields), redirect: 'manual' });
+  return { url, status: response.status, headers: response.headers, html: await response.text() };
+}
+
+/**
+ * Plays the shopper's browser through 3-D Secure: loads the proxy's challenge page, submits its form
+ * to the issuer (the simulator's ACS), answers the challenge, and follows the post back to the proxy.
+ */
+async function passChallenge(challengeUrl: string, answer: 'complete' | 'fail' = 'complete') {
+  const page = await fetch(challengeUrl);
+  expect(page.status).toBe(200);
+  const policy = page.headers.get('content-security-policy') ?? '';
+  const [toIssuer] = formsOf(await page.text());
+  let step = await post(toIssuer!.action, toIssuer!.fields);
+  const [decide] = formsOf(step.html);
+  step = await post(new URL(decide!.action, step.url).toString(), { ...decide!.fields, decision: answer });
+  const back = formsOf(step.html).find((form) => form.action.startsWith(proxy.url))!;
+  expect(back.action).toMatch(/\/api\/checkout\/3ds\/pay_/);
+  const landed = await post(back.action, back.fields);
+  return { policy, back, landed };
+}
+
+describe('card payments with directcard through the proxy', () => {
+  it('offers installments for the card prefix at the stored amount, and pays 3 of them after 3-D Secure', async () => {
+    const { token } = await newSession();
+    const options = await widget('POST', '/api/checkout/installments', token, { body: { methodId: 'directcard:card', bin: CHALLENGE_CARD.slice(0, 8) } });
+    expect(options.status).toBe(200);
+    expect(options.body.options.map((option: { count: number }) => option.count)).toEqual([2, 3, 6, 9, 12]);
+    // The document's example: 1000.00 TRY in 3 installments with 3.5 % interest.
+    expect(options.body.options[1]).toMatchObject({ count: 3, totalAmount: 103500, installmentAmount: 34500 });
+
+    const paid = await widget('POST', '/api/checkout/payments', token, {
+      key: 'k1',
+      body: { methodId: 'directcard:card', card: card(CHALLENGE_CARD), installments: 3 },
+    });
+    expect(paid.status).toBe(201);
+    expect(paid.body.payment.status).toBe('requires_action');
+    expect(paid.body.payment.action).toEqual({ type: 'html', url: expect.stringMatching(new RegExp(`^${proxy.url}/api/checkout/challenge/chl_`)) });
+
+    const { policy, landed } = await passChallenge(paid.body.payment.action.url);
+    expect(policy).toContain(`form-action ${proxy.directcardUrl}`);
+    expect(policy).toContain('frame-ancestors https://shop.example');
+    expect(policy).not.toContain("'unsafe-inline'");
+    expect(landed.status).toBe(200);
+    expect(landed.html).toContain('Verified');
+
+    const { body: payment } = await merchant('GET', `/api/payments/${paid.body.payment.id}`);
+    expect(payment.status).toBe('succeeded');
+    expect(payment.card).toEqual({ mask: '542119******0656', brand: 'MASTERCARD' });
+    // The challenge page is gone once the verification is over.
+    expect((await fetch(paid.body.payment.action.url)).status).toBe(404);
+  });
+
+  it('refuses forged and replayed 3-D Secure returns, and says nothing changed', async () => {
+    const { token } = await newSession();
+    const paid = await widget('POST', '/api/checkout/payments', token, { key: 'k', body: { methodId: 'directcard:card', card: card(CHALLENGE_CARD) } });
+    const paymentId: string = paid.body.payment.id;
+
+    const unknown = await post(`${proxy.url}/api/checkout/3ds/pay_unknown`, { paymentId: 'x', securityKey: 'y' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.html).toContain('nothing changed');
+
+    const forged = await post(`${proxy.url}/api/checkout/3ds/${paymentId}`, { paymentId: 'whatever', securityKey: 'guessed' });
+    expect(forged.status).toBeGreaterThanOrEqual(400);
+    expect(forged.html).toContain('nothing changed');
+    expect((await merchant('GET', `/api/payments/${paymentId}`)).body.status).toBe('requires_action');
+
+    const { back } = await passChallenge(paid.body.payment.action.url);
+    expect((await merchant('GET', `/api/payments/${paymentId}`)).body.status).toBe('succeeded');
+    const replayed = await post(back.action, back.fields);
+    expect(replayed.status).toBe(409);
+    expect(replayed.html).toContain('already over');
+    const events = (await merchant('GET', `/api/payments/${paymentId}`)).body.events;
+    expect(events.filter((event: { toStatus?: string }) => event.toStatus === 'succeeded')).toHaveLength(1);
+  });
+
+  it('refuses an installment count the gateway did not offer, and card data for a method that takes none', async () => {
+    const { token } = await newSession();
+    const five = await widget('POST', '/api/checkout/payments', token, { key: 'a', body: { methodId: 'directcard:card', card: card(CHALLENGE_CARD), installments: 5 } });
+    expect(five).toMatchObject({ status: 400, body: { error: { message: 'installments: 5 is not offered for this card and amount' } } });
+    const noCard = await widget('POST', '/api/checkout/payments', token, { key: 'b', body: { methodId: 'directcard:card' } });
+    expect(noCard.body.error.message).toBe('card: this method needs the card details');
+    const badCard = await widget('POST', '/api/checkout/payments', token, { key: 'c', body: { methodId: 'directcard:card', card: { ...card(CHALLENGE_CARD), expiryMonth: '13' } } });
+    expect(badCard.status).toBe(400);
+    expect(badCard.body.error.message).toMatch(/^card\.expiryMonth: /);
+    expect(JSON.stringify(badCard.body)).not.toContain(CHALLENGE_CARD);
+  });
+
+  it('fails a declined card with a clear reason for the shopper', async () => {
+    const { token } = await newSession();
+    const paid = await widget('POST', '/api/checkout/payments', token, { key: 'k', body: { methodId: 'directcard:card', card: card(DECLINED_CARD) } });
+    expect(paid.status).toBe(201);
+    await passChallenge(paid.body.payment.action.url);
+    const { body } = await widget('GET', `/api/checkout/payments/${paid.body.payment.id}`, token);
+    expect(body.status).toBe('failed');
+    expect(body.failure.code).toBe('card_declined');
+    expect(body.failure.message).toMatch(/declined/i);
+  });
+
+  it('pre-authorizes, captures part of it, and refuses a capture above the authorized amount and a refund', async () => {
+    const { token } = await newSession({ captureMethod: 'manual' });
+    const paid = await widget('POST', '/api/checkout/payments', token, { key: 'k', body: { methodId: 'directcard:card', card: card(FRICTIONLESS_CARD) } });
+    expect(paid.status).toBe(201);
+    expect(paid.body.payment.status).toBe('authorized');
+    const id: string = paid.body.payment.id;
+
+    const tooMuch = await merchant('POST', `/api/payments/${id}/capture`, { amount: '1000.01' });
+    expect(tooMuch).toMatchObject({ status: 400, body: { error: { message: 'amount: at most 100000 minor units were authorized' } } });
+    const captured = await merchant('POST', `/api/payments/${id}/capture`, { amount: '600.00' });
+    expect(captured.status).toBe(200);
+    expect(captured.body.status).toBe('succeeded');
+    expect(captured.body.events.at(-1).detail.capturedAmount).toBe(60000);
+    const again = await merchant('POST', `/api/payments/${id}/capture`, { amount: '100.00' });
+    expect(again.status).toBe(409);
+    const refund = await merchant('POST', `/api/payments/${id}/refund`, { reason: 'customer asked' });
+    expect(refund).toMatchObject({ status: 422, body: { error: { code: 'not_supported' } } });
+  });
+
+  it('never writes the card number or the security code to a log, a row or a file', async () => {
+    // Runs last: the flows above put every test card and the security code through the proxy.
+    const numbers = [CHALLENGE_CARD, FRICTIONLESS_CARD, DECLINED_CARD];
+    const logs = logLines.join('');
+    expect(logs.length).toBeGreaterThan(1000);
+    const files = readdirSync(dbDir).map((name) => readFileSync(join(dbDir, name)).toString('latin1'));
+    expect(files.join('').length).toBeGreaterThan(1000);
+    const rows = JSON.stringify(
+      ['sessions', 'payments', 'payment_events', 'challenge_pages'].map((table) =>
+        (proxy.store as unknown as { db: { prepare(sql: string): { all(): unknown[] } } }).db.prepare(`SELECT * FROM ${table}`).all(),
+      ),
+    );
+    for (const haystack of [logs, rows, ...files]) {
+      for (const number of numbers) expect(haystack).not.toContain(number);
+      expect(haystack).not.toMatch(new RegExp(`"(securityCode|cvv|cvc)":\\s*"?${SECURITY_CODE}`));
+      expect(haystack).not.toContain(`"${SECURITY_CODE}"`);
+    }
+    // The masked numbers are there, so the search looked in the right places.
+    expect(rows).toContain('542119******0656');
+  });
+});
