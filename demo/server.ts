@@ -16,11 +16,14 @@ interface Product {
   blurb: string;
   price: string;
   currency: string;
+  /** The provider the shop uses for this product's checkout. */
+  provider: string;
 }
 
 const PRODUCTS: Product[] = [
-  { id: 'pour-over', name: 'Ceramic pour-over set', blurb: 'Hand-glazed dripper, carafe and two cups.', price: '48.00', currency: 'USD' },
-  { id: 'beans', name: 'Single-origin beans, 1 kg', blurb: 'Washed Ethiopian Yirgacheffe, roasted this week.', price: '24.50', currency: 'EUR' },
+  { id: 'pour-over', name: 'Ceramic pour-over set', blurb: 'Hand-glazed dripper, carafe and two cups.', price: '48.00', currency: 'USD', provider: 'milkypay' },
+  { id: 'beans', name: 'Single-origin beans, 1 kg', blurb: 'Washed Ethiopian Yirgacheffe, roasted this week.', price: '24.50', currency: 'EUR', provider: 'milkypay' },
+  { id: 'cezve', name: 'Copper cezve set', blurb: 'Hand-hammered Turkish coffee pot with four cups. Card, installments and 3-D Secure.', price: '1000.00', currency: 'TRY', provider: 'directcard' },
 ];
 
 interface Order {
@@ -100,6 +103,7 @@ export function createDemoRouter(options: { apiUrl: string; merchantApiKey: stri
         orderId,
         amount: product.price,
         currency: product.currency,
+        provider: product.provider,
         description: product.name,
         customer: { reference: 'demo-customer-1', name: 'Demo Shopper', email: 'shopper@example.com' },
         returnUrl: `${options.publicUrl}/return?orderId=${orderId}`,
