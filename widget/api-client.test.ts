@@ -49,6 +49,18 @@ describe('CheckoutApi', () => {
     expect(calls.map((call) => call.url)).toEqual(['https://proxy.test/api/checkout?locale=tr-TR', 'https://proxy.test/api/checkout']);
   });
 
+  it('asks for installment plans with the BIN in the body, never in the URL', async () => {
+    const { calls, fetch } = stubFetch(() => json(200, { options: [] }));
+    const answer = await new CheckoutApi({ endpoint: 'https://proxy.test', token: 't', fetch }).getInstallmentOptions({
+      methodId: 'directcard:card',
+      bin: '54211901',
+    });
+    expect(answer).toEqual({ options: [] });
+    expect(calls[0]!.url).toBe('https://proxy.test/api/checkout/installments');
+    expect(calls[0]!.init.method).toBe('POST');
+    expect(JSON.parse(String(calls[0]!.init.body))).toEqual({ methodId: 'directcard:card', bin: '54211901' });
+  });
+
   it('encodes the payment id in the status URL', async () => {
     const { calls, fetch } = stubFetch(() => json(200, { id: 'a/b', status: 'pending' }));
     await new CheckoutApi({ endpoint: 'https://proxy.test', token: 't', fetch }).getPayment('a/b');

@@ -1,7 +1,15 @@
-import type { ApiErrorBody, CheckoutView, PayRequest, PayResponse, PaymentView } from '../server/api/widget-api.js';
+import type {
+  ApiErrorBody,
+  CheckoutView,
+  InstallmentsRequest,
+  InstallmentsResponse,
+  PayRequest,
+  PayResponse,
+  PaymentView,
+} from '../server/api/widget-api.js';
 
 /**
- * The widget's only way to the proxy: the three routes of the widget API, each with the
+ * The widget's only way to the proxy: the four routes of the widget API, each with the
  * session token as a Bearer credential. The shopper's locale rides on the checkout request, so
  * the texts in that language come back with the methods, in the same answer. Every failure
  * comes out as a `CheckoutApiError`: the proxy's own `{error: {code, message}}`, or
@@ -67,6 +75,11 @@ export class CheckoutApi {
 
   getPayment(paymentId: string, signal?: AbortSignal): Promise<PaymentView> {
     return this.request<PaymentView>('GET', `/api/checkout/payments/${encodeURIComponent(paymentId)}`, { signal });
+  }
+
+  /** Installment plans for a card, from its first digits only (the BIN); the full number goes with the pay request alone. */
+  getInstallmentOptions(body: InstallmentsRequest, signal?: AbortSignal): Promise<InstallmentsResponse> {
+    return this.request<InstallmentsResponse>('POST', '/api/checkout/installments', { body, signal });
   }
 
   private async request<T>(

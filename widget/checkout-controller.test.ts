@@ -1,88 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ReactiveController } from 'lit';
-import type { CheckoutView, PaymentView } from '../server/api/widget-api.js';
-import { CheckoutController, POLL_LIMIT_MS, pollDelay } from './checkout-controller.js';
-
-/** Just enough of a LitElement for the controller: events, requestUpdate, isConnected. */
-class FakeHost extends EventTarget {
-  isConnected = true;
-  renderRoot = {} as DocumentFragment;
-  updates = 0;
-  controllers: ReactiveController[] = [];
-  addController(controller: ReactiveController) {
-    this.controllers.push(controller);
-  }
-  removeController() {}
-  requestUpdate() {
-    this.updates += 1;
-  }
-  get updateComplete() {
-    return Promise.resolve(true);
-  }
-  events: { type: string; detail: unknown }[] = [];
-  override dispatchEvent(event: Event): boolean {
-    this.events.push({ type: event.type, detail: (event as Event & { detail?: unknown }).detail });
-    return super.dispatchEvent(event);
-  }
-}
-
-const checkoutView = (payment?: PaymentView): CheckoutView => ({
-  session: {
-    id: 's1',
-    orderId: 'o1',
-    amount: 1250,
-    currency: 'USD',
-    currencyExponent: 2,
-    locale: 'en-US',
-    expiresAt: new Date(Date.now() + 600_000).toISOString(),
-  },
-  methods: [{ id: 'sim:card', name: 'Card', category: 'card', fields: [] }],
-  ...(payment && { payment }),
-});
-
-const payment = (status: PaymentView['status'], extra: Partial<PaymentView> = {}): PaymentView => ({
-  id: 'pay_1',
-  status,
-  amount: 1250,
-  currency: 'USD',
-  ...extra,
-});
-
-type Route = (init: RequestInit) => Response | Promise<Response>;
-
-function fakeProxy(routes: Record<string, Route | Route[]>) {
-  const calls: { key: string; init: RequestInit }[] = [];
-  const urls: string[] = [];
-  const fetch = (async (input: RequestInfo | URL, init: RequestInit = {}) => {
-    const url = new URL(String(input));
-    urls.push(url.href);
-    const key = `${init.method ?? 'GET'} ${url.pathname}`;
-    calls.push({ key, init });
-    const route = routes[key];
-    const handler = Array.isArray(route) ? (route.length > 1 ? route.shift() : route[0]) : route;
-    if (!handler) return new Response(JSON.stringify({ error: { code: 'not_found', message: key } }), { status: 404 });
-    return handler(init);
-  }) as typeof globalThis.fetch;
-  return { calls, urls, fetch };
-}
-
-const json = (body: unknown, status = 200): Route => () => new Response(JSON.stringify(body), { status });
-const offline: Route = () => Promise.reject(new TypeError('Failed to fetch'));
-
-function setUp(routes: Record<string, Route | Route[]>) {
-  const host = new FakeHost();
-  const proxy = fakeProxy(routes);
-  const controller = new CheckoutController(host as unknown as ConstructorParameters<typeof CheckoutController>[0], {
-    frameWindow: () => null,
-    fetch: proxy.fetch,
-  });
-  return { host, proxy, controller };
-}
-
-const idempotencyKeys = (calls: { key: string; init: RequestInit }[]) =>
-  calls
-    .filter((call) => call.key === 'POST /api/checkout/payments')
-    .map((call) => (call.init.headers as Record<string, string>)['Idempotency-Key']);
+import type { PaymentView } from '../server/api/widget-api.js';
+import { POLL_LIMIT_MS, pollDelay } from './checkout-controller.js';
+import { checkoutView, idempotencyKeys, json, offline, payment, setUp } from './testing/controller-harness.js';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -447,5 +366,127 @@ describe('CheckoutController', () => {
     expect(host.events.map((e) => e.type)).toEqual(['pay-ready']);
     controller.hostDisconnected();
     expect(listeners.has('pageshow')).toBe(false);
+  });
+});
+
+describe('CheckoutController with a card', () => {
+  const card = { number: '5421190122090656', expiryMonth: '12', expiryYear: '29', securityCode: '123', holderName: 'Ada Lovelace' };
+  const payBodies = (calls: { key: string; init: RequestInit }[]) =>
+    calls.filter((call) => call.key === 'POST /api/checkout/payments').map((call) => JSON.parse(String(call.init.body)) as unknown);
+
+  it('sends the card and the installment count in the pay request, and no count for a single payment', async () => {
+    const { proxy, controller } = setUp({
+      'GET /api/checkout': json(checkoutView()),
+      'POST /api/checkout/payments': json({ error: { code: 'card_declined', message: 'Declined.' } }, 402),
+    });
+    controller.configure({ token: 't', endpoint: 'https://proxy.test' });
+    await vi.runAllTimersAsync();
+    await controller.pay('dc:card', {}, { card, installments: 3 });
+    await controller.pay('dc:card', {}, { card, installments: 1 });
+    await controller.pay('dc:card', {}, { card });
+    expect(payBodies(proxy.calls)).toEqual([
+      { methodId: 'dc:card', fields: {}, card, installments: 3 },
+      { methodId: 'dc:card', fields: {}, card },
+      { methodId: 'dc:card', fields: {}, card },
+    ]);
+  });
+
+  it('reuses the Idempotency-Key after no answer for the same card, and not for another card', async () => {
+    const { proxy, controller } = setUp({
+      'GET /api/checkout': json(checkoutView()),
+      'POST /api/checkout/payments': [offline, offline, offline, offline, offline, offline, json({ error: { code: 'card_declined', message: 'Declined.' } }, 402)],
+    });
+    controller.configure({ token: 't', endpoint: 'https://proxy.test' });
+    await vi.runAllTimersAsync();
+    const first = controller.pay('dc:card', {}, { card, installments: 3 });
+    await vi.runAllTimersAsync();
+    await first;
+    // The same card, its security code typed again: the same attempt.
+    const second = controller.pay('dc:card', {}, { card: { ...card }, installments: 3 });
+    await vi.runAllTimersAsync();
+    await second;
+    await controller.pay('dc:card', {}, { card: { ...card, number: '4111111111111111' }, installments: 3 });
+    const keys = idempotencyKeys(proxy.calls);
+    expect(keys).toHaveLength(7);
+    expect(new Set(keys.slice(0, 6)).size).toBe(1);
+    expect(keys[6]).not.toBe(keys[0]);
+  });
+
+  describe('while the dialog shows 3-D Secure', () => {
+    const challenge = { type: 'html', url: 'https://proxy.test/api/checkout/3ds/pay_1' } as const;
+
+    it('checks the payment quietly every 3 s and shows the result without the return message', async () => {
+      stubWindow();
+      const { host, proxy, controller } = setUp({
+        'GET /api/checkout': json(checkoutView()),
+        'POST /api/checkout/payments': json({ payment: payment('requires_action', { action: challenge }) }, 201),
+        'GET /api/checkout/payments/pay_1': [json(payment('requires_action', { action: challenge })), offline, json(payment('succeeded'))],
+      });
+      controller.configure({ token: 't', endpoint: 'https://proxy.test' });
+      await vi.runAllTimersAsync();
+      await controller.pay('dc:card', {}, { card });
+      expect(controller.stage).toMatchObject({ name: 'action', action: challenge });
+      await vi.advanceTimersByTimeAsync(2_900);
+      expect(paymentChecks(proxy.calls)).toBe(0);
+      await vi.advanceTimersByTimeAsync(200);
+      expect(paymentChecks(proxy.calls)).toBe(1);
+      expect(controller.stage.name).toBe('action');
+      // No answer: retried quietly, a little later.
+      await vi.advanceTimersByTimeAsync(3_000);
+      expect(paymentChecks(proxy.calls)).toBe(2);
+      expect(controller.stage.name).toBe('action');
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(controller.stage).toMatchObject({ name: 'result', payment: { status: 'succeeded' } });
+      expect(host.events.map((e) => e.type)).toEqual(['pay-ready', 'pay-complete']);
+    });
+
+    it('shows a failed verification as a failure', async () => {
+      stubWindow();
+      const { controller } = setUp({
+        'GET /api/checkout': json(checkoutView()),
+        'POST /api/checkout/payments': json({ payment: payment('requires_action', { action: challenge }) }, 201),
+        'GET /api/checkout/payments/pay_1': json(payment('failed', { failure: { code: '3ds_failed', message: '3-D Secure failed.' } })),
+      });
+      controller.configure({ token: 't', endpoint: 'https://proxy.test' });
+      await vi.runAllTimersAsync();
+      await controller.pay('dc:card', {}, { card });
+      await vi.advanceTimersByTimeAsync(3_000);
+      expect(controller.stage).toMatchObject({ name: 'result', payment: { status: 'failed' } });
+    });
+
+    it('keeps the dialog open, saying nothing, when a check fails for good', async () => {
+      stubWindow();
+      const { host, proxy, controller } = setUp({
+        'GET /api/checkout': json(checkoutView()),
+        'POST /api/checkout/payments': json({ payment: payment('requires_action', { action: challenge }) }, 201),
+        'GET /api/checkout/payments/pay_1': json({ error: { code: 'not_found', message: 'No such payment.' } }, 404),
+      });
+      controller.configure({ token: 't', endpoint: 'https://proxy.test' });
+      await vi.runAllTimersAsync();
+      await controller.pay('dc:card', {}, { card });
+      await vi.advanceTimersByTimeAsync(30_000);
+      expect(paymentChecks(proxy.calls)).toBe(1);
+      expect(controller.stage.name).toBe('action');
+      expect(host.events.map((e) => e.type)).toEqual(['pay-ready']);
+    });
+
+    it('stops checking when the shopper cancels, then looks once', async () => {
+      stubWindow();
+      const { proxy, controller } = setUp({
+        'GET /api/checkout': json(checkoutView()),
+        'POST /api/checkout/payments': json({ payment: payment('requires_action', { action: challenge }) }, 201),
+        'GET /api/checkout/payments/pay_1': json(payment('requires_action', { action: challenge })),
+      });
+      controller.configure({ token: 't', endpoint: 'https://proxy.test' });
+      await vi.runAllTimersAsync();
+      await controller.pay('dc:card', {}, { card });
+      await vi.advanceTimersByTimeAsync(3_100);
+      await controller.cancelAction();
+      expect(controller.stage).toEqual({ name: 'choose' });
+      expect(controller.canceledNotice).toBe(true);
+      const checks = paymentChecks(proxy.calls);
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(paymentChecks(proxy.calls)).toBe(checks);
+    });
   });
 });

@@ -1,7 +1,16 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { CheckoutView, PaymentAction, PaymentView } from '../server/api/widget-api.js';
+import type {
+  CardInput,
+  CheckoutView,
+  InstallmentsRequest,
+  InstallmentsResponse,
+  PayRequest,
+  PaymentAction,
+  PaymentView,
+} from '../server/api/widget-api.js';
 import { CheckoutApi, CheckoutApiError, newIdempotencyKey, toCheckoutApiError } from './api-client.js';
 import { submitActionForm } from './action-form.js';
+import { maskCardNumber } from './card.js';
 import { PayCompleteEvent, PayErrorEvent, PayReadyEvent } from './events.js';
 import { canContinue, isFinalStatus, outcomeOf } from './payment-status.js';
 import { isReturnMessage } from './return-message.js';
@@ -11,6 +20,7 @@ import { isNavigableUrl, originOf } from './safe-url.js';
  * Everything `<pay-checkout>` does beyond rendering: loading the checkout, paying, following the
  * payment's action, listening for the return message of a framed page, and polling until the
  * payment settles. The element renders from `load` and `stage` and calls the public methods.
+ * The card form's own work (installments, wiping the card) is `CardEntryController`'s.
  */
 
 /** Loading the session's checkout. */
@@ -44,6 +54,13 @@ export interface CheckoutConfig {
   locale?: string | undefined;
 }
 
+/** What a card method's pay request carries besides the method: the card, and the installment count chosen. */
+export interface CardPayment {
+  card: CardInput;
+  /** A count the proxy offered for this card; absent or 1 is a single payment. */
+  installments?: number | undefined;
+}
+
 export interface CheckoutControllerOptions {
   /** The window of the iframe the dialog shows, to check where a return message comes from. */
   frameWindow: () => Window | null;
@@ -57,8 +74,24 @@ type Host = ReactiveControllerHost & HTMLElement & { readonly renderRoot: HTMLEl
 /** How long to keep asking before showing "being processed" (or, quietly, before stopping). */
 export const POLL_LIMIT_MS = 3 * 60_000;
 const POLL_MAX_DELAY_MS = 5_000;
+/**
+ * While the dialog shows 3-D Secure or a provider page, the payment is also checked this often,
+ * quietly: should the return page's message never arrive (a page that lost it, a browser that
+ * blocked it), the dialog still closes once the payment is settled.
+ */
+export const DIALOG_POLL_MS = 3_000;
 /** Automatic retries of a pay request that got no answer, with the same Idempotency-Key. */
 const PAY_RETRY_DELAYS_MS = [1_000, 2_000];
+
+/** Who sees a poll: the shopper ("Checking your payment…"), or nobody (the offer to continue, the open dialog). */
+type Watch = 'shown' | 'offer' | 'dialog';
+
+/** A pay request's card, masked, with the other choices made in the form. */
+function cardFingerprint({ card, installments }: PayRequest): string {
+  return card
+    ? JSON.stringify([maskCardNumber(card.number), card.expiryMonth, card.expiryYear, card.holderName, installments ?? 1])
+    : '';
+}
 
 /** The wait before status check number `attempt` (0-based): 2 s for the first ~10 s, then up to 5 s. */
 export function pollDelay(attempt: number): number {
@@ -113,6 +146,7 @@ export class CheckoutController implements ReactiveController {
   private flow: AbortController | undefined;
   private readyEmitted = false;
   private readonly completed = new Set<string>();
+  private readonly completeListeners = new Set<(payment: PaymentView) => void>();
   /** Back from another page through the back-forward cache: the page's state is stale. */
   private readonly onPageShow = (event: PageTransitionEvent): void => {
     if (event.persisted && this.config) void this.fetchCheckout();
@@ -164,12 +198,25 @@ export class CheckoutController implements ReactiveController {
     if (this.load.status === 'error') void this.fetchCheckout();
   }
 
-  /** Pays with a method. Ignored while a payment is under way, so a double click pays once. */
-  async pay(methodId: string, fields: Record<string, string>): Promise<void> {
+  /**
+   * Pays with a method, and for a card method with the card and the installment count. Ignored
+   * while a payment is under way, so a double click pays once. Resolves once the pay request is
+   * answered (or has failed) and the answer is followed.
+   */
+  async pay(methodId: string, fields: Record<string, string>, cardPayment?: CardPayment): Promise<void> {
     const api = this.api;
     if (!api || this.paying || !this.checkout || this.stage.name !== 'choose') return;
     const flow = this.startFlow();
-    const request = JSON.stringify([methodId, fields]);
+    const installments = cardPayment?.installments;
+    const body: PayRequest = {
+      methodId,
+      fields,
+      ...(cardPayment && { card: cardPayment.card }),
+      ...(installments !== undefined && installments > 1 && { installments }),
+    };
+    // What makes two attempts the same payment. The card is in it masked, as the one form of a
+    // number that may be kept: the same card and choices after no answer reuse the key.
+    const request = JSON.stringify([methodId, fields, cardPayment && cardFingerprint(body)]);
     const key =
       this.unansweredAttempt?.request === request ? this.unansweredAttempt.key : newIdempotencyKey();
     this.unansweredAttempt = undefined;
@@ -182,7 +229,7 @@ export class CheckoutController implements ReactiveController {
 
     let payment: PaymentView;
     try {
-      payment = await this.withPayRetries(() => api.createPayment({ methodId, fields }, key, flow.signal), flow.signal);
+      payment = await this.withPayRetries(() => api.createPayment(body, key, flow.signal), flow.signal);
     } catch (thrown) {
       if (flow.signal.aborted) return;
       const error = toCheckoutApiError(thrown);
@@ -195,6 +242,21 @@ export class CheckoutController implements ReactiveController {
     }
     this.paying = false;
     this.followPayment(payment, flow);
+  }
+
+  /** The installment plans the proxy offers for a card's first digits (its BIN) with a method. */
+  installmentOptions(request: InstallmentsRequest, signal?: AbortSignal): Promise<InstallmentsResponse> {
+    if (!this.api) return Promise.reject(new CheckoutApiError('not_configured', 'The checkout has no session.', 0));
+    return this.api.getInstallmentOptions(request, signal);
+  }
+
+  /**
+   * Calls `listener` with each payment that reaches a final status, just before pay-complete is
+   * emitted for it (once per payment). Returns the function that stops it.
+   */
+  onComplete(listener: (payment: PaymentView) => void): () => void {
+    this.completeListeners.add(listener);
+    return () => this.completeListeners.delete(listener);
   }
 
   /** "Continue payment" on the notice: follows the unfinished payment's action, as after a pay. */
@@ -312,7 +374,7 @@ export class CheckoutController implements ReactiveController {
     this.stage = { name: 'choose' };
     this.unfinishedPayment = payment;
     this.host.requestUpdate();
-    void this.poll(payment, flow, pollDelay(0), true);
+    void this.poll(payment, flow, pollDelay(0), 'offer');
   }
 
   /** The answer to a pay request: show the result, follow the action, or wait. */
@@ -352,6 +414,7 @@ export class CheckoutController implements ReactiveController {
         this.stage = { name: 'action', payment, action };
         this.host.requestUpdate();
         this.listenForReturn(payment, flow);
+        void this.poll(payment, flow, DIALOG_POLL_MS, 'dialog');
         return;
     }
   }
@@ -375,15 +438,18 @@ export class CheckoutController implements ReactiveController {
    * three minutes; then shows "being processed" (the merchant learns the outcome by webhook).
    * No answer or a 5xx is retried quietly with a longer wait; any other error ends the polling.
    *
-   * `quiet` watches the unfinished payment offered on the method list: a success shows its
-   * result, a failure just drops the offer, and giving up or an error changes nothing on screen.
-   * Should the payment stop waiting for the shopper (no action any more), there is nothing left
-   * to continue and paying anew could pay twice, so the watch turns into "Checking your payment…".
+   * The `offer` and `dialog` watches are quiet: giving up or an error changes nothing on screen.
+   * `offer` watches the unfinished payment offered on the method list: a success shows its
+   * result, a failure just drops the offer. `dialog` watches, every 3 s, the payment whose
+   * 3-D Secure or provider page the dialog shows: a final status closes it and shows the result,
+   * as the return message would. Should the payment stop waiting for the shopper (no action any
+   * more), there is nothing left to continue and paying anew could pay twice, so either watch
+   * turns into "Checking your payment…".
    */
-  private async poll(payment: PaymentView, flow: AbortController, firstDelay: number, quiet = false): Promise<void> {
+  private async poll(payment: PaymentView, flow: AbortController, firstDelay: number, watch: Watch = 'shown'): Promise<void> {
     const api = this.api;
     if (!api) return;
-    const deadline = Date.now() + POLL_LIMIT_MS;
+    let deadline = Date.now() + POLL_LIMIT_MS;
     let latest = payment;
     let delay = firstDelay;
     let attempt = 0;
@@ -393,7 +459,7 @@ export class CheckoutController implements ReactiveController {
       try {
         latest = await api.getPayment(payment.id, flow.signal);
         if (flow.signal.aborted) return;
-        if (quiet && outcomeOf(latest.status) === 'failure') {
+        if (watch === 'offer' && outcomeOf(latest.status) === 'failure') {
           this.endFlow();
           this.unfinishedPayment = undefined;
           this.host.requestUpdate();
@@ -404,22 +470,25 @@ export class CheckoutController implements ReactiveController {
           this.showResult(latest);
           return;
         }
-        if (quiet && canContinue(latest)) {
-          this.unfinishedPayment = latest;
-        } else if (quiet) {
-          quiet = false;
+        if (watch !== 'shown' && canContinue(latest)) {
+          if (watch === 'offer') this.unfinishedPayment = latest;
+        } else if (watch !== 'shown') {
+          // From here on the shopper watches the check, on its own full schedule.
+          watch = 'shown';
+          attempt = -1;
+          deadline = Date.now() + POLL_LIMIT_MS;
           this.unfinishedPayment = undefined;
           this.stage = { name: 'checking', payment: latest };
           this.host.requestUpdate();
         }
         failures = 0;
         attempt += 1;
-        delay = pollDelay(attempt);
+        delay = watch === 'dialog' ? DIALOG_POLL_MS : pollDelay(attempt);
       } catch (thrown) {
         if (flow.signal.aborted) return;
         const error = toCheckoutApiError(thrown);
         if (!isTransient(error)) {
-          if (quiet) return;
+          if (watch !== 'shown') return;
           this.emitError(error);
           break;
         }
@@ -429,7 +498,7 @@ export class CheckoutController implements ReactiveController {
       }
       if (Date.now() + delay > deadline) break;
     }
-    if (quiet) return;
+    if (watch !== 'shown') return;
     this.stage = { name: 'result', payment: latest };
     this.host.requestUpdate();
   }
@@ -459,6 +528,7 @@ export class CheckoutController implements ReactiveController {
   private emitComplete(payment: PaymentView): void {
     if (!isFinalStatus(payment.status) || this.completed.has(payment.id)) return;
     this.completed.add(payment.id);
+    for (const listener of this.completeListeners) listener(payment);
     this.host.dispatchEvent(new PayCompleteEvent({ paymentId: payment.id, status: payment.status }));
   }
 

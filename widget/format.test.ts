@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMoney, toDecimalString } from './format.js';
+import { formatMoney, formatPercent, toDecimalString } from './format.js';
 
 describe('toDecimalString', () => {
   it('places the decimal point by the currency exponent', () => {
@@ -38,5 +38,14 @@ describe('formatMoney', () => {
 
   it('still shows the amount for a currency Intl does not accept', () => {
     expect(formatMoney(1250, { currency: 'US', currencyExponent: 2, locale: 'en-US' })).toBe('12.50 US');
+  });
+});
+
+describe('formatPercent', () => {
+  it("writes a rate in percent the locale's way", () => {
+    expect(formatPercent(2, 'en-US')).toBe('2%');
+    expect(formatPercent(3.5, 'en-US')).toBe('3.5%');
+    expect(formatPercent(2.19, 'tr-TR')).toBe('%2,19');
+    expect(formatPercent(1.5, 'de-DE')).toBe('1,5\u00a0%');
   });
 });

@@ -24,6 +24,11 @@ export function formatMoney(minor: number, { currency, currencyExponent, locale 
   }
 }
 
+/** A rate in percent (`3.5` means 3.5 %) written the locale's way: `3.5%`, `%3,5`, `3,5 %`. */
+export function formatPercent(rate: number, locale?: string): string {
+  return numberFormat(locale, { style: 'percent', maximumFractionDigits: 2 }).format(rate / 100);
+}
+
 /**
  * Minor units as an exact decimal string ("12.50"). Intl formats decimal strings without going
  * through a float, so large amounts keep every digit.

@@ -74,7 +74,8 @@ export const payCheckoutStyles = css`
 
   /* Methods */
 
-  .methods {
+  .methods,
+  .installments {
     display: grid;
     gap: calc(var(--_spacing) / 2);
     margin: 0;
@@ -90,7 +91,8 @@ export const payCheckoutStyles = css`
     font-size: 0.9375em;
   }
 
-  .method {
+  .method,
+  .installment {
     display: flex;
     align-items: center;
     gap: 12px;
@@ -105,17 +107,20 @@ export const payCheckoutStyles = css`
       box-shadow 0.15s ease;
   }
 
-  .method:hover {
+  .method:hover,
+  .installment:hover {
     border-color: color-mix(in srgb, var(--_primary) 45%, var(--_border));
   }
 
-  .method.selected {
+  .method.selected,
+  .installment.selected {
     border-color: var(--_primary);
     box-shadow: 0 0 0 1px var(--_primary);
     background: color-mix(in srgb, var(--_primary) 4%, var(--_background));
   }
 
-  .method input[type='radio'] {
+  .method input[type='radio'],
+  .installment input[type='radio'] {
     flex: none;
     width: 18px;
     height: 18px;
@@ -204,6 +209,123 @@ export const payCheckoutStyles = css`
     font-size: 0.875em;
   }
 
+  /* Card */
+
+  .card-form {
+    display: grid;
+    gap: var(--_spacing);
+  }
+
+  /* The brand sits inside the number's box, at its end; the input keeps room for it. */
+  .card-number-box {
+    display: grid;
+    align-items: center;
+  }
+
+  .card-number-box > * {
+    grid-area: 1 / 1;
+  }
+
+  .card-number {
+    font-variant-numeric: tabular-nums;
+  }
+
+  .input.with-brand {
+    padding-inline-end: 6.5em;
+  }
+
+  .input.with-long-brand {
+    padding-inline-end: 9.5em;
+  }
+
+  .card-brand {
+    justify-self: end;
+    margin-inline-end: 8px;
+    padding: 2px 8px;
+    border-radius: calc(var(--_radius) / 2);
+    background: color-mix(in srgb, var(--_muted) 12%, var(--_background));
+    color: var(--_text);
+    font-size: 0.75em;
+    font-weight: 600;
+    line-height: 1.5;
+    white-space: nowrap;
+    pointer-events: none;
+  }
+
+  /*
+   * Expiry date and security code side by side, their labels, inputs and errors on shared rows
+   * (subgrid), so a label that wraps in a longer language does not push one input below the other.
+   */
+  .card-pair {
+    display: grid;
+    grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
+    grid-template-rows: auto auto auto;
+    column-gap: 12px;
+  }
+
+  .card-pair > .field {
+    grid-row: span 3;
+    grid-template-rows: subgrid;
+    row-gap: 0;
+  }
+
+  .card-pair .label {
+    align-self: end;
+  }
+
+  .card-pair .input,
+  .card-pair .field-error {
+    margin-top: 6px;
+  }
+
+  @media (max-width: 359px) {
+    .card-pair {
+      grid-template-columns: minmax(0, 1fr);
+      grid-template-rows: none;
+      row-gap: var(--_spacing);
+    }
+
+    .card-pair > .field {
+      grid-row: auto;
+      grid-template-rows: none;
+    }
+  }
+
+  /* Installments */
+
+  /* The shared fieldset rule above zeroes margins; this one follows the card form like any block. */
+  form > .installments {
+    margin-top: var(--_spacing);
+  }
+
+  .installment-text {
+    display: grid;
+    min-width: 0;
+  }
+
+  .installment-name {
+    font-weight: 500;
+    font-variant-numeric: tabular-nums;
+  }
+
+  .installment-detail {
+    color: var(--_muted);
+    font-size: 0.875em;
+  }
+
+  .installments-status {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    color: var(--_muted);
+    font-size: 0.875em;
+  }
+
+  .installments-status .spinner {
+    width: 14px;
+    height: 14px;
+  }
+
   /* Messages */
 
   .error,
@@ -290,7 +412,8 @@ export const payCheckoutStyles = css`
   }
 
   button:focus-visible,
-  .method input[type='radio']:focus-visible {
+  .method input[type='radio']:focus-visible,
+  .installment input[type='radio']:focus-visible {
     outline: 2px solid var(--_primary);
     outline-offset: 2px;
   }
@@ -468,6 +591,7 @@ export const payCheckoutStyles = css`
     }
 
     .method,
+    .installment,
     .input,
     .primary {
       transition: none;

@@ -2,16 +2,20 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { property, state } from 'lit/decorators.js';
 import type { CheckoutView, MethodView } from '../server/api/widget-api.js';
 import type { CheckoutApiError } from './api-client.js';
+import type { CardField } from './card.js';
+import { CardEntryController } from './card-entry-controller.js';
 import { CheckoutController, type Stage } from './checkout-controller.js';
 import { PayMethodSelectEvent } from './events.js';
 import { collectFieldValues, validateFields, type FieldErrors } from './field-validation.js';
-import { formatMoney } from './format.js';
+import { formatMoney, formatPercent } from './format.js';
 import { allowsNewAttempt, canContinue } from './payment-status.js';
 import { originOf } from './safe-url.js';
 import { english, translator, type Translate } from './strings.js';
 import { wantedLocale } from './locale.js';
 import { payCheckoutStyles } from './pay-checkout.styles.js';
 import { renderActionDialog } from './views/action-dialog.js';
+import { renderCardForm } from './views/card-form.js';
+import { renderInstallmentOptions } from './views/installment-options.js';
 import { renderMethodFields } from './views/method-fields.js';
 import { renderMethodList } from './views/method-list.js';
 import { RESULT_HEADING_ID, renderResult } from './views/result-view.js';
@@ -28,8 +32,11 @@ type FocusTarget = 'first-invalid' | 'method' | 'pay-button' | 'result';
 
 /**
  * An embeddable checkout: lists the payment methods of a session, collects what the chosen
- * method needs, pays through the merchant's proxy, runs 3-D Secure or the provider's page in a
- * dialog (or sends the shopper to it), and shows the outcome.
+ * method needs (a card, with installments where the card has them), pays through the merchant's
+ * proxy, runs 3-D Secure or the provider's page in a dialog (or sends the shopper to it), and
+ * shows the outcome. Card details stay in the element's memory until paid: never in an attribute,
+ * an event, a URL or the console; before paying, only the number's first eight digits are sent
+ * (to ask for installments).
  *
  * ```html
  * <script type="module" src="https://pay.example.com/sdk/pay-checkout.js"></script>
@@ -51,8 +58,13 @@ type FocusTarget = 'first-invalid' | 'method' | 'pay-button' | 'result';
  * @csspart method-list - The fieldset of payment methods (or the "no method" message).
  * @csspart method - One method row: its radio, logo and name.
  * @csspart method-logo - A method's logo image.
- * @csspart field - The wrapper of one method field: label, input, hint and error.
- * @csspart input - A method field's text input.
+ * @csspart field - The wrapper of one method field or card input: label, input, hint and error.
+ * @csspart input - A text input: a method field, or one of the card details.
+ * @csspart card-form - The card details of a card method: number, expiry date, security code, name on card.
+ * @csspart card-number - The card number's input (also part `input`).
+ * @csspart card-brand - The card's brand (Visa, Mastercard, American Express, Troy, ...) shown at the end of the number.
+ * @csspart installments - The fieldset of installment plans, once the card number says which apply.
+ * @csspart installment - One installment row: its radio, "3 × $34.12" and the total with interest.
  * @csspart button - The pay button, and "Try another method" on a failed or pending result.
  * @csspart error - An error message: a failed load or payment, or an invalid field.
  * @csspart result - The result screen.
@@ -99,6 +111,7 @@ export class PayCheckout extends LitElement {
   private readonly checkout = new CheckoutController(this, {
     frameWindow: () => this.renderRoot.querySelector('iframe')?.contentWindow ?? null,
   });
+  private readonly card = new CardEntryController(this, this.checkout);
   private focusTarget: FocusTarget | undefined;
   private lastStage: Stage['name'] | undefined;
   private wasPaying = false;
@@ -113,6 +126,7 @@ export class PayCheckout extends LitElement {
       this.fieldValues = {};
       this.fieldErrors = {};
       this.methodError = false;
+      this.card.clear();
     }
     // The locale goes with the one checkout request: the proxy answers with the methods and the
     // texts in that language together. A new locale asks again, keeping what the shopper typed.
@@ -127,6 +141,7 @@ export class PayCheckout extends LitElement {
       this.t = translator(view.messages);
       this.textLang = view.locale ?? 'en';
     }
+    this.card.selectMethod(this.selectedMethod(view));
     this.focusInUnfinished = Boolean(this.shadowRoot?.activeElement?.closest('.unfinished'));
   }
 
@@ -195,7 +210,9 @@ export class PayCheckout extends LitElement {
     const { paying, payError, canceledNotice, unfinishedPayment, stage } = this.checkout;
     const busy = paying || stage.name === 'action';
     const method = this.selectedMethod(checkout);
-    const amount = this.formatAmount(checkout, checkout.session.amount, checkout.session.currency);
+    // With installments that carry interest, the shopper pays the plan's total.
+    const total = this.card.chosenOption?.totalAmount ?? checkout.session.amount;
+    const amount = this.formatAmount(checkout, total, checkout.session.currency);
     return html`
       <form class="pay-form" novalidate @submit=${this.onSubmit}>
         <div class="live" role="status">${unfinishedPayment
@@ -213,6 +230,7 @@ export class PayCheckout extends LitElement {
           onSelect: this.onSelectMethod,
           t: this.t,
         })}
+        ${method?.cardEntry ? this.renderCard(checkout, method) : nothing}
         ${method
           ? renderMethodFields({
               fields: method.fields,
@@ -235,6 +253,24 @@ export class PayCheckout extends LitElement {
             </button>`
           : nothing}
       </form>
+    `;
+  }
+
+  private renderCard(checkout: CheckoutView, method: MethodView): TemplateResult {
+    const { session } = checkout;
+    return html`
+      ${renderCardForm({ values: this.card.values, errors: this.card.errors, onInput: this.onCardInput, onBlur: this.onCardBlur, t: this.t })}
+      ${method.installments
+        ? renderInstallmentOptions({
+            state: this.card.installments,
+            chosen: this.card.installmentCount,
+            amount: session.amount,
+            money: (minor) => this.formatAmount(checkout, minor, session.currency),
+            percent: (rate) => formatPercent(rate, wantedLocale(this.locale) ?? session.locale),
+            onChoose: (count) => this.card.chooseInstallments(count),
+            t: this.t,
+          })
+        : nothing}
     `;
   }
 
@@ -273,6 +309,14 @@ export class PayCheckout extends LitElement {
     }
   };
 
+  private onCardInput = (field: CardField, value: string): void => {
+    this.card.input(field, value, this.t);
+  };
+
+  private onCardBlur = (field: CardField): void => {
+    this.card.blur(field, this.t);
+  };
+
   private onSubmit = (event: SubmitEvent): void => {
     event.preventDefault();
     this.shopperActed = true;
@@ -286,11 +330,14 @@ export class PayCheckout extends LitElement {
     }
     const errors = validateFields(method.fields, this.fieldValues, this.t);
     this.fieldErrors = errors;
-    if (Object.keys(errors).length > 0) {
+    const cardErrors = method.cardEntry ? this.card.validate(this.t) : {};
+    if (Object.keys(errors).length > 0 || Object.keys(cardErrors).length > 0) {
       this.focusTarget = 'first-invalid';
       return;
     }
-    void this.checkout.pay(method.id, collectFieldValues(method.fields, this.fieldValues));
+    const fields = collectFieldValues(method.fields, this.fieldValues);
+    if (method.cardEntry) void this.card.pay(method.id, fields);
+    else void this.checkout.pay(method.id, fields);
   };
 
   /** The chosen method; the only one when there is just one. */

@@ -43,6 +43,18 @@ export const en = {
   securityCode: 'Security code',
   nameOnCard: 'Name on card',
   installments: 'Installments',
+  expiryPlaceholder: 'MM / YY',
+  cardNumberInvalid: 'Enter a valid card number.',
+  expiryInvalid: 'Enter the expiry date as MM / YY.',
+  cardExpired: 'This card has expired.',
+  securityCodeInvalid: 'Enter the {digits}-digit security code.',
+  checkingInstallments: 'Checking installment options…',
+  singlePayment: 'Single payment',
+  // "3 × $34.12": the count and the amount of each installment.
+  installmentOption: '{count} × {amount}',
+  installmentTotal: 'Total {total}',
+  // {rate} is already a percentage in the shopper's locale ("2%", "%2", "2 %").
+  installmentInterest: '{rate} interest',
 } as const;
 
 export type StringKey = keyof typeof en;

@@ -230,7 +230,7 @@ describe('direct payments (no 3-D Secure), one test card each', () => {
       status: 'succeeded',
       amount: 10050,
       currency: 'TRY',
-      providerStatus: 'SUCCESS/SUCCESS',
+      providerStatus: 'SUCCESS/SUCCESS (Successful)',
       card: { mask: '411111******1111', brand: 'VISA', type: 'CREDIT' },
     });
     expect(state.providerRef).toMatch(/^[0-9a-f-]{36}$/);
@@ -243,8 +243,9 @@ describe('direct payments (no 3-D Secure), one test card each', () => {
   it('declines the declined card', async () => {
     const state = await provider.createPayment(paymentRequest({ threeDSecure: false, card: card(CARDS.declined.number) }));
     expect(state.status).toBe('failed');
-    expect(state.failure).toEqual({ code: 'card_declined', message: 'The card was declined. (directcard: CARD_DECLINED: Card declined by the issuer (do not honor))' });
-    expect(state.providerStatus).toBe('FAILED/CARD_DECLINED');
+    // The shopper reads a plain sentence; the gateway's words stay in providerStatus for the merchant.
+    expect(state.failure).toEqual({ code: 'card_declined', message: 'The card was declined.' });
+    expect(state.providerStatus).toBe('FAILED/CARD_DECLINED (Card declined by the issuer (do not honor))');
   });
 
   it('declines the insufficient funds card with a clear message', async () => {
@@ -345,7 +346,7 @@ describe('3-D Secure', () => {
     expect(challenged).toBe(false);
     expect(received.outcome).toBe('3ds-failed');
     const done = await provider.completeChallenge!({ paymentId, providerRef: state.providerRef }, { fields: received.fields });
-    expect(done).toMatchObject({ status: 'failed', providerStatus: 'FAILED/3DS_AUTHENTICATION_FAILED', failure: { code: 'payment_declined' } });
+    expect(done).toMatchObject({ status: 'failed', providerStatus: 'FAILED/3DS_AUTHENTICATION_FAILED (3D Secure authentication failed)', failure: { code: 'payment_declined' } });
   });
 
   it('declines the declined and insufficient funds cards at completion', async () => {

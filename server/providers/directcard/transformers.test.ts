@@ -195,7 +195,7 @@ describe('answers → the normalized state', () => {
     expect(paymentResponseToState(response, 'payment')).toEqual({
       status: 'succeeded',
       providerRef: '123e4567-e89b-12d3-a456-426614174000',
-      providerStatus: 'SUCCESS/SUCCESS',
+      providerStatus: 'SUCCESS/SUCCESS (Successful)',
       amount: 10050,
       currency: 'TRY',
       card: { mask: '411111******1111', brand: 'VISA', type: 'CREDIT' },
@@ -249,7 +249,7 @@ describe('answers → the normalized state', () => {
   it('turns FAILED with resultCode/resultMessage into a clear failure of our closed list', () => {
     expect(mapDirectCardStatus('FAILED', 'payment', { resultCode: 'INSUFFICIENT_FUNDS', resultMessage: 'Insufficient funds' }).failure).toEqual({
       code: 'card_declined',
-      message: 'The card was declined: insufficient funds. (directcard: INSUFFICIENT_FUNDS: Insufficient funds)',
+      message: 'The card was declined: insufficient funds.',
     });
     expect(mapDirectCardStatus('FAILED', '3ds-complete', { resultCode: '3DS_AUTHENTICATION_FAILED' }).failure?.code).toBe('payment_declined');
     expect(describeFailure({ resultCode: '05', resultMessage: 'Do not honor' }, 'payment_declined').code).toBe('card_declined');
@@ -257,7 +257,7 @@ describe('answers → the normalized state', () => {
     expect(describeFailure({ resultCode: 'EXPIRED_CARD' }, 'payment_declined').message).toMatch(/expired/);
     expect(describeFailure({ resultCode: 'SOMETHING_ELSE' }, 'payment_declined')).toEqual({
       code: 'payment_declined',
-      message: 'The payment was declined. (directcard: SOMETHING_ELSE)',
+      message: 'The payment was declined.',
     });
     expect(describeFailure({}, 'payment_declined').message).toBe('The payment was declined.');
   });
@@ -267,7 +267,7 @@ describe('answers → the normalized state', () => {
     expect(threeDSecureResponseToState(example)).toEqual({
       status: 'requires_action',
       providerRef: '123e4567-e89b-12d3-a456-426614174000',
-      providerStatus: '3DS success=true/SUCCESS',
+      providerStatus: '3DS success=true/SUCCESS (Successful)',
       challengeHtml: '<form action="https://3ds.example.com" method="POST">...</form>',
     });
     const refused = threeDSecureResponseToState(

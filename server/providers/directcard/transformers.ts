@@ -107,7 +107,7 @@ export function mapDirectCardStatus(
             status: 'failed',
             failure: {
               code: 'provider_rejected',
-              message: withGatewayWords('The card needs 3-D Secure, which this payment did not use. No money was taken.', result),
+              message: 'The card needs 3-D Secure, which this payment did not use. No money was taken.',
             },
           };
         case 'capture':
@@ -155,14 +155,20 @@ function withGatewayWords(sentence: string, result: DirectCardResult): string {
   return `${sentence} (directcard: ${maskCardNumbers(words.join(': ')).slice(0, 300)})`;
 }
 
+/** The gateway's status words for the event history: `FAILED/CARD_DECLINED (Card declined by the issuer)`. */
+function statusWords(head: string, result: DirectCardResult): string {
+  const message = result.resultMessage == null ? '' : String(result.resultMessage).trim();
+  return `${head}/${result.resultCode ?? '-'}${message ? ` (${maskCardNumbers(message).slice(0, 200)})` : ''}`;
+}
+
 /** A failure sentence for a FAILED outcome or a refusal, by its resultCode and resultMessage. */
 export function describeFailure(result: DirectCardResult, fallback: ErrorCode): { code: ErrorCode; message: string } {
   const code = result.resultCode == null ? '' : String(result.resultCode).trim();
   const message = result.resultMessage == null ? '' : String(result.resultMessage).trim();
   const rule = FAILURE_RULES.find((candidate) => candidate.test.test(code) || candidate.test.test(message));
-  if (rule) return { code: rule.code, message: withGatewayWords(rule.sentence, result) };
-  const sentence = fallback === 'payment_declined' ? 'The payment was declined.' : 'directcard refused the request.';
-  return { code: fallback, message: withGatewayWords(sentence, result) };
+  // The shopper reads this sentence; the gateway's own words go to providerStatus, for the merchant.
+  if (rule) return { code: rule.code, message: rule.sentence };
+  return { code: fallback, message: fallback === 'payment_declined' ? 'The payment was declined.' : 'directcard refused the request.' };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -220,7 +226,7 @@ export function paymentResponseToState(
   const reading = mapDirectCardStatus(response.status, operation, response);
   const state: ProviderPaymentState = {
     status: reading.status,
-    providerStatus: `${response.status ?? '-'}/${response.resultCode ?? '-'}`,
+    providerStatus: statusWords(`${response.status ?? '-'}`, response),
   };
   const ref = providerRef ?? response.paymentId ?? undefined;
   if (ref) state.providerRef = ref;
@@ -242,7 +248,7 @@ export function paymentResponseToState(
 export function threeDSecureResponseToState(response: DirectCardThreeDSecureResponse): ProviderPaymentState {
   const state: ProviderPaymentState = {
     status: 'failed',
-    providerStatus: `3DS success=${String(response.success ?? '-')}/${response.resultCode ?? '-'}`,
+    providerStatus: statusWords(`3DS success=${String(response.success ?? '-')}`, response),
   };
   if (response.paymentId) state.providerRef = response.paymentId;
   if (response.success === true && response.htmlContent) {
@@ -252,7 +258,7 @@ export function threeDSecureResponseToState(response: DirectCardThreeDSecureResp
   }
   state.failure =
     response.success === true
-      ? { code: 'provider_rejected', message: withGatewayWords('directcard started 3-D Secure but sent nothing to show. No money was taken.', response) }
+      ? { code: 'provider_rejected', message: 'directcard started 3-D Secure but sent nothing to show. No money was taken.' }
       : describeFailure(response, 'payment_declined');
   return state;
 }
@@ -551,6 +557,7 @@ export function toDirectCardError(httpStatus: number, body: unknown, operation: 
     message = withGatewayWords(`directcard refused the API key and secret (HTTP ${httpStatus}) on ${operation}`, result);
   } else if (code === 'provider_rejected') {
     const failure = describeFailure(result, 'provider_rejected');
+    failure.message = withGatewayWords(failure.message, result);
     code = failure.code;
     message =
       failure.code === 'provider_rejected'

@@ -1,0 +1,73 @@
+import { expect, test, type Page } from '@playwright/test';
+import { paymentsOfOrder } from './merchant-api.js';
+
+const SCREENS = 'test-results/screens';
+
+/** Opens the demo's directcard product and chooses card entry. */
+async function openCardCheckout(page: Page): Promise<string> {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Buy Copper cezve set' }).click();
+  await expect(page).toHaveURL(/\/checkout\/order_/);
+  const orderId = page.url().split('/').at(-1)!;
+  await page.getByRole('radio', { name: 'Card', exact: true }).check();
+  return orderId;
+}
+
+async function enterCard(page: Page, number: string): Promise<void> {
+  await page.getByRole('textbox', { name: 'Card number' }).fill(number);
+  await page.getByRole('textbox', { name: 'Expiry date' }).fill('12/30');
+  await page.getByRole('textbox', { name: 'Security code' }).fill('837');
+  await page.getByRole('textbox', { name: 'Name on card' }).fill('Ada Lovelace');
+}
+
+const challengeFrame = (page: Page) => page.frameLocator('iframe[title="3-D Secure verification"]');
+
+test('a shopper pays by card in 3 installments after 3-D Secure in the frame', async ({ page, request }) => {
+  const orderId = await openCardCheckout(page);
+  await page.screenshot({ path: `${SCREENS}/directcard-1-card-form.png`, fullPage: true });
+  await enterCard(page, '5421 1901 2209 0656');
+
+  const installments = page.getByRole('radiogroup', { name: 'Installments' }).or(page.getByRole('group', { name: 'Installments' }));
+  await expect(installments).toBeVisible();
+  await expect(page.getByRole('radio', { name: /Single payment/ })).toBeChecked();
+  await page.getByRole('radio', { name: /^3 ×/ }).check();
+  await page.screenshot({ path: `${SCREENS}/directcard-2-installments.png`, fullPage: true });
+
+  await page.getByRole('button', { name: /^Pay/ }).click();
+  await expect(page.getByRole('dialog')).toBeVisible();
+  const verify = challengeFrame(page).getByRole('button', { name: 'Complete verification' });
+  await expect(verify).toBeVisible();
+  await page.screenshot({ path: `${SCREENS}/directcard-3-challenge.png`, fullPage: true });
+  await verify.click();
+
+  await expect(page.getByRole('heading', { name: 'Payment successful' })).toBeVisible();
+  await expect(page.getByRole('dialog')).toBeHidden();
+  await page.screenshot({ path: `${SCREENS}/directcard-4-success.png`, fullPage: true });
+  const payments = await paymentsOfOrder(request, orderId);
+  expect(payments.map((payment) => payment.status)).toEqual(['succeeded']);
+  expect(payments[0]).toMatchObject({ amount: '1000.00', currency: 'TRY' });
+});
+
+test('a declined card ends on a clear failure the shopper can retry from', async ({ page, request }) => {
+  const orderId = await openCardCheckout(page);
+  await enterCard(page, '4000 0000 0000 0002');
+  await page.getByRole('button', { name: /^Pay/ }).click();
+  await challengeFrame(page).getByRole('button', { name: 'Complete verification' }).click();
+  await expect(page.getByRole('heading', { name: 'Payment failed' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Try another method' })).toBeVisible();
+  await page.screenshot({ path: `${SCREENS}/directcard-5-declined.png`, fullPage: true });
+  expect((await paymentsOfOrder(request, orderId)).map((payment) => payment.status)).toEqual(['failed']);
+});
+
+test('a shopper who closes the 3-D Secure dialog is back on the methods, nothing charged', async ({ page, request }) => {
+  const orderId = await openCardCheckout(page);
+  await enterCard(page, '5421 1901 2209 0656');
+  await page.getByRole('button', { name: /^Pay/ }).click();
+  await expect(challengeFrame(page).getByRole('button', { name: 'Complete verification' })).toBeVisible();
+  await page.getByRole('button', { name: 'Cancel payment' }).click();
+  await expect(page.getByRole('dialog')).toBeHidden();
+  await expect(page.getByText('Payment canceled. You can choose another method.')).toBeVisible();
+  await expect(page.getByRole('radio', { name: 'Card', exact: true })).toBeVisible();
+  const payments = await paymentsOfOrder(request, orderId);
+  expect(payments.map((payment) => payment.status)).toEqual(['requires_action']);
+});
