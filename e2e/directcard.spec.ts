@@ -20,7 +20,8 @@ async function enterCard(page: Page, number: string): Promise<void> {
   await page.getByRole('textbox', { name: 'Name on card' }).fill('Ada Lovelace');
 }
 
-const challengeFrame = (page: Page) => page.frameLocator('iframe[title="3-D Secure verification"]');
+/** The issuer's page: inside the proxy's wrapper page, inside the element's dialog frame. */
+const challengeFrame = (page: Page) => page.frameLocator('iframe[title="3-D Secure verification"]').frameLocator('iframe#challenge');
 
 test('a shopper pays by card in 3 installments after 3-D Secure in the frame', async ({ page, request }) => {
   const orderId = await openCardCheckout(page);

@@ -37,6 +37,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): { app: express.Express; payments: PaymentService } {
   const { config, store, tokens, providers, logger } = deps;
   const payments = new PaymentService({ store, providers, logger, publicUrl: config.publicUrl });
+  const proxyOrigin = new URL(config.publicUrl).origin;
   const app = express();
   app.disable('x-powered-by');
   // API answers are not cached (no-store); hashing every body for an ETag is wasted work.
@@ -73,8 +74,8 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
   app.use('/api/sessions', requireMerchantKey(deps.merchantApiKey), json, createSessionsRouter({ store, tokens, providers, sessionTtlSeconds: config.sessionTtlSeconds, allowedOrigins: config.allowedOrigins }));
   app.use('/api/payments', requireMerchantKey(deps.merchantApiKey), json, createPaymentsRouter({ store, payments }));
   app.use('/api/checkout/return', form, createReturnsRouter({ store, payments, allowedOrigins: config.allowedOrigins, logger }));
-  app.use('/api/checkout', form, createChallengesRouter({ store, payments, allowedOrigins: config.allowedOrigins, logger }));
-  app.use('/api/checkout', createCheckoutRouter({ store, tokens, payments, allowedOrigins: config.allowedOrigins, proxyOrigin: new URL(config.publicUrl).origin }));
+  app.use('/api/checkout', form, createChallengesRouter({ store, payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
+  app.use('/api/checkout', createCheckoutRouter({ store, tokens, payments, allowedOrigins: config.allowedOrigins, proxyOrigin }));
   app.use('/api/callbacks', json, form, express.text({ type: '*/*', limit: '64kb' }), createCallbacksRouter({ payments, providers, logger }));
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });

@@ -59,7 +59,12 @@ async function post(url: string, fields: Record<string, string>) {
  * to the issuer (the simulator's ACS), answers the challenge, and follows the post back to the proxy.
  */
 async function passChallenge(challengeUrl: string, answer: 'complete' | 'fail' = 'complete') {
-  const page = await fetch(challengeUrl);
+  // The element frames a wrapper of the proxy's origin; the gateway's markup is in its inner frame.
+  const wrapper = await fetch(challengeUrl);
+  expect(wrapper.status).toBe(200);
+  expect(wrapper.headers.get('content-security-policy')).toContain("frame-src 'self' https:");
+  const contentPath = /<iframe id="challenge" title="3-D Secure verification" src="([^"]+)"/.exec(await wrapper.text())![1]!;
+  const page = await fetch(new URL(contentPath, proxy.url));
   expect(page.status).toBe(200);
   const policy = page.headers.get('content-security-policy') ?? '';
   const [toIssuer] = formsOf(await page.text());
@@ -91,7 +96,7 @@ describe('card payments with directcard through the proxy', () => {
 
     const { policy, landed } = await passChallenge(paid.body.payment.action.url);
     expect(policy).toContain(`form-action ${proxy.directcardUrl}`);
-    expect(policy).toContain('frame-ancestors https://shop.example');
+    expect(policy).toContain("frame-ancestors 'self'");
     expect(policy).not.toContain("'unsafe-inline'");
     expect(landed.status).toBe(200);
     expect(landed.html).toContain('Verified');
@@ -166,6 +171,31 @@ describe('card payments with directcard through the proxy', () => {
     expect(again.status).toBe(409);
     const refund = await merchant('POST', `/api/payments/${id}/refund`, { reason: 'customer asked' });
     expect(refund).toMatchObject({ status: 422, body: { error: { code: 'not_supported' } } });
+  });
+
+  it('pays through a hosted checkout link: the page posts checkoutId back, the proxy looks the checkout up', async () => {
+    const { token } = await newSession({ returnUrl: 'https://shop.example/return?order=77' });
+    const paid = await widget('POST', '/api/checkout/payments', token, { key: 'k', body: { methodId: 'directcard:hosted' } });
+    expect(paid.status).toBe(201);
+    expect(paid.body.payment.action).toEqual({ type: 'redirect', url: expect.stringMatching(new RegExp(`^${proxy.directcardUrl}/checkout-link/`)) });
+
+    // The shopper pays on directcard's page, which posts checkoutId back to the proxy as form data.
+    const page = await fetch(paid.body.payment.action.url);
+    const payAction = /<form method="post" action="([^"]+)"/.exec(await page.text())![1]!.replaceAll('&amp;', '&');
+    const done = await post(new URL(payAction, paid.body.payment.action.url).toString(), {
+      pan: FRICTIONLESS_CARD, expiryMonth: '12', expiryYear: '39', cvv: SECURITY_CODE, cardHolderName: 'Ada Lovelace', installmentCount: '1',
+    });
+    const back = formsOf(done.html).find((form) => form.action.startsWith(proxy.url))!;
+    expect(Object.keys(back.fields)).toEqual(['checkoutId']);
+    const returned = await post(back.action, back.fields);
+    expect(returned.status).toBe(303);
+    expect(returned.headers.get('location')).toBe(`https://shop.example/return?order=77&paymentId=${paid.body.payment.id}`);
+    expect((await merchant('GET', `/api/payments/${paid.body.payment.id}`)).body.status).toBe('succeeded');
+
+    // A forged post naming another checkout changes nothing: the lookup is by our stored reference.
+    const forged = await post(back.action, { checkoutId: 'not-ours' });
+    expect(forged.status).toBe(303);
+    expect((await merchant('GET', `/api/payments/${paid.body.payment.id}`)).body.events.filter((e: { toStatus?: string }) => e.toStatus === 'succeeded')).toHaveLength(1);
   });
 
   it('never writes the card number or the security code to a log, a row or a file', async () => {

@@ -1,4 +1,39 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { escapeHtml } from './html.js';
+
+/**
+ * The page the element frames for 3-D Secure: a wrapper of the proxy's origin holding the gateway's
+ * markup in a frame of its own. The issuer's pages (any host, redirecting as they like) then load
+ * inside the proxy's wrapper, so a merchant page's CSP needs `frame-src` for the proxy only. When
+ * the inner frame ends on the proxy's return page, the wrapper passes its message on to the element.
+ */
+export function challengeWrapper(options: { contentUrl: string; proxyOrigin: string; allowedOrigins: readonly string[] }): {
+  html: string;
+  policy: string;
+} {
+  const nonce = randomBytes(16).toString('base64');
+  const forward = `const frame = document.getElementById('challenge');
+addEventListener('message', (event) => {
+  if (event.origin !== ${JSON.stringify(options.proxyOrigin)} || event.source !== frame.contentWindow) return;
+  if (!event.data || event.data.type !== 'pay-checkout:return') return;
+  for (const origin of ${JSON.stringify(options.allowedOrigins)}) parent.postMessage(event.data, origin);
+});`;
+  const html =
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>3-D Secure verification</title>` +
+    `<style nonce="${nonce}">html,body,iframe{margin:0;border:0;width:100%;height:100%;display:block}</style></head>` +
+    `<body><iframe id="challenge" title="3-D Secure verification" src="${escapeHtml(options.contentUrl)}"></iframe>` +
+    `<script nonce="${nonce}">${forward.replaceAll('<', '\\u003c')}</script></body></html>`;
+  const policy = [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src 'nonce-${nonce}'`,
+    // The issuer's pages are on hosts nobody knows in advance, and may redirect: any https frame.
+    "frame-src 'self' https:",
+    `frame-ancestors ${options.allowedOrigins.join(' ') || "'none'"}`,
+    "base-uri 'none'",
+  ].join('; ');
+  return { html, policy };
+}
 
 /**
  * The Content-Security-Policy of a provider's 3-D Secure page served from the proxy's origin.

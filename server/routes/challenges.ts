@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { challengePagePolicy } from '../pages/challenge-page.js';
+import { challengePagePolicy, challengeWrapper } from '../pages/challenge-page.js';
 import { sendFramedReturnPage } from '../pages/framed-return-page.js';
 import type { PaymentService } from '../payments/payment-service.js';
 import type { Store } from '../store/store.js';
@@ -14,17 +14,32 @@ import type { Store } from '../store/store.js';
  * Neither carries a session token: they are frame navigations. The challenge id is unguessable, and
  * a post back completes nothing the provider does not confirm.
  */
-export function createChallengesRouter(deps: { store: Store; payments: PaymentService; allowedOrigins: readonly string[]; logger: Logger }): Router {
+export function createChallengesRouter(deps: {
+  store: Store;
+  payments: PaymentService;
+  allowedOrigins: readonly string[];
+  proxyOrigin: string;
+  logger: Logger;
+}): Router {
   const router = Router();
+  const ended = (res: import('express').Response) => res.status(404).type('text/plain').send('This verification has ended or does not exist.');
 
   router.get('/challenge/:id', async (req, res) => {
+    const id = String(req.params.id);
+    if (!(await deps.store.getChallengePage(id))) return void ended(res);
+    const { html, policy } = challengeWrapper({
+      contentUrl: `${req.baseUrl}/challenge/${encodeURIComponent(id)}/content`,
+      proxyOrigin: deps.proxyOrigin,
+      allowedOrigins: deps.allowedOrigins,
+    });
+    res.set('Content-Security-Policy', policy).set('Cache-Control', 'no-store').set('Referrer-Policy', 'no-referrer').type('html').send(html);
+  });
+
+  router.get('/challenge/:id/content', async (req, res) => {
     const page = await deps.store.getChallengePage(String(req.params.id));
-    if (!page) {
-      res.status(404).type('text/plain').send('This verification has ended or does not exist.');
-      return;
-    }
+    if (!page) return void ended(res);
     res
-      .set('Content-Security-Policy', challengePagePolicy(page.html, deps.allowedOrigins))
+      .set('Content-Security-Policy', challengePagePolicy(page.html, ["'self'"]))
       .set('Cache-Control', 'no-store')
       .set('Referrer-Policy', 'no-referrer')
       .type('html')
@@ -39,13 +54,14 @@ export function createChallengesRouter(deps: { store: Store; payments: PaymentSe
     try {
       const payment = await deps.payments.completeChallenge(paymentId, fields);
       const text = payment.status === 'succeeded' || payment.status === 'authorized' ? 'Verified. Returning to the checkout…' : 'Returning to the checkout…';
-      sendFramedReturnPage(res, { paymentId, allowedOrigins: deps.allowedOrigins, text });
+      sendFramedReturnPage(res, { paymentId, allowedOrigins: [deps.proxyOrigin, ...deps.allowedOrigins], text });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       // A forged, replayed or refused return: nothing changed, and the page says so.
       sendFramedReturnPage(res, {
         paymentId,
-        allowedOrigins: deps.allowedOrigins,
+        // The 3-D Secure return lands in the wrapper's frame: its parent is the proxy's own page.
+        allowedOrigins: [deps.proxyOrigin, ...deps.allowedOrigins],
         status: error.status,
         text: `This verification was not accepted, and nothing changed: ${error.message}`,
       });
