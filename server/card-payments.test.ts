@@ -84,7 +84,7 @@ describe('card payments with directcard through the proxy', () => {
     expect(options.status).toBe(200);
     expect(options.body.options.map((option: { count: number }) => option.count)).toEqual([2, 3, 6, 9, 12]);
     // The document's example: 1000.00 TRY in 3 installments with 3.5 % interest.
-    expect(options.body.options[1]).toMatchObject({ count: 3, totalAmount: 103500, installmentAmount: 34500 });
+    expect(options.body.options[1]).toMatchObject({ count: 3, totalAmount: 103500, installmentAmount: 34500, interestRate: 3.5 });
 
     const paid = await widget('POST', '/api/checkout/payments', token, {
       key: 'k1',

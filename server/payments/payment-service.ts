@@ -141,7 +141,10 @@ export class PaymentService {
     const provider = this.deps.providers.get(method.provider);
     if (!method.installments || !provider.installmentOptions) return [];
     const options = await provider.installmentOptions({ bin, amount: session.amount, currency: session.currency });
-    return options.filter((option) => option.count > 1).sort((a, b) => a.count - b.count);
+    return options
+      .filter((option) => option.count > 1)
+      .sort((a, b) => a.count - b.count)
+      .map((option) => ({ ...option, interestRate: option.interestRate ?? impliedInterestRate(option.totalAmount, session.amount) }));
   }
 
   /**
@@ -420,6 +423,11 @@ function hashPayRequest(request: PayInput): string {
   const fields = Object.entries(request.fields).sort(([a], [b]) => a.localeCompare(b));
   const card = request.card && [request.card.number.slice(-4), request.card.expiryMonth, request.card.expiryYear];
   return createHash('sha256').update(JSON.stringify([request.methodId, fields, card ?? null, request.installments ?? 1])).digest('hex');
+}
+
+/** The interest a plan's total implies, in percent with two decimals, for providers that give amounts only. */
+function impliedInterestRate(total: number, amount: number): number | undefined {
+  return total > amount ? Math.round(((total - amount) / amount) * 10_000) / 100 : undefined;
 }
 
 /** Whether the provider's amount and currency, where it reports them, are the payment's own. */
