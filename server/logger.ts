@@ -1,4 +1,7 @@
 import { pino, stdSerializers, type DestinationStream, type Logger } from 'pino';
+import { maskPanLike } from './security/card-masking.js';
+
+export { maskPanLike };
 
 export type { Logger };
 
@@ -12,17 +15,6 @@ const SECRET_KEYS = new Set(
 );
 
 const CENSOR = '[redacted]';
-
-/** Digit runs that look like a card number (12 to 19 digits, spaces or dashes allowed between). */
-const PAN_LIKE = /\b(?:\d[ -]?){11,18}\d\b/g;
-
-/** Masks card-number-like digit runs in text, keeping the first six and last four digits. */
-export function maskPanLike(text: string): string {
-  return text.replace(PAN_LIKE, (match) => {
-    const digits = match.replace(/\D/g, '');
-    return `${digits.slice(0, 6)}${'*'.repeat(Math.max(0, digits.length - 10))}${digits.slice(-4)}`;
-  });
-}
 
 /** A copy of a log value with secret fields censored and card-like digits masked, at any depth. */
 export function scrubForLog(value: unknown, depth = 0): unknown {

@@ -37,7 +37,8 @@ import {
   type DirectCardThreeDSecureRequest,
   type DirectCardThreeDSecureResponse,
 } from './directcard-types.js';
-import { DIRECTCARD_PROVIDER_ID, maskCardNumbers, scrubDirectCardPayload, toDirectCardError } from './transformers.js';
+import { maskPanLike } from '../../security/card-masking.js';
+import { DIRECTCARD_PROVIDER_ID, scrubDirectCardPayload, toDirectCardError } from './transformers.js';
 
 export interface DirectCardClientOptions {
   /** Scheme and host, optionally with a path prefix: `https://api.directcard.example`. */
@@ -195,7 +196,7 @@ export class DirectCardClient {
         unreachable,
         timedOut
           ? `directcard did not answer ${spec.operation} within ${timeoutMs} ms`
-          : `directcard could not be reached for ${spec.operation}: ${maskCardNumbers(reason)}`,
+          : `directcard could not be reached for ${spec.operation}: ${maskPanLike(reason)}`,
         DIRECTCARD_PROVIDER_ID,
       );
     }

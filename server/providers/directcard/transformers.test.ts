@@ -4,6 +4,7 @@
  * fixtures/<name>-example.json hold the values of the same tables' Example column, verbatim,
  * written with the JSON type the block names.
  */
+import { maskPanLike } from '../../security/card-masking.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AppError, ProviderError } from '../../errors.js';
@@ -19,7 +20,6 @@ import {
   describeFailure,
   installmentOptionsFromResponse,
   mapDirectCardStatus,
-  maskCardNumbers,
   normalizeIp,
   paymentResponseToState,
   readChallengeReturn,
@@ -383,7 +383,7 @@ describe('scrub', () => {
   });
 
   it('masks digit runs but leaves UUIDs whole', () => {
-    expect(maskCardNumbers('pay 4000000000000002 for 123e4567-e89b-12d3-a456-426614174000')).toBe(
+    expect(maskPanLike('pay 4000000000000002 for 123e4567-e89b-12d3-a456-426614174000')).toBe(
       'pay 400000******0002 for 123e4567-e89b-12d3-a456-426614174000',
     );
   });

@@ -32,6 +32,7 @@
  */
 import { isIP } from 'node:net';
 import { AppError, ProviderError, type ErrorCode } from '../../errors.js';
+import { maskDigits, maskPanLike, passesLuhn, SCRUB, scrubPayload } from '../../security/card-masking.js';
 import { AmountError, currencyExponent, toMajorNumber, toMinorUnits } from '../../payments/money.js';
 import type { PaymentStatus } from '../../payments/payment-status.js';
 import type { CardDetails, CreatePaymentRequest, InstallmentOption, PaymentMethod, ProviderPaymentState } from '../provider.js';
@@ -152,13 +153,13 @@ function withGatewayWords(sentence: string, result: DirectCardResult): string {
     .map((word) => (word == null ? '' : String(word).trim()))
     .filter((word, index, all) => word !== '' && all.indexOf(word) === index);
   if (words.length === 0) return sentence;
-  return `${sentence} (directcard: ${maskCardNumbers(words.join(': ')).slice(0, 300)})`;
+  return `${sentence} (directcard: ${maskPanLike(words.join(': ')).slice(0, 300)})`;
 }
 
 /** The gateway's status words for the event history: `FAILED/CARD_DECLINED (Card declined by the issuer)`. */
 function statusWords(head: string, result: DirectCardResult): string {
   const message = result.resultMessage == null ? '' : String(result.resultMessage).trim();
-  return `${head}/${result.resultCode ?? '-'}${message ? ` (${maskCardNumbers(message).slice(0, 200)})` : ''}`;
+  return `${head}/${result.resultCode ?? '-'}${message ? ` (${maskPanLike(message).slice(0, 200)})` : ''}`;
 }
 
 /** A failure sentence for a FAILED outcome or a refusal, by its resultCode and resultMessage. */
@@ -207,7 +208,7 @@ export function readProviderRef(ref: string | undefined): DirectCardRef | undefi
 /** The card as directcard returns it; a number that arrives unmasked is masked here. */
 export function maskedCard(response: DirectCardPaymentResponse): ProviderPaymentState['card'] {
   if (!response.pan) return undefined;
-  const card: NonNullable<ProviderPaymentState['card']> = { mask: maskCardNumbers(response.pan) };
+  const card: NonNullable<ProviderPaymentState['card']> = { mask: maskPanLike(response.pan) };
   if (response.cardScheme) card.brand = response.cardScheme;
   if (response.cardType) card.type = response.cardType;
   return card;
@@ -322,22 +323,7 @@ export function directCardMethods(): PaymentMethod[] {
 // ---------------------------------------------------------------------------------------------
 // Requests
 
-/** Luhn's checksum, the one check every card number passes. */
-export function passesLuhn(digits: string): boolean {
-  if (!/^\d+$/.test(digits)) return false;
-  let sum = 0;
-  let double = false;
-  for (let i = digits.length - 1; i >= 0; i--) {
-    let digit = digits.charCodeAt(i) - 48;
-    if (double) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-    double = !double;
-  }
-  return sum % 10 === 0;
-}
+
 
 /** Digits of a typed card number; spaces and dashes are allowed between them. */
 export function cardDigits(number: string): string {
@@ -578,58 +564,25 @@ const SECRET_KEY =
 /** Keys that hold a card number: kept masked (first six, last four). */
 const CARD_NUMBER_KEY = /^(pan|cardnumber|card_number|number)$/i;
 const REDACTED = '[redacted]';
-const UUID = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/i;
-// 12-19 digits, alone or grouped by single spaces or dashes, not part of a longer number.
-const DIGIT_RUN = /(?<!\d)\d(?:[ -]?\d){11,18}(?!\d)/g;
-
-function maskRun(run: string): string {
-  const digits = run.replace(/\D/g, '');
-  return `${digits.slice(0, 6)}${'*'.repeat(digits.length - 10)}${digits.slice(-4)}`;
-}
-
-/**
- * Masks card-number-like digit runs in text (first six, last four). UUIDs are left whole: their
- * last group is twelve digits often enough, and a mangled paymentId helps no one in support.
- */
-export function maskCardNumbers(text: string): string {
-  return text
-    .split(UUID)
-    .map((part, index) => (index % 2 === 1 ? part : part.replace(DIGIT_RUN, maskRun)))
-    .join('');
-}
-
 /**
  * A copy of a directcard payload or transcript safe to keep: card numbers masked, security
  * codes, expiry, securityKey, API credentials and 3-D Secure markup replaced by "[redacted]",
  * and every card-like digit run in any string or number masked.
  */
 export function scrubDirectCardPayload(value: unknown): unknown {
-  return scrub(value, 0);
-}
-
-function scrub(value: unknown, depth: number): unknown {
-  if (depth > 40) return '[too deep]';
-  if (typeof value === 'string') return maskCardNumbers(value);
-  if (typeof value === 'number') {
-    return Number.isInteger(value) && /^\d{12,19}$/.test(String(Math.abs(value))) ? maskRun(String(Math.abs(value))) : value;
-  }
-  if (Array.isArray(value)) return value.map((item) => scrub(item, depth + 1));
-  if (value && typeof value === 'object') {
-    const result: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      if (SECRET_KEY.test(key)) result[key] = item == null ? item : REDACTED;
-      else if (CARD_NUMBER_KEY.test(key)) result[key] = typeof item === 'string' || typeof item === 'number' ? maskCardNumberValue(String(item)) : REDACTED;
-      else result[key] = scrub(item, depth + 1);
-    }
-    return result;
-  }
-  return value;
+  return scrubPayload(value, {
+    onKey(key, item) {
+      if (SECRET_KEY.test(key)) return item == null ? item : REDACTED;
+      if (CARD_NUMBER_KEY.test(key)) return typeof item === 'string' || typeof item === 'number' ? maskCardNumberValue(String(item)) : REDACTED;
+      return SCRUB;
+    },
+  });
 }
 
 /** A value under a card-number key: a full number is masked, anything longer than a BIN that is not already masked is dropped. */
 function maskCardNumberValue(text: string): string {
   const digits = cardDigits(text);
-  if (/^\d{12,19}$/.test(digits)) return maskRun(digits);
+  if (/^\d{12,19}$/.test(digits)) return maskDigits(digits);
   if (/^\d{0,8}$/.test(digits)) return digits;
   if (/^\d{6}\*+\d{4}$/.test(digits)) return digits;
   return REDACTED;

@@ -20,6 +20,7 @@
  * `providerStatus` is always "<status>/<resolution>" as MilkyPay wrote them.
  */
 import { ProviderError, type ErrorCode } from '../../errors.js';
+import { maskPanLike, SCRUB, scrubPayload } from '../../security/card-masking.js';
 import { AmountError, currencyExponent, toMajorNumber, toMinorUnits } from '../../payments/money.js';
 import type { PaymentStatus } from '../../payments/payment-status.js';
 import type {
@@ -430,7 +431,7 @@ export function describeMilkyPayError(httpStatus: number, body: unknown): string
 
 /** A MilkyPay error answer → a ProviderError with our code, a readable message and the scrubbed body. */
 export function toMilkyPayError(httpStatus: number, body: unknown, code?: ErrorCode): ProviderError {
-  const message = maskDigitRuns(describeMilkyPayError(httpStatus, body));
+  const message = maskPanLike(describeMilkyPayError(httpStatus, body));
   return new ProviderError(
     code ?? milkyPayErrorCode(httpStatus),
     message,
@@ -445,17 +446,6 @@ export function toMilkyPayError(httpStatus: number, body: unknown, code?: ErrorC
 
 const SECRET_KEY = /^(public_key|token|.*_token|password|.*_password|secret|.*_secret|authorization|cvv2?|cvc2?|security_code|card_number|pan)$/i;
 const CARD_KEPT_KEYS = new Set(['mask', 'brand', 'last']);
-// 12-19 digits, alone or grouped by single spaces or dashes, not part of a longer number.
-const DIGIT_RUN = /(?<![\d])\d(?:[ -]?\d){11,18}(?![\d])/g;
-
-function maskRun(run: string): string {
-  const digits = run.replace(/\D/g, '');
-  return `${digits.slice(0, 6)}${'*'.repeat(digits.length - 10)}${digits.slice(-4)}`;
-}
-
-export function maskDigitRuns(text: string): string {
-  return text.replace(DIGIT_RUN, maskRun);
-}
 
 /**
  * A copy of a MilkyPay payload safe for logs and transcripts: drops `public_key`, tokens,
@@ -463,31 +453,13 @@ export function maskDigitRuns(text: string): string {
  * every run of 12–19 digits (first six, last four) in strings and numbers.
  */
 export function scrubMilkyPayPayload(value: unknown): unknown {
-  return scrub(value, 0);
-}
-
-function scrub(value: unknown, depth: number): unknown {
-  if (depth > 40) return '[too deep]';
-  if (typeof value === 'string') return maskDigitRuns(value);
-  if (typeof value === 'number') {
-    return Number.isInteger(value) && /^\d{12,19}$/.test(String(Math.abs(value))) ? maskRun(String(Math.abs(value))) : value;
-  }
-  if (Array.isArray(value)) return value.map((item) => scrub(item, depth + 1));
-  if (value && typeof value === 'object') {
-    const result: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      if (SECRET_KEY.test(key)) continue;
+  return scrubPayload(value, {
+    onKey(key, item, scrub) {
+      if (SECRET_KEY.test(key)) return undefined;
       if (key === 'payment_card' && item && typeof item === 'object' && !Array.isArray(item)) {
-        const card: Record<string, unknown> = {};
-        for (const [cardKey, cardValue] of Object.entries(item)) {
-          if (CARD_KEPT_KEYS.has(cardKey)) card[cardKey] = scrub(cardValue, depth + 2);
-        }
-        result[key] = card;
-        continue;
+        return Object.fromEntries(Object.entries(item).filter(([cardKey]) => CARD_KEPT_KEYS.has(cardKey)).map(([cardKey, v]) => [cardKey, scrub(v)]));
       }
-      result[key] = scrub(item, depth + 1);
-    }
-    return result;
-  }
-  return value;
+      return SCRUB;
+    },
+  });
 }
