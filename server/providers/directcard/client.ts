@@ -18,6 +18,7 @@
  *   10 s for reads. Both are options.
  * - Nothing of a request body ever goes into an error: the bodies carry card data.
  */
+import { parseJsonBody } from '../parse-json.js';
 import type { z } from 'zod';
 import { ProviderError } from '../../errors.js';
 import {
@@ -200,7 +201,7 @@ export class DirectCardClient {
         DIRECTCARD_PROVIDER_ID,
       );
     }
-    const json = parseJson(text);
+    const json = parseJsonBody(text);
     if (!response.ok) throw toDirectCardError(response.status, json ?? text.slice(0, 500), spec.operation, spec.movesMoney);
     const parsed = spec.schema.safeParse(json);
     if (!parsed.success) {
@@ -216,11 +217,3 @@ export class DirectCardClient {
   }
 }
 
-function parseJson(text: string): unknown {
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}

@@ -20,6 +20,7 @@
  * - The by-reference look-up answers `[]` on 404, since "no invoice with this reference" is the
  *   answer the caller is after.
  */
+import { parseJsonBody } from '../parse-json.js';
 import type { z } from 'zod';
 import { ProviderError } from '../../errors.js';
 import {
@@ -223,7 +224,7 @@ export class MilkyPayClient {
         MILKYPAY_PROVIDER_ID,
       );
     }
-    const json = parseJson(text);
+    const json = parseJsonBody(text);
 
     if (response.status === 404 && spec.notFoundValue !== undefined) {
       return { data: spec.notFoundValue, status: response.status };
@@ -249,11 +250,3 @@ export class MilkyPayClient {
   }
 }
 
-function parseJson(text: string): unknown {
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
