@@ -28,10 +28,10 @@ test.afterAll(async () => {
 });
 
 /** Opens a session through the merchant API, as a merchant's backend does. */
-async function createSession(page: Page): Promise<string> {
+async function createSession(page: Page, order: Record<string, unknown> = {}): Promise<string> {
   const response = await page.request.post('/api/sessions', {
     headers: { authorization: `Bearer ${process.env.E2E_MERCHANT_API_KEY}` },
-    data: { orderId: `embed-${Date.now()}`, amount: '19.99', currency: 'GBP', returnUrl: `${MERCHANT_ORIGIN}/done` },
+    data: { orderId: `embed-${Date.now()}`, amount: '19.99', currency: 'GBP', returnUrl: `${MERCHANT_ORIGIN}/done`, ...order },
   });
   expect(response.status()).toBe(201);
   return ((await response.json()) as { token: string }).token;
@@ -58,6 +58,25 @@ test('a merchant page on an allowed origin embeds the element with one script ta
   await merchantPage(page, MERCHANT_ORIGIN, token, baseURL!);
   await expect(page.getByRole('radio', { name: /Payment card/ })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Pay £19.99' })).toBeVisible();
+});
+
+test('3-D Secure works on a merchant page of another origin, which only frames the proxy', async ({ page, baseURL }) => {
+  const token = await createSession(page, { provider: 'directcard', amount: '100.00', currency: 'TRY' });
+  const violations: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy|frame-ancestors|Refused to/i.test(message.text())) violations.push(message.text());
+  });
+  await merchantPage(page, MERCHANT_ORIGIN, token, baseURL!);
+  await page.getByRole('radio', { name: 'Card', exact: true }).check();
+  await page.getByRole('textbox', { name: 'Card number' }).fill('5421 1901 2209 0656');
+  await page.getByRole('textbox', { name: 'Expiry date' }).fill('12/30');
+  await page.getByRole('textbox', { name: 'Security code' }).fill('837');
+  await page.getByRole('textbox', { name: 'Name on card' }).fill('Ada Lovelace');
+  await page.getByRole('button', { name: /^Pay/ }).click();
+  const issuer = page.frameLocator('iframe[title="3-D Secure verification"]').frameLocator('iframe#challenge');
+  await issuer.getByRole('button', { name: 'Complete verification' }).click();
+  await expect(page.getByRole('heading', { name: 'Payment successful' })).toBeVisible();
+  expect(violations).toEqual([]);
 });
 
 test('a page on an origin that is not allowed gets a clear error, not the methods', async ({ page, baseURL }) => {

@@ -47,7 +47,8 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
   app.use(
     pinoHttp({
       logger,
-      autoLogging: { ignore: (req) => req.url?.startsWith('/sdk/') ?? false },
+      // The script is fetched on every page view; a challenge page's URL is a bearer link.
+      autoLogging: { ignore: (req) => (req.url?.startsWith('/sdk/') || req.url?.startsWith('/api/checkout/challenge/')) ?? false },
       serializers: {
         req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.split('?')[0] }),
         err: serializeError,
@@ -73,8 +74,8 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
   app.use('/sdk', createSdkRouter({ sdkDir: deps.sdkDir }));
   app.use('/api/sessions', requireMerchantKey(deps.merchantApiKey), json, createSessionsRouter({ store, tokens, providers, sessionTtlSeconds: config.sessionTtlSeconds, allowedOrigins: config.allowedOrigins }));
   app.use('/api/payments', requireMerchantKey(deps.merchantApiKey), json, createPaymentsRouter({ store, payments }));
-  app.use('/api/checkout/return', form, createReturnsRouter({ store, payments, allowedOrigins: config.allowedOrigins, logger }));
-  app.use('/api/checkout', form, createChallengesRouter({ store, payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
+  app.use('/api/checkout/return', form, createReturnsRouter({ store, payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
+  app.use('/api/checkout', form, createChallengesRouter({ payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
   app.use('/api/checkout', createCheckoutRouter({ store, tokens, payments, allowedOrigins: config.allowedOrigins, proxyOrigin }));
   app.use('/api/callbacks', json, form, express.text({ type: '*/*', limit: '64kb' }), createCallbacksRouter({ payments, providers, logger }));
   app.get('/healthz', (_req, res) => {

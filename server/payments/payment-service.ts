@@ -1,10 +1,11 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { MethodView, PaymentView } from '../api/widget-api.js';
 import { AppError, ProviderError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { CallbackInput, CardDetails, InstallmentOption, PaymentMethod, ProviderId, ProviderPaymentState } from '../providers/provider.js';
 import type { PaymentPatch, PaymentRecord, SessionRecord, Store } from '../store/store.js';
+import { ChallengePages } from './challenge-pages.js';
 import { isShopperFinal, type PaymentStatus } from './payment-status.js';
 import { isTerminal, judgeTransition } from './state-machine.js';
 
@@ -36,6 +37,9 @@ export interface PaymentServiceDeps {
  */
 export class PaymentService {
   private readonly lastRefresh = new Map<string, number>();
+  private readonly challengePages = new ChallengePages();
+  /** Payments with a capture or a 3-D Secure completion at the provider right now: one at a time. */
+  private readonly inFlight = new Set<string>();
 
   constructor(private readonly deps: PaymentServiceDeps) {}
 
@@ -131,7 +135,7 @@ export class PaymentService {
     } catch (error) {
       return this.recordCreateFailure(payment, error);
     }
-    return this.applyState(payment, await this.withChallengePage(payment, state), 'pay');
+    return this.applyState(payment, this.withChallengePage(payment, state), 'pay');
   }
 
   /** Installment counts above one that the provider offers for a card's prefix, at the session's amount. */
@@ -139,7 +143,8 @@ export class PaymentService {
     const method = (await this.listMethods(session)).find((candidate) => candidate.id === methodId);
     if (!method) throw new AppError('invalid_request', `methodId: ${methodId} is not available for this session`);
     const provider = this.deps.providers.get(method.provider);
-    if (!method.installments || !provider.installmentOptions) return [];
+    // Installments are a charge's; a pre-authorization is captured later in one amount.
+    if (!method.installments || !provider.installmentOptions || session.captureMethod === 'manual') return [];
     const options = await provider.installmentOptions({ bin, amount: session.amount, currency: session.currency });
     return options
       .filter((option) => option.count > 1)
@@ -160,17 +165,30 @@ export class PaymentService {
     }
     const provider = this.deps.providers.get(payment.provider);
     if (!provider.completeChallenge) throw new AppError('not_supported', `${payment.provider} has no 3-D Secure completion`);
-    let state: ProviderPaymentState;
-    try {
-      state = await provider.completeChallenge({ paymentId: payment.id, providerRef: payment.providerRef }, { fields });
-    } catch (error) {
-      this.deps.logger.warn({ paymentId, err: error }, '3-D Secure completion refused; nothing changed');
-      await this.deps.store.appendEvent(payment.id, { type: 'provider_error', source: '3ds', detail: { refused: (error as Error).message } });
-      throw error;
-    }
-    const updated = await this.applyState(payment, state, '3ds');
-    if (updated.status !== 'requires_action') await this.deps.store.deleteChallengePages(payment.id);
-    return updated;
+    const complete = provider.completeChallenge.bind(provider);
+    return this.oneAtATime(payment.id, async () => {
+      let state: ProviderPaymentState;
+      try {
+        state = await complete({ paymentId: payment.id, providerRef: payment.providerRef }, { fields });
+      } catch (error) {
+        if (error instanceof ProviderError && (error.code === 'outcome_unknown' || error.code === 'provider_unavailable')) {
+          // The gateway may have charged the card: never let the shopper pay again until someone knows.
+          await this.awaitConfirmation(payment, error, '3ds');
+          throw new AppError('outcome_unknown', "the bank's answer did not reach us; do not pay again: the shop will confirm the payment");
+        }
+        this.deps.logger.warn({ paymentId, err: error }, '3-D Secure completion refused; nothing changed');
+        await this.deps.store.appendEvent(payment.id, { type: 'provider_error', source: '3ds', detail: { refused: (error as Error).message } });
+        throw error;
+      }
+      const updated = await this.applyState(payment, state, '3ds');
+      if (updated.status !== 'requires_action') this.challengePages.endChallenge(payment.id);
+      return updated;
+    });
+  }
+
+  /** The gateway's 3-D Secure page for the challenge page route, while the challenge lasts. */
+  challengePage(id: string): { paymentId: string; html: string } | undefined {
+    return this.challengePages.get(id);
   }
 
   /** Asks the provider for the payment's state and applies it. */
@@ -293,8 +311,11 @@ export class PaymentService {
     if (!provider.capture) throw new AppError('not_supported', `${payment.provider} payments have no separate capture`);
     if (payment.status !== 'authorized') throw new AppError('conflict', `a ${payment.status} payment cannot be captured`);
     if (amount !== undefined && amount > payment.amount) throw new AppError('invalid_request', `amount: at most ${payment.amount} minor units were authorized`);
-    const state = await provider.capture({ paymentId: payment.id, providerRef: payment.providerRef }, amount ?? payment.amount, payment.currency);
-    return this.applyState(payment, state, 'merchant');
+    const capture = provider.capture.bind(provider);
+    return this.oneAtATime(payment.id, async () => {
+      const state = await capture({ paymentId: payment.id, providerRef: payment.providerRef }, amount ?? payment.amount, payment.currency);
+      return this.applyState(payment, state, 'merchant');
+    });
   }
 
   async cancel(payment: PaymentRecord): Promise<PaymentRecord> {
@@ -305,12 +326,32 @@ export class PaymentService {
     return this.applyState(payment, state, 'merchant');
   }
 
+  /** Runs a provider call that moves money for a payment, refusing a second one while it runs. */
+  private async oneAtATime<T>(paymentId: string, call: () => Promise<T>): Promise<T> {
+    if (this.inFlight.has(paymentId)) throw new AppError('conflict', 'this payment is already being processed; try again in a moment');
+    this.inFlight.add(paymentId);
+    try {
+      return await call();
+    } finally {
+      this.inFlight.delete(paymentId);
+    }
+  }
+
+  /** A call that may have moved money got no answer: the payment waits, its challenge is over. */
+  private async awaitConfirmation(payment: PaymentRecord, error: ProviderError, source: string): Promise<void> {
+    const failure = { code: error.code, message: error.message };
+    this.challengePages.endChallenge(payment.id);
+    await this.deps.store.transitionPayment(payment.id, payment.status, 'pending', {}, { type: 'provider_error', source, detail: { failure } });
+    this.deps.logger.error({ paymentId: payment.id, code: error.code }, 'payment outcome unknown after a call that may have charged; check with the provider');
+  }
+
   /** Card details go with card-entry methods only; installments only as the provider offers them for the card. */
   private async checkCardInput(session: SessionRecord, method: PaymentMethod, request: PayInput): Promise<void> {
     if (method.cardEntry && !request.card) throw new AppError('invalid_request', 'card: this method needs the card details');
     if (!method.cardEntry && request.card) throw new AppError('invalid_request', 'card: this method takes no card details');
     if (!request.installments || request.installments === 1) return;
     if (!method.installments || !request.card) throw new AppError('invalid_request', 'installments: this method offers no installments');
+    if (session.captureMethod === 'manual') throw new AppError('invalid_request', 'installments: a pre-authorization is captured in one amount');
     const offered = await this.installmentOptions(session, method.id, request.card.number.slice(0, 8));
     if (!offered.some((option) => option.count === request.installments)) {
       throw new AppError('invalid_request', `installments: ${request.installments} is not offered for this card and amount`);
@@ -318,11 +359,10 @@ export class PaymentService {
   }
 
   /** Turns the provider's 3-D Secure markup into a page of the proxy's own origin and an `html` action. */
-  private async withChallengePage(payment: PaymentRecord, state: ProviderPaymentState): Promise<ProviderPaymentState> {
+  private withChallengePage(payment: PaymentRecord, state: ProviderPaymentState): ProviderPaymentState {
     if (!state.challengeHtml) return state;
     const { challengeHtml, ...rest } = state;
-    const id = `chl_${randomBytes(18).toString('base64url')}`;
-    await this.deps.store.saveChallengePage({ id, paymentId: payment.id, html: challengeHtml });
+    const id = this.challengePages.add(payment.id, challengeHtml);
     return { ...rest, status: 'requires_action', action: { type: 'html', url: `${this.deps.publicUrl}/api/checkout/challenge/${id}` } };
   }
 
@@ -339,8 +379,14 @@ export class PaymentService {
         }),
       ),
     );
-    const paid = (await this.deps.store.listPaymentsByOrder(session.orderId)).find((payment) => PAID_STATUSES.has(payment.status));
+    const orderPayments = await this.deps.store.listPaymentsByOrder(session.orderId);
+    const paid = orderPayments.find((payment) => PAID_STATUSES.has(payment.status));
     if (paid) throw new AppError('conflict', `this order is already paid (payment ${paid.id} is ${paid.status})`);
+    // A payment whose outcome is unknown and that no lookup can settle may have been charged.
+    const unconfirmed = orderPayments.find(
+      (payment) => payment.status === 'pending' && this.deps.providers.get(payment.provider).hasStatusLookup?.({ paymentId: payment.id, providerRef: payment.providerRef }) === false,
+    );
+    if (unconfirmed) throw new AppError('conflict', `payment ${unconfirmed.id} of this order is still being confirmed; the shop will settle it`);
   }
 
   /** A repeated pay call returns the first call's payment, once that call has finished creating it. */
@@ -372,8 +418,9 @@ export class PaymentService {
 
   private async recordCreateFailure(payment: PaymentRecord, error: unknown): Promise<PaymentRecord> {
     const providerError = error instanceof ProviderError ? error : undefined;
-    const code = providerError?.code ?? 'internal';
-    const failure = { code, message: providerError?.message ?? 'the payment could not be created' };
+    const appError = error instanceof AppError ? error : undefined;
+    const code = appError?.code ?? 'internal';
+    const failure = { code, message: appError?.message ?? 'the payment could not be created' };
     if (code === 'outcome_unknown' || code === 'provider_unavailable') {
       // The provider may have created it: wait for a status lookup by our reference, never re-create blindly.
       await this.deps.store.transitionPayment(payment.id, payment.status, 'pending', {}, { type: 'provider_error', source: 'pay', detail: { failure } });
@@ -410,6 +457,7 @@ function statePatch(current: PaymentRecord, state: ProviderPaymentState, target:
   // While a payment stays in requires_action its action is kept: a later lookup may describe the
   // same page differently (MilkyPay: hpp_url on create, a form on lookup). A new step brings a new one.
   if (target === 'requires_action' && state.action && (!current.action || current.status !== 'requires_action')) patch.action = state.action;
+  if (state.capturedAmount !== undefined && state.capturedAmount !== current.capturedAmount) patch.capturedAmount = state.capturedAmount;
   if (state.card && !current.card) patch.card = { mask: state.card.mask, ...(state.card.brand ? { brand: state.card.brand } : {}) };
   if (state.failure && target === 'failed' && JSON.stringify(state.failure) !== JSON.stringify(current.failure)) patch.failure = state.failure;
   return patch;

@@ -4,7 +4,6 @@ import type { Logger } from '../logger.js';
 import { challengePagePolicy, challengeWrapper } from '../pages/challenge-page.js';
 import { sendFramedReturnPage } from '../pages/framed-return-page.js';
 import type { PaymentService } from '../payments/payment-service.js';
-import type { Store } from '../store/store.js';
 
 /**
  * 3-D Secure, as the shopper's browser sees it inside the element's dialog:
@@ -15,7 +14,6 @@ import type { Store } from '../store/store.js';
  * a post back completes nothing the provider does not confirm.
  */
 export function createChallengesRouter(deps: {
-  store: Store;
   payments: PaymentService;
   allowedOrigins: readonly string[];
   proxyOrigin: string;
@@ -24,9 +22,9 @@ export function createChallengesRouter(deps: {
   const router = Router();
   const ended = (res: import('express').Response) => res.status(404).type('text/plain').send('This verification has ended or does not exist.');
 
-  router.get('/challenge/:id', async (req, res) => {
+  router.get('/challenge/:id', (req, res) => {
     const id = String(req.params.id);
-    if (!(await deps.store.getChallengePage(id))) return void ended(res);
+    if (!deps.payments.challengePage(id)) return void ended(res);
     const { html, policy } = challengeWrapper({
       contentUrl: `${req.baseUrl}/challenge/${encodeURIComponent(id)}/content`,
       proxyOrigin: deps.proxyOrigin,
@@ -35,11 +33,12 @@ export function createChallengesRouter(deps: {
     res.set('Content-Security-Policy', policy).set('Cache-Control', 'no-store').set('Referrer-Policy', 'no-referrer').type('html').send(html);
   });
 
-  router.get('/challenge/:id/content', async (req, res) => {
-    const page = await deps.store.getChallengePage(String(req.params.id));
+  router.get('/challenge/:id/content', (req, res) => {
+    const page = deps.payments.challengePage(String(req.params.id));
     if (!page) return void ended(res);
     res
-      .set('Content-Security-Policy', challengePagePolicy(page.html, ["'self'"]))
+      // Framed by the wrapper, which the merchant's page frames: frame-ancestors is checked up to the top.
+      .set('Content-Security-Policy', challengePagePolicy(page.html, ["'self'", ...deps.allowedOrigins]))
       .set('Cache-Control', 'no-store')
       .set('Referrer-Policy', 'no-referrer')
       .type('html')
@@ -57,6 +56,10 @@ export function createChallengesRouter(deps: {
       sendFramedReturnPage(res, { paymentId, allowedOrigins: [deps.proxyOrigin, ...deps.allowedOrigins], text });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
+      if (error.code === 'outcome_unknown') {
+        sendFramedReturnPage(res, { paymentId, allowedOrigins: [deps.proxyOrigin, ...deps.allowedOrigins], status: 502, text: `We could not confirm this payment yet: ${error.message}.` });
+        return;
+      }
       // A forged, replayed or refused return: nothing changed, and the page says so.
       sendFramedReturnPage(res, {
         paymentId,

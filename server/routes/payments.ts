@@ -84,6 +84,9 @@ async function merchantView(store: Store, payment: PaymentRecord) {
     amountMinor: payment.amount,
     refundedAmount: toMajorString(payment.refundedAmount, payment.currency),
     refundedAmountMinor: payment.refundedAmount,
+    ...(payment.capturedAmount !== undefined
+      ? { capturedAmount: toMajorString(payment.capturedAmount, payment.currency), capturedAmountMinor: payment.capturedAmount }
+      : {}),
     currency: payment.currency,
     providerReference: payment.providerRef,
     card: payment.card,

@@ -9,7 +9,13 @@ import type { Store } from '../store/store.js';
  * itself proves nothing: the proxy asks the provider, then either tells the element in the parent
  * frame (framed flows) or sends the shopper on to the merchant's returnUrl (top-level flows).
  */
-export function createReturnsRouter(deps: { store: Store; payments: PaymentService; allowedOrigins: readonly string[]; logger: Logger }): Router {
+export function createReturnsRouter(deps: {
+  store: Store;
+  payments: PaymentService;
+  allowedOrigins: readonly string[];
+  proxyOrigin: string;
+  logger: Logger;
+}): Router {
   const router = Router();
   router.all('/:paymentId', async (req, res) => {
     const stored = await deps.store.getPayment(String(req.params.paymentId));
@@ -23,7 +29,8 @@ export function createReturnsRouter(deps: { store: Store; payments: PaymentServi
     });
     const framed = payment.action?.type === 'iframe' || payment.action?.type === 'html';
     if (framed) {
-      sendFramedReturnPage(res, { paymentId: payment.id, allowedOrigins: deps.allowedOrigins, text: 'Returning to the checkout…' });
+      // The parent is the element's frame, or the proxy's own 3-D Secure wrapper.
+      sendFramedReturnPage(res, { paymentId: payment.id, allowedOrigins: [deps.proxyOrigin, ...deps.allowedOrigins], text: 'Returning to the checkout…' });
       return;
     }
     const session = await deps.store.getSession(payment.sessionId);

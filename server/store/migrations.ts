@@ -46,6 +46,7 @@ export const MIGRATIONS: readonly Migration[] = [
         idempotency_key TEXT,
         request_hash TEXT,
         refunded_amount BIGINT NOT NULL DEFAULT 0,
+        captured_amount BIGINT,
         card_mask TEXT,
         card_brand TEXT,
         failure TEXT,
@@ -71,15 +72,6 @@ export const MIGRATIONS: readonly Migration[] = [
         at TEXT NOT NULL
       );
       CREATE INDEX payment_events_payment ON payment_events (payment_id, id);
-
-      -- 3-D Secure markup served to the shopper from the proxy's origin, for the challenge's life only.
-      CREATE TABLE challenge_pages (
-        id TEXT PRIMARY KEY,
-        payment_id TEXT NOT NULL REFERENCES payments (id),
-        html TEXT NOT NULL,
-        created_at TEXT NOT NULL
-      );
-      CREATE INDEX challenge_pages_payment ON challenge_pages (payment_id);
     `,
   },
 ];

@@ -200,21 +200,6 @@ export class SqliteStore implements Store {
     })();
   }
 
-  async saveChallengePage(page: { id: string; paymentId: string; html: string }): Promise<void> {
-    this.sql('INSERT INTO challenge_pages (id, payment_id, html, created_at) VALUES (?, ?, ?, ?)').run(
-      page.id, page.paymentId, page.html, new Date().toISOString(),
-    );
-  }
-
-  async getChallengePage(id: string): Promise<{ paymentId: string; html: string } | undefined> {
-    const row = this.sql('SELECT payment_id, html FROM challenge_pages WHERE id = ?').get(id) as { payment_id: string; html: string } | undefined;
-    return row && { paymentId: row.payment_id, html: row.html };
-  }
-
-  async deleteChallengePages(paymentId: string): Promise<void> {
-    this.sql('DELETE FROM challenge_pages WHERE payment_id = ?').run(paymentId);
-  }
-
   async appendEvent(paymentId: string, event: NewEvent): Promise<void> {
     this.insertEvent(paymentId, event, new Date().toISOString());
   }
@@ -288,6 +273,7 @@ interface PaymentRow {
   idempotency_key: string | null;
   request_hash: string | null;
   refunded_amount: number;
+  captured_amount: number | null;
   card_mask: string | null;
   card_brand: string | null;
   failure: string | null;
@@ -348,6 +334,7 @@ function paymentFromRow(row: PaymentRow): PaymentRecord {
     idempotencyKey: row.idempotency_key ?? undefined,
     requestHash: row.request_hash ?? undefined,
     refundedAmount: Number(row.refunded_amount),
+    capturedAmount: row.captured_amount === null ? undefined : Number(row.captured_amount),
     card: row.card_mask ? withoutUndefined({ mask: row.card_mask, brand: row.card_brand ?? undefined }) : undefined,
     failure: fromJson(row.failure),
     createdAt: row.created_at,
@@ -373,6 +360,7 @@ const PATCH_COLUMNS = {
   providerRef: 'provider_ref',
   action: 'action',
   refundedAmount: 'refunded_amount',
+  capturedAmount: 'captured_amount',
   failure: 'failure',
 } as const;
 

@@ -45,6 +45,8 @@ export interface PaymentRecord {
   /** SHA-256 of the pay request (method and fields), to tell a true repeat from a reused key. */
   requestHash?: string;
   refundedAmount: number;
+  /** For a captured pre-authorization: the amount captured, which may be less than `amount`. */
+  capturedAmount?: number;
   card?: MaskedCard;
   failure?: { code: string; message: string };
   createdAt: string;
@@ -80,7 +82,7 @@ export type NewPayment = Omit<PaymentRecord, 'createdAt' | 'updatedAt' | 'checke
 };
 
 /** Fields that may change without a status change. */
-export type PaymentPatch = Partial<Pick<PaymentRecord, 'providerRef' | 'action' | 'refundedAmount' | 'failure' | 'card'>>;
+export type PaymentPatch = Partial<Pick<PaymentRecord, 'providerRef' | 'action' | 'refundedAmount' | 'capturedAmount' | 'failure' | 'card'>>;
 
 export type NewEvent = Omit<PaymentEvent, 'id' | 'paymentId' | 'at'>;
 
@@ -112,12 +114,6 @@ export interface Store {
     patch: PaymentPatch,
     event: NewEvent,
   ): Promise<PaymentRecord | undefined>;
-
-  /** Keeps a provider's 3-D Secure page until the challenge ends; returns nothing else about it. */
-  saveChallengePage(page: { id: string; paymentId: string; html: string }): Promise<void>;
-  getChallengePage(id: string): Promise<{ paymentId: string; html: string } | undefined>;
-  /** Forgets every challenge page of a payment (the challenge is over). */
-  deleteChallengePages(paymentId: string): Promise<void>;
 
   /** Appends an event without changing the payment. */
   appendEvent(paymentId: string, event: NewEvent): Promise<void>;

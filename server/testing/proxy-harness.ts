@@ -9,7 +9,7 @@ import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import type { DestinationStream } from 'pino';
 import { createDirectCardProvider } from '../providers/directcard/adapter.js';
-import { createDirectCardSimulator } from '../providers/directcard/simulator.js';
+import { createDirectCardSimulator, type DirectCardSimulatorFaults } from '../providers/directcard/simulator.js';
 import { createMilkyPayProvider } from '../providers/milkypay/adapter.js';
 import { createMilkyPaySimulator, type MilkyPaySimulatorFaults } from '../providers/milkypay/simulator.js';
 import { ProviderRegistry } from '../providers/registry.js';
@@ -29,6 +29,7 @@ export interface ProxyHarness {
   tokens: SessionTokenIssuer;
   signingKey: SigningKey;
   faults: MilkyPaySimulatorFaults;
+  directcardFaults: DirectCardSimulatorFaults;
   /** Requests the simulator received, by "METHOD /path". */
   simulatorCalls: Map<string, number>;
   close(): Promise<void>;
@@ -60,8 +61,9 @@ export async function startProxy(options: { logs?: DestinationStream; dbPath?: s
 
   const directcardCredentials = { apiKey: 'dc_test_harness', apiSecret: 'harness-secret' };
   const logger = options.logs ? createLogger({ level: 'debug', destination: options.logs }) : createLogger({ level: 'silent' });
+  const directcardFaults: DirectCardSimulatorFaults = {};
   const directcardApp = express();
-  directcardApp.use(createDirectCardSimulator({ ...directcardCredentials, publicUrl: directcardUrl, logger }));
+  directcardApp.use(createDirectCardSimulator({ ...directcardCredentials, publicUrl: directcardUrl, logger, faults: directcardFaults }));
   directcardServer.on('request', directcardApp);
 
   const dataDir = mkdtempSync(join(tmpdir(), 'pay-checkout-it-'));
@@ -84,6 +86,7 @@ export async function startProxy(options: { logs?: DestinationStream; dbPath?: s
     tokens,
     signingKey,
     faults,
+    directcardFaults,
     simulatorCalls,
     async close() {
       await Promise.all([close(proxyServer), close(simulatorServer), close(directcardServer)]);
