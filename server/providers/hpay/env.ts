@@ -1,4 +1,4 @@
-// Only the environment slice for now: the HPAY adapter and simulator come in a later issue.
+// The environment slice; the adapter (adapter.ts), simulator (simulator.ts) and setup (setup.ts) sit beside it.
 import { z } from 'zod';
 import { defineProviderEnv, httpUrl, optionalText, requireTogether, withoutTrailingSlash } from '../env-helpers.js';
 

@@ -1,0 +1,34 @@
+import { randomBytes } from 'node:crypto';
+import type { ProviderModule } from '../registry.js';
+import { simulatorPath } from '../registry.js';
+import { createHpayProvider } from './adapter.js';
+import { createHpaySimulator } from './simulator.js';
+
+/** The simulated account's currency (getToken's example: CAD). */
+export const HPAY_SANDBOX_CURRENCY = 'CAD';
+
+/**
+ * HPAY with real credentials when HPAY_BASE_URL and the three keys are set (HPAY_MODE: TEST by
+ * default); otherwise, in sandbox mode, the built-in simulator with keys made up for this run.
+ * Exported for the registry; not registered yet.
+ */
+export const hpayModule: ProviderModule = {
+  id: 'hpay',
+  setup({ config, logger, internalUrl }) {
+    const real = config.providers.hpay;
+    if (real) return { provider: createHpayProvider(real) };
+    if (!config.sandbox) return undefined;
+
+    const credentials = {
+      apiKey: `hpay_test_${randomBytes(8).toString('hex')}`,
+      publicKey: `pkey.${randomBytes(12).toString('hex')}`,
+      secretKey: randomBytes(24).toString('hex'),
+      mode: 'TEST' as const,
+    };
+    const path = simulatorPath('hpay');
+    return {
+      provider: createHpayProvider({ baseUrl: `${internalUrl}${path}`, ...credentials }),
+      simulator: createHpaySimulator({ ...credentials, currency: HPAY_SANDBOX_CURRENCY, publicUrl: `${config.publicUrl}${path}`, logger }),
+    };
+  },
+};
