@@ -187,6 +187,75 @@ export interface CallbackInput {
   query: Record<string, unknown>;
 }
 
+/**
+ * One transaction in a provider's history (HankoPay's GET /transactions), normalized. Amounts are
+ * minor units. `paymentId` is the provider's merchant reference, which is our payment id for
+ * payments the proxy made.
+ */
+export interface ProviderTransactionSummary {
+  providerRef: string;
+  paymentId?: string;
+  status: PaymentStatus;
+  providerStatus?: string;
+  amount?: number;
+  currency?: string;
+  createdAt?: string;
+}
+
+/** A page of the provider's transaction history, with its pagination as the provider reports it. */
+export interface ProviderTransactionPage {
+  transactions: ProviderTransactionSummary[];
+  page: number;
+  limit: number;
+  total: number;
+  pages: number;
+}
+
+/**
+ * A payout from the merchant's wallet at the provider (HankoPay's POST /payouts). `amount` is in
+ * minor units. The card, where given, passes through memory only, like `CardDetails`.
+ */
+export interface PayoutRequest {
+  /** Our unique payout reference; adapters send it as the provider's order reference. */
+  payoutId: string;
+  amount: number;
+  currency: string;
+  beneficiary: { firstName: string; lastName?: string; email?: string; phone?: string; ipAddress?: string };
+  billingAddress?: Address;
+  /** Where the money goes, in the provider's own keys (HankoPay: `walletId`). */
+  destination: Record<string, string>;
+  /** The payout card fields: number and expiry only. */
+  card?: { number: string; expiryMonth: string; expiryYear: string };
+  /** Where the provider posts the payout's callbacks, on the proxy. */
+  callbackUrl?: string;
+}
+
+export interface PayoutState {
+  payoutId: string;
+  /** The provider's id for the payout. */
+  providerRef?: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  providerStatus?: string;
+  /** A page the beneficiary must visit, where the provider gives one. */
+  payoutLink?: string;
+  createdAt?: string;
+}
+
+/** One wallet of the merchant at the provider; `amount` in minor units of its currency. */
+export interface WalletBalance {
+  walletId?: string;
+  currency: string;
+  amount: number;
+  paymentMethod?: string;
+  status?: string;
+}
+
+/** The provider's stored record of a payment, scrubbed of card data, beside its normalized state. */
+export interface ProviderPaymentDetails {
+  state: ProviderPaymentState;
+  record: unknown;
+}
+
 export interface ProviderCapabilities {
   refund: boolean;
   capture: boolean;
@@ -224,4 +293,18 @@ export interface PaymentProvider {
    * create, capture and 3-D Secure completion, so polling them is pointless.
    */
   hasStatusLookup?(lookup: PaymentLookup): boolean;
+  /**
+   * The provider's record of a payment (scrubbed) with its state: the merchant API's "details".
+   * Optional: HankoPay documents GET /transactions/:id.
+   */
+  paymentDetails?(lookup: PaymentLookup): Promise<ProviderPaymentDetails>;
+  /** A page of the merchant's transaction history at the provider, newest first where it says so (HankoPay). */
+  listTransactions?(query: { page: number; limit: number }): Promise<ProviderTransactionPage>;
+  /**
+   * Sends a payout from the merchant's wallet (HankoPay). A wallet short in that currency is
+   * refused with a ProviderError naming the balance and the amount; nothing is sent then.
+   */
+  createPayout?(request: PayoutRequest): Promise<PayoutState>;
+  /** The merchant's wallet balances at the provider (HankoPay). */
+  walletBalances?(): Promise<WalletBalance[]>;
 }

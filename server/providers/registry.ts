@@ -3,6 +3,8 @@ import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { directcardModule } from './directcard/setup.js';
+import { hankopayModule } from './hankopay/setup.js';
+import { hpayModule } from './hpay/setup.js';
 import { milkypayModule } from './milkypay/setup.js';
 import type { PaymentProvider, ProviderId } from './provider.js';
 
@@ -27,7 +29,7 @@ export interface ProviderModule {
 }
 
 /** Adding a provider means adding its folder and one line here. */
-export const PROVIDER_MODULES: readonly ProviderModule[] = [milkypayModule, directcardModule];
+export const PROVIDER_MODULES: readonly ProviderModule[] = [milkypayModule, directcardModule, hankopayModule, hpayModule];
 
 export function simulatorPath(id: ProviderId): string {
   return `/simulators/${id}`;

@@ -1,0 +1,27 @@
+import { randomBytes } from 'node:crypto';
+import type { ProviderModule } from '../registry.js';
+import { simulatorPath } from '../registry.js';
+import { createHankoPayProvider } from './adapter.js';
+import { createHankoPaySimulator } from './simulator.js';
+
+/**
+ * HankoPay with real credentials when HANKOPAY_BASE_URL and HANKOPAY_API_KEY are set; otherwise,
+ * in sandbox mode, the built-in simulator with a merchant API key made up for this run. The real
+ * service's paymentLink is a top-level redirect (framing undocumented); the simulator's page
+ * allows framing, so the sandbox shows it in a frame. Exported for the registry; not registered yet.
+ */
+export const hankopayModule: ProviderModule = {
+  id: 'hankopay',
+  setup({ config, logger, internalUrl }) {
+    const real = config.providers.hankopay;
+    if (real) return { provider: createHankoPayProvider(real) };
+    if (!config.sandbox) return undefined;
+
+    const apiKey = `hkp_test_${randomBytes(16).toString('hex')}`;
+    const path = simulatorPath('hankopay');
+    return {
+      provider: createHankoPayProvider({ baseUrl: `${internalUrl}${path}`, apiKey, paymentLinkAction: 'iframe' }),
+      simulator: createHankoPaySimulator({ apiKey, publicUrl: `${config.publicUrl}${path}`, logger }),
+    };
+  },
+};
