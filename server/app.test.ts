@@ -274,11 +274,14 @@ describe('widget API: paying with MilkyPay', () => {
   it('creates one payment when two pay calls race, and waits for the first on a repeated key', async () => {
     const { token } = await newSession();
     const body = { methodId: 'milkypay:payment_card_usd_hpp' };
+    // MilkyPay answers slowly, so the second pay surely arrives while the first is being created.
+    proxy.faults.createLatencyMs = 300;
     const racing = await Promise.all([
       widget('POST', '/api/checkout/payments', token, { key: 'race-a', body }),
       widget('POST', '/api/checkout/payments', token, { key: 'race-b', body }),
     ]);
     expect(racing.map((r) => r.status).sort()).toEqual([201, 409]);
+    proxy.faults.createLatencyMs = 0;
     const repeated = await Promise.all([1, 2, 3].map(() => widget('POST', '/api/checkout/payments', token, { key: 'same', body })));
     const winner = racing.find((r) => r.status === 201)!.body.payment.id;
     // A repeat of a key waits for its first call: all three answers are the same payment, with its action.

@@ -6,6 +6,8 @@ describe('card masking', () => {
     expect(maskPanLike('card 4111 1111 1111 1111 and 5421-1901-2209-0656')).toBe('card 411111******1111 and 542119******0656');
     expect(maskPanLike('payment 123e4567-e89b-12d3-a456-426614174000 of 4800')).toBe('payment 123e4567-e89b-12d3-a456-426614174000 of 4800');
     expect(maskPanLike('12345678901234567890123')).toBe('12345678901234567890123');
+    expect(maskPanLike('pay_bb3cb2982d0043499705012d07f224ea')).toBe('pay_bb3cb2982d0043499705012d07f224ea');
+    expect(maskPanLike('pan=4111111111111111&cvv')).toBe('pan=411111******1111&cvv');
   });
 
   it("checks Luhn's digit", () => {

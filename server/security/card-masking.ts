@@ -3,8 +3,9 @@
  * for logs and support transcripts. One place, used by the logger and every provider's scrubber.
  */
 
-// 12-19 digits, alone or grouped by single spaces or dashes, not part of a longer number.
-const DIGIT_RUN = /(?<!\d)\d(?:[ -]?\d){11,18}(?!\d)/g;
+// 12-19 digits, alone or grouped by single spaces or dashes, standing as a word of their own: a run
+// inside an identifier (`pay_bb3c...0043499705012...`) is part of that id, not a card number.
+const DIGIT_RUN = /(?<![\w])\d(?:[ -]?\d){11,18}(?![\w])/g;
 // UUIDs hold digit runs that are not card numbers: they are left whole.
 const UUID = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/i;
 

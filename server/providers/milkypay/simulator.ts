@@ -49,6 +49,8 @@ export interface MilkyPaySimulatorLogger {
 export interface MilkyPaySimulatorFaults {
   /** Answer this many invoice creates with a documented 500, then behave again. */
   failNextCreates?: number;
+  /** Added latency, in milliseconds, before an invoice create is answered. */
+  createLatencyMs?: number;
   /** Whether those failing creates still create the invoice (a lost answer) or not. */
   failAfterCreating?: boolean;
 }
@@ -659,7 +661,8 @@ export function createMilkyPaySimulator(options: MilkyPaySimulatorOptions): Rout
       return;
     }
     const invoice = createInvoice(checked.input, api === 'public' ? 'public_api' : 'merchant_api');
-    res.status(201).json(shape(invoice));
+    if (faults?.createLatencyMs) setTimeout(() => res.status(201).json(shape(invoice)), faults.createLatencyMs);
+    else res.status(201).json(shape(invoice));
   }
 
   // -------------------------------------------------------------------------------------------
