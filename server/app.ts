@@ -12,6 +12,7 @@ import { createCallbacksRouter } from './routes/callbacks.js';
 import { createChallengesRouter } from './routes/challenges.js';
 import { createCheckoutRouter } from './routes/checkout.js';
 import { createPaymentsRouter } from './routes/payments.js';
+import { createProvidersRouters } from './routes/providers.js';
 import { createReturnsRouter } from './routes/returns.js';
 import { createSdkRouter } from './routes/sdk.js';
 import { createSessionsRouter } from './routes/sessions.js';
@@ -73,7 +74,10 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
 
   app.use('/sdk', createSdkRouter({ sdkDir: deps.sdkDir }));
   app.use('/api/sessions', requireMerchantKey(deps.merchantApiKey), json, createSessionsRouter({ store, tokens, providers, sessionTtlSeconds: config.sessionTtlSeconds, allowedOrigins: config.allowedOrigins }));
-  app.use('/api/payments', requireMerchantKey(deps.merchantApiKey), json, createPaymentsRouter({ store, payments }));
+  app.use('/api/payments', requireMerchantKey(deps.merchantApiKey), json, createPaymentsRouter({ store, payments, providers }));
+  const backOffice = createProvidersRouters({ providers });
+  app.use('/api/providers', requireMerchantKey(deps.merchantApiKey), backOffice.providers);
+  app.use('/api/payouts', requireMerchantKey(deps.merchantApiKey), json, backOffice.payouts);
   app.use('/api/checkout/return', form, createReturnsRouter({ store, payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
   app.use('/api/checkout', form, createChallengesRouter({ payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
   app.use('/api/checkout', createCheckoutRouter({ store, tokens, payments, allowedOrigins: config.allowedOrigins, proxyOrigin }));

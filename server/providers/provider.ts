@@ -207,8 +207,9 @@ export interface ProviderTransactionPage {
   transactions: ProviderTransactionSummary[];
   page: number;
   limit: number;
-  total: number;
-  pages: number;
+  /** Where the provider counts them (HankoPay does; HPAY's history does not). */
+  total?: number;
+  pages?: number;
 }
 
 /**

@@ -4,6 +4,7 @@ import { AppError } from '../errors.js';
 import { validateBody } from '../http/validate.js';
 import { AmountError, toMajorString, toMinorUnits } from '../payments/money.js';
 import type { PaymentService } from '../payments/payment-service.js';
+import type { ProviderRegistry } from '../providers/registry.js';
 import type { PaymentRecord, Store } from '../store/store.js';
 
 const optionalAmount = z.union([z.number(), z.string()], { message: 'must be a number or a decimal string' }).optional();
@@ -11,7 +12,7 @@ const refundSchema = z.strictObject({ amount: optionalAmount, reason: z.string()
 const captureSchema = z.strictObject({ amount: optionalAmount });
 
 /** The merchant's view of payments: read, refund, capture, cancel. */
-export function createPaymentsRouter(deps: { store: Store; payments: PaymentService }): Router {
+export function createPaymentsRouter(deps: { store: Store; payments: PaymentService; providers: ProviderRegistry }): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
@@ -23,6 +24,15 @@ export function createPaymentsRouter(deps: { store: Store; payments: PaymentServ
 
   router.get('/:id', async (req, res) => {
     res.json(await merchantView(deps.store, await load(deps.store, String(req.params.id))));
+  });
+
+  /** The provider's own record of the payment (scrubbed), beside ours: for support. */
+  router.get('/:id/details', async (req, res) => {
+    const payment = await load(deps.store, String(req.params.id));
+    const provider = deps.providers.get(payment.provider);
+    if (!provider.paymentDetails) throw new AppError('not_supported', `${payment.provider} offers no payment details`);
+    const details = await provider.paymentDetails({ paymentId: payment.id, providerRef: payment.providerRef });
+    res.json({ payment: await merchantView(deps.store, payment), provider: { status: details.state.providerStatus, record: details.record } });
   });
 
   router.post('/:id/refund', validateBody(refundSchema), async (req, res) => {

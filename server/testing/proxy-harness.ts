@@ -10,6 +10,10 @@ import { createLogger } from '../logger.js';
 import type { DestinationStream } from 'pino';
 import { createDirectCardProvider } from '../providers/directcard/adapter.js';
 import { createDirectCardSimulator, type DirectCardSimulatorFaults } from '../providers/directcard/simulator.js';
+import { createHankoPayProvider } from '../providers/hankopay/adapter.js';
+import { createHankoPaySimulator } from '../providers/hankopay/simulator.js';
+import { createHpayProvider } from '../providers/hpay/adapter.js';
+import { createHpaySimulator, type HpaySimulator } from '../providers/hpay/simulator.js';
 import { createMilkyPayProvider } from '../providers/milkypay/adapter.js';
 import { createMilkyPaySimulator, type MilkyPaySimulatorFaults } from '../providers/milkypay/simulator.js';
 import { ProviderRegistry } from '../providers/registry.js';
@@ -25,6 +29,10 @@ export interface ProxyHarness {
   url: string;
   simulatorUrl: string;
   directcardUrl: string;
+  hankopayUrl: string;
+  hpayUrl: string;
+  /** The HPAY simulator, for its call counts. */
+  hpay: HpaySimulator;
   store: SqliteStore;
   tokens: SessionTokenIssuer;
   signingKey: SigningKey;
@@ -44,6 +52,10 @@ export async function startProxy(options: { logs?: DestinationStream; dbPath?: s
   const simulatorUrl = `http://127.0.0.1:${port(simulatorServer)}`;
   const directcardServer = await listen(createServer());
   const directcardUrl = `http://127.0.0.1:${port(directcardServer)}`;
+  const hankopayServer = await listen(createServer());
+  const hankopayUrl = `http://127.0.0.1:${port(hankopayServer)}`;
+  const hpayServer = await listen(createServer());
+  const hpayUrl = `http://127.0.0.1:${port(hpayServer)}`;
   const proxyServer = await listen(createServer());
   const url = `http://127.0.0.1:${port(proxyServer)}`;
 
@@ -66,6 +78,12 @@ export async function startProxy(options: { logs?: DestinationStream; dbPath?: s
   directcardApp.use(createDirectCardSimulator({ ...directcardCredentials, publicUrl: directcardUrl, logger, faults: directcardFaults }));
   directcardServer.on('request', directcardApp);
 
+  const hankopayKey = 'hk_test_harness';
+  hankopayServer.on('request', express().use(createHankoPaySimulator({ apiKey: hankopayKey, publicUrl: hankopayUrl, logger })));
+  const hpayKeys = { apiKey: 'hpay_key_harness', publicKey: 'hpay_public_harness', secretKey: 'hpay_secret_harness', mode: 'TEST' as const };
+  const hpay = createHpaySimulator({ ...hpayKeys, currency: 'CAD', publicUrl: hpayUrl, logger });
+  hpayServer.on('request', express().use(hpay));
+
   const dataDir = mkdtempSync(join(tmpdir(), 'pay-checkout-it-'));
   const config = loadConfig({ PUBLIC_URL: url, ALLOWED_ORIGINS: `${SHOP_ORIGIN},${OTHER_SHOP_ORIGIN}`, MERCHANT_API_KEY: MERCHANT_KEY, DATA_DIR: dataDir });
   const store = SqliteStore.open(options.dbPath ?? ':memory:');
@@ -74,6 +92,8 @@ export async function startProxy(options: { logs?: DestinationStream; dbPath?: s
   const providers = new ProviderRegistry([
     createMilkyPayProvider({ baseUrl: simulatorUrl, ...credentials }),
     createDirectCardProvider({ baseUrl: directcardUrl, ...directcardCredentials }),
+    createHankoPayProvider({ baseUrl: hankopayUrl, apiKey: hankopayKey, paymentLinkAction: 'iframe' }),
+    createHpayProvider({ baseUrl: hpayUrl, ...hpayKeys }),
   ]);
   const { app } = createApp({ config, store, tokens, providers, logger, merchantApiKey: MERCHANT_KEY, sdkDir: join(dataDir, 'sdk') });
   proxyServer.on('request', app);
@@ -82,6 +102,9 @@ export async function startProxy(options: { logs?: DestinationStream; dbPath?: s
     url,
     simulatorUrl,
     directcardUrl,
+    hankopayUrl,
+    hpayUrl,
+    hpay,
     store,
     tokens,
     signingKey,
@@ -89,7 +112,7 @@ export async function startProxy(options: { logs?: DestinationStream; dbPath?: s
     directcardFaults,
     simulatorCalls,
     async close() {
-      await Promise.all([close(proxyServer), close(simulatorServer), close(directcardServer)]);
+      await Promise.all([proxyServer, simulatorServer, directcardServer, hankopayServer, hpayServer].map(close));
       await store.close();
     },
   };

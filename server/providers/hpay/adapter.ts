@@ -39,6 +39,8 @@ import type {
   PaymentLookup,
   PaymentMethod,
   PaymentProvider,
+  ProviderTransactionPage,
+  WalletBalance,
   ProviderCapabilities,
   ProviderPaymentState,
 } from '../provider.js';
@@ -156,6 +158,32 @@ export function createHpayProvider(options: HpayProviderOptions): HpayProvider {
     id: HPAY_PROVIDER_ID,
     capabilities: CAPABILITIES,
     hpayOperations,
+
+    /** The payment history, a page at a time (HPAY's fetch_limit is an offset and a count). */
+    async listTransactions({ page, limit }): Promise<ProviderTransactionPage> {
+      const transactions = await hpayOperations.paymentHistory({ offset: (page - 1) * limit, limit });
+      return {
+        page,
+        limit,
+        transactions: transactions.map(({ providerRef, status, providerStatus, amount, currency, createdAt }) => ({
+          providerRef,
+          status,
+          providerStatus,
+          amount,
+          currency,
+          ...(createdAt ? { createdAt } : {}),
+        })),
+      };
+    },
+
+    /** The collect balance: HPAY's main and profit balances, in the account's currency. */
+    async walletBalances(): Promise<WalletBalance[]> {
+      const balance = await hpayOperations.collectBalance();
+      return [
+        { walletId: 'main', currency: balance.currency, amount: balance.mainBalance },
+        { walletId: 'profit', currency: balance.currency, amount: balance.profitBalance },
+      ];
+    },
 
     async listMethods({ currency }): Promise<PaymentMethod[]> {
       return (await accountCurrency()) === currency ? hpayMethods() : [];
