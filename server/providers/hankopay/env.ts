@@ -1,4 +1,3 @@
-// Only the environment slice for now: the HankoPay adapter and simulator come in a later issue.
 import { defineProviderEnv, httpUrl, optionalText, requireTogether, withoutTrailingSlash } from '../env-helpers.js';
 
 export interface HankoPayCredentials {

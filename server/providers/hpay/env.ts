@@ -1,4 +1,3 @@
-// The environment slice; the adapter (adapter.ts), simulator (simulator.ts) and setup (setup.ts) sit beside it.
 import { z } from 'zod';
 import { defineProviderEnv, httpUrl, optionalText, requireTogether, withoutTrailingSlash } from '../env-helpers.js';
 
