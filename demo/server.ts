@@ -24,6 +24,8 @@ const PRODUCTS: Product[] = [
   { id: 'pour-over', name: 'Ceramic pour-over set', blurb: 'Hand-glazed dripper, carafe and two cups.', price: '48.00', currency: 'USD', provider: 'milkypay' },
   { id: 'beans', name: 'Single-origin beans, 1 kg', blurb: 'Washed Ethiopian Yirgacheffe, roasted this week.', price: '24.50', currency: 'EUR', provider: 'milkypay' },
   { id: 'cezve', name: 'Copper cezve set', blurb: 'Hand-hammered Turkish coffee pot with four cups. Card, installments and 3-D Secure.', price: '1000.00', currency: 'TRY', provider: 'directcard' },
+  { id: 'tamper', name: 'Espresso tamper', blurb: 'Stainless 58 mm tamper with a walnut handle. Card, confirmed on the HankoPay page.', price: '35.00', currency: 'USD', provider: 'hankopay' },
+  { id: 'scoop', name: 'Maple-wood coffee scoop', blurb: 'Turned from Quebec maple, one level scoop per cup. Paid on the HPAY hosted page.', price: '18.00', currency: 'CAD', provider: 'hpay' },
 ];
 
 interface Order {

@@ -459,7 +459,9 @@ function statePatch(current: PaymentRecord, state: ProviderPaymentState, target:
   if (target === 'requires_action' && state.action && (!current.action || current.status !== 'requires_action')) patch.action = state.action;
   if (state.capturedAmount !== undefined && state.capturedAmount !== current.capturedAmount) patch.capturedAmount = state.capturedAmount;
   if (state.card && !current.card) patch.card = { mask: state.card.mask, ...(state.card.brand ? { brand: state.card.brand } : {}) };
-  if (state.failure && target === 'failed' && JSON.stringify(state.failure) !== JSON.stringify(current.failure)) patch.failure = state.failure;
+  // Why a payment ended without money moving: declined, canceled by the shopper, expired.
+  const ended = target === 'failed' || target === 'canceled' || target === 'expired';
+  if (state.failure && ended && JSON.stringify(state.failure) !== JSON.stringify(current.failure)) patch.failure = state.failure;
   return patch;
 }
 
