@@ -11,6 +11,7 @@ import { startProxy, type ProxyHarness } from './testing/proxy-harness.js';
 const CHALLENGE_CARD = '5421190122090656';
 const FRICTIONLESS_CARD = '4111111111111111';
 const DECLINED_CARD = '4000000000000002';
+const HANKOPAY_CARD = '4242424242424242';
 const SECURITY_CODE = '837';
 
 const logLines: string[] = [];
@@ -228,9 +229,15 @@ describe('card payments with directcard through the proxy', () => {
     expect((await merchant('GET', `/api/payments/${paid.body.payment.id}`)).body.events.filter((e: { toStatus?: string }) => e.toStatus === 'succeeded')).toHaveLength(1);
   });
 
+  it('pays by card with HankoPay too, keeping only the masked number', async () => {
+    const { token } = await newSession({ provider: 'hankopay', currency: 'USD', amount: '35.00' });
+    const paid = await widget('POST', '/api/checkout/payments', token, { key: 'k', body: { methodId: 'hankopay:card', card: card(HANKOPAY_CARD) } });
+    expect(paid.body.payment).toMatchObject({ status: 'succeeded', card: { mask: '424242******4242' } });
+  });
+
   it('never writes the card number or the security code to a log, a row or a file', async () => {
     // Runs last: the flows above put every test card and the security code through the proxy.
-    const numbers = [CHALLENGE_CARD, FRICTIONLESS_CARD, DECLINED_CARD];
+    const numbers = [CHALLENGE_CARD, FRICTIONLESS_CARD, DECLINED_CARD, HANKOPAY_CARD];
     const logs = logLines.join('');
     expect(logs.length).toBeGreaterThan(1000);
     const files = readdirSync(dbDir).map((name) => readFileSync(join(dbDir, name)).toString('latin1'));
