@@ -65,7 +65,7 @@ test('a shopper who cancels on the framed HankoPay page sees the payment cancele
   await cancel.click();
 
   // HankoPay's `cancelled` is our `canceled`: a final failure, shown as such.
-  await expect(page.getByRole('heading', { name: 'Payment failed' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Payment canceled' })).toBeVisible();
   await expect(page.getByText('The payment was cancelled on the HankoPay page.')).toBeVisible();
   await expect(dialog).toBeHidden();
   await expect(page.getByRole('button', { name: 'Try another method' })).toBeVisible();

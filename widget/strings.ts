@@ -30,6 +30,8 @@ export const en = {
   refundedTitle: 'Payment refunded',
   refundedMessage: 'This payment of {amount} has been refunded, in full or in part.',
   failureTitle: 'Payment failed',
+  canceledTitle: 'Payment canceled',
+  expiredTitle: 'Payment expired',
   failedMessage: 'The payment did not go through.',
   canceledMessage: 'The payment was canceled.',
   expiredMessage: 'The payment expired before it was completed.',

@@ -49,7 +49,8 @@ export function renderResult({ payment, amount, canRetry, onRetry, t }: ResultVi
       message = t('refundedMessage', { amount });
       break;
     case 'failure':
-      title = t('failureTitle');
+      // The shopper reads why it ended: declined, canceled on the provider's page, or too late.
+      title = t(payment.status === 'canceled' ? 'canceledTitle' : payment.status === 'expired' ? 'expiredTitle' : 'failureTitle');
       message = payment.failure?.message || t(FAILURE_MESSAGES[payment.status] ?? 'failedMessage');
       break;
     case 'unsettled':
