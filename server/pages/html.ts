@@ -1,6 +1,8 @@
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHtml(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+  return String(value).replace(/[&<>"']/g, (char) => ENTITIES[char] ?? char);
 }
 
 /** A tagged template that escapes every interpolated value unless it is wrapped in `raw()`. */

@@ -56,6 +56,8 @@
  * Only the masked number (first six, last four) and the test card's behaviour are kept; nothing
  * of a request body is ever logged, and an unreadable body is reported without its content.
  */
+import { escapeHtml } from '../../pages/html.js';
+import { sendSimulatorPage, type SimulatorTheme } from '../simulator-page.js';
 import { passesLuhn } from '../../security/card-masking.js';
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
@@ -898,56 +900,24 @@ function isoSeconds(epochMs: number): string {
   return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-}
 
-/**
- * A simulator page with its own policy: inline styles, scripts only with this response's nonce,
- * forms to any http(s) URL (the merchant's return URLs). No frame-ancestors: the ACS page is
- * shown inside the merchant's 3-D Secure frame.
- */
-function sendPage(res: Response, status: number, title: string, content: string, script?: string): void {
-  const nonce = randomBytes(16).toString('base64');
-  res
-    .status(status)
-    .set('Cache-Control', 'no-store')
-    .set('Content-Security-Policy', `default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'; form-action http: https:; base-uri 'none'`)
-    .type('html')
-    .send(`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>
-  :root { color-scheme: light; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
-  body { margin: 0; min-height: 100vh; display: grid; place-items: center; background: #eef4f1; color: #14231c; }
-  main { width: min(420px, calc(100vw - 32px)); background: #fff; border-radius: 14px; padding: 24px; box-shadow: 0 10px 28px rgb(20 60 40 / 12%); }
-  header { display: flex; align-items: center; gap: 10px; margin-bottom: 16px; }
-  .brand { font-weight: 700; font-size: 18px; color: #0f6b45; }
-  .badge { margin-left: auto; font-size: 12px; background: #fff3cd; color: #6b5300; padding: 2px 8px; border-radius: 99px; }
-  h1 { font-size: 21px; margin: 0 0 8px; }
-  dl { display: grid; grid-template-columns: auto 1fr; gap: 4px 12px; font-size: 14px; color: #444; margin: 12px 0 20px; }
-  dt { font-weight: 600; } dd { margin: 0; font-family: ui-monospace, monospace; }
-  form { display: grid; gap: 10px; }
-  label { display: grid; gap: 4px; font-size: 14px; font-weight: 600; }
+const PAGE_THEME: SimulatorTheme = {
+  background: '#eef4f1',
+  text: '#14231c',
+  shadow: 'rgb(20 60 40 / 12%)',
+  accent: '#0f6b45',
+  focus: '#6fcf97',
+  css: `label { display: grid; gap: 4px; font-size: 14px; font-weight: 600; }
   input, select { font: inherit; padding: 10px; border: 1px solid #9bb5a8; border-radius: 8px; }
   .row { display: grid; grid-template-columns: 1fr 1fr; gap: 10px; }
-  button { font: inherit; font-weight: 600; padding: 12px; border-radius: 10px; border: 1px solid #0f6b45; background: #0f6b45; color: #fff; cursor: pointer; }
-  button.secondary { background: #fff; color: #b3261e; border-color: #b3261e; }
-  button:focus-visible, input:focus-visible, select:focus-visible { outline: 3px solid #6fcf97; outline-offset: 2px; }
+  input:focus-visible, select:focus-visible { outline: 3px solid #6fcf97; outline-offset: 2px; }
   .error { color: #b3261e; font-weight: 600; }
-  .description, .note { color: #555; } .note { font-size: 12px; margin: 16px 0 0; }
-</style>
-</head>
-<body>
-<main>
-${content}
-</main>
-${script ? `<script nonce="${nonce}">${script}</script>` : ''}
-</body>
-</html>`);
+  .description, .note { color: #555; } .note { font-size: 12px; margin: 16px 0 0; }`,
+};
+
+/** The ACS and hosted pages are shown inside the checkout's frames: framable. */
+function sendPage(res: Response, status: number, title: string, content: string, script?: string): void {
+  sendSimulatorPage(res, { status, title, content, script, theme: PAGE_THEME, framable: true });
 }
 
 /** A page holding a form of hidden fields for `action`, submitted by script (or by its button). */

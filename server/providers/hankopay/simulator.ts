@@ -54,6 +54,8 @@
  * Card data: the number and security code are read, checked and dropped within the request. Only
  * the masked number and the holder's name are kept; nothing of a request body is ever logged.
  */
+import { escapeHtml } from '../../pages/html.js';
+import { sendSimulatorPage, type SimulatorTheme } from '../simulator-page.js';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
@@ -747,52 +749,19 @@ function sameSecret(given: string | undefined, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-}
 
-/**
- * A simulator page with its own policy: inline styles, scripts only with this response's nonce,
- * forms to any http(s) URL (the merchant's return URLs). No frame-ancestors and no
- * X-Frame-Options: the page may be framed by the checkout.
- */
+const PAGE_THEME: SimulatorTheme = {
+  background: '#f1f0fb',
+  text: '#1c1a33',
+  shadow: 'rgb(40 30 110 / 12%)',
+  accent: '#3d2fb3',
+  focus: '#a99cf5',
+  css: '.note { color: #555; font-size: 12px; margin: 16px 0 0; }',
+};
+
+/** The payment link may be framed by the checkout. */
 function sendPage(res: Response, status: number, title: string, content: string, script?: string): void {
-  const nonce = randomBytes(16).toString('base64');
-  res
-    .status(status)
-    .set('Cache-Control', 'no-store')
-    .set('Content-Security-Policy', `default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'; form-action http: https:; base-uri 'none'`)
-    .type('html')
-    .send(`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>
-  :root { color-scheme: light; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
-  body { margin: 0; min-height: 100vh; display: grid; place-items: center; background: #f1f0fb; color: #1c1a33; }
-  main { width: min(420px, calc(100vw - 32px)); background: #fff; border-radius: 14px; padding: 24px; box-shadow: 0 10px 28px rgb(40 30 110 / 12%); }
-  header { display: flex; align-items: center; gap: 10px; margin-bottom: 16px; }
-  .brand { font-weight: 700; font-size: 18px; color: #3d2fb3; }
-  .badge { margin-left: auto; font-size: 12px; background: #fff3cd; color: #6b5300; padding: 2px 8px; border-radius: 99px; }
-  h1 { font-size: 21px; margin: 0 0 8px; }
-  dl { display: grid; grid-template-columns: auto 1fr; gap: 4px 12px; font-size: 14px; color: #444; margin: 12px 0 20px; }
-  dt { font-weight: 600; } dd { margin: 0; font-family: ui-monospace, monospace; }
-  form { display: grid; gap: 10px; }
-  button { font: inherit; font-weight: 600; padding: 12px; border-radius: 10px; border: 1px solid #3d2fb3; background: #3d2fb3; color: #fff; cursor: pointer; }
-  button.secondary { background: #fff; color: #b3261e; border-color: #b3261e; }
-  button:focus-visible { outline: 3px solid #a99cf5; outline-offset: 2px; }
-  .note { color: #555; font-size: 12px; margin: 16px 0 0; }
-</style>
-</head>
-<body>
-<main>
-${content}
-</main>
-${script ? `<script nonce="${nonce}">${script}</script>` : ''}
-</body>
-</html>`);
+  sendSimulatorPage(res, { status, title, content, script, theme: PAGE_THEME, framable: true });
 }
 
 /** A page holding a form of hidden fields for `action`, submitted by script (or by its button). */

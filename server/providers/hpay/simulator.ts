@@ -35,6 +35,8 @@
  * - A token stays valid for 15 minutes however often it is used; getToken always makes a new one
  *   and older ones stay valid until they expire.
  */
+import { escapeHtml } from '../../pages/html.js';
+import { sendSimulatorPage, type SimulatorTheme } from '../simulator-page.js';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { AmountError, isKnownCurrency, toMajorNumber, toMajorString, toMinorUnits } from '../../payments/money.js';
@@ -473,44 +475,19 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-}
 
-/** A simulator page with its own policy: inline styles, no scripts, forms to its own routes. */
+const PAGE_THEME: SimulatorTheme = {
+  background: '#eef1f8',
+  text: '#151a2c',
+  shadow: 'rgb(20 30 80 / 12%)',
+  accent: '#1f3fbf',
+  focus: '#8fa6ff',
+  brandWeight: 800,
+  brandSize: 20,
+  css: 'form { gap: 0; margin-top: 10px; } .description { color: #555; }',
+};
+
+/** HPAY's checkout is a top-level page: it refuses framing. */
 function sendPage(res: Response, status: number, title: string, content: string): void {
-  res
-    .status(status)
-    .set('Cache-Control', 'no-store')
-    .set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http: https:; base-uri 'none'; frame-ancestors 'none'")
-    .type('html')
-    .send(`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>
-  :root { color-scheme: light; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
-  body { margin: 0; min-height: 100vh; display: grid; place-items: center; background: #eef1f8; color: #151a2c; }
-  main { width: min(420px, calc(100vw - 32px)); background: #fff; border-radius: 14px; padding: 24px; box-shadow: 0 10px 28px rgb(20 30 80 / 12%); }
-  header { display: flex; align-items: center; gap: 10px; margin-bottom: 16px; }
-  .brand { font-weight: 800; font-size: 20px; color: #1f3fbf; }
-  .badge { margin-left: auto; font-size: 12px; background: #fff3cd; color: #6b5300; padding: 2px 8px; border-radius: 99px; }
-  h1 { font-size: 21px; margin: 0 0 8px; }
-  dl { display: grid; grid-template-columns: auto 1fr; gap: 4px 12px; font-size: 14px; color: #444; margin: 12px 0 20px; }
-  dt { font-weight: 600; } dd { margin: 0; font-family: ui-monospace, monospace; }
-  form { display: grid; margin-top: 10px; }
-  button { font: inherit; font-weight: 600; padding: 12px; border-radius: 10px; border: 1px solid #1f3fbf; background: #1f3fbf; color: #fff; cursor: pointer; }
-  button.secondary { background: #fff; color: #b3261e; border-color: #b3261e; }
-  button:focus-visible { outline: 3px solid #8fa6ff; outline-offset: 2px; }
-  .description { color: #555; }
-</style>
-</head>
-<body>
-<main>
-${content}
-</main>
-</body>
-</html>`);
+  sendSimulatorPage(res, { status, title, content, theme: PAGE_THEME, framable: false });
 }

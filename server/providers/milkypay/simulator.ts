@@ -28,6 +28,7 @@
  * service fields), since the document refers to a guide with more parameters than it lists.
  * A form post that reuses a reference_id is redirected to the earlier invoice's page.
  */
+import { escapeHtml } from '../../pages/html.js';
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { AmountError, toMajorString, toMinorUnits } from '../../payments/money.js';
@@ -199,9 +200,6 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 function seconds(ms: number): number {
   return Math.floor(ms / 1000);
