@@ -18,7 +18,7 @@
  *   10 s for reads. Both are options.
  * - Nothing of a request body ever goes into an error: the bodies carry card data.
  */
-import { parseJsonBody } from '../parse-json.js';
+import { sendProviderRequest } from '../provider-http.js';
 import type { z } from 'zod';
 import { ProviderError } from '../../errors.js';
 import {
@@ -38,7 +38,6 @@ import {
   type DirectCardThreeDSecureRequest,
   type DirectCardThreeDSecureResponse,
 } from './directcard-types.js';
-import { maskPanLike } from '../../security/card-masking.js';
 import { DIRECTCARD_PROVIDER_ID, scrubDirectCardPayload, toDirectCardError } from './transformers.js';
 
 export interface DirectCardClientOptions {
@@ -171,37 +170,22 @@ export class DirectCardClient {
   }
 
   private async call<T>(spec: CallSpec<T>): Promise<T> {
-    const headers: Record<string, string> = {
-      Accept: 'application/json',
-      'X-API-KEY': this.apiKey,
-      'X-API-SECRET': this.apiSecret,
-    };
-    if (spec.body !== undefined) headers['Content-Type'] = 'application/json';
     const unreachable = spec.movesMoney ? 'outcome_unknown' : 'provider_unavailable';
     const timeoutMs = spec.movesMoney ? this.timeoutMs : this.readTimeoutMs;
-    let response: Response;
-    let text: string;
-    try {
-      response = await this.fetchImpl(`${this.baseUrl}${spec.path}`, {
-        method: spec.method,
-        headers,
-        body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-        signal: AbortSignal.timeout(timeoutMs),
-        redirect: 'manual',
-      });
-      text = await response.text();
-    } catch (error) {
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new ProviderError(
-        unreachable,
-        timedOut
-          ? `directcard did not answer ${spec.operation} within ${timeoutMs} ms`
-          : `directcard could not be reached for ${spec.operation}: ${maskPanLike(reason)}`,
-        DIRECTCARD_PROVIDER_ID,
-      );
-    }
-    const json = parseJsonBody(text);
+    const answer = await sendProviderRequest({
+      provider: DIRECTCARD_PROVIDER_ID,
+      providerName: 'directcard',
+      operation: spec.operation,
+      url: `${this.baseUrl}${spec.path}`,
+      method: spec.method,
+      headers: { 'X-API-KEY': this.apiKey, 'X-API-SECRET': this.apiSecret },
+      body: spec.body,
+      timeoutMs,
+      movesMoney: spec.movesMoney,
+      fetch: this.fetchImpl,
+    });
+    const { json, text } = answer;
+    const response = answer;
     if (!response.ok) throw toDirectCardError(response.status, json ?? text.slice(0, 500), spec.operation, spec.movesMoney);
     const parsed = spec.schema.safeParse(json);
     if (!parsed.success) {

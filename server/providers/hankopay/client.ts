@@ -15,10 +15,9 @@
  * - Timeouts: 30 s for calls that move money (3-D Secure and issuers can be slow), 10 s for reads.
  * - Nothing of a request body ever goes into an error: the bodies carry card data.
  */
+import { sendProviderRequest } from '../provider-http.js';
 import type { z } from 'zod';
 import { ProviderError } from '../../errors.js';
-import { maskPanLike } from '../../security/card-masking.js';
-import { parseJsonBody } from '../parse-json.js';
 import {
   hankoPayBalanceResponseSchema,
   hankoPayPayoutResponseSchema,
@@ -141,33 +140,22 @@ export class HankoPayClient {
   }
 
   private async call<T>(spec: CallSpec<T>): Promise<T> {
-    const headers: Record<string, string> = { Accept: 'application/json', Authorization: `Bearer ${this.apiKey}` };
-    if (spec.body !== undefined) headers['Content-Type'] = 'application/json';
     const unreachable = spec.movesMoney ? 'outcome_unknown' : 'provider_unavailable';
     const timeoutMs = spec.movesMoney ? this.timeoutMs : this.readTimeoutMs;
-    let response: Response;
-    let text: string;
-    try {
-      response = await this.fetchImpl(`${this.baseUrl}${spec.path}`, {
-        method: spec.method,
-        headers,
-        body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-        signal: AbortSignal.timeout(timeoutMs),
-        redirect: 'manual',
-      });
-      text = await response.text();
-    } catch (error) {
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new ProviderError(
-        unreachable,
-        timedOut
-          ? `HankoPay did not answer ${spec.operation} within ${timeoutMs} ms`
-          : `HankoPay could not be reached for ${spec.operation}: ${maskPanLike(reason)}`,
-        HANKOPAY_PROVIDER_ID,
-      );
-    }
-    const json = parseJsonBody(text);
+    const answer = await sendProviderRequest({
+      provider: HANKOPAY_PROVIDER_ID,
+      providerName: 'HankoPay',
+      operation: spec.operation,
+      url: `${this.baseUrl}${spec.path}`,
+      method: spec.method,
+      headers: { Authorization: `Bearer ${this.apiKey}` },
+      body: spec.body,
+      timeoutMs,
+      movesMoney: spec.movesMoney,
+      fetch: this.fetchImpl,
+    });
+    const { json, text } = answer;
+    const response = answer;
     if (!response.ok) throw toHankoPayError(response.status, json ?? text.slice(0, 500), spec.operation, spec.movesMoney);
     if (isRefusal(json)) throw toHankoPayError(response.status, json, spec.operation, spec.movesMoney);
     const parsed = spec.schema.safeParse(json);
