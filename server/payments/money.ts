@@ -61,3 +61,18 @@ function numberToPlainString(value: number): string {
   // Avoid exponent notation (1e-7) and float noise beyond 12 decimals.
   return value.toFixed(12).replace(/\.?0+$/, '');
 }
+
+/**
+ * A provider's major-unit amount read tolerantly into minor units: absent is undefined, and an
+ * amount finer than the currency allows (providers send floats) is rounded rather than refused.
+ */
+export function readProviderAmount(value: number | string | null | undefined, currency: string): number | undefined {
+  if (value === null || value === undefined || value === '') return undefined;
+  try {
+    return toMinorUnits(value, currency);
+  } catch (error) {
+    if (!(error instanceof AmountError)) throw error;
+    const scaled = Number(value) * 10 ** currencyExponent(currency);
+    return Number.isFinite(scaled) && scaled >= 0 ? Math.round(scaled) : undefined;
+  }
+}

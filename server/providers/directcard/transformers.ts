@@ -30,10 +30,11 @@
  * gateway's own resultCode and resultMessage for the merchant. `providerStatus` is always
  * "<status>/<resultCode>" as directcard wrote them.
  */
+import { readProviderAmount as majorToMinor } from '../../payments/money.js';
 import { isIP } from 'node:net';
 import { AppError, ProviderError, type ErrorCode } from '../../errors.js';
 import { maskDigits, maskPanLike, passesLuhn, SCRUB, scrubPayload } from '../../security/card-masking.js';
-import { AmountError, currencyExponent, toMajorNumber, toMinorUnits } from '../../payments/money.js';
+import { toMajorNumber } from '../../payments/money.js';
 import type { PaymentStatus } from '../../payments/payment-status.js';
 import type { CardDetails, CreatePaymentRequest, InstallmentOption, PaymentMethod, ProviderPaymentState } from '../provider.js';
 import {
@@ -175,16 +176,6 @@ export function describeFailure(result: DirectCardResult, fallback: ErrorCode): 
 // ---------------------------------------------------------------------------------------------
 // Answers → state
 
-/** Major units from directcard → minor units; an amount finer than the currency allows is rounded. */
-export function majorToMinor(value: number | string, currency: string): number | undefined {
-  try {
-    return toMinorUnits(value, currency);
-  } catch (error) {
-    if (!(error instanceof AmountError)) throw error;
-    const scaled = Number(value) * 10 ** currencyExponent(currency);
-    return Number.isFinite(scaled) && scaled >= 0 ? Math.round(scaled) : undefined;
-  }
-}
 
 const CHECKOUT_REF_PREFIX = 'checkout:';
 

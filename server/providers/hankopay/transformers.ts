@@ -22,9 +22,10 @@
  *
  * `providerStatus` is always "<status>" or "<status> (<statusReason>)" as HankoPay wrote them.
  */
+import { readProviderAmount as majorToMinor } from '../../payments/money.js';
 import { isIP } from 'node:net';
 import { AppError, ProviderError, type ErrorCode } from '../../errors.js';
-import { AmountError, currencyExponent, toMajorNumber, toMinorUnits } from '../../payments/money.js';
+import { toMajorNumber } from '../../payments/money.js';
 import type { PaymentStatus } from '../../payments/payment-status.js';
 import { maskDigits, maskPanLike, passesLuhn, SCRUB, scrubPayload } from '../../security/card-masking.js';
 import type {
@@ -174,17 +175,6 @@ function statusWords(status: string | null | undefined, reason: string | null | 
 // ---------------------------------------------------------------------------------------------
 // Money
 
-/** Major units from HankoPay → minor units; an amount finer than the currency allows is rounded. */
-export function majorToMinor(value: number | string | null | undefined, currency: string): number | undefined {
-  if (value === null || value === undefined) return undefined;
-  try {
-    return toMinorUnits(value, currency);
-  } catch (error) {
-    if (!(error instanceof AmountError)) throw error;
-    const scaled = Number(value) * 10 ** currencyExponent(currency);
-    return Number.isFinite(scaled) && scaled >= 0 ? Math.round(scaled) : undefined;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Methods

@@ -24,7 +24,8 @@
  *
  * `providerStatus` is the Status as Payment Hub wrote it, with PaymentFailReason in brackets.
  */
-import { AmountError, currencyExponent, toMajorNumber, toMinorUnits } from '../../payments/money.js';
+import { readProviderAmount as majorToMinor } from '../../payments/money.js';
+import { toMajorNumber } from '../../payments/money.js';
 import type { PaymentStatus } from '../../payments/payment-status.js';
 import { maskPanLike, SCRUB, scrubPayload } from '../../security/card-masking.js';
 import type { CreatePaymentRequest, PaymentAction, PaymentMethod, ProviderPaymentState } from '../provider.js';
@@ -133,17 +134,6 @@ export function mapPaymentHubRefundStatus(word: string | null | undefined): Refu
 // ---------------------------------------------------------------------------------------------
 // Money
 
-/** Major units from Payment Hub → minor units; an amount finer than the currency allows is rounded. */
-export function majorToMinor(value: number | string | null | undefined, currency: string): number | undefined {
-  if (value === null || value === undefined || value === '') return undefined;
-  try {
-    return toMinorUnits(value, currency);
-  } catch (error) {
-    if (!(error instanceof AmountError)) throw error;
-    const scaled = Number(value) * 10 ** currencyExponent(currency);
-    return Number.isFinite(scaled) && scaled >= 0 ? Math.round(scaled) : undefined;
-  }
-}
 
 /** What the refund stages add up to, in minor units, by outcome. */
 export function refundTotals(refunds: readonly PaymentHubRefundEntry[], currency: string): { succeeded: number; pending: number } {
