@@ -2,6 +2,12 @@ import type { Response } from 'express';
 import { randomBytes } from 'node:crypto';
 import { escapeHtml } from '../pages/html.js';
 
+/** What a simulator logs through: pino or console both fit. */
+export interface SimulatorLogger {
+  info(details: object, message?: string): void;
+  warn(details: object, message?: string): void;
+}
+
 /** The look of one provider's simulated pages. */
 export interface SimulatorTheme {
   background: string;

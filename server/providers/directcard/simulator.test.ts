@@ -4,13 +4,14 @@
  * paymentId + securityKey, the checkout's checkoutId) really travel as form data. The "browser"
  * here follows the pages' forms the way a shopper's browser would.
  */
+import { appRejection as rejection } from '../../testing/rejections.js';
 import { formsOf, unescapeHtml } from '../../testing/html-forms.js';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError, ProviderError } from '../../errors.js';
+import { ProviderError } from '../../errors.js';
 import type { CardDetails, CreatePaymentRequest, PaymentProvider, ProviderPaymentState } from '../provider.js';
 import { createDirectCardProvider } from './adapter.js';
 import { DIRECTCARD_TEST_CARDS, createDirectCardSimulator, type DirectCardSimulatorFaults } from './simulator.js';
@@ -109,14 +110,6 @@ function paymentRequest(overrides: Partial<CreatePaymentRequest> = {}): CreatePa
   };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
 
 // ---------------------------------------------------------------------------------------------
 // A small browser: reads a page's form and posts it as form data.

@@ -57,17 +57,14 @@
  * of a request body is ever logged, and an unreadable body is reported without its content.
  */
 import { escapeHtml } from '../../pages/html.js';
-import { sendSimulatorPage, type SimulatorTheme } from '../simulator-page.js';
+import { sendSimulatorPage, type SimulatorLogger, type SimulatorTheme } from '../simulator-page.js';
 import { passesLuhn } from '../../security/card-masking.js';
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { AmountError, currencyExponent, isKnownCurrency, toMajorNumber, toMajorString, toMinorUnits } from '../../payments/money.js';
 
-export interface DirectCardSimulatorLogger {
-  info(details: object, message?: string): void;
-  warn(details: object, message?: string): void;
-}
+export type DirectCardSimulatorLogger = SimulatorLogger;
 
 /** Fault hooks, for tests only. The object is read on every request, so a test may change it. */
 export interface DirectCardSimulatorFaults {

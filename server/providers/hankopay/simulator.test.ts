@@ -3,12 +3,13 @@
  * server stands in for the proxy: its return URLs receive the payment page's form posts and its
  * callback URL the simulator's callbacks. The "browser" here follows the page's forms.
  */
+import { appRejection as rejection } from '../../testing/rejections.js';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError, ProviderError } from '../../errors.js';
+import { ProviderError } from '../../errors.js';
 import { formsOf } from '../../testing/html-forms.js';
 import type { CardDetails, CreatePaymentRequest, PaymentProvider, PayoutRequest } from '../provider.js';
 import { createHankoPayProvider } from './adapter.js';
@@ -109,14 +110,6 @@ function paymentRequest(overrides: Partial<CreatePaymentRequest> = {}): CreatePa
   };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
 
 async function waitForCallbacks(paymentId: string, count = 1): Promise<{ paymentId: string; body: Record<string, unknown> }[]> {
   for (let i = 0; i < 200; i++) {

@@ -55,17 +55,14 @@
  * the masked number and the holder's name are kept; nothing of a request body is ever logged.
  */
 import { escapeHtml } from '../../pages/html.js';
-import { sendSimulatorPage, type SimulatorTheme } from '../simulator-page.js';
+import { sendSimulatorPage, type SimulatorLogger, type SimulatorTheme } from '../simulator-page.js';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { AmountError, isKnownCurrency, toMajorNumber, toMajorString, toMinorUnits } from '../../payments/money.js';
 import { maskDigits, passesLuhn } from '../../security/card-masking.js';
 
-export interface HankoPaySimulatorLogger {
-  info(details: object, message?: string): void;
-  warn(details: object, message?: string): void;
-}
+export type HankoPaySimulatorLogger = SimulatorLogger;
 
 /** Fault hooks, for tests only. Read on every request, so a test may change them. */
 export interface HankoPaySimulatorFaults {

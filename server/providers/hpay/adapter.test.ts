@@ -1,7 +1,7 @@
 /** Adapter checks that the simulator cannot provoke: an HPAY that answers loosely. */
+import { providerRejection as rejection } from '../../testing/rejections.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ProviderError } from '../../errors.js';
 import { createHpayProvider } from './adapter.js';
 
 function fixture(name: string): Record<string, unknown> {
@@ -23,14 +23,6 @@ function looseHpay(rows: Record<string, unknown>[], mode: 'TEST' | 'PROD' = 'TES
   return { paths, provider: createHpayProvider({ baseUrl: 'https://hpay.example', apiKey: 'k', publicKey: 'p', secretKey: 's', mode, fetch: fetchImpl }) };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
-}
 
 describe('createHpayProvider against a loose HPAY', () => {
   it('trusts only an exact transaction_id, even when the history ignores the filter', async () => {

@@ -1,7 +1,7 @@
 /** The client's token handling and error reading, against a scripted fetch. */
+import { providerRejection as rejection } from '../../testing/rejections.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ProviderError } from '../../errors.js';
 import { HpayClient } from './client.js';
 import type { HpayPaymentRequest } from './hpay-types.js';
 import { toHistoryRequest } from './transformers.js';
@@ -38,14 +38,6 @@ const token = (value: string) => json(200, { ...fixture('token-response'), token
 const history = () => json(200, fixture('history-response'));
 const history200Expired = () => json(200, { success: false, message: 'Token expired', error_code: 104 });
 
-async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
-}
 
 describe('HpayClient', () => {
   it('posts each call to its documented path with the token getToken gave', async () => {

@@ -4,13 +4,13 @@
  * notification and redirects really travel. One clock, moved by the tests, drives both the
  * simulator's token expiry and the adapter's token cache.
  */
+import { providerRejection as rejection } from '../../testing/rejections.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../errors.js';
 import { formsOf } from '../../testing/html-forms.js';
-import type { CreatePaymentRequest, PaymentLookup } from '../provider.js';
+import type { CreatePaymentRequest } from '../provider.js';
 import { createHpayProvider, type HpayProvider, type HpayProviderOptions } from './adapter.js';
 import { createHpaySimulator, type HpaySimulator, type HpaySimulatorFaults } from './simulator.js';
 
@@ -91,14 +91,6 @@ async function shopperPresses(checkoutUrl: string, button: 'Pay' | 'Cancel'): Pr
   return response.headers.get('location') ?? '';
 }
 
-async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
-}
 
 beforeAll(async () => {
   const proxy = express();

@@ -36,16 +36,13 @@
  *   and older ones stay valid until they expire.
  */
 import { escapeHtml } from '../../pages/html.js';
-import { sendSimulatorPage, type SimulatorTheme } from '../simulator-page.js';
+import { sendSimulatorPage, type SimulatorLogger, type SimulatorTheme } from '../simulator-page.js';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { AmountError, isKnownCurrency, toMajorNumber, toMajorString, toMinorUnits } from '../../payments/money.js';
 import type { HpayMode, HpayTransactionStatus } from './hpay-types.js';
 
-export interface HpaySimulatorLogger {
-  info(details: object, message?: string): void;
-  warn(details: object, message?: string): void;
-}
+export type HpaySimulatorLogger = SimulatorLogger;
 
 /** Fault hooks, for tests only. The object is read on every request, so a test may change it. */
 export interface HpaySimulatorFaults {

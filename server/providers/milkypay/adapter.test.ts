@@ -1,9 +1,9 @@
 /**
  * The client's requests and the adapter's recovery paths, against a scripted fetch.
  */
+import { providerRejection as rejection } from '../../testing/rejections.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ProviderError } from '../../errors.js';
 import type { CreatePaymentRequest } from '../provider.js';
 import { createMilkyPayProvider } from './adapter.js';
 import { MilkyPayClient } from './client.js';
@@ -62,14 +62,6 @@ const request: CreatePaymentRequest = {
   callbackUrl: 'https://proxy/cb',
 };
 
-async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
-}
 
 describe('MilkyPayClient requests', () => {
   it('posts the pre-request to /public-api with the public key in the body', async () => {

@@ -1,12 +1,12 @@
 /**
  * The real adapter against the simulator, over HTTP on an ephemeral port.
  */
+import { providerRejection as rejection } from '../../testing/rejections.js';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../errors.js';
 import type { CreatePaymentRequest, PaymentProvider } from '../provider.js';
 import { createMilkyPayProvider } from './adapter.js';
 import { createMilkyPaySimulator, type MilkyPaySimulatorFaults } from './simulator.js';
@@ -127,14 +127,6 @@ function callbackStatuses(paymentId: string): string[] {
     .map((c) => (c.body as { data: { attributes: { status: string } } }).data.attributes.status);
 }
 
-async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
-}
 
 describe('pre-request', () => {
   it('lists the documented card and test services for USD, with limits in minor units', async () => {

@@ -28,6 +28,7 @@
  * service fields), since the document refers to a guide with more parameters than it lists.
  * A form post that reuses a reference_id is redirected to the earlier invoice's page.
  */
+import type { SimulatorLogger } from '../simulator-page.js';
 import { escapeHtml } from '../../pages/html.js';
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
@@ -41,10 +42,7 @@ import type {
 /** Currencies the simulator offers services for. */
 export const MILKYPAY_SIMULATED_CURRENCIES = ['USD', 'EUR', 'GBP'] as const;
 
-export interface MilkyPaySimulatorLogger {
-  info(details: object, message?: string): void;
-  warn(details: object, message?: string): void;
-}
+export type MilkyPaySimulatorLogger = SimulatorLogger;
 
 /** Fault hooks, for tests only. The object is read on every request, so a test may change it. */
 export interface MilkyPaySimulatorFaults {

@@ -1,7 +1,7 @@
 /** The client's paths, Bearer token and error reading, against a scripted fetch. */
+import { providerRejection as rejection } from '../../testing/rejections.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ProviderError } from '../../errors.js';
 import { PaymentHubClient } from './client.js';
 import type { PaymentHubTransactionRequest } from './paymenthub-types.js';
 import { InMemoryPaymentHubTokenStore, PaymentHubTokenManager } from './token-manager.js';
@@ -45,14 +45,6 @@ function client(script: Record<string, Reply[]>, options: { timeoutMs?: number; 
   return { calls, hub };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
-}
 
 describe('PaymentHubClient', () => {
   it('calls each documented path with the access token as Bearer', async () => {

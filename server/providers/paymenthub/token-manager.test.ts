@@ -1,7 +1,7 @@
 /** The token pair's life: rotation saved before use, renewal ahead of expiry, single flight, 401s, refusals. */
+import { providerRejection as rejection } from '../../testing/rejections.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ProviderError } from '../../errors.js';
 import { callPaymentHub } from './http.js';
 import { paymentHubEnvelopeSchema } from './paymenthub-types.js';
 import { InMemoryPaymentHubTokenStore, PaymentHubTokenManager, type PaymentHubTokenPair } from './token-manager.js';
@@ -82,14 +82,6 @@ function harness(options: { resetReplies?: (() => Response)[]; store?: InMemoryP
 
 const ping = (h: Harness) => (h.manager as unknown as { ping: () => Promise<{ data: unknown }> }).ping();
 
-async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
-}
 
 describe('PaymentHubTokenManager', () => {
   it('bootstraps from the configured refresh token and saves the rotated pair before using it', async () => {
