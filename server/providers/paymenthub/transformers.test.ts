@@ -19,6 +19,7 @@ import {
   mapPaymentHubRefundStatus,
   mapPaymentHubTransactionStatus,
   parseMethodCode,
+  payableIn,
   paymentUrlAction,
   readRefundAnswer,
   scrubPaymentHubPayload,
@@ -114,6 +115,13 @@ describe('methods', () => {
     expect(names).toContain('Stripe');
     // Xendit lists CREDIT_CARD three times and SHOPEEPAY twice: each appears once.
     expect(names.filter((name) => name === 'Credit card')).toHaveLength(1);
+    // Philippine and Thai methods are not offered for rupiah; in pesos, Indonesian ones are not.
+    expect(names).not.toContain('GCash');
+    expect(names).not.toContain('PromptPay');
+    const php = gatewaysToPaymentMethods({ gateways, vendors, currency: 'PHP' }).map((method) => method.name);
+    expect(php).toEqual(expect.arrayContaining(['GCash', 'Maya', 'Credit card', 'ShopeePay', 'Stripe']));
+    expect(php).not.toContain('QRIS');
+    expect(payableIn('grabpay', 'IDR')).toBe(true);
     expect(idr.find((method) => method.name === 'Credit card')).toMatchObject({ id: 'paymenthub:65c314574bea7be0c0405e1d.CREDIT_CARD', category: 'card', provider: 'paymenthub', fields: [] });
     expect(idr.find((method) => method.name === 'OVO')?.category).toBe('wallet');
     expect(idr.find((method) => method.name === 'BCA virtual account')?.category).toBe('bank');

@@ -320,6 +320,23 @@ export function paymentMethodCategory(code: string | undefined): PaymentMethod['
   return 'alternative';
 }
 
+/**
+ * Methods that exist in one country's currency only. The vendor list gives a vendor's methods and
+ * its currencies but not which method takes which currency, so Xendit's Philippine wallets would
+ * be offered for rupiah. Only methods known to be local are filtered; any other is kept.
+ */
+const LOCAL_METHOD_CURRENCY: Record<string, string> = Object.fromEntries([
+  ...['BCA', 'BNI', 'BSI', 'BRI', 'MANDIRI', 'PERMATA', 'SAHABAT_SAMPOERNA', 'BNC', 'ALFAMART', 'INDOMARET', 'OVO', 'DANA', 'LINKAJA', 'JENIUSPAY', 'DD_BRI', 'DD_BCA_KLIKPAY', 'KREDIVO', 'AKULAKU', 'UANGME', 'QRIS'].map((code) => [code, 'IDR']),
+  ...['7ELEVEN', 'CEBUANA', 'DD_BPI', 'DD_UBP', 'DD_RCBC', 'DD_BDO_EPAY', 'DP_MLHUILLIER', 'DP_PALAWAN', 'DP_ECPAY_LOAN', 'PAYMAYA', 'GCASH', 'BILLEASE', 'CASHALO'].map((code) => [code, 'PHP']),
+  ['PROMPTPAY', 'THB'],
+]);
+
+/** Whether a vendor's method may take the currency: yes unless it is known to be another country's. */
+export function payableIn(method: string, currency: string): boolean {
+  const local = LOCAL_METHOD_CURRENCY[method.toUpperCase()];
+  return local === undefined || local === currency.toUpperCase();
+}
+
 /** A gateway's vendor: its own `vendor_payment_gateway`, else the vendor list's entry of that name. */
 export function vendorOfGateway(gateway: PaymentHubPaymentGateway, vendors: readonly PaymentHubVendor[]): PaymentHubVendor | undefined {
   const own = gateway.vendor_payment_gateway;
@@ -349,7 +366,8 @@ export function gatewaysToPaymentMethods(input: {
     if (input.onlyGatewayId && gateway.ID !== input.onlyGatewayId) continue;
     const vendor = vendorOfGateway(gateway, input.vendors);
     if (!vendor || !vendor.Currency.some((code) => code.toUpperCase() === currency)) continue;
-    const methods = vendor.PaymentMethod.length > 0 ? vendor.PaymentMethod : [undefined];
+    const forCurrency = vendor.PaymentMethod.filter((method) => payableIn(method, currency));
+    const methods = vendor.PaymentMethod.length > 0 ? forCurrency : [undefined];
     for (const method of methods) {
       const code = methodCodeOf(gateway.ID, method);
       if (seen.has(code)) continue;
