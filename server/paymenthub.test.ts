@@ -147,12 +147,13 @@ describe('Payment Hub payments', () => {
     expect((await merchant('GET', `/api/payments/${other.id}`)).body.providerErrors).toBeUndefined();
   });
 
-  it('the shopper cancels on the vendor page: canceled or expired, as Payment Hub says "expired"', async () => {
+  it('the shopper cancels on the vendor page: Payment Hub says "expired" before the time is over, which is canceled', async () => {
     const { token } = await newSession();
     const payment = await payWith(token, 'OVO');
     await decide(payment.action.url, 'cancel');
-    const ended = await waitForStatus(payment.id, 'expired');
+    const ended = await waitForStatus(payment.id, 'canceled');
     expect(ended.events.at(-1).detail.providerStatus).toBe('expired');
+    expect(ended.failure).toEqual({ code: 'canceled', message: 'The payment was canceled before its time ran out.' });
   });
 });
 

@@ -16,8 +16,9 @@
  *   is refused before anything is sent.
  * - Refunds: Payment Hub answers `pending refund`; the payment is `refund_pending` until a lookup
  *   (webhook, poll, reconciliation) reads the stage's outcome.
- * - Cancel: Payment Hub answers the record as `expired` ("expired or canceled"); a cancel we asked
- *   for is `canceled` here.
+ * - `expired` means "expired or canceled" (the document). A transaction `expired` before its
+ *   ExpiredAt was canceled (by the shopper on the vendor page, or by our cancel): `canceled` here;
+ *   after it, `expired`.
  */
 import { AppError, ProviderError } from '../../errors.js';
 import { TtlCache } from '../../cache/ttl-cache.js';
@@ -104,6 +105,7 @@ export function createPaymentHubProvider(options: PaymentHubProviderOptions): Pa
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.fetchMultipleBatchSize ? { fetchMultipleBatchSize: options.fetchMultipleBatchSize } : {}),
   });
+  const now = options.now ?? Date.now;
   const catalogCache = new TtlCache<Catalog>(options.catalogTtlMs ?? CATALOG_TTL_MS, options.now);
 
   function catalog(): Promise<Catalog> {
@@ -133,6 +135,11 @@ export function createPaymentHubProvider(options: PaymentHubProviderOptions): Pa
       // and the shared page's reference stays the payment's.
       const { amount: _amount, currency: _currency, providerRef: _ref, ...rest } = state;
       state = { ...rest, providerStatus: `${state.providerStatus ?? '-'} (${String(record.Amount ?? '?')} ${record.Currency ?? ''})`.trim() };
+    }
+    // "expired or canceled": an `expired` transaction whose time is not over was canceled.
+    const endsAt = Date.parse(record.ExpiredAt ?? '');
+    if (state.status === 'expired' && Number.isFinite(endsAt) && endsAt > now()) {
+      return { ...state, status: 'canceled', failure: { code: 'canceled', message: 'The payment was canceled before its time ran out.' } };
     }
     // The vendor page is still open: the shopper keeps the page the create answered.
     if (state.status === 'pending' && normalizeStatusWord(record.Status) === 'initial') return { ...state, status: 'requires_action' };
@@ -271,6 +278,7 @@ export function createPaymentHubProvider(options: PaymentHubProviderOptions): Pa
     async cancel(lookup: PaymentLookup): Promise<ProviderPaymentState> {
       const record = await client.cancelTransaction(lookup.paymentId);
       const state = readRecord(record, lookup);
+      // Canceled now, at our request, whatever the clocks say of ExpiredAt.
       return state.status === 'expired' ? { ...state, status: 'canceled', failure: { code: 'canceled', message: 'canceled by the merchant' } } : state;
     },
 
