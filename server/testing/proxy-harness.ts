@@ -56,7 +56,7 @@ export interface ProxyHarness {
  * The proxy and the MilkyPay simulator, each on its own ephemeral loopback port, wired as in
  * production: the adapter talks HTTP to the simulator and the simulator posts callbacks over HTTP.
  */
-export async function startProxy(options: { logs?: DestinationStream; dbPath?: string; paymenthubRefundSettleMs?: number } = {}): Promise<ProxyHarness> {
+export async function startProxy(options: { logs?: DestinationStream; dbPath?: string; paymenthubRefundSettleMs?: number; paymenthubAdapterRefreshToken?: string } = {}): Promise<ProxyHarness> {
   const simulatorServer = await listen(createServer());
   const simulatorUrl = `http://127.0.0.1:${port(simulatorServer)}`;
   const directcardServer = await listen(createServer());
@@ -111,7 +111,8 @@ export async function startProxy(options: { logs?: DestinationStream; dbPath?: s
     createHpayProvider({ baseUrl: hpayUrl, ...hpayKeys }),
     createPaymentHubProvider({
       baseUrl: paymenthubUrl,
-      refreshToken: paymenthubRefreshToken,
+      refreshToken: options.paymenthubAdapterRefreshToken ?? paymenthubRefreshToken,
+      onCredentialsRefused: (message) => logger.error({ provider: 'paymenthub' }, `Payment Hub credentials refused: ${message}`),
       tokenStore: new StorePaymentHubTokenStore(store),
       lock: (fn) => store.withLock(PAYMENTHUB_TOKEN_LOCK, fn),
     }),
