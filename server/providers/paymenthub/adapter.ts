@@ -22,7 +22,6 @@
  */
 import { AppError, ProviderError } from '../../errors.js';
 import { TtlCache } from '../../cache/ttl-cache.js';
-import { toMajorNumber } from '../../payments/money.js';
 import type {
   CallbackInput,
   CreatePaymentRequest,
@@ -46,8 +45,8 @@ import {
   parseMethodCode,
   readRefundAnswer,
   scrubPaymentHubPayload,
-  splitName,
   toRefundRequest,
+  toSharedPaymentRequest,
   toTransactionRequest,
   transactionCreatedToState,
   transactionToState,
@@ -202,35 +201,8 @@ export function createPaymentHubProvider(options: PaymentHubProviderOptions): Pa
         if (!gateway) throw new AppError('invalid_request', `sharedPaymentPage.options: no Payment Hub payment gateway ${option.vendor ?? '(none)'}`);
         return { label: option.label, payment_method: option.method ?? '', payment_vendor: gateway.ID, currency: option.currency ?? request.currency };
       });
-      const name = splitName(request.customer?.name);
       const langs = [...new Set(gateways.flatMap((gateway) => vendorOfGateway(gateway, vendors)?.Lang ?? []))];
-      const body = {
-        payment_method: paymentMethod,
-        payment_detail: {
-          merchant_ref_code: request.paymentId,
-          external_id: request.orderId,
-          source_request: 'pay-checkout',
-          amount: {
-            mcp: request.page.amounts.length > 0,
-            founding_currency: request.currency,
-            value: toMajorNumber(request.amount, request.currency),
-            mcp_rate: request.page.amounts.map((entry) => ({ currency: entry.currency, value: toMajorNumber(entry.amount, entry.currency) })),
-          },
-          ...(request.page.guestLocation ? { guest_location: request.page.guestLocation } : {}),
-          ...(request.page.hotelLocation ? { hotel_location: request.page.hotelLocation } : {}),
-          description: request.description?.trim() || `Payment ${request.paymentId}`,
-          ...(name.first ? { first_name: name.first } : {}),
-          ...(name.last ? { last_name: name.last } : {}),
-          ...(request.customer?.phone ? { mobile: request.customer.phone } : {}),
-          ...(request.customer?.email ? { email: request.customer.email } : {}),
-          ...(closestVendorLang(langs, request.locale) ? { lang: closestVendorLang(langs, request.locale) } : {}),
-          webhook_url: request.callbackUrl,
-          success_redirect_url: request.returnUrls.success,
-          failed_redirect_url: request.returnUrls.fail,
-          cancel_redirect_url: request.returnUrls.fail,
-          expires_in_minutes: 60,
-        },
-      };
+      const body = toSharedPaymentRequest(request, { paymentMethod, vendorLangs: langs });
       const answer = await client.initializeSharedPayment(body);
       return {
         status: 'requires_action',

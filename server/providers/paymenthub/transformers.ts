@@ -28,7 +28,7 @@ import { readProviderAmount as majorToMinor } from '../../payments/money.js';
 import { toMajorNumber } from '../../payments/money.js';
 import type { PaymentStatus } from '../../payments/payment-status.js';
 import { maskPanLike, SCRUB, scrubPayload } from '../../security/card-masking.js';
-import type { CreatePaymentRequest, PaymentAction, PaymentMethod, ProviderPaymentState } from '../provider.js';
+import type { CreatePaymentRequest, PaymentAction, PaymentMethod, ProviderPaymentState, SharedPaymentRequest } from '../provider.js';
 import {
   PAYMENTHUB_REFUND_STATUSES,
   PAYMENTHUB_TRANSACTION_STATUSES,
@@ -37,6 +37,7 @@ import {
   type PaymentHubRefundEntry,
   type PaymentHubRefundRequest,
   type PaymentHubRefundStatus,
+  type PaymentHubSharedPaymentRequest,
   type PaymentHubTransactionRecord,
   type PaymentHubTransactionRequest,
   type PaymentHubTransactionStatus,
@@ -483,6 +484,44 @@ export function toTransactionRequest(request: CreatePaymentRequest, options: Tra
   if (options.paymentMethod) body.payment_method = [options.paymentMethod];
   if (lang) body.lang = lang;
   return body;
+}
+
+/**
+ * POST /api/v1/shared-payment/initialize: the options (already resolved to the client's gateway
+ * ids) and the payment's details. The session's amount is the founding one; `amounts` are the
+ * multi-currency values (`mcp_rate`), sent with `mcp` true when there are any.
+ */
+export function toSharedPaymentRequest(
+  request: SharedPaymentRequest,
+  options: { paymentMethod: PaymentHubSharedPaymentRequest['payment_method']; vendorLangs: readonly string[]; expiresInMinutes?: number },
+): PaymentHubSharedPaymentRequest {
+  const name = splitName(request.customer?.name);
+  const lang = closestVendorLang(options.vendorLangs, request.locale);
+  const detail: PaymentHubSharedPaymentRequest['payment_detail'] = {
+    merchant_ref_code: request.paymentId,
+    external_id: request.orderId,
+    source_request: 'pay-checkout',
+    amount: {
+      mcp: request.page.amounts.length > 0,
+      founding_currency: request.currency,
+      value: toMajorNumber(request.amount, request.currency),
+      mcp_rate: request.page.amounts.map((entry) => ({ currency: entry.currency, value: toMajorNumber(entry.amount, entry.currency) })),
+    },
+    description: request.description?.trim() || `Payment ${request.paymentId}`,
+    webhook_url: request.callbackUrl,
+    success_redirect_url: request.returnUrls.success,
+    failed_redirect_url: request.returnUrls.fail,
+    cancel_redirect_url: request.returnUrls.fail,
+    expires_in_minutes: Math.max(1, Math.round(options.expiresInMinutes ?? 60)),
+  };
+  if (request.page.guestLocation) detail.guest_location = request.page.guestLocation;
+  if (request.page.hotelLocation) detail.hotel_location = request.page.hotelLocation;
+  if (name.first) detail.first_name = name.first;
+  if (name.last) detail.last_name = name.last;
+  if (request.customer?.phone) detail.mobile = request.customer.phone;
+  if (request.customer?.email) detail.email = request.customer.email;
+  if (lang) detail.lang = lang;
+  return { payment_method: options.paymentMethod, payment_detail: detail };
 }
 
 /** POST /api/v1/transactions/refund. Without an amount, a full refund of what remains. */
