@@ -145,14 +145,14 @@ export function createPaymentHubProvider(options: PaymentHubProviderOptions): Pa
     return state;
   }
 
-  async function lookUp(lookup: PaymentLookup): Promise<{ state: ProviderPaymentState; record: PaymentHubTransactionRecord }> {
+  async function lookUp(lookup: PaymentLookup): Promise<{ state: ProviderPaymentState; record: PaymentHubTransactionRecord | undefined }> {
     try {
       const record = await client.getTransaction(lookup.paymentId);
       return { state: readRecord(record, lookup), record };
     } catch (error) {
       // A shared page whose shopper has not chosen yet has no transaction: still their move.
       if (error instanceof ProviderError && error.code === 'not_found' && lookup.providerRef?.startsWith('shared:')) {
-        return { state: { status: 'requires_action', providerStatus: 'shared page open' }, record: {} as PaymentHubTransactionRecord };
+        return { state: { status: 'requires_action', providerStatus: 'shared page open' }, record: undefined };
       }
       throw error;
     }
@@ -228,7 +228,7 @@ export function createPaymentHubProvider(options: PaymentHubProviderOptions): Pa
 
     async paymentDetails(lookup: PaymentLookup): Promise<ProviderPaymentDetails> {
       const { state, record } = await lookUp(lookup);
-      return { state, record: scrubPaymentHubPayload(record) };
+      return { state, record: record === undefined ? null : scrubPaymentHubPayload(record) };
     },
 
     readCallback(input: CallbackInput): PaymentLookup | undefined {

@@ -271,6 +271,9 @@ export function createPaymentHubSimulator(options: PaymentHubSimulatorOptions): 
     const cancelUrl = url(body, 'cancel_redirect_url', checks, true);
     const expiresIn = minutes(body, 'expires_in_minutes', checks);
     const linkExpiresIn = minutes(body, 'link_expires_in_minutes', checks);
+    const firstName = text(body, 'first_name', checks, { max: 100 });
+    const lastName = text(body, 'last_name', checks, { max: 100 });
+    const mobile = text(body, 'mobile', checks, { max: 30 });
     checks.done();
     const createdAt = now();
     const transaction: SimTransaction = {
@@ -278,9 +281,9 @@ export function createPaymentHubSimulator(options: PaymentHubSimulatorOptions): 
       clientId: CLIENT_ID,
       merchantRefCode: ref,
       description,
-      firstName: text(body, 'first_name', checks, { max: 100 }),
-      lastName: text(body, 'last_name', checks, { max: 100 }),
-      mobile: text(body, 'mobile', checks, { max: 30 }),
+      firstName,
+      lastName,
+      mobile,
       email,
       amount,
       serviceCharge,
@@ -520,6 +523,8 @@ export function createPaymentHubSimulator(options: PaymentHubSimulatorOptions): 
     const failedUrl = url(detail, 'failed_redirect_url', checks, true, 'payment_detail.failed_redirect_url');
     const cancelUrl = url(detail, 'cancel_redirect_url', checks, true, 'payment_detail.cancel_redirect_url');
     const webhookUrl = url(detail, 'webhook_url', checks, false, 'payment_detail.webhook_url');
+    const detailText = (name: string, max = 500) => text(detail, name, checks, { max, path: `payment_detail.${name}` });
+    const [lang, description, firstName, lastName, mobile, email] = [detailText('lang', 20), detailText('description'), detailText('first_name', 100), detailText('last_name', 100), detailText('mobile', 30), detailText('email', 254)];
     checks.done();
     const createdAt = now();
     const record: SimSharedPayment = {
@@ -531,7 +536,7 @@ export function createPaymentHubSimulator(options: PaymentHubSimulatorOptions): 
       value,
       rates,
       mcp,
-      lang: text(detail, 'lang', checks),
+      lang,
       webhookUrl,
       successUrl,
       failedUrl,
@@ -539,11 +544,11 @@ export function createPaymentHubSimulator(options: PaymentHubSimulatorOptions): 
       expiresInMinutes,
       expiresAt: createdAt + expiresInMinutes * 60_000,
       createdAt,
-      description: text(detail, 'description', checks) || `Invoice ${ref}`,
-      firstName: text(detail, 'first_name', checks),
-      lastName: text(detail, 'last_name', checks),
-      mobile: text(detail, 'mobile', checks),
-      email: text(detail, 'email', checks),
+      description: description || `Invoice ${ref}`,
+      firstName,
+      lastName,
+      mobile,
+      email,
     };
     shared.set(record.id, record);
     logger.info({ merchantRefCode: ref, options: options.length }, 'Payment Hub simulator: shared payment initialized');
