@@ -153,7 +153,7 @@ describe('Payment Hub payments', () => {
     await decide(payment.action.url, 'cancel');
     const ended = await waitForStatus(payment.id, 'canceled');
     expect(ended.events.at(-1).detail.providerStatus).toBe('expired');
-    expect(ended.failure).toEqual({ code: 'canceled', message: 'The payment was canceled before its time ran out.' });
+    expect(ended.failure).toEqual({ code: 'canceled', message: 'The payment was canceled on the payment page.' });
   });
 });
 

@@ -138,7 +138,7 @@ export function createPaymentHubProvider(options: PaymentHubProviderOptions): Pa
     // "expired or canceled": an `expired` transaction whose time is not over was canceled.
     const endsAt = Date.parse(record.ExpiredAt ?? '');
     if (state.status === 'expired' && Number.isFinite(endsAt) && endsAt > now()) {
-      return { ...state, status: 'canceled', failure: { code: 'canceled', message: 'The payment was canceled before its time ran out.' } };
+      return { ...state, status: 'canceled', failure: { code: 'canceled', message: 'The payment was canceled on the payment page.' } };
     }
     // The vendor page is still open: the shopper keeps the page the create answered.
     if (state.status === 'pending' && normalizeStatusWord(record.Status) === 'initial') return { ...state, status: 'requires_action' };
