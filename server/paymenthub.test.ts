@@ -133,6 +133,8 @@ describe('Payment Hub payments', () => {
     expect(await answer.json()).toEqual({ received: true });
     expect(await proxy.store.getPayment('pay_unknown_reference')).toBeUndefined();
     expect((await proxy.store.listPaymentsByOrder('none')).length).toBe(before);
+    const byQuery = await fetch(`${proxy.url}/api/callbacks/paymenthub?merchant_ref_code=pay_unknown_reference`);
+    expect(byQuery.status).toBe(200);
   });
 
   it('a declined payment is failed, with the matching entries of Payment Hub’s error log', async () => {

@@ -233,7 +233,11 @@ export function createPaymentHubProvider(options: PaymentHubProviderOptions): Pa
 
     readCallback(input: CallbackInput): PaymentLookup | undefined {
       // Our webhook URL names the payment; the request itself (a GET) says nothing we would trust.
-      return input.paymentId ? { paymentId: input.paymentId } : undefined;
+      // The document suggests putting merchant_ref_code in the URL: a query parameter is read too.
+      const fromQuery = typeof input.query.merchant_ref_code === 'string' ? input.query.merchant_ref_code : undefined;
+      if (input.paymentId && fromQuery && fromQuery !== input.paymentId) return undefined;
+      const paymentId = input.paymentId ?? fromQuery;
+      return paymentId ? { paymentId } : undefined;
     },
 
     async refund(lookup: PaymentLookup, amount: number, currency: string, reason: string): Promise<ProviderPaymentState> {

@@ -3,7 +3,7 @@ import type { ProviderModule } from '../registry.js';
 import { simulatorPath } from '../registry.js';
 import { createPaymentHubProvider } from './adapter.js';
 import { createPaymentHubSimulator } from './simulator.js';
-import { PAYMENTHUB_TOKEN_LOCK, StorePaymentHubTokenStore } from './token-store.js';
+import { PAYMENTHUB_TOKEN_LOCK, PAYMENTHUB_TOKEN_STATE_KEY, StorePaymentHubTokenStore } from './token-store.js';
 
 /**
  * Payment Hub with real credentials when PAYMENTHUB_BASE_URL and PAYMENTHUB_REFRESH_TOKEN are set;
@@ -13,12 +13,13 @@ import { PAYMENTHUB_TOKEN_LOCK, StorePaymentHubTokenStore } from './token-store.
 export const paymenthubModule: ProviderModule = {
   id: 'paymenthub',
   setup({ config, logger, internalUrl, store }) {
+    const real = config.providers.paymenthub;
     const common = {
-      tokenStore: new StorePaymentHubTokenStore(store),
+      // The simulator's pair lives apart, so a sandbox run never overwrites (or sends) a real pair.
+      tokenStore: new StorePaymentHubTokenStore(store, real ? PAYMENTHUB_TOKEN_STATE_KEY : `${PAYMENTHUB_TOKEN_STATE_KEY}:sandbox`),
       lock: <T>(fn: () => Promise<T>) => store.withLock(PAYMENTHUB_TOKEN_LOCK, fn),
       onCredentialsRefused: (message: string) => logger.error({ provider: 'paymenthub' }, `Payment Hub credentials refused: ${message}`),
     };
-    const real = config.providers.paymenthub;
     if (real) {
       return { provider: createPaymentHubProvider({ ...common, baseUrl: real.baseUrl, refreshToken: real.refreshToken, ...(real.paymentVendor ? { paymentVendor: real.paymentVendor } : {}) }) };
     }
