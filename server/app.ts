@@ -73,7 +73,7 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
   const form = express.urlencoded({ extended: false, limit: '32kb' });
 
   app.use('/sdk', createSdkRouter({ sdkDir: deps.sdkDir }));
-  app.use('/api/sessions', requireMerchantKey(deps.merchantApiKey), json, createSessionsRouter({ store, tokens, providers, sessionTtlSeconds: config.sessionTtlSeconds, allowedOrigins: config.allowedOrigins }));
+  app.use('/api/sessions', requireMerchantKey(deps.merchantApiKey), json, createSessionsRouter({ store, tokens, providers, payments, sessionTtlSeconds: config.sessionTtlSeconds, allowedOrigins: config.allowedOrigins }));
   app.use('/api/payments', requireMerchantKey(deps.merchantApiKey), json, createPaymentsRouter({ store, payments, providers }));
   const backOffice = createProvidersRouters({ providers });
   app.use('/api/providers', requireMerchantKey(deps.merchantApiKey), backOffice.providers);
@@ -82,8 +82,13 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
   app.use('/api/checkout', form, createChallengesRouter({ payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
   app.use('/api/checkout', createCheckoutRouter({ store, tokens, payments, allowedOrigins: config.allowedOrigins, proxyOrigin }));
   app.use('/api/callbacks', json, form, express.text({ type: '*/*', limit: '64kb' }), createCallbacksRouter({ payments, providers, logger }));
+  // `ok` says the process serves; `providers` says whose credentials were refused (the operator must act).
   app.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
+    const statuses = providers.ids.flatMap((id) => {
+      const status = providers.get(id).credentialsStatus?.();
+      return status ? [[id, status.ok ? { credentials: 'ok' } : { credentials: 'refused', message: status.message }] as const] : [];
+    });
+    res.json({ ok: true, ...(statuses.length > 0 ? { providers: Object.fromEntries(statuses) } : {}) });
   });
   if (deps.site) app.use(deps.site);
 
