@@ -1,6 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
 import { paymentsOfOrder } from './merchant-api.js';
 
+/** The card inputs: in the proxy's own frame, out of the merchant page's reach. */
+const cardFrame = (page: Page) => page.frameLocator('iframe[title="Card details"]');
+
 const SCREENS = 'test-results/screens';
 
 /** Opens the demo's directcard product and chooses card entry. */
@@ -14,10 +17,10 @@ async function openCardCheckout(page: Page): Promise<string> {
 }
 
 async function enterCard(page: Page, number: string): Promise<void> {
-  await page.getByRole('textbox', { name: 'Card number' }).fill(number);
-  await page.getByRole('textbox', { name: 'Expiry date' }).fill('12/30');
-  await page.getByRole('textbox', { name: 'Security code' }).fill('837');
-  await page.getByRole('textbox', { name: 'Name on card' }).fill('Ada Lovelace');
+  await cardFrame(page).getByRole('textbox', { name: 'Card number' }).fill(number);
+  await cardFrame(page).getByRole('textbox', { name: 'Expiry date' }).fill('12/30');
+  await cardFrame(page).getByRole('textbox', { name: 'Security code' }).fill('837');
+  await cardFrame(page).getByRole('textbox', { name: 'Name on card' }).fill('Ada Lovelace');
 }
 
 /** The issuer's page: inside the proxy's wrapper page, inside the element's dialog frame. */

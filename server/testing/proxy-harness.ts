@@ -95,7 +95,7 @@ export async function startProxy(options: { logs?: DestinationStream; dbPath?: s
     createHankoPayProvider({ baseUrl: hankopayUrl, apiKey: hankopayKey, paymentLinkAction: 'iframe' }),
     createHpayProvider({ baseUrl: hpayUrl, ...hpayKeys }),
   ]);
-  const { app } = createApp({ config, store, tokens, providers, logger, merchantApiKey: MERCHANT_KEY, sdkDir: join(dataDir, 'sdk') });
+  const { app } = createApp({ config, store, tokens, providers, logger, merchantApiKey: MERCHANT_KEY, sdkDir: join(dataDir, 'sdk'), cardEntryDir: join(dataDir, 'card-entry') });
   proxyServer.on('request', app);
 
   return {
