@@ -83,7 +83,7 @@ export class CardFrameController implements ReactiveController {
    * exact origin, so only the proxy's page in this very frame can take it.
    */
   connect(frame: HTMLIFrameElement, frameOrigin: string, theme: Theme): void {
-    this.disconnect();
+    this.closeChannel();
     const target = frame.contentWindow;
     if (!target || !frameOrigin) return;
     const channel = new MessageChannel();
@@ -113,6 +113,10 @@ export class CardFrameController implements ReactiveController {
   disconnect(): void {
     if (!this.port && !this.settings) return;
     this.settings = undefined;
+    this.closeChannel();
+  }
+
+  private closeChannel(): void {
     this.port?.close();
     this.port = undefined;
     this.frame = undefined;
