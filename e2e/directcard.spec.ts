@@ -158,3 +158,25 @@ test('paying with a card field left empty puts focus on it, inside the frame, wi
   await expect(expiry).toHaveAccessibleDescription('This field is required.');
   await page.screenshot({ path: `${SCREENS}/directcard-7-card-error.png`, fullPage: true });
 });
+
+test("the card frame takes the element's theme and language, and keeps out unsafe values", async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ baseURL: baseURL!, locale: 'tr-TR' });
+  const page = await context.newPage();
+  await page.goto('/');
+  await page.getByRole('button', { name: /Copper cezve set/ }).click();
+  await expect(page).toHaveURL(/\/checkout\/order_/);
+  // As a merchant's stylesheet would: one color, and one value that tries to load something.
+  await page.locator('pay-checkout').evaluate((element: HTMLElement) => {
+    element.style.setProperty('--pay-color-border', 'rgb(1, 2, 3)');
+    element.style.setProperty('--pay-radius', 'url(https://evil.example/x)');
+  });
+  await page.getByRole('radio', { name: 'Card', exact: true }).check();
+  const frame = page.frameLocator('iframe[title="Kart bilgileri"]');
+  const number = frame.getByRole('textbox', { name: 'Kart numarası' });
+  await expect(number).toBeVisible();
+  await expect(number).toHaveCSS('border-top-color', 'rgb(1, 2, 3)');
+  await expect(number).toHaveCSS('border-top-left-radius', '8px');
+  await expect(frame.locator('html')).toHaveAttribute('lang', 'tr');
+  await page.screenshot({ path: `${SCREENS}/directcard-8-frame-tr-themed.png`, fullPage: true });
+  await context.close();
+});
