@@ -136,4 +136,28 @@ describe('CardFrameController', () => {
     card.disconnect();
     expect(await card.validate()).toBe('number');
   });
+
+  it('keeps the Idempotency-Key for the same card after no answer, and not for card 1 of a new frame', async () => {
+    const noAnswer = (message: ElementMessage, answer: (message: unknown) => void) => {
+      if (message.type === 'pay') answer({ type: 'pay-failed', id: message.id, error: { code: 'network_error', message: 'No answer.', status: 0 } });
+    };
+    const { card, received, reply } = await connected(noAnswer);
+    const facts = { type: 'state', brand: 'Visa', lastFour: '1111', errors: {}, valid: { number: true, expiry: true, securityCode: true, holderName: true }, focused: null, cardId: 1 };
+    reply(facts);
+    await settle();
+    await card.pay('directcard:card', {});
+    await card.pay('directcard:card', {});
+    const second = fakeFrame(noAnswer);
+    card.connect(second.frame, PROXY, {});
+    second.reply(facts);
+    await settle();
+    await card.pay('directcard:card', {});
+    await settle();
+    const keys = [...received, ...second.received].flatMap((message) => (message.type === 'pay' ? [message.idempotencyKey] : []));
+    // Each pay is sent three times (two automatic retries): six with one key, then three with another.
+    expect(keys).toHaveLength(9);
+    expect(new Set(keys.slice(0, 6)).size).toBe(1);
+    expect(new Set(keys.slice(6)).size).toBe(1);
+    expect(keys[6]).not.toBe(keys[0]);
+  }, 15_000);
 });

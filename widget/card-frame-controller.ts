@@ -63,6 +63,8 @@ export class CardFrameController implements ReactiveController {
   private theme: Theme = {};
   private sentSettings = '';
   private nextId = 1;
+  /** Channels opened so far: one per frame document. */
+  private channels = 0;
   private readonly waiting = new Map<number, (reply: Reply | undefined) => void>();
 
   constructor(host: ReactiveControllerHost, checkout: CheckoutController, onSubmit: () => void) {
@@ -87,6 +89,7 @@ export class CardFrameController implements ReactiveController {
     const target = frame.contentWindow;
     if (!target || !frameOrigin) return;
     const channel = new MessageChannel();
+    this.channels += 1;
     this.frame = frame;
     this.theme = theme;
     this.port = channel.port1;
@@ -155,7 +158,8 @@ export class CardFrameController implements ReactiveController {
   async pay(methodId: string, fields: Record<string, string>): Promise<void> {
     try {
       await this.checkout.pay(methodId, fields, {
-        cardId: this.facts.cardId,
+        // The frame numbers cards from 1 in each document: a new frame's card 1 is another card.
+        cardKey: `${this.channels}:${this.facts.cardId}`,
         installments: this.chosenOption?.count,
         send: (request, idempotencyKey) => this.sendPay(request, idempotencyKey),
       });

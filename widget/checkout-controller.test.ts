@@ -375,9 +375,9 @@ describe('CheckoutController with a card', () => {
   const payBodies = (calls: { key: string; init: RequestInit }[]) =>
     calls.filter((call) => call.key === 'POST /api/checkout/payments').map((call) => JSON.parse(String(call.init.body)) as unknown);
   /** The card-entry frame as the controller sees it: a sender that adds the card it holds and calls the proxy. */
-  const viaFrame = (fetch: typeof globalThis.fetch, cardId = 1, installments?: number): CardPayment => {
+  const viaFrame = (fetch: typeof globalThis.fetch, cardKey = '1:1', installments?: number): CardPayment => {
     const api = new CheckoutApi({ endpoint: 'https://proxy.test', token: 't', fetch });
-    return { cardId, installments, send: (request, key) => api.createPayment({ ...request, card }, key) };
+    return { cardKey, installments, send: (request, key) => api.createPayment({ ...request, card }, key) };
   };
 
   it('has the frame send the pay request, with the installment count and no count for a single payment', async () => {
@@ -387,8 +387,8 @@ describe('CheckoutController with a card', () => {
     });
     controller.configure({ token: 't', endpoint: 'https://proxy.test' });
     await vi.runAllTimersAsync();
-    await controller.pay('dc:card', {}, viaFrame(proxy.fetch, 1, 3));
-    await controller.pay('dc:card', {}, viaFrame(proxy.fetch, 1, 1));
+    await controller.pay('dc:card', {}, viaFrame(proxy.fetch, '1:1', 3));
+    await controller.pay('dc:card', {}, viaFrame(proxy.fetch, '1:1', 1));
     await controller.pay('dc:card', {}, viaFrame(proxy.fetch));
     expect(payBodies(proxy.calls)).toEqual([
       { methodId: 'dc:card', fields: {}, installments: 3, card },
@@ -405,14 +405,14 @@ describe('CheckoutController with a card', () => {
     });
     controller.configure({ token: 't', endpoint: 'https://proxy.test' });
     await vi.runAllTimersAsync();
-    const first = controller.pay('dc:card', {}, viaFrame(proxy.fetch, 1, 3));
+    const first = controller.pay('dc:card', {}, viaFrame(proxy.fetch, '1:1', 3));
     await vi.runAllTimersAsync();
     await first;
     // The same card (the frame's id for it), its security code typed again: the same attempt.
-    const second = controller.pay('dc:card', {}, viaFrame(proxy.fetch, 1, 3));
+    const second = controller.pay('dc:card', {}, viaFrame(proxy.fetch, '1:1', 3));
     await vi.runAllTimersAsync();
     await second;
-    await controller.pay('dc:card', {}, viaFrame(proxy.fetch, 2, 3));
+    await controller.pay('dc:card', {}, viaFrame(proxy.fetch, '1:2', 3));
     const keys = idempotencyKeys(proxy.calls);
     expect(keys).toHaveLength(7);
     expect(new Set(keys.slice(0, 6)).size).toBe(1);

@@ -53,11 +53,11 @@ export interface CheckoutConfig {
 
 /**
  * How a card method pays: through the card-entry frame, which holds the card and sends the pay
- * request itself. The element knows the card only by `cardId`.
+ * request itself. The element knows the card only by `cardKey`.
  */
 export interface CardPayment {
-  /** Tells one card from another (the frame's counter), so a retry after no answer keeps its key. */
-  cardId: number;
+  /** Tells one card from another without saying anything about it, so a retry after no answer keeps its Idempotency-Key. */
+  cardKey: string;
   /** A count the proxy offered for this card; absent or 1 is a single payment. */
   installments?: number | undefined;
   /** Sends the pay request with the card; rejects with a CheckoutApiError as the API client does. */
@@ -210,7 +210,7 @@ export class CheckoutController implements ReactiveController {
       ...(installments !== undefined && installments > 1 && { installments }),
     };
     // What makes two attempts the same payment: the same card and choices after no answer reuse the key.
-    const request = JSON.stringify([methodId, fields, cardPayment && [cardPayment.cardId, installments ?? 1]]);
+    const request = JSON.stringify([methodId, fields, cardPayment && [cardPayment.cardKey, installments ?? 1]]);
     const key =
       this.unansweredAttempt?.request === request ? this.unansweredAttempt.key : newIdempotencyKey();
     this.unansweredAttempt = undefined;
