@@ -107,7 +107,8 @@ export class PayCheckout extends LitElement {
   private translated: CheckoutView | undefined;
 
   private readonly checkout = new CheckoutController(this, {
-    frameWindow: () => this.renderRoot.querySelector('iframe')?.contentWindow ?? null,
+    // The dialog's frame, not the card entry's: the return message must come from the former.
+    frameWindow: () => this.renderRoot.querySelector('dialog iframe')?.contentWindow ?? null,
   });
   private readonly card = new CardFrameController(this, this.checkout, () => this.renderRoot.querySelector('form')?.requestSubmit());
   private focusTarget: FocusTarget | undefined;
