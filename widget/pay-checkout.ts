@@ -108,7 +108,7 @@ export class PayCheckout extends LitElement {
 
   private readonly checkout = new CheckoutController(this, {
     // The dialog's frame, not the card entry's: the return message must come from the former.
-    frameWindow: () => this.renderRoot.querySelector('dialog iframe')?.contentWindow ?? null,
+    frameWindow: () => this.renderRoot.querySelector<HTMLIFrameElement>('dialog iframe')?.contentWindow ?? null,
   });
   private readonly card = new CardFrameController(this, this.checkout, () => this.renderRoot.querySelector('form')?.requestSubmit());
   private focusTarget: FocusTarget | undefined;
