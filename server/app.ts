@@ -9,6 +9,7 @@ import { PaymentService } from './payments/payment-service.js';
 import { simulatorPath, type ProviderRegistry } from './providers/registry.js';
 import type { ProviderId } from './providers/provider.js';
 import { createCallbacksRouter } from './routes/callbacks.js';
+import { createCardEntryRouter } from './routes/card-entry.js';
 import { createChallengesRouter } from './routes/challenges.js';
 import { createCheckoutRouter } from './routes/checkout.js';
 import { createPaymentsRouter } from './routes/payments.js';
@@ -28,6 +29,8 @@ export interface AppDeps {
   merchantApiKey: string;
   /** Directory of the built widget (dist/sdk). */
   sdkDir: string;
+  /** Directory of the built card-entry frame (dist/card-entry). */
+  cardEntryDir: string;
   /** Simulators to mount at /simulators/<id> (sandbox mode). */
   simulators?: Partial<Record<ProviderId, Router>>;
   /** A merchant site to mount at / (the demo shop, in sandbox mode). */
@@ -79,6 +82,7 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
   app.use('/api/providers', requireMerchantKey(deps.merchantApiKey), backOffice.providers);
   app.use('/api/payouts', requireMerchantKey(deps.merchantApiKey), json, backOffice.payouts);
   app.use('/api/checkout/return', form, createReturnsRouter({ store, payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
+  app.use('/api/checkout/card-entry', createCardEntryRouter({ cardEntryDir: deps.cardEntryDir, allowedOrigins: config.allowedOrigins }));
   app.use('/api/checkout', form, createChallengesRouter({ payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
   app.use('/api/checkout', createCheckoutRouter({ store, tokens, payments, allowedOrigins: config.allowedOrigins, proxyOrigin }));
   app.use('/api/callbacks', json, form, express.text({ type: '*/*', limit: '64kb' }), createCallbacksRouter({ payments, providers, logger }));

@@ -68,6 +68,7 @@ async function main(): Promise<void> {
     logger,
     merchantApiKey,
     sdkDir: join(root, 'dist', 'sdk'),
+    cardEntryDir: join(root, 'dist', 'card-entry'),
     simulators,
     site: demoOffReason ? undefined : createDemoRouter({ apiUrl: internalUrl, merchantApiKey, publicUrl: config.publicUrl }),
   });

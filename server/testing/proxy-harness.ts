@@ -117,7 +117,7 @@ export async function startProxy(options: { logs?: DestinationStream; dbPath?: s
       lock: (fn) => store.withLock(PAYMENTHUB_TOKEN_LOCK, fn),
     }),
   ]);
-  const { app, payments } = createApp({ config, store, tokens, providers, logger, merchantApiKey: MERCHANT_KEY, sdkDir: join(dataDir, 'sdk') });
+  const { app, payments } = createApp({ config, store, tokens, providers, logger, merchantApiKey: MERCHANT_KEY, sdkDir: join(dataDir, 'sdk'), cardEntryDir: join(dataDir, 'card-entry') });
   proxyServer.on('request', app);
 
   return {
