@@ -13,6 +13,7 @@ import type { PaymentProvider, ProviderId } from './providers/provider.js';
 import type { Router } from 'express';
 import { createSessionTokens } from './sessions/session-token.js';
 import { loadSigningKey } from './sessions/signing-key.js';
+import { PostgresStore } from './store/postgres-store.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
 
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: process.env.LOG_LEVEL });
-  const store = openStore(config);
+  const store = await openStore(config, logger);
   const tokens = createSessionTokens(await loadSigningKey({ jwk: config.sessionSigningJwk, dataDir: config.dataDir }), config.publicUrl);
   const merchantApiKey = config.merchantApiKey ?? (await sandboxMerchantKey(config.dataDir, logger));
 
@@ -104,10 +105,9 @@ function warnOfCredentialsWithoutAdapter(config: Config, logger: Logger): void {
   }
 }
 
-function openStore(config: Config): Store {
+async function openStore(config: Config, logger: Logger): Promise<Store> {
   if (config.databaseUrl.startsWith('sqlite:')) return SqliteStore.open(config.databaseUrl.slice('sqlite:'.length));
-  console.error('DATABASE_URL: postgres:// is not supported yet; use sqlite:<path>.');
-  process.exit(1);
+  return PostgresStore.open(config.databaseUrl, { logger });
 }
 
 /** In sandbox mode without MERCHANT_API_KEY, a random key is generated once and kept beside the database. */

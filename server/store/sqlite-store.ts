@@ -3,16 +3,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppError } from '../errors.js';
 import type { PaymentStatus } from '../payments/payment-status.js';
+import { KeyedMutex } from './keyed-mutex.js';
 import { MIGRATIONS } from './migrations.js';
-import type {
-  NewEvent,
-  NewPayment,
-  PaymentEvent,
-  PaymentPatch,
-  PaymentRecord,
-  SessionRecord,
-  Store,
-} from './store.js';
+import { eventFromRow, patchColumns, paymentFromRow, sessionFromRow, toJson, type EventRow, type PaymentRow, type SessionRow } from './rows.js';
+import type { NewEvent, NewPayment, PaymentEvent, PaymentPatch, PaymentRecord, SessionRecord, Store } from './store.js';
 
 /**
  * The embedded store: better-sqlite3 in WAL mode. Its calls are synchronous, which makes each
@@ -28,6 +22,7 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   /** Prepared statements by SQL text: preparing is a large share of a query's cost. */
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly locks = new KeyedMutex();
 
   private constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -213,14 +208,38 @@ export class SqliteStore implements Store {
     return (rows as EventRow[]).map(eventFromRow);
   }
 
-  async listUnsettledPayments(checkedBefore: string, limit: number): Promise<PaymentRecord[]> {
-    const rows = this
-      .sql(
-        `SELECT * FROM payments WHERE status IN ('created', 'pending', 'requires_action', 'refund_pending')
-           AND COALESCE(checked_at, updated_at) < ? ORDER BY COALESCE(checked_at, updated_at) LIMIT ?`,
-      )
-      .all(checkedBefore, limit);
-    return (rows as PaymentRow[]).map(paymentFromRow);
+  async claimUnsettledPayments(checkedBefore: string, limit: number, claimedAt: string): Promise<PaymentRecord[]> {
+    return this.db.transaction(() => {
+      const rows = this
+        .sql(
+          `SELECT * FROM payments WHERE status IN ('created', 'pending', 'requires_action', 'refund_pending')
+             AND COALESCE(checked_at, updated_at) < ? ORDER BY COALESCE(checked_at, updated_at) LIMIT ?`,
+        )
+        .all(checkedBefore, limit) as PaymentRow[];
+      const mark = this.sql('UPDATE payments SET checked_at = ? WHERE id = ?');
+      for (const row of rows) mark.run(claimedAt, row.id);
+      return rows.map((row) => paymentFromRow({ ...row, checked_at: claimedAt }));
+    })();
+  }
+
+  async getProviderState(key: string): Promise<string | undefined> {
+    const row = this.sql('SELECT value FROM provider_state WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  async saveProviderState(key: string, value: string): Promise<void> {
+    this
+      .sql('INSERT INTO provider_state (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
+      .run(key, value, new Date().toISOString());
+  }
+
+  /** One process owns a SQLite file, so an in-process lock is the whole lock. */
+  async withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    return this.locks.run(name, fn);
+  }
+
+  async ping(): Promise<void> {
+    this.sql('SELECT 1').get();
   }
 
   async close(): Promise<void> {
@@ -243,144 +262,11 @@ export class SqliteStore implements Store {
   }
 }
 
-interface SessionRow {
-  id: string;
-  order_id: string;
-  amount: number;
-  currency: string;
-  provider: string | null;
-  description: string | null;
-  customer: string | null;
-  billing_address: string | null;
-  return_url: string;
-  locale: string;
-  capture_method: string;
-  created_at: string;
-  expires_at: string;
-}
-
-interface PaymentRow {
-  id: string;
-  session_id: string;
-  order_id: string;
-  provider: string;
-  method_id: string;
-  amount: number;
-  currency: string;
-  status: string;
-  provider_ref: string | null;
-  action: string | null;
-  idempotency_key: string | null;
-  request_hash: string | null;
-  refunded_amount: number;
-  captured_amount: number | null;
-  card_mask: string | null;
-  card_brand: string | null;
-  failure: string | null;
-  created_at: string;
-  updated_at: string;
-  checked_at: string | null;
-}
-
-interface EventRow {
-  id: number;
-  payment_id: string;
-  type: string;
-  from_status: string | null;
-  to_status: string | null;
-  source: string;
-  detail: string | null;
-  at: string;
-}
-
-function toJson(value: unknown): string | null {
-  return value === undefined ? null : JSON.stringify(value);
-}
-
-function fromJson<T>(text: string | null): T | undefined {
-  return text === null ? undefined : (JSON.parse(text) as T);
-}
-
-function sessionFromRow(row: SessionRow): SessionRecord {
-  return withoutUndefined({
-    id: row.id,
-    orderId: row.order_id,
-    amount: Number(row.amount),
-    currency: row.currency,
-    provider: (row.provider ?? undefined) as SessionRecord['provider'],
-    description: row.description ?? undefined,
-    customer: fromJson(row.customer),
-    billingAddress: fromJson(row.billing_address),
-    returnUrl: row.return_url,
-    locale: row.locale,
-    captureMethod: row.capture_method === 'manual' ? 'manual' : 'automatic',
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-  });
-}
-
-function paymentFromRow(row: PaymentRow): PaymentRecord {
-  return withoutUndefined({
-    id: row.id,
-    sessionId: row.session_id,
-    orderId: row.order_id,
-    provider: row.provider as PaymentRecord['provider'],
-    methodId: row.method_id,
-    amount: Number(row.amount),
-    currency: row.currency,
-    status: row.status as PaymentStatus,
-    providerRef: row.provider_ref ?? undefined,
-    action: fromJson(row.action),
-    idempotencyKey: row.idempotency_key ?? undefined,
-    requestHash: row.request_hash ?? undefined,
-    refundedAmount: Number(row.refunded_amount),
-    capturedAmount: row.captured_amount === null ? undefined : Number(row.captured_amount),
-    card: row.card_mask ? withoutUndefined({ mask: row.card_mask, brand: row.card_brand ?? undefined }) : undefined,
-    failure: fromJson(row.failure),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    checkedAt: row.checked_at ?? undefined,
-  });
-}
-
-function eventFromRow(row: EventRow): PaymentEvent {
-  return withoutUndefined({
-    id: row.id,
-    paymentId: row.payment_id,
-    type: row.type as PaymentEvent['type'],
-    fromStatus: (row.from_status ?? undefined) as PaymentStatus | undefined,
-    toStatus: (row.to_status ?? undefined) as PaymentStatus | undefined,
-    source: row.source,
-    detail: fromJson(row.detail),
-    at: row.at,
-  });
-}
-
-const PATCH_COLUMNS = {
-  providerRef: 'provider_ref',
-  action: 'action',
-  refundedAmount: 'refunded_amount',
-  capturedAmount: 'captured_amount',
-  failure: 'failure',
-} as const;
-
+/** better-sqlite3 takes named parameters as @name; a patch's columns become @p0, @p1... */
 function patchToSql(patch: PaymentPatch): { assignments: string[]; values: Record<string, unknown> } {
-  const assignments: string[] = [];
-  const values: Record<string, unknown> = {};
-  for (const [key, column] of Object.entries(PATCH_COLUMNS) as [keyof typeof PATCH_COLUMNS, string][]) {
-    if (!(key in patch)) continue;
-    const value = patch[key];
-    assignments.push(`${column} = @${key}`);
-    values[key] = typeof value === 'object' || value === undefined ? toJson(value) : value;
-  }
-  if ('card' in patch) {
-    assignments.push('card_mask = @cardMask', 'card_brand = @cardBrand');
-    values.cardMask = patch.card?.mask ?? null;
-    values.cardBrand = patch.card?.brand ?? null;
-  }
-  return { assignments, values };
-}
-
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  const columns = patchColumns(patch);
+  return {
+    assignments: columns.map(([column], index) => `${column} = @p${index}`),
+    values: Object.fromEntries(columns.map(([, value], index) => [`p${index}`, value])),
+  };
 }

@@ -3,7 +3,7 @@ import type { SessionRecord, Store } from './store.js';
 
 /**
  * The behaviour every Store implementation must have. Each implementation's test file calls this
- * with a factory, so SQLite and (later) PostgreSQL pass the very same suite.
+ * with a factory, so SQLite and PostgreSQL pass the very same suite.
  */
 export function describeStoreContract(name: string, openStore: () => Promise<Store>): void {
   describe(`${name} store`, () => {
@@ -59,6 +59,44 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
       expect((await store.listEvents(first.payment.id)).map((e) => [e.type, e.toStatus])).toEqual([['created', 'created']]);
     });
 
+    it('creates one payment when the same key arrives many times at once', async () => {
+      const store = await openStore();
+      const s = session();
+      await store.createSession(s);
+      const results = await Promise.allSettled(
+        Array.from({ length: 12 }, (_, i) => store.createPayment(newPayment(s, `pay_${counter}_twin${i}`, 'same-key'))),
+      );
+      const created = results.filter((r) => r.status === 'fulfilled' && r.value.created);
+      expect(created).toHaveLength(1);
+      expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
+      expect(await store.listPaymentsBySession(s.id)).toHaveLength(1);
+    });
+
+    it('keeps provider state by key, replacing it on save', async () => {
+      const store = await openStore();
+      expect(await store.getProviderState('paymenthub:refresh-token')).toBeUndefined();
+      await store.saveProviderState('paymenthub:refresh-token', 'first');
+      await store.saveProviderState('paymenthub:refresh-token', 'second');
+      expect(await store.getProviderState('paymenthub:refresh-token')).toBe('second');
+    });
+
+    it('runs the holders of one lock one after another, and those of different locks side by side', async () => {
+      const store = await openStore();
+      const order: string[] = [];
+      const hold = (name: string, label: string) =>
+        store.withLock(name, async () => {
+          order.push(`${label}+`);
+          await new Promise((resolve) => setTimeout(resolve, 15));
+          order.push(`${label}-`);
+          return label;
+        });
+      expect(await Promise.all([hold('a', 'a1'), hold('a', 'a2'), hold('b', 'b1')])).toEqual(['a1', 'a2', 'b1']);
+      expect(order.indexOf('a1-')).toBeLessThan(order.indexOf('a2+'));
+      expect(order.indexOf('b1+')).toBeLessThan(order.indexOf('a1-'));
+      await expect(store.withLock('a', async () => Promise.reject(new Error('refused')))).rejects.toThrow('refused');
+      expect(await store.withLock('a', async () => 'free')).toBe('free');
+    });
+
     it('lets only one payment of a session be in creation at a time', async () => {
       const store = await openStore();
       const s = session();
@@ -79,14 +117,12 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
         await store.transitionPayment(payment.id, 'created', 'pending', {}, { type: 'status_changed', source: 'pay' });
         ids.push(payment.id);
       }
-      const later = () => new Date(Date.now() + 60_000).toISOString();
+      // Each pass claims the two longest-unasked; a claim counts as a check, so the third comes next.
       const seen: string[] = [];
-      for (let pass = 0; pass < 3; pass++) {
-        const batch = (await store.listUnsettledPayments(later(), 2)).filter((p) => ids.includes(p.id));
-        for (const p of batch) {
-          seen.push(p.id);
-          await store.markChecked(p.id, new Date(Date.now() + pass * 1000 + seen.length).toISOString());
-        }
+      for (let pass = 0; pass < 2; pass++) {
+        const claimedAt = new Date(Date.now() + 60_000 + pass * 1000).toISOString();
+        const batch = (await store.claimUnsettledPayments(claimedAt, 2, claimedAt)).filter((p) => ids.includes(p.id));
+        seen.push(...batch.map((p) => p.id));
       }
       expect(new Set(seen)).toEqual(new Set(ids));
     });
@@ -134,9 +170,11 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
       const { payment: done } = await store.createPayment(newPayment(s, `pay_${counter}_done`, 'k2'));
       await store.transitionPayment(done.id, 'created', 'succeeded', {}, { type: 'status_changed', source: 'callback' });
       expect((await store.listPaymentsByOrder(s.orderId)).map((p) => p.id)).toEqual([open.id, done.id]);
-      const unsettled = await store.listUnsettledPayments(new Date(Date.now() + 1000).toISOString(), 100);
+      const now = new Date(Date.now() + 1000).toISOString();
+      const unsettled = await store.claimUnsettledPayments(now, 100, now);
       expect(unsettled.map((p) => p.id)).toContain(open.id);
       expect(unsettled.map((p) => p.id)).not.toContain(done.id);
+      expect((await store.claimUnsettledPayments(now, 100, now)).map((p) => p.id)).not.toContain(open.id);
     });
   });
 }

@@ -123,10 +123,27 @@ export interface Store {
   markChecked(id: string, at: string): Promise<void>;
 
   /**
-   * Payments still waiting on the provider and not asked about since `checkedBefore`, the longest
-   * unasked first, so every one gets its turn however many stay pending.
+   * Claims payments still waiting on the provider and not asked about since `checkedBefore`, the
+   * longest unasked first, so every one gets its turn however many stay pending. Claiming marks
+   * them checked at `claimedAt` in the same step, so no other reconciler (of this or another
+   * instance) picks them again before `checkedBefore` passes `claimedAt`.
    */
-  listUnsettledPayments(checkedBefore: string, limit: number): Promise<PaymentRecord[]>;
+  claimUnsettledPayments(checkedBefore: string, limit: number, claimedAt: string): Promise<PaymentRecord[]>;
+
+  /** A provider's own state kept between calls and instances (a rotating token), by key. */
+  getProviderState(key: string): Promise<string | undefined>;
+  /** Inserts or replaces the value under `key`. */
+  saveProviderState(key: string, value: string): Promise<void>;
+
+  /**
+   * Runs `fn` while holding the lock `name`: across every instance on one PostgreSQL (an advisory
+   * lock), within the process for SQLite. Callers wait their turn; the lock is released when `fn`
+   * settles, or when the connection holding it dies.
+   */
+  withLock<T>(name: string, fn: () => Promise<T>): Promise<T>;
+
+  /** Resolves when the database answers a trivial query; rejects otherwise (readiness). */
+  ping(): Promise<void>;
 
   close(): Promise<void>;
 }

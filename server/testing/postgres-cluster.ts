@@ -1,0 +1,96 @@
+import { execFile } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+
+const run = promisify(execFile);
+
+export const POSTGRES_MISSING =
+  'PostgreSQL tests need a server: set TEST_DATABASE_URL=postgres://user@127.0.0.1:port/db, or install PostgreSQL (Debian: apt-get install postgresql) so the tests start a throwaway one';
+
+/** A throwaway PostgreSQL cluster in a temporary directory, on 127.0.0.1 only. */
+export interface PostgresCluster {
+  /** The superuser's URL of the `postgres` database. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Debian's server binaries (/usr/lib/postgresql/<version>/bin), the newest version; undefined when not installed. */
+export function findPostgresBinaries(): string | undefined {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return undefined;
+  const versions = readdirSync(root)
+    .filter((name) => existsSync(join(root, name, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
+  return versions[0] && join(root, versions[0], 'bin');
+}
+
+/**
+ * initdb and pg_ctl in a temporary directory, trusting local connections, with durability off
+ * (test data need not survive a crash). PostgreSQL refuses to run as root, so as root the cluster
+ * belongs to the `postgres` user that Debian's package creates.
+ */
+export async function startPostgresCluster(binaries: string): Promise<PostgresCluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'pay-checkout-pg-'));
+  const asRoot = userInfo().uid === 0;
+  const asOwner = async (command: string, args: string[]) =>
+    asRoot ? run('runuser', ['-u', 'postgres', '--', join(binaries, command), ...args]) : run(join(binaries, command), args);
+  if (asRoot) {
+    const { stdout } = await run('id', ['-u', 'postgres']);
+    const { stdout: group } = await run('id', ['-g', 'postgres']);
+    chownSync(dir, Number(stdout.trim()), Number(group.trim()));
+  }
+  const data = join(dir, 'data');
+  const port = await freePort();
+  await asOwner('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '--encoding=UTF8', '--locale=C']);
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+  await asOwner('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    async stop() {
+      await asOwner('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A new, empty database on the server at `serverUrl`, so that each test file (or each store of a
+ * contract test) starts from nothing; dropped by the returned function.
+ */
+export async function createTestDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `pay_checkout_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+/** A port the kernel just handed out on 127.0.0.1, free for the server that binds it next. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
