@@ -43,7 +43,7 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
   app.disable('x-powered-by');
   // API answers are not cached (no-store); hashing every body for an ETag is wasted work.
   app.set('etag', false);
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.trustProxy);
 
   app.use(
     pinoHttp({
