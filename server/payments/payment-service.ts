@@ -36,10 +36,11 @@ export interface PaymentServiceDeps {
  * provider, never from the browser or a callback body), and moving it along the state machine once.
  */
 export class PaymentService {
-  private readonly lastRefresh = new Map<string, number>();
+  /**
+   * 3-D Secure pages live in this process's memory only (they may hold card data), so with several
+   * instances the challenge page request must reach the instance that answered the pay call.
+   */
   private readonly challengePages = new ChallengePages();
-  /** Payments with a capture or a 3-D Secure completion at the provider right now: one at a time. */
-  private readonly inFlight = new Set<string>();
 
   constructor(private readonly deps: PaymentServiceDeps) {}
 
@@ -166,7 +167,7 @@ export class PaymentService {
     const provider = this.deps.providers.get(payment.provider);
     if (!provider.completeChallenge) throw new AppError('not_supported', `${payment.provider} has no 3-D Secure completion`);
     const complete = provider.completeChallenge.bind(provider);
-    return this.oneAtATime(payment.id, async () => {
+    return this.oneAtATime(payment, async () => {
       let state: ProviderPaymentState;
       try {
         state = await complete({ paymentId: payment.id, providerRef: payment.providerRef }, { fields });
@@ -193,7 +194,6 @@ export class PaymentService {
 
   /** Asks the provider for the payment's state and applies it. */
   async refresh(payment: PaymentRecord, source: string): Promise<PaymentRecord> {
-    this.lastRefresh.set(payment.id, Date.now());
     await this.deps.store.markChecked(payment.id, new Date().toISOString());
     const provider = this.deps.providers.get(payment.provider);
     const lookup = { paymentId: payment.id, providerRef: payment.providerRef };
@@ -212,10 +212,13 @@ export class PaymentService {
     }
   }
 
-  /** Refreshes an unsettled payment when a shopper polls, at most every few seconds. */
+  /**
+   * Refreshes an unsettled payment when a shopper polls, at most every few seconds. The last check
+   * is the stored one, so polls spread over several instances still ask the provider that seldom.
+   */
   async refreshIfStale(payment: PaymentRecord): Promise<PaymentRecord> {
     if (isShopperFinal(payment.status)) return payment;
-    if (Date.now() - (this.lastRefresh.get(payment.id) ?? 0) < REFRESH_INTERVAL_MS) return payment;
+    if (Date.now() - Date.parse(payment.checkedAt ?? '1970-01-01T00:00:00Z') < REFRESH_INTERVAL_MS) return payment;
     try {
       return await this.refresh(payment, 'poll');
     } catch (error) {
@@ -312,9 +315,9 @@ export class PaymentService {
     if (payment.status !== 'authorized') throw new AppError('conflict', `a ${payment.status} payment cannot be captured`);
     if (amount !== undefined && amount > payment.amount) throw new AppError('invalid_request', `amount: at most ${payment.amount} minor units were authorized`);
     const capture = provider.capture.bind(provider);
-    return this.oneAtATime(payment.id, async () => {
-      const state = await capture({ paymentId: payment.id, providerRef: payment.providerRef }, amount ?? payment.amount, payment.currency);
-      return this.applyState(payment, state, 'merchant');
+    return this.oneAtATime(payment, async (current) => {
+      const state = await capture({ paymentId: current.id, providerRef: current.providerRef }, amount ?? current.amount, current.currency);
+      return this.applyState(current, state, 'merchant');
     });
   }
 
@@ -326,15 +329,19 @@ export class PaymentService {
     return this.applyState(payment, state, 'merchant');
   }
 
-  /** Runs a provider call that moves money for a payment, refusing a second one while it runs. */
-  private async oneAtATime<T>(paymentId: string, call: () => Promise<T>): Promise<T> {
-    if (this.inFlight.has(paymentId)) throw new AppError('conflict', 'this payment is already being processed; try again in a moment');
-    this.inFlight.add(paymentId);
-    try {
-      return await call();
-    } finally {
-      this.inFlight.delete(paymentId);
-    }
+  /**
+   * Runs a provider call that moves money for a payment under the payment's lock, held across every
+   * instance. The payment is read again once the lock is held: a second call that waited behind
+   * the first finds it moved on and is refused, so the money moves once.
+   */
+  private async oneAtATime<T>(payment: PaymentRecord, call: (current: PaymentRecord) => Promise<T>): Promise<T> {
+    return this.deps.store.withLock(`payment:${payment.id}`, async () => {
+      const current = await this.deps.store.getPayment(payment.id);
+      if (!current || current.status !== payment.status) {
+        throw new AppError('conflict', `this payment was processed meanwhile: it is ${current?.status ?? 'gone'}`);
+      }
+      return call(current);
+    });
   }
 
   /** A call that may have moved money got no answer: the payment waits, its challenge is over. */
