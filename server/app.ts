@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { errorMiddleware, notFound } from './http/error-middleware.js';
 import { requireMerchantKey } from './http/merchant-auth.js';
 import { serializeError, type Logger } from './logger.js';
+import { Readiness } from './operations/readiness.js';
 import { PaymentService } from './payments/payment-service.js';
 import { simulatorPath, type ProviderRegistry } from './providers/registry.js';
 import type { ProviderId } from './providers/provider.js';
@@ -35,9 +36,10 @@ export interface AppDeps {
 }
 
 /** Builds the Express app from its dependencies. Never reads the environment, never listens. */
-export function createApp(deps: AppDeps): { app: express.Express; payments: PaymentService } {
+export function createApp(deps: AppDeps): { app: express.Express; payments: PaymentService; readiness: Readiness } {
   const { config, store, tokens, providers, logger } = deps;
   const payments = new PaymentService({ store, providers, logger, publicUrl: config.publicUrl });
+  const readiness = new Readiness({ store, providers, logger });
   const proxyOrigin = new URL(config.publicUrl).origin;
   const app = express();
   app.disable('x-powered-by');
@@ -48,8 +50,11 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
   app.use(
     pinoHttp({
       logger,
-      // The script is fetched on every page view; a challenge page's URL is a bearer link.
-      autoLogging: { ignore: (req) => (req.url?.startsWith('/sdk/') || req.url?.startsWith('/api/checkout/challenge/')) ?? false },
+      // The script is fetched on every page view; a challenge page's URL is a bearer link; probes come every few seconds.
+      autoLogging: {
+        ignore: (req) =>
+          (req.url?.startsWith('/sdk/') || req.url?.startsWith('/api/checkout/challenge/') || req.url === '/healthz' || req.url === '/readyz') ?? false,
+      },
       serializers: {
         req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.split('?')[0] }),
         err: serializeError,
@@ -82,12 +87,14 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
   app.use('/api/checkout', form, createChallengesRouter({ payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
   app.use('/api/checkout', createCheckoutRouter({ store, tokens, payments, allowedOrigins: config.allowedOrigins, proxyOrigin }));
   app.use('/api/callbacks', json, form, express.text({ type: '*/*', limit: '64kb' }), createCallbacksRouter({ payments, providers, logger }));
+  // Liveness: the process answers. Readiness: it can serve (database, provider credentials, not shutting down).
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
+  app.get('/readyz', readiness.handler());
   if (deps.site) app.use(deps.site);
 
   app.use(notFound);
   app.use(errorMiddleware(logger));
-  return { app, payments };
+  return { app, payments, readiness };
 }

@@ -30,6 +30,7 @@ const envSchema = z
     SESSION_SIGNING_JWK: z.string().optional(),
     SANDBOX: booleanFlag.default(true),
     TRUST_PROXY: z.string().trim().default('loopback'),
+    RECONCILE_INTERVAL_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).int().min(1).max(3600).default(60),
     // Each provider's variables (MILKYPAY_*, PAYMENTHUB_*, ...) come from its own env.ts.
     ...PROVIDER_ENV_SHAPE,
   })
@@ -69,6 +70,8 @@ export interface Config {
    * addresses or subnets of the load balancers, or how many proxy hops stand in front.
    */
   trustProxy: string[] | number | false;
+  /** How often the reconciler runs, and how long a payment must have been quiet to be looked up. */
+  reconcileIntervalSeconds: number;
   /** Real-provider credentials; a provider absent here is served by its simulator in sandbox mode. */
   providers: ProviderCredentials;
 }
@@ -107,6 +110,7 @@ export function loadConfig(env: Env): Config {
     sessionSigningJwk: e.SESSION_SIGNING_JWK,
     sandbox: e.SANDBOX,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS,
     providers: readProviderCredentials(e),
   };
 }

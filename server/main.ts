@@ -7,6 +7,7 @@ import { createDemoRouter } from '../demo/server.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
+import { shutDownGracefully } from './operations/graceful-shutdown.js';
 import { Reconciler } from './payments/reconciler.js';
 import { PROVIDER_MODULES, ProviderRegistry, type ProviderSetup } from './providers/registry.js';
 import type { PaymentProvider, ProviderId } from './providers/provider.js';
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
       : undefined;
   if (demoOffReason) logger.info({ realProviders: real }, `demo shop is off: ${demoOffReason}`);
 
-  const { app, payments } = createApp({
+  const { app, payments, readiness } = createApp({
     config,
     store,
     tokens,
@@ -80,18 +81,24 @@ async function main(): Promise<void> {
     );
   });
 
-  const reconciler = new Reconciler({ store, payments, logger });
+  const intervalMs = config.reconcileIntervalSeconds * 1000;
+  const reconciler = new Reconciler({ store, payments, logger }, { intervalMs, quietForMs: intervalMs, batchSize: 50 });
   reconciler.start();
 
+  let stopping: Promise<void> | undefined;
   const shutdown = (signal: string) => {
-    logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    server.close(() => {
-      void reconciler
-        .stop()
-        .then(() => store.close())
-        .then(() => process.exit(0));
-    });
-    setTimeout(() => process.exit(1), 10_000).unref();
+    stopping ??= (async () => {
+      logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
+      const clean = await shutDownGracefully({
+        server,
+        drain: () => readiness.drain(),
+        stopWorkers: [() => reconciler.stop()],
+        closeStore: () => store.close(),
+        logger,
+      });
+      logger.info({ clean }, 'stopped');
+      process.exit(clean ? 0 : 1);
+    })();
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

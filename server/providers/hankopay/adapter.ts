@@ -127,6 +127,10 @@ export function createHankoPayProvider(options: HankoPayProviderOptions): Paymen
   }
 
   return {
+    /** The shortest authenticated read HankoPay documents. */
+    async checkCredentials(): Promise<void> {
+      await client.listTransactions({ page: 1, limit: 1 });
+    },
     id: HANKOPAY_PROVIDER_ID,
     capabilities: CAPABILITIES,
 

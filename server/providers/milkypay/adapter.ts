@@ -108,6 +108,10 @@ export function createMilkyPayProvider(options: MilkyPayClientOptions): PaymentP
   }
 
   return {
+    /** A search by a reference we never use: an empty list with good credentials, a 401 without. */
+    async checkCredentials(): Promise<void> {
+      await client.findInvoicesByReference('pay-checkout-readiness-probe');
+    },
     id: MILKYPAY_PROVIDER_ID,
     capabilities: CAPABILITIES,
 
