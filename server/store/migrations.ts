@@ -78,7 +78,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 2,
     name: 'provider state',
     sql: `
-      CREATE TABLE provider_state (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL);
+      CREATE TABLE provider_state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
     `,
   },
 ];

@@ -222,17 +222,6 @@ export class SqliteStore implements Store {
     })();
   }
 
-  async getProviderState(key: string): Promise<string | undefined> {
-    const row = this.sql('SELECT value FROM provider_state WHERE key = ?').get(key) as { value: string } | undefined;
-    return row?.value;
-  }
-
-  async saveProviderState(key: string, value: string): Promise<void> {
-    this
-      .sql('INSERT INTO provider_state (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
-      .run(key, value, new Date().toISOString());
-  }
-
   /** One process owns a SQLite file, so an in-process lock is the whole lock. */
   async withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
     return this.locks.run(name, fn);
@@ -240,6 +229,23 @@ export class SqliteStore implements Store {
 
   async ping(): Promise<void> {
     this.sql('SELECT 1').get();
+  }
+
+  async getProviderState(key: string): Promise<string | undefined> {
+    const row = this.sql('SELECT value FROM provider_state WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  async saveProviderState(key: string, value: string): Promise<void> {
+    // Flushed: the value may be a rotated credential, the only one that works from now on.
+    this.flushed(() =>
+      this
+        .sql(
+          `INSERT INTO provider_state (key, value, updated_at) VALUES (?, ?, ?)
+           ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+        )
+        .run(key, value, new Date().toISOString()),
+    );
   }
 
   async close(): Promise<void> {

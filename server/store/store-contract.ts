@@ -72,31 +72,6 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
       expect(await store.listPaymentsBySession(s.id)).toHaveLength(1);
     });
 
-    it('keeps provider state by key, replacing it on save', async () => {
-      const store = await openStore();
-      expect(await store.getProviderState('paymenthub:refresh-token')).toBeUndefined();
-      await store.saveProviderState('paymenthub:refresh-token', 'first');
-      await store.saveProviderState('paymenthub:refresh-token', 'second');
-      expect(await store.getProviderState('paymenthub:refresh-token')).toBe('second');
-    });
-
-    it('runs the holders of one lock one after another, and those of different locks side by side', async () => {
-      const store = await openStore();
-      const order: string[] = [];
-      const hold = (name: string, label: string) =>
-        store.withLock(name, async () => {
-          order.push(`${label}+`);
-          await new Promise((resolve) => setTimeout(resolve, 15));
-          order.push(`${label}-`);
-          return label;
-        });
-      expect(await Promise.all([hold('a', 'a1'), hold('a', 'a2'), hold('b', 'b1')])).toEqual(['a1', 'a2', 'b1']);
-      expect(order.indexOf('a1-')).toBeLessThan(order.indexOf('a2+'));
-      expect(order.indexOf('b1+')).toBeLessThan(order.indexOf('a1-'));
-      await expect(store.withLock('a', async () => Promise.reject(new Error('refused')))).rejects.toThrow('refused');
-      expect(await store.withLock('a', async () => 'free')).toBe('free');
-    });
-
     it('lets only one payment of a session be in creation at a time', async () => {
       const store = await openStore();
       const s = session();
@@ -175,6 +150,57 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
       expect(unsettled.map((p) => p.id)).toContain(open.id);
       expect(unsettled.map((p) => p.id)).not.toContain(done.id);
       expect((await store.claimUnsettledPayments(now, 100, now)).map((p) => p.id)).not.toContain(open.id);
+    });
+
+    it('keeps provider state under a key, replacing it on save', async () => {
+      const store = await openStore();
+      const key = `test:state:${++counter}`;
+      expect(await store.getProviderState(key)).toBeUndefined();
+      await store.saveProviderState(key, '{"token":"a"}');
+      expect(await store.getProviderState(key)).toBe('{"token":"a"}');
+      await store.saveProviderState(key, '{"token":"b"}');
+      expect(await store.getProviderState(key)).toBe('{"token":"b"}');
+      expect(await store.getProviderState(`${key}:other`)).toBeUndefined();
+    });
+
+    it('runs callers of one lock one after another, and of different locks side by side', async () => {
+      const store = await openStore();
+      const name = `test-lock-${++counter}`;
+      const trace: string[] = [];
+      const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+      const holder = (id: string, lock: string) =>
+        store.withLock(lock, async () => {
+          trace.push(`${id}+`);
+          await tick();
+          trace.push(`${id}-`);
+          return id;
+        });
+      const results = await Promise.all([holder('a', name), holder('b', name), holder('c', name)]);
+      expect(results).toEqual(['a', 'b', 'c']);
+      expect(trace).toEqual(['a+', 'a-', 'b+', 'b-', 'c+', 'c-']);
+
+      // Holders of two different locks must be inside together: each waits for the other to arrive.
+      let arrived = 0;
+      let bothInside!: () => void;
+      const together = new Promise<void>((resolve) => {
+        bothInside = resolve;
+      });
+      const meet = (id: string, lock: string) =>
+        store.withLock(lock, async () => {
+          if (++arrived === 2) bothInside();
+          await together;
+          return id;
+        });
+      const serialized = new Promise((resolve) => setTimeout(() => resolve('serialized'), 3_000));
+      expect(await Promise.race([Promise.all([meet('x', `${name}-x`), meet('y', `${name}-y`)]), serialized])).toEqual(['x', 'y']);
+      bothInside();
+    });
+
+    it('releases a lock when its holder fails', async () => {
+      const store = await openStore();
+      const name = `test-lock-fail-${++counter}`;
+      await expect(store.withLock(name, () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+      expect(await store.withLock(name, () => Promise.resolve('after'))).toBe('after');
     });
   });
 }

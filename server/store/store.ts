@@ -130,20 +130,24 @@ export interface Store {
    */
   claimUnsettledPayments(checkedBefore: string, limit: number, claimedAt: string): Promise<PaymentRecord[]>;
 
-  /** A provider's own state kept between calls and instances (a rotating token), by key. */
+  /** Resolves when the database answers a trivial query; rejects otherwise (readiness). */
+  ping(): Promise<void>;
+
+  /**
+   * A provider's own small state under a key of its choosing (Payment Hub's rotating token pair).
+   * Undefined when nothing was saved under the key.
+   */
   getProviderState(key: string): Promise<string | undefined>;
-  /** Inserts or replaces the value under `key`. */
+
+  /** Inserts or replaces the value under `key`; it is durable (on disk) when this resolves. */
   saveProviderState(key: string, value: string): Promise<void>;
 
   /**
-   * Runs `fn` while holding the lock `name`: across every instance on one PostgreSQL (an advisory
-   * lock), within the process for SQLite. Callers wait their turn; the lock is released when `fn`
-   * settles, or when the connection holding it dies.
+   * Runs `fn` while holding the lock `name`: callers with the same name run one after another.
+   * SQLite (one process) holds an in-process mutex per name; PostgreSQL an advisory lock, so that
+   * several proxy processes use a rotating credential once.
    */
   withLock<T>(name: string, fn: () => Promise<T>): Promise<T>;
-
-  /** Resolves when the database answers a trivial query; rejects otherwise (readiness). */
-  ping(): Promise<void>;
 
   close(): Promise<void>;
 }
