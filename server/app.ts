@@ -37,7 +37,7 @@ export interface AppDeps {
 /** Builds the Express app from its dependencies. Never reads the environment, never listens. */
 export function createApp(deps: AppDeps): { app: express.Express; payments: PaymentService } {
   const { config, store, tokens, providers, logger } = deps;
-  const payments = new PaymentService({ store, providers, logger, publicUrl: config.publicUrl });
+  const payments = new PaymentService({ store, providers, logger, publicUrl: config.publicUrl, merchantWebhooks: config.merchantWebhook !== undefined });
   const proxyOrigin = new URL(config.publicUrl).origin;
   const app = express();
   app.disable('x-powered-by');

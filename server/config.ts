@@ -28,6 +28,8 @@ const envSchema = z
     SESSION_TTL_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).int().min(60).max(86_400).default(900),
     SESSION_SIGNING_JWK: z.string().optional(),
     SANDBOX: booleanFlag.default(true),
+    /** How often unsettled payments quiet for as long are looked up at their provider. */
+    RECONCILE_INTERVAL_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).int().min(1).max(86_400).default(60),
     // Each provider's variables (MILKYPAY_*, PAYMENTHUB_*, ...) come from its own env.ts.
     ...PROVIDER_ENV_SHAPE,
   })
@@ -55,6 +57,7 @@ export interface Config {
   sessionTtlSeconds: number;
   sessionSigningJwk?: string;
   sandbox: boolean;
+  reconcileIntervalSeconds: number;
   /** Real-provider credentials; a provider absent here is served by its simulator in sandbox mode. */
   providers: ProviderCredentials;
 }
@@ -92,6 +95,7 @@ export function loadConfig(env: Env): Config {
     sessionTtlSeconds: e.SESSION_TTL_SECONDS,
     sessionSigningJwk: e.SESSION_SIGNING_JWK,
     sandbox: e.SANDBOX,
+    reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS,
     providers: readProviderCredentials(e),
   };
 }

@@ -15,6 +15,7 @@ import { createSessionTokens } from './sessions/session-token.js';
 import { loadSigningKey } from './sessions/signing-key.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -79,14 +80,17 @@ async function main(): Promise<void> {
     );
   });
 
-  const reconciler = new Reconciler({ store, payments, logger });
+  const intervalMs = config.reconcileIntervalSeconds * 1000;
+  const reconciler = new Reconciler({ store, payments, logger }, { intervalMs, quietForMs: intervalMs, batchSize: 50 });
   reconciler.start();
+  // Undelivered webhooks, this run's and any left by a previous one, go out until acknowledged.
+  const dispatcher = config.merchantWebhook ? new WebhookDispatcher({ store, logger }, config.merchantWebhook) : undefined;
+  dispatcher?.start();
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     server.close(() => {
-      void reconciler
-        .stop()
+      void Promise.all([reconciler.stop(), dispatcher?.stop()])
         .then(() => store.close())
         .then(() => process.exit(0));
     });

@@ -4,7 +4,8 @@ import { AppError, ProviderError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { CallbackInput, CardDetails, InstallmentOption, PaymentMethod, ProviderId, ProviderPaymentState } from '../providers/provider.js';
-import type { PaymentPatch, PaymentRecord, SessionRecord, Store } from '../store/store.js';
+import type { NewOutboxMessage, PaymentPatch, PaymentRecord, SessionRecord, Store } from '../store/store.js';
+import { isWebhookStatus, paymentEventMessage } from '../webhooks/merchant-event.js';
 import { ChallengePages } from './challenge-pages.js';
 import { isShopperFinal, type PaymentStatus } from './payment-status.js';
 import { isTerminal, judgeTransition } from './state-machine.js';
@@ -29,6 +30,8 @@ export interface PaymentServiceDeps {
   providers: ProviderRegistry;
   logger: Logger;
   publicUrl: string;
+  /** Whether final status changes are written to the outbox for MERCHANT_WEBHOOK_URL. */
+  merchantWebhooks?: boolean;
 }
 
 /**
@@ -265,15 +268,22 @@ export class PaymentService {
         this.deps.logger.warn({ paymentId: current.id, from: current.status, to: target, source }, verdict.reason);
         return current;
       }
-      const moved = await this.deps.store.transitionPayment(current.id, current.status, target, patch, {
-        type: target === 'requires_action' ? 'action_required' : 'status_changed',
-        source,
-        detail: {
-          providerStatus: state.providerStatus,
-          ...(state.failure ? { failure: state.failure } : {}),
-          ...(state.capturedAmount !== undefined ? { capturedAmount: state.capturedAmount } : {}),
+      const moved = await this.deps.store.transitionPayment(
+        current.id,
+        current.status,
+        target,
+        patch,
+        {
+          type: target === 'requires_action' ? 'action_required' : 'status_changed',
+          source,
+          detail: {
+            providerStatus: state.providerStatus,
+            ...(state.failure ? { failure: state.failure } : {}),
+            ...(state.capturedAmount !== undefined ? { capturedAmount: state.capturedAmount } : {}),
+          },
         },
-      });
+        this.webhookFor(current, target, patch),
+      );
       if (moved) {
         this.deps.logger.info({ paymentId: moved.id, from: current.status, to: target, source }, 'payment status changed');
         if (PAID_STATUSES.has(target) && !PAID_STATUSES.has(current.status)) await this.flagDuplicate(moved, source);
@@ -324,6 +334,12 @@ export class PaymentService {
     if (isTerminal(payment.status) || payment.status === 'succeeded') throw new AppError('conflict', `a ${payment.status} payment cannot be canceled`);
     const state = await provider.cancel({ paymentId: payment.id, providerRef: payment.providerRef });
     return this.applyState(payment, state, 'merchant');
+  }
+
+  /** The merchant webhook of a move to a final status, written with the move itself. */
+  private webhookFor(current: PaymentRecord, target: PaymentStatus, patch: PaymentPatch): NewOutboxMessage | undefined {
+    if (!this.deps.merchantWebhooks || !isWebhookStatus(target)) return undefined;
+    return paymentEventMessage({ ...current, ...patch, status: target }, current.status);
   }
 
   /** Runs a provider call that moves money for a payment, refusing a second one while it runs. */
@@ -427,7 +443,14 @@ export class PaymentService {
       this.deps.logger.warn({ paymentId: payment.id, code }, 'payment outcome unknown; waiting for a status lookup');
       throw error;
     }
-    await this.deps.store.transitionPayment(payment.id, payment.status, 'failed', { failure }, { type: 'provider_error', source: 'pay', detail: { failure } });
+    await this.deps.store.transitionPayment(
+      payment.id,
+      payment.status,
+      'failed',
+      { failure },
+      { type: 'provider_error', source: 'pay', detail: { failure } },
+      this.webhookFor(payment, 'failed', { failure }),
+    );
     throw error;
   }
 }

@@ -47,7 +47,9 @@ export interface ProxyHarness {
  * The proxy and the MilkyPay simulator, each on its own ephemeral loopback port, wired as in
  * production: the adapter talks HTTP to the simulator and the simulator posts callbacks over HTTP.
  */
-export async function startProxy(options: { logs?: DestinationStream; dbPath?: string } = {}): Promise<ProxyHarness> {
+export async function startProxy(
+  options: { logs?: DestinationStream; dbPath?: string; merchantWebhook?: { url: string; secret: string } } = {},
+): Promise<ProxyHarness> {
   const simulatorServer = await listen(createServer());
   const simulatorUrl = `http://127.0.0.1:${port(simulatorServer)}`;
   const directcardServer = await listen(createServer());
@@ -85,7 +87,8 @@ export async function startProxy(options: { logs?: DestinationStream; dbPath?: s
   hpayServer.on('request', express().use(hpay));
 
   const dataDir = mkdtempSync(join(tmpdir(), 'pay-checkout-it-'));
-  const config = loadConfig({ PUBLIC_URL: url, ALLOWED_ORIGINS: `${SHOP_ORIGIN},${OTHER_SHOP_ORIGIN}`, MERCHANT_API_KEY: MERCHANT_KEY, DATA_DIR: dataDir });
+  const config = loadConfig({ PUBLIC_URL: url, ALLOWED_ORIGINS: `${SHOP_ORIGIN},${OTHER_SHOP_ORIGIN}`, MERCHANT_API_KEY: MERCHANT_KEY, DATA_DIR: dataDir,
+    MERCHANT_WEBHOOK_URL: options.merchantWebhook?.url, MERCHANT_WEBHOOK_SECRET: options.merchantWebhook?.secret });
   const store = SqliteStore.open(options.dbPath ?? ':memory:');
   const signingKey = await loadSigningKey({ dataDir });
   const tokens = createSessionTokens(signingKey, config.publicUrl);
