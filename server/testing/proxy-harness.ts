@@ -40,6 +40,8 @@ export interface ProxyHarness {
   directcardFaults: DirectCardSimulatorFaults;
   /** Requests the simulator received, by "METHOD /path". */
   simulatorCalls: Map<string, number>;
+  /** Requests every simulator received, by "provider METHOD /path". */
+  providerCalls: Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -64,7 +66,14 @@ export async function startProxy(
   const credentials = { publicKey: 'pk_test_harness', apiUser: 'harness', apiPassword: 'harness-password' };
   const faults: MilkyPaySimulatorFaults = {};
   const simulatorCalls = new Map<string, number>();
+  const providerCalls = new Map<string, number>();
+  const countCalls = (provider: string) => (req: express.Request, _res: express.Response, next: express.NextFunction) => {
+    const key = `${provider} ${req.method} ${req.path}`;
+    providerCalls.set(key, (providerCalls.get(key) ?? 0) + 1);
+    next();
+  };
   const simulatorApp = express();
+  simulatorApp.use(countCalls('milkypay'));
   simulatorApp.use((req, _res, next) => {
     const key = `${req.method} ${req.path}`;
     simulatorCalls.set(key, (simulatorCalls.get(key) ?? 0) + 1);
@@ -77,14 +86,15 @@ export async function startProxy(
   const logger = options.logs ? createLogger({ level: 'debug', destination: options.logs }) : createLogger({ level: 'silent' });
   const directcardFaults: DirectCardSimulatorFaults = {};
   const directcardApp = express();
+  directcardApp.use(countCalls('directcard'));
   directcardApp.use(createDirectCardSimulator({ ...directcardCredentials, publicUrl: directcardUrl, logger, faults: directcardFaults }));
   directcardServer.on('request', directcardApp);
 
   const hankopayKey = 'hk_test_harness';
-  hankopayServer.on('request', express().use(createHankoPaySimulator({ apiKey: hankopayKey, publicUrl: hankopayUrl, logger })));
+  hankopayServer.on('request', express().use(countCalls('hankopay')).use(createHankoPaySimulator({ apiKey: hankopayKey, publicUrl: hankopayUrl, logger })));
   const hpayKeys = { apiKey: 'hpay_key_harness', publicKey: 'hpay_public_harness', secretKey: 'hpay_secret_harness', mode: 'TEST' as const };
   const hpay = createHpaySimulator({ ...hpayKeys, currency: 'CAD', publicUrl: hpayUrl, logger });
-  hpayServer.on('request', express().use(hpay));
+  hpayServer.on('request', express().use(countCalls('hpay')).use(hpay));
 
   const dataDir = mkdtempSync(join(tmpdir(), 'pay-checkout-it-'));
   const config = loadConfig({ PUBLIC_URL: url, ALLOWED_ORIGINS: `${SHOP_ORIGIN},${OTHER_SHOP_ORIGIN}`, MERCHANT_API_KEY: MERCHANT_KEY, DATA_DIR: dataDir,
@@ -114,6 +124,7 @@ export async function startProxy(
     faults,
     directcardFaults,
     simulatorCalls,
+    providerCalls,
     async close() {
       await Promise.all([proxyServer, simulatorServer, directcardServer, hankopayServer, hpayServer].map(close));
       await store.close();
