@@ -7,6 +7,7 @@ import type { CallbackInput, CardDetails, InstallmentOption, PaymentMethod, Prov
 import type { NewOutboxMessage, PaymentPatch, PaymentRecord, SessionRecord, Store } from '../store/store.js';
 import { isWebhookStatus, paymentEventMessage } from '../webhooks/merchant-event.js';
 import { ChallengePages } from './challenge-pages.js';
+import { retryRead } from './retry-read.js';
 import { isShopperFinal, type PaymentStatus } from './payment-status.js';
 import { isTerminal, judgeTransition } from './state-machine.js';
 
@@ -203,7 +204,7 @@ export class PaymentService {
     // Some payments can only be learnt from the answers to our own calls (directcard's card payments).
     if (provider.hasStatusLookup?.(lookup) === false) return payment;
     try {
-      const state = await provider.getPayment(lookup);
+      const state = await retryRead(() => provider.getPayment(lookup));
       return await this.applyState(payment, state, source);
     } catch (error) {
       const neverCreated = (payment.status === 'pending' || payment.status === 'created') && !payment.providerRef;
@@ -398,6 +399,13 @@ export class PaymentService {
     const orderPayments = await this.deps.store.listPaymentsByOrder(session.orderId);
     const paid = orderPayments.find((payment) => PAID_STATUSES.has(payment.status));
     if (paid) throw new AppError('conflict', `this order is already paid (payment ${paid.id} is ${paid.status})`);
+    // A create whose answer never came and that no lookup has settled yet may still have charged.
+    for (const payment of orderPayments.filter((candidate) => candidate.status === 'pending' && !candidate.providerRef)) {
+      const events = await this.deps.store.listEvents(payment.id);
+      if (events.some((event) => event.type === 'provider_error' && event.toStatus === 'pending')) {
+        throw new AppError('conflict', `the outcome of payment ${payment.id} of this order is not known yet; it is being checked with the provider, try again in a moment`);
+      }
+    }
     // A payment whose outcome is unknown and that no lookup can settle may have been charged.
     const unconfirmed = orderPayments.find(
       (payment) => payment.status === 'pending' && this.deps.providers.get(payment.provider).hasStatusLookup?.({ paymentId: payment.id, providerRef: payment.providerRef }) === false,
