@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { httpUrl, requireTogether } from './providers/env-helpers.js';
+import type { ProviderId } from './providers/provider.js';
+import { simulatorFaultSettings, SimulatorFaultsError, type SimulatorFaultSettings } from './providers/simulator-faults.js';
 import { checkProviderEnvs, PROVIDER_ENV_SHAPE, readProviderCredentials, type ProviderCredentials } from './providers/provider-envs.js';
 
 /**
@@ -58,6 +60,8 @@ export interface Config {
   sessionSigningJwk?: string;
   sandbox: boolean;
   reconcileIntervalSeconds: number;
+  /** Faults the simulators inject (SIMULATOR_FAULTS, <PROVIDER>_SIMULATOR_FAULTS); absent: none. */
+  simulatorFaults: Partial<Record<ProviderId, SimulatorFaultSettings>>;
   /** Real-provider credentials; a provider absent here is served by its simulator in sandbox mode. */
   providers: ProviderCredentials;
 }
@@ -96,8 +100,25 @@ export function loadConfig(env: Env): Config {
     sessionSigningJwk: e.SESSION_SIGNING_JWK,
     sandbox: e.SANDBOX,
     reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS,
+    simulatorFaults: readSimulatorFaults(present),
     providers: readProviderCredentials(e),
   };
+}
+
+const SIMULATED_PROVIDERS: readonly ProviderId[] = ['milkypay', 'paymenthub', 'directcard', 'hankopay', 'hpay'];
+
+function readSimulatorFaults(env: Env): Partial<Record<ProviderId, SimulatorFaultSettings>> {
+  try {
+    return Object.fromEntries(
+      SIMULATED_PROVIDERS.flatMap((id) => {
+        const settings = simulatorFaultSettings(env, id);
+        return settings ? [[id, settings]] : [];
+      }),
+    );
+  } catch (error) {
+    if (error instanceof SimulatorFaultsError) throw new ConfigError([error.message]);
+    throw error;
+  }
 }
 
 function parseOrigins(value: string | undefined): string[] | undefined {

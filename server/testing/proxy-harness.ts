@@ -20,6 +20,7 @@ import { ProviderRegistry } from '../providers/registry.js';
 import { createSessionTokens, type SessionTokenIssuer } from '../sessions/session-token.js';
 import { loadSigningKey, type SigningKey } from '../sessions/signing-key.js';
 import { SqliteStore } from '../store/sqlite-store.js';
+import { SimulatorFaults } from '../providers/simulator-faults.js';
 
 export const MERCHANT_KEY = 'sk_test_harness_merchant_key';
 export const SHOP_ORIGIN = 'https://shop.example';
@@ -40,6 +41,8 @@ export interface ProxyHarness {
   directcardFaults: DirectCardSimulatorFaults;
   /** Requests the simulator received, by "METHOD /path". */
   simulatorCalls: Map<string, number>;
+  /** Configured faults of each simulator, none at first; tests change their settings. */
+  simulatorFaults: Record<'milkypay' | 'directcard' | 'hankopay' | 'hpay', SimulatorFaults>;
   /** Requests every simulator received, by "provider METHOD /path". */
   providerCalls: Map<string, number>;
   close(): Promise<void>;
@@ -67,6 +70,7 @@ export async function startProxy(
   const faults: MilkyPaySimulatorFaults = {};
   const simulatorCalls = new Map<string, number>();
   const providerCalls = new Map<string, number>();
+  const simulatorFaults = { milkypay: new SimulatorFaults(), directcard: new SimulatorFaults(), hankopay: new SimulatorFaults(), hpay: new SimulatorFaults() };
   const countCalls = (provider: string) => (req: express.Request, _res: express.Response, next: express.NextFunction) => {
     const key = `${provider} ${req.method} ${req.path}`;
     providerCalls.set(key, (providerCalls.get(key) ?? 0) + 1);
@@ -79,7 +83,7 @@ export async function startProxy(
     simulatorCalls.set(key, (simulatorCalls.get(key) ?? 0) + 1);
     next();
   });
-  simulatorApp.use(createMilkyPaySimulator({ ...credentials, publicUrl: simulatorUrl, faults, callbackRetryDelayMs: 20 }));
+  simulatorApp.use(createMilkyPaySimulator({ ...credentials, publicUrl: simulatorUrl, faults, callbackRetryDelayMs: 20, faultInjection: simulatorFaults.milkypay }));
   simulatorServer.on('request', simulatorApp);
 
   const directcardCredentials = { apiKey: 'dc_test_harness', apiSecret: 'harness-secret' };
@@ -87,13 +91,13 @@ export async function startProxy(
   const directcardFaults: DirectCardSimulatorFaults = {};
   const directcardApp = express();
   directcardApp.use(countCalls('directcard'));
-  directcardApp.use(createDirectCardSimulator({ ...directcardCredentials, publicUrl: directcardUrl, logger, faults: directcardFaults }));
+  directcardApp.use(createDirectCardSimulator({ ...directcardCredentials, publicUrl: directcardUrl, logger, faults: directcardFaults, faultInjection: simulatorFaults.directcard }));
   directcardServer.on('request', directcardApp);
 
   const hankopayKey = 'hk_test_harness';
-  hankopayServer.on('request', express().use(countCalls('hankopay')).use(createHankoPaySimulator({ apiKey: hankopayKey, publicUrl: hankopayUrl, logger })));
+  hankopayServer.on('request', express().use(countCalls('hankopay')).use(createHankoPaySimulator({ apiKey: hankopayKey, publicUrl: hankopayUrl, logger, faultInjection: simulatorFaults.hankopay })));
   const hpayKeys = { apiKey: 'hpay_key_harness', publicKey: 'hpay_public_harness', secretKey: 'hpay_secret_harness', mode: 'TEST' as const };
-  const hpay = createHpaySimulator({ ...hpayKeys, currency: 'CAD', publicUrl: hpayUrl, logger });
+  const hpay = createHpaySimulator({ ...hpayKeys, currency: 'CAD', publicUrl: hpayUrl, logger, faultInjection: simulatorFaults.hpay });
   hpayServer.on('request', express().use(countCalls('hpay')).use(hpay));
 
   const dataDir = mkdtempSync(join(tmpdir(), 'pay-checkout-it-'));
@@ -125,6 +129,7 @@ export async function startProxy(
     directcardFaults,
     simulatorCalls,
     providerCalls,
+    simulatorFaults,
     async close() {
       await Promise.all([proxyServer, simulatorServer, directcardServer, hankopayServer, hpayServer].map(close));
       await store.close();
