@@ -3,6 +3,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config.js';
 import { errorMiddleware, notFound } from './http/error-middleware.js';
+import { idempotentRequests } from './http/idempotency.js';
 import { requireMerchantKey } from './http/merchant-auth.js';
 import { serializeError, type Logger } from './logger.js';
 import { Readiness } from './operations/readiness.js';
@@ -38,7 +39,7 @@ export interface AppDeps {
 /** Builds the Express app from its dependencies. Never reads the environment, never listens. */
 export function createApp(deps: AppDeps): { app: express.Express; payments: PaymentService; readiness: Readiness } {
   const { config, store, tokens, providers, logger } = deps;
-  const payments = new PaymentService({ store, providers, logger, publicUrl: config.publicUrl });
+  const payments = new PaymentService({ store, providers, logger, publicUrl: config.publicUrl, merchantWebhooks: config.merchantWebhook !== undefined });
   const readiness = new Readiness({ store, providers, logger });
   const proxyOrigin = new URL(config.publicUrl).origin;
   const app = express();
@@ -78,11 +79,13 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
   const form = express.urlencoded({ extended: false, limit: '32kb' });
 
   app.use('/sdk', createSdkRouter({ sdkDir: deps.sdkDir }));
-  app.use('/api/sessions', requireMerchantKey(deps.merchantApiKey), json, createSessionsRouter({ store, tokens, providers, sessionTtlSeconds: config.sessionTtlSeconds, allowedOrigins: config.allowedOrigins }));
-  app.use('/api/payments', requireMerchantKey(deps.merchantApiKey), json, createPaymentsRouter({ store, payments, providers }));
+  const merchantAuth = requireMerchantKey(deps.merchantApiKey);
+  const idempotent = idempotentRequests({ store, scope: 'merchant', logger });
+  app.use('/api/sessions', merchantAuth, json, idempotent, createSessionsRouter({ store, tokens, providers, sessionTtlSeconds: config.sessionTtlSeconds, allowedOrigins: config.allowedOrigins }));
+  app.use('/api/payments', merchantAuth, json, idempotent, createPaymentsRouter({ store, payments, providers }));
   const backOffice = createProvidersRouters({ providers });
-  app.use('/api/providers', requireMerchantKey(deps.merchantApiKey), backOffice.providers);
-  app.use('/api/payouts', requireMerchantKey(deps.merchantApiKey), json, backOffice.payouts);
+  app.use('/api/providers', merchantAuth, backOffice.providers);
+  app.use('/api/payouts', merchantAuth, json, idempotent, backOffice.payouts);
   app.use('/api/checkout/return', form, createReturnsRouter({ store, payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
   app.use('/api/checkout', form, createChallengesRouter({ payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
   app.use('/api/checkout', createCheckoutRouter({ store, tokens, payments, allowedOrigins: config.allowedOrigins, proxyOrigin }));

@@ -1,6 +1,8 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { httpUrl, requireTogether } from './providers/env-helpers.js';
+import type { ProviderId } from './providers/provider.js';
+import { simulatorFaultSettings, SimulatorFaultsError, type SimulatorFaultSettings } from './providers/simulator-faults.js';
 import { checkProviderEnvs, PROVIDER_ENV_SHAPE, readProviderCredentials, type ProviderCredentials } from './providers/provider-envs.js';
 
 /**
@@ -30,7 +32,8 @@ const envSchema = z
     SESSION_SIGNING_JWK: z.string().optional(),
     SANDBOX: booleanFlag.default(true),
     TRUST_PROXY: z.string().trim().default('loopback'),
-    RECONCILE_INTERVAL_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).int().min(1).max(3600).default(60),
+    /** How often unsettled payments quiet for as long are looked up at their provider. */
+    RECONCILE_INTERVAL_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).int().min(1).max(86_400).default(60),
     // Each provider's variables (MILKYPAY_*, PAYMENTHUB_*, ...) come from its own env.ts.
     ...PROVIDER_ENV_SHAPE,
   })
@@ -72,6 +75,8 @@ export interface Config {
   trustProxy: string[] | number | false;
   /** How often the reconciler runs, and how long a payment must have been quiet to be looked up. */
   reconcileIntervalSeconds: number;
+  /** Faults the simulators inject (SIMULATOR_FAULTS, <PROVIDER>_SIMULATOR_FAULTS); absent: none. */
+  simulatorFaults: Partial<Record<ProviderId, SimulatorFaultSettings>>;
   /** Real-provider credentials; a provider absent here is served by its simulator in sandbox mode. */
   providers: ProviderCredentials;
 }
@@ -111,6 +116,7 @@ export function loadConfig(env: Env): Config {
     sandbox: e.SANDBOX,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS,
+    simulatorFaults: readSimulatorFaults(present),
     providers: readProviderCredentials(e),
   };
 }
@@ -142,6 +148,22 @@ function isAddressOrRange(entry: string): boolean {
   if (version === 0 || rest.length > 0) return false;
   if (prefix === undefined) return true;
   return /^\d+$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
+const SIMULATED_PROVIDERS: readonly ProviderId[] = ['milkypay', 'paymenthub', 'directcard', 'hankopay', 'hpay'];
+
+function readSimulatorFaults(env: Env): Partial<Record<ProviderId, SimulatorFaultSettings>> {
+  try {
+    return Object.fromEntries(
+      SIMULATED_PROVIDERS.flatMap((id) => {
+        const settings = simulatorFaultSettings(env, id);
+        return settings ? [[id, settings]] : [];
+      }),
+    );
+  } catch (error) {
+    if (error instanceof SimulatorFaultsError) throw new ConfigError([error.message]);
+    throw error;
+  }
 }
 
 function parseOrigins(value: string | undefined): string[] | undefined {

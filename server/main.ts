@@ -17,6 +17,7 @@ import { loadSigningKey } from './sessions/signing-key.js';
 import { PostgresStore } from './store/postgres-store.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -84,6 +85,9 @@ async function main(): Promise<void> {
   const intervalMs = config.reconcileIntervalSeconds * 1000;
   const reconciler = new Reconciler({ store, payments, logger }, { intervalMs, quietForMs: intervalMs, batchSize: 50 });
   reconciler.start();
+  // Undelivered webhooks, this run's and any left by a previous one, go out until acknowledged.
+  const dispatcher = config.merchantWebhook ? new WebhookDispatcher({ store, logger }, config.merchantWebhook) : undefined;
+  dispatcher?.start();
 
   let stopping: Promise<void> | undefined;
   const shutdown = (signal: string) => {
@@ -92,7 +96,7 @@ async function main(): Promise<void> {
       const clean = await shutDownGracefully({
         server,
         drain: () => readiness.drain(),
-        stopWorkers: [() => reconciler.stop()],
+        stopWorkers: [() => reconciler.stop(), async () => dispatcher?.stop()],
         closeStore: () => store.close(),
         logger,
       });

@@ -4,8 +4,10 @@ import { AppError, ProviderError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { CallbackInput, CardDetails, InstallmentOption, PaymentMethod, ProviderId, ProviderPaymentState } from '../providers/provider.js';
-import type { PaymentPatch, PaymentRecord, SessionRecord, Store } from '../store/store.js';
+import type { NewOutboxMessage, PaymentPatch, PaymentRecord, SessionRecord, Store } from '../store/store.js';
+import { isWebhookStatus, paymentEventMessage } from '../webhooks/merchant-event.js';
 import { ChallengePages } from './challenge-pages.js';
+import { retryRead } from './retry-read.js';
 import { isShopperFinal, type PaymentStatus } from './payment-status.js';
 import { isTerminal, judgeTransition } from './state-machine.js';
 
@@ -29,6 +31,8 @@ export interface PaymentServiceDeps {
   providers: ProviderRegistry;
   logger: Logger;
   publicUrl: string;
+  /** Whether final status changes are written to the outbox for MERCHANT_WEBHOOK_URL. */
+  merchantWebhooks?: boolean;
 }
 
 /**
@@ -200,7 +204,7 @@ export class PaymentService {
     // Some payments can only be learnt from the answers to our own calls (directcard's card payments).
     if (provider.hasStatusLookup?.(lookup) === false) return payment;
     try {
-      const state = await provider.getPayment(lookup);
+      const state = await retryRead(() => provider.getPayment(lookup));
       return await this.applyState(payment, state, source);
     } catch (error) {
       const neverCreated = (payment.status === 'pending' || payment.status === 'created') && !payment.providerRef;
@@ -268,15 +272,22 @@ export class PaymentService {
         this.deps.logger.warn({ paymentId: current.id, from: current.status, to: target, source }, verdict.reason);
         return current;
       }
-      const moved = await this.deps.store.transitionPayment(current.id, current.status, target, patch, {
-        type: target === 'requires_action' ? 'action_required' : 'status_changed',
-        source,
-        detail: {
-          providerStatus: state.providerStatus,
-          ...(state.failure ? { failure: state.failure } : {}),
-          ...(state.capturedAmount !== undefined ? { capturedAmount: state.capturedAmount } : {}),
+      const moved = await this.deps.store.transitionPayment(
+        current.id,
+        current.status,
+        target,
+        patch,
+        {
+          type: target === 'requires_action' ? 'action_required' : 'status_changed',
+          source,
+          detail: {
+            providerStatus: state.providerStatus,
+            ...(state.failure ? { failure: state.failure } : {}),
+            ...(state.capturedAmount !== undefined ? { capturedAmount: state.capturedAmount } : {}),
+          },
         },
-      });
+        this.webhookFor(current, target, patch),
+      );
       if (moved) {
         this.deps.logger.info({ paymentId: moved.id, from: current.status, to: target, source }, 'payment status changed');
         if (PAID_STATUSES.has(target) && !PAID_STATUSES.has(current.status)) await this.flagDuplicate(moved, source);
@@ -327,6 +338,12 @@ export class PaymentService {
     if (isTerminal(payment.status) || payment.status === 'succeeded') throw new AppError('conflict', `a ${payment.status} payment cannot be canceled`);
     const state = await provider.cancel({ paymentId: payment.id, providerRef: payment.providerRef });
     return this.applyState(payment, state, 'merchant');
+  }
+
+  /** The merchant webhook of a move to a final status, written with the move itself. */
+  private webhookFor(current: PaymentRecord, target: PaymentStatus, patch: PaymentPatch): NewOutboxMessage | undefined {
+    if (!this.deps.merchantWebhooks || !isWebhookStatus(target)) return undefined;
+    return paymentEventMessage({ ...current, ...patch, status: target }, current.status);
   }
 
   /**
@@ -389,6 +406,13 @@ export class PaymentService {
     const orderPayments = await this.deps.store.listPaymentsByOrder(session.orderId);
     const paid = orderPayments.find((payment) => PAID_STATUSES.has(payment.status));
     if (paid) throw new AppError('conflict', `this order is already paid (payment ${paid.id} is ${paid.status})`);
+    // A create whose answer never came and that no lookup has settled yet may still have charged.
+    for (const payment of orderPayments.filter((candidate) => candidate.status === 'pending' && !candidate.providerRef)) {
+      const events = await this.deps.store.listEvents(payment.id);
+      if (events.some((event) => event.type === 'provider_error' && event.toStatus === 'pending')) {
+        throw new AppError('conflict', `the outcome of payment ${payment.id} of this order is not known yet; it is being checked with the provider, try again in a moment`);
+      }
+    }
     // A payment whose outcome is unknown and that no lookup can settle may have been charged.
     const unconfirmed = orderPayments.find(
       (payment) => payment.status === 'pending' && this.deps.providers.get(payment.provider).hasStatusLookup?.({ paymentId: payment.id, providerRef: payment.providerRef }) === false,
@@ -434,7 +458,14 @@ export class PaymentService {
       this.deps.logger.warn({ paymentId: payment.id, code }, 'payment outcome unknown; waiting for a status lookup');
       throw error;
     }
-    await this.deps.store.transitionPayment(payment.id, payment.status, 'failed', { failure }, { type: 'provider_error', source: 'pay', detail: { failure } });
+    await this.deps.store.transitionPayment(
+      payment.id,
+      payment.status,
+      'failed',
+      { failure },
+      { type: 'provider_error', source: 'pay', detail: { failure } },
+      this.webhookFor(payment, 'failed', { failure }),
+    );
     throw error;
   }
 }

@@ -4,8 +4,31 @@ import type { Logger } from '../logger.js';
 import type { PaymentStatus } from '../payments/payment-status.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { MIGRATIONS } from './migrations.js';
-import { eventFromRow, patchColumns, paymentFromRow, sessionFromRow, toJson, type EventRow, type PaymentRow, type SessionRow } from './rows.js';
-import type { NewEvent, NewPayment, PaymentEvent, PaymentPatch, PaymentRecord, SessionRecord, Store } from './store.js';
+import {
+  eventFromRow,
+  outboxFromRow,
+  patchColumns,
+  paymentFromRow,
+  sessionFromRow,
+  toJson,
+  type EventRow,
+  type IdempotencyRow,
+  type OutboxRow,
+  type PaymentRow,
+  type SessionRow,
+} from './rows.js';
+import type {
+  IdempotentRequest,
+  NewEvent,
+  NewOutboxMessage,
+  NewPayment,
+  OutboxMessage,
+  PaymentEvent,
+  PaymentPatch,
+  PaymentRecord,
+  SessionRecord,
+  Store,
+} from './store.js';
 
 /** Taken by every instance while it migrates, so instances started together apply each migration once. */
 const MIGRATION_LOCK = 'pay-checkout:migrations';
@@ -54,7 +77,8 @@ export class PostgresStore implements Store {
       await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [MIGRATION_LOCK]);
       await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
       const applied = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((row) => row.version));
-      for (const migration of MIGRATIONS) {
+      // Every missing version, in version order: one merged later with a lower number still runs.
+      for (const migration of [...MIGRATIONS].sort((a, b) => a.version - b.version)) {
         if (applied.has(migration.version)) continue;
         await client.query(toPostgres(migration.sql));
         await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
@@ -208,6 +232,7 @@ export class PostgresStore implements Store {
     to: PaymentStatus,
     patch: PaymentPatch,
     event: NewEvent,
+    outbox?: NewOutboxMessage,
   ): Promise<PaymentRecord | undefined> {
     return this.transaction(async (client) => {
       const now = new Date().toISOString();
@@ -221,6 +246,12 @@ export class PostgresStore implements Store {
       );
       if (!rows[0]) return undefined;
       await insertEvent(client, id, { ...event, fromStatus: from, toStatus: to }, now);
+      if (outbox) {
+        await client.query(
+          'INSERT INTO outbox (id, payment_id, type, body, attempts, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, 0, $5, $5)',
+          [outbox.id, outbox.paymentId ?? null, outbox.type, outbox.body, now],
+        );
+      }
       return paymentFromRow(rows[0]);
     });
   }
@@ -252,6 +283,71 @@ export class PostgresStore implements Store {
       [checkedBefore, limit, claimedAt],
     );
     return rows.sort((a, b) => a.since.localeCompare(b.since)).map(({ since: _since, ...row }) => paymentFromRow(row));
+  }
+
+  async claimOutbox(now: string, limit: number, leaseMs: number): Promise<OutboxMessage[]> {
+    const leaseEnd = new Date(Date.parse(now) + leaseMs).toISOString();
+    // Two dispatchers never hold one message: rows being claimed elsewhere are skipped, and once
+    // claimed a message is not due again before its lease ends.
+    const { rows } = await this.pool.query<OutboxRow>(
+      `WITH due AS (
+         SELECT id FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= $1
+         ORDER BY next_attempt_at, created_at LIMIT $2
+         FOR UPDATE SKIP LOCKED
+       )
+       UPDATE outbox o SET attempts = o.attempts + 1, next_attempt_at = $3 FROM due WHERE o.id = due.id RETURNING o.*`,
+      [now, limit, leaseEnd],
+    );
+    return rows.sort((a, b) => a.created_at.localeCompare(b.created_at)).map(outboxFromRow);
+  }
+
+  async markOutboxDelivered(id: string, at: string): Promise<void> {
+    await this.pool.query('UPDATE outbox SET delivered_at = $1, last_error = NULL WHERE id = $2 AND delivered_at IS NULL', [at, id]);
+  }
+
+  async markOutboxFailed(id: string, error: string, nextAttemptAt: string): Promise<void> {
+    await this.pool.query('UPDATE outbox SET last_error = $1, next_attempt_at = $2 WHERE id = $3 AND delivered_at IS NULL', [
+      error.slice(0, 500),
+      nextAttemptAt,
+      id,
+    ]);
+  }
+
+  async getOutboxMessage(id: string): Promise<OutboxMessage | undefined> {
+    const { rows } = await this.pool.query<OutboxRow>('SELECT * FROM outbox WHERE id = $1', [id]);
+    return rows[0] && outboxFromRow(rows[0]);
+  }
+
+  async listOutboxByPayment(paymentId: string): Promise<OutboxMessage[]> {
+    const { rows } = await this.pool.query<OutboxRow>('SELECT * FROM outbox WHERE payment_id = $1 ORDER BY created_at, id', [paymentId]);
+    return rows.map(outboxFromRow);
+  }
+
+  async beginIdempotentRequest(scope: string, key: string, requestHash: string, at: string): Promise<IdempotentRequest | undefined> {
+    // A concurrent insert of the same key waits for the first to commit, then inserts nothing.
+    const inserted = await this.pool.query(
+      'INSERT INTO idempotency_keys (scope, key, request_hash, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+      [scope, key, requestHash, at],
+    );
+    if (inserted.rowCount === 1) return undefined;
+    const { rows } = await this.pool.query<IdempotencyRow>('SELECT * FROM idempotency_keys WHERE scope = $1 AND key = $2', [scope, key]);
+    const row = rows[0];
+    // Abandoned between our insert and our read: the key is free again, and this caller may take it.
+    if (!row) return this.beginIdempotentRequest(scope, key, requestHash, at);
+    return row.status_code === null || row.response_body === null
+      ? { state: 'started', requestHash: row.request_hash }
+      : { state: 'completed', requestHash: row.request_hash, statusCode: Number(row.status_code), responseBody: row.response_body };
+  }
+
+  async completeIdempotentRequest(scope: string, key: string, statusCode: number, responseBody: string, at: string): Promise<void> {
+    await this.pool.query(
+      'UPDATE idempotency_keys SET status_code = $1, response_body = $2, completed_at = $3 WHERE scope = $4 AND key = $5 AND completed_at IS NULL',
+      [statusCode, responseBody, at, scope, key],
+    );
+  }
+
+  async abandonIdempotentRequest(scope: string, key: string): Promise<void> {
+    await this.pool.query('DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND completed_at IS NULL', [scope, key]);
   }
 
   async getProviderState(key: string): Promise<string | undefined> {

@@ -1,5 +1,5 @@
 import type { PaymentStatus } from '../payments/payment-status.js';
-import type { PaymentEvent, PaymentPatch, PaymentRecord, SessionRecord } from './store.js';
+import type { OutboxMessage, PaymentEvent, PaymentPatch, PaymentRecord, SessionRecord } from './store.js';
 
 /**
  * Rows as both stores read them, and their mapping to records. The column types are those of the
@@ -54,6 +54,38 @@ export interface EventRow {
   source: string;
   detail: string | null;
   at: string;
+}
+
+export interface OutboxRow {
+  id: string;
+  payment_id: string | null;
+  type: string;
+  body: string;
+  attempts: number | string;
+  next_attempt_at: string;
+  created_at: string;
+  delivered_at: string | null;
+  last_error: string | null;
+}
+
+export interface IdempotencyRow {
+  request_hash: string;
+  status_code: number | null;
+  response_body: string | null;
+}
+
+export function outboxFromRow(row: OutboxRow): OutboxMessage {
+  return withoutUndefined({
+    id: row.id,
+    paymentId: row.payment_id ?? undefined,
+    type: row.type,
+    body: row.body,
+    attempts: Number(row.attempts),
+    nextAttemptAt: row.next_attempt_at,
+    createdAt: row.created_at,
+    deliveredAt: row.delivered_at ?? undefined,
+    lastError: row.last_error ?? undefined,
+  });
 }
 
 export function toJson(value: unknown): string | null {

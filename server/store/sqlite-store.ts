@@ -5,8 +5,31 @@ import { AppError } from '../errors.js';
 import type { PaymentStatus } from '../payments/payment-status.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { MIGRATIONS } from './migrations.js';
-import { eventFromRow, patchColumns, paymentFromRow, sessionFromRow, toJson, type EventRow, type PaymentRow, type SessionRow } from './rows.js';
-import type { NewEvent, NewPayment, PaymentEvent, PaymentPatch, PaymentRecord, SessionRecord, Store } from './store.js';
+import {
+  eventFromRow,
+  outboxFromRow,
+  patchColumns,
+  paymentFromRow,
+  sessionFromRow,
+  toJson,
+  type EventRow,
+  type IdempotencyRow,
+  type OutboxRow,
+  type PaymentRow,
+  type SessionRow,
+} from './rows.js';
+import type {
+  IdempotentRequest,
+  NewEvent,
+  NewOutboxMessage,
+  NewPayment,
+  OutboxMessage,
+  PaymentEvent,
+  PaymentPatch,
+  PaymentRecord,
+  SessionRecord,
+  Store,
+} from './store.js';
 
 /**
  * The embedded store: better-sqlite3 in WAL mode. Its calls are synchronous, which makes each
@@ -45,7 +68,9 @@ export class SqliteStore implements Store {
     const applied = new Set(
       this.sql('SELECT version FROM schema_migrations').all().map((row) => (row as { version: number }).version),
     );
-    for (const migration of MIGRATIONS) {
+    // Every missing version is applied, in version order: one merged later with a lower number (a
+    // branch's v2 after v3 shipped) still runs on a database that already has v3.
+    for (const migration of [...MIGRATIONS].sort((a, b) => a.version - b.version)) {
       if (applied.has(migration.version)) continue;
       this.db.transaction(() => {
         this.db.exec(migration.sql);
@@ -179,6 +204,7 @@ export class SqliteStore implements Store {
     to: PaymentStatus,
     patch: PaymentPatch,
     event: NewEvent,
+    outbox?: NewOutboxMessage,
   ): Promise<PaymentRecord | undefined> {
     return this.db.transaction(() => {
       const now = new Date().toISOString();
@@ -191,6 +217,11 @@ export class SqliteStore implements Store {
         .run({ ...values, to, from, now, id });
       if (result.changes === 0) return undefined;
       this.insertEvent(id, { ...event, fromStatus: from, toStatus: to }, now);
+      if (outbox) {
+        this
+          .sql('INSERT INTO outbox (id, payment_id, type, body, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 0, ?, ?)')
+          .run(outbox.id, outbox.paymentId ?? null, outbox.type, outbox.body, now, now);
+      }
       return this.mustGetPayment(id);
     })();
   }
@@ -246,6 +277,59 @@ export class SqliteStore implements Store {
         )
         .run(key, value, new Date().toISOString()),
     );
+  }
+
+  async claimOutbox(now: string, limit: number, leaseMs: number): Promise<OutboxMessage[]> {
+    const leaseEnd = new Date(Date.parse(now) + leaseMs).toISOString();
+    return this.db.transaction(() => {
+      const rows = this
+        .sql('SELECT * FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, created_at LIMIT ?')
+        .all(now, limit) as OutboxRow[];
+      const lease = this.sql('UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?');
+      for (const row of rows) lease.run(leaseEnd, row.id);
+      return rows.map((row) => outboxFromRow({ ...row, attempts: Number(row.attempts) + 1, next_attempt_at: leaseEnd }));
+    })();
+  }
+
+  async markOutboxDelivered(id: string, at: string): Promise<void> {
+    this.sql('UPDATE outbox SET delivered_at = ?, last_error = NULL WHERE id = ? AND delivered_at IS NULL').run(at, id);
+  }
+
+  async markOutboxFailed(id: string, error: string, nextAttemptAt: string): Promise<void> {
+    this.sql('UPDATE outbox SET last_error = ?, next_attempt_at = ? WHERE id = ? AND delivered_at IS NULL').run(error.slice(0, 500), nextAttemptAt, id);
+  }
+
+  async getOutboxMessage(id: string): Promise<OutboxMessage | undefined> {
+    const row = this.sql('SELECT * FROM outbox WHERE id = ?').get(id) as OutboxRow | undefined;
+    return row && outboxFromRow(row);
+  }
+
+  async listOutboxByPayment(paymentId: string): Promise<OutboxMessage[]> {
+    const rows = this.sql('SELECT * FROM outbox WHERE payment_id = ? ORDER BY created_at, rowid').all(paymentId) as OutboxRow[];
+    return rows.map(outboxFromRow);
+  }
+
+  async beginIdempotentRequest(scope: string, key: string, requestHash: string, at: string): Promise<IdempotentRequest | undefined> {
+    return this.db.transaction(() => {
+      const inserted = this
+        .sql('INSERT INTO idempotency_keys (scope, key, request_hash, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
+        .run(scope, key, requestHash, at);
+      if (inserted.changes === 1) return undefined;
+      const row = this.sql('SELECT * FROM idempotency_keys WHERE scope = ? AND key = ?').get(scope, key) as IdempotencyRow;
+      return row.status_code === null || row.response_body === null
+        ? { state: 'started' as const, requestHash: row.request_hash }
+        : { state: 'completed' as const, requestHash: row.request_hash, statusCode: row.status_code, responseBody: row.response_body };
+    })();
+  }
+
+  async completeIdempotentRequest(scope: string, key: string, statusCode: number, responseBody: string, at: string): Promise<void> {
+    this
+      .sql('UPDATE idempotency_keys SET status_code = ?, response_body = ?, completed_at = ? WHERE scope = ? AND key = ? AND completed_at IS NULL')
+      .run(statusCode, responseBody, at, scope, key);
+  }
+
+  async abandonIdempotentRequest(scope: string, key: string): Promise<void> {
+    this.sql('DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND completed_at IS NULL').run(scope, key);
   }
 
   async close(): Promise<void> {

@@ -202,5 +202,59 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
       await expect(store.withLock(name, () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
       expect(await store.withLock(name, () => Promise.resolve('after'))).toBe('after');
     });
+  
+    it('writes an outbox message with a transition, and none when the compare-and-set loses', async () => {
+      const store = await openStore();
+      const s = session();
+      await store.createSession(s);
+      const { payment } = await store.createPayment(newPayment(s, `pay_${counter}_outbox`));
+      const message = (id: string) => ({ id, paymentId: payment.id, type: 'payment.succeeded', body: JSON.stringify({ id }) });
+      const [won, lost] = await Promise.all([
+        store.transitionPayment(payment.id, 'created', 'succeeded', {}, { type: 'status_changed', source: 'callback' }, message(`evt_${counter}_a`)),
+        store.transitionPayment(payment.id, 'created', 'failed', {}, { type: 'status_changed', source: 'poll' }, message(`evt_${counter}_b`)),
+      ]);
+      expect(won?.status).toBe('succeeded');
+      expect(lost).toBeUndefined();
+      const messages = await store.listOutboxByPayment(payment.id);
+      expect(messages.map((m) => [m.id, m.type, m.body, m.attempts])).toEqual([[`evt_${counter}_a`, 'payment.succeeded', JSON.stringify({ id: `evt_${counter}_a` }), 0]]);
+    });
+
+    it('leases claimed outbox messages, retries failed ones when due and never resends a delivered one', async () => {
+      const store = await openStore();
+      const s = session();
+      await store.createSession(s);
+      const { payment } = await store.createPayment(newPayment(s, `pay_${counter}_lease`));
+      const id = `evt_${counter}_lease`;
+      await store.transitionPayment(payment.id, 'created', 'failed', {}, { type: 'status_changed', source: 'pay' }, { id, paymentId: payment.id, type: 'payment.failed', body: '{}' });
+      const mine = (list: { id: string }[]) => list.filter((m) => m.id === id);
+      const t0 = Date.now() + 1000;
+      const at = (ms: number) => new Date(t0 + ms).toISOString();
+      const first = mine(await store.claimOutbox(at(0), 1000, 30_000));
+      expect(first).toMatchObject([{ id, attempts: 1, nextAttemptAt: at(30_000) }]);
+      // Leased: a second dispatcher does not get it until the lease ends.
+      expect(mine(await store.claimOutbox(at(1000), 1000, 30_000))).toEqual([]);
+      expect(mine(await store.claimOutbox(at(30_000), 1000, 30_000))).toMatchObject([{ id, attempts: 2 }]);
+      await store.markOutboxFailed(id, 'HTTP 503', at(40_000));
+      expect(mine(await store.claimOutbox(at(39_999), 1000, 30_000))).toEqual([]);
+      expect(mine(await store.claimOutbox(at(40_000), 1000, 30_000))).toMatchObject([{ id, attempts: 3 }]);
+      await store.markOutboxDelivered(id, at(40_001));
+      expect(mine(await store.claimOutbox(at(10_000_000), 1000, 30_000))).toEqual([]);
+      expect(await store.getOutboxMessage(id)).toMatchObject({ deliveredAt: at(40_001), attempts: 3 });
+    });
+
+    it('keeps one result per idempotency key and scope, replays it, and forgets an abandoned one', async () => {
+      const store = await openStore();
+      const key = `idem_${counter}_${Math.random()}`;
+      const now = new Date().toISOString();
+      expect(await store.beginIdempotentRequest('merchant', key, 'hash-a', now)).toBeUndefined();
+      expect(await store.beginIdempotentRequest('merchant', key, 'hash-b', now)).toEqual({ state: 'started', requestHash: 'hash-a' });
+      expect(await store.beginIdempotentRequest('other-scope', key, 'hash-b', now)).toBeUndefined();
+      await store.completeIdempotentRequest('merchant', key, 201, '{"ok":true}', now);
+      expect(await store.beginIdempotentRequest('merchant', key, 'hash-a', now)).toEqual({ state: 'completed', requestHash: 'hash-a', statusCode: 201, responseBody: '{"ok":true}' });
+      await store.abandonIdempotentRequest('merchant', key);
+      expect((await store.beginIdempotentRequest('merchant', key, 'hash-a', now))?.state).toBe('completed');
+      await store.abandonIdempotentRequest('other-scope', key);
+      expect(await store.beginIdempotentRequest('other-scope', key, 'hash-c', now)).toBeUndefined();
+    });
   });
 }

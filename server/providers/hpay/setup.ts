@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ProviderModule } from '../registry.js';
 import { simulatorPath } from '../registry.js';
+import { faultsOf } from '../simulator-faults.js';
 import { createHpayProvider } from './adapter.js';
 import { createHpaySimulator } from './simulator.js';
 
@@ -28,7 +29,7 @@ export const hpayModule: ProviderModule = {
     const path = simulatorPath('hpay');
     return {
       provider: createHpayProvider({ baseUrl: `${internalUrl}${path}`, ...credentials }),
-      simulator: createHpaySimulator({ ...credentials, currency: HPAY_SANDBOX_CURRENCY, publicUrl: `${config.publicUrl}${path}`, logger }),
+      simulator: createHpaySimulator({ faultInjection: faultsOf(config.simulatorFaults.hpay), ...credentials, currency: HPAY_SANDBOX_CURRENCY, publicUrl: `${config.publicUrl}${path}`, logger }),
     };
   },
 };
