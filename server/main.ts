@@ -40,7 +40,7 @@ async function main(): Promise<void> {
 
   const internalHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const internalUrl = `http://${internalHost.includes(':') ? `[${internalHost}]` : internalHost}:${config.port}`;
-  const setups = PROVIDER_MODULES.map((module) => [module.id, module.setup({ config, logger, internalUrl })] as const).filter(
+  const setups = PROVIDER_MODULES.map((module) => [module.id, module.setup({ config, logger, internalUrl, store })] as const).filter(
     (entry): entry is readonly [ProviderId, ProviderSetup] => entry[1] !== undefined,
   );
   if (setups.length === 0) {

@@ -6,6 +6,7 @@ import { directcardModule } from './directcard/setup.js';
 import { hankopayModule } from './hankopay/setup.js';
 import { hpayModule } from './hpay/setup.js';
 import { milkypayModule } from './milkypay/setup.js';
+import type { Store } from '../store/store.js';
 import type { PaymentProvider, ProviderId } from './provider.js';
 
 /** What a provider module gets to build its adapter (and, in sandbox mode, its simulator). */
@@ -14,6 +15,8 @@ export interface ProviderContext {
   logger: Logger;
   /** Where the proxy reaches itself, server to server (for the adapter talking to a mounted simulator). */
   internalUrl: string;
+  /** Provider state and locks shared by every instance on the database (rotating or shared tokens). */
+  store?: Pick<Store, 'getProviderState' | 'saveProviderState' | 'withLock'>;
 }
 
 export interface ProviderSetup {
