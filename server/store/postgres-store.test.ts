@@ -78,5 +78,25 @@ if (!serverUrl) {
       expect(new Set(ids).size).toBe(ids.length);
       expect(ids.length).toBe(30);
     });
+
+    it('hands each due webhook to one of several dispatching instances, and not again while its lease runs', async () => {
+      const { url, store } = await openFresh();
+      const others = await Promise.all([1, 2].map(() => PostgresStore.open(url)));
+      cleanups.push(...others.map((other) => () => other.close()));
+      const now = new Date().toISOString();
+      for (let i = 0; i < 24; i++) {
+        const sessionId = `ses_outbox_${i}`;
+        await store.createSession({ id: sessionId, orderId: `o${i}`, amount: 100, currency: 'USD', returnUrl: 'https://shop.example/r', locale: 'en', captureMethod: 'automatic', createdAt: now, expiresAt: now });
+        await store.createPayment({ id: `pay_outbox_${i}`, sessionId, orderId: `o${i}`, provider: 'milkypay', methodId: 'milkypay:card', amount: 100, currency: 'USD', status: 'pending' });
+        await store.transitionPayment(`pay_outbox_${i}`, 'pending', 'succeeded', {}, { type: 'status_changed', source: 'callback' }, { id: `evt_${i}`, paymentId: `pay_outbox_${i}`, type: 'payment.succeeded', body: '{}' });
+      }
+      const due = new Date(Date.now() + 1000).toISOString();
+      const claims = await Promise.all([store, ...others].flatMap((s) => [s.claimOutbox(due, 5, 30_000), s.claimOutbox(due, 5, 30_000)]));
+      const ids = claims.flat().map((message) => message.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids.length).toBe(24);
+      expect(claims.flat().every((message) => message.attempts === 1)).toBe(true);
+      expect(await others[0]!.claimOutbox(due, 50, 30_000)).toEqual([]);
+    });
   });
 }
