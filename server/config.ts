@@ -31,6 +31,9 @@ const envSchema = z
     SESSION_SIGNING_JWK: z.string().optional(),
     SANDBOX: booleanFlag.default(true),
     /** How often unsettled payments quiet for as long are looked up at their provider. */
+    /** Browser-facing requests per minute from one IP, and for one checkout session; 0: no limit. */
+    RATE_LIMIT_PER_IP: z.coerce.number({ message: 'must be a number of requests per minute' }).int().min(0).default(600),
+    RATE_LIMIT_PER_SESSION: z.coerce.number({ message: 'must be a number of requests per minute' }).int().min(0).default(120),
     RECONCILE_INTERVAL_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).int().min(1).max(86_400).default(60),
     // Each provider's variables (MILKYPAY_*, PAYMENTHUB_*, ...) come from its own env.ts.
     ...PROVIDER_ENV_SHAPE,
@@ -60,6 +63,7 @@ export interface Config {
   sessionSigningJwk?: string;
   sandbox: boolean;
   reconcileIntervalSeconds: number;
+  rateLimits: { perIpPerMinute: number; perSessionPerMinute: number };
   /** Faults the simulators inject (SIMULATOR_FAULTS, <PROVIDER>_SIMULATOR_FAULTS); absent: none. */
   simulatorFaults: Partial<Record<ProviderId, SimulatorFaultSettings>>;
   /** Real-provider credentials; a provider absent here is served by its simulator in sandbox mode. */
@@ -100,6 +104,7 @@ export function loadConfig(env: Env): Config {
     sessionSigningJwk: e.SESSION_SIGNING_JWK,
     sandbox: e.SANDBOX,
     reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS,
+    rateLimits: { perIpPerMinute: e.RATE_LIMIT_PER_IP, perSessionPerMinute: e.RATE_LIMIT_PER_SESSION },
     simulatorFaults: readSimulatorFaults(present),
     providers: readProviderCredentials(e),
   };

@@ -53,7 +53,13 @@ export interface ProxyHarness {
  * production: the adapter talks HTTP to the simulator and the simulator posts callbacks over HTTP.
  */
 export async function startProxy(
-  options: { logs?: DestinationStream; dbPath?: string; merchantWebhook?: { url: string; secret: string } } = {},
+  options: {
+    logs?: DestinationStream;
+    dbPath?: string;
+    merchantWebhook?: { url: string; secret: string };
+    /** More configuration, e.g. RATE_LIMIT_PER_IP. */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<ProxyHarness> {
   const simulatorServer = await listen(createServer());
   const simulatorUrl = `http://127.0.0.1:${port(simulatorServer)}`;
@@ -102,7 +108,7 @@ export async function startProxy(
 
   const dataDir = mkdtempSync(join(tmpdir(), 'pay-checkout-it-'));
   const config = loadConfig({ PUBLIC_URL: url, ALLOWED_ORIGINS: `${SHOP_ORIGIN},${OTHER_SHOP_ORIGIN}`, MERCHANT_API_KEY: MERCHANT_KEY, DATA_DIR: dataDir,
-    MERCHANT_WEBHOOK_URL: options.merchantWebhook?.url, MERCHANT_WEBHOOK_SECRET: options.merchantWebhook?.secret });
+    MERCHANT_WEBHOOK_URL: options.merchantWebhook?.url, MERCHANT_WEBHOOK_SECRET: options.merchantWebhook?.secret, ...options.env });
   const store = SqliteStore.open(options.dbPath ?? ':memory:');
   const signingKey = await loadSigningKey({ dataDir });
   const tokens = createSessionTokens(signingKey, config.publicUrl);
