@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../app.js';
+import type { PaymentService } from '../payments/payment-service.js';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import type { DestinationStream } from 'pino';
@@ -35,6 +36,8 @@ export interface ProxyHarness {
   /** The HPAY simulator, for its call counts. */
   hpay: HpaySimulator;
   store: SqliteStore;
+  /** The proxy's payment service, for a reconciler of the test's own. */
+  payments: PaymentService;
   tokens: SessionTokenIssuer;
   signingKey: SigningKey;
   faults: MilkyPaySimulatorFaults;
@@ -118,7 +121,7 @@ export async function startProxy(
     createHankoPayProvider({ baseUrl: hankopayUrl, apiKey: hankopayKey, paymentLinkAction: 'iframe' }),
     createHpayProvider({ baseUrl: hpayUrl, ...hpayKeys }),
   ]);
-  const { app } = createApp({ config, store, tokens, providers, logger, merchantApiKey: MERCHANT_KEY, sdkDir: join(dataDir, 'sdk') });
+  const { app, payments } = createApp({ config, store, tokens, providers, logger, merchantApiKey: MERCHANT_KEY, sdkDir: join(dataDir, 'sdk') });
   proxyServer.on('request', app);
 
   return {
@@ -129,6 +132,7 @@ export async function startProxy(
     hpayUrl,
     hpay,
     store,
+    payments,
     tokens,
     signingKey,
     faults,

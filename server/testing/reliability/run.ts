@@ -1,5 +1,6 @@
 import { callbackStorm } from './callback-storm.js';
 import { doubleSubmit } from './double-submit.js';
+import { faults } from './faults.js';
 import { formatTable, type ScenarioResult } from './result.js';
 
 /**
@@ -9,6 +10,7 @@ import { formatTable, type ScenarioResult } from './result.js';
 const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
   storm: () => callbackStorm({ payments: 100, callbacks: 1000 }),
   double: () => doubleSubmit({ calls: 50 }),
+  faults: () => faults({ payments: 200, errorRate: 0.2, dropCallbacks: 0.1 }),
 };
 
 async function main(): Promise<void> {
