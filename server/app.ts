@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { errorMiddleware, notFound } from './http/error-middleware.js';
 import { idempotentRequests } from './http/idempotency.js';
 import { requireMerchantKey } from './http/merchant-auth.js';
+import { widgetRateLimits } from './http/rate-limits.js';
 import { serializeError, type Logger } from './logger.js';
 import { Readiness } from './operations/readiness.js';
 import { PaymentService } from './payments/payment-service.js';
@@ -86,9 +87,11 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
   const backOffice = createProvidersRouters({ providers });
   app.use('/api/providers', merchantAuth, backOffice.providers);
   app.use('/api/payouts', merchantAuth, json, idempotent, backOffice.payouts);
-  app.use('/api/checkout/return', form, createReturnsRouter({ store, payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
+  const rateLimits = widgetRateLimits(config.rateLimits);
+  app.use('/api/checkout/return', rateLimits.perIp, form, createReturnsRouter({ store, payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
+  app.use(['/api/checkout/challenge', '/api/checkout/3ds'], rateLimits.perIp);
   app.use('/api/checkout', form, createChallengesRouter({ payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
-  app.use('/api/checkout', createCheckoutRouter({ store, tokens, payments, allowedOrigins: config.allowedOrigins, proxyOrigin }));
+  app.use('/api/checkout', createCheckoutRouter({ store, tokens, payments, allowedOrigins: config.allowedOrigins, proxyOrigin, rateLimits }));
   app.use('/api/callbacks', json, form, express.text({ type: '*/*', limit: '64kb' }), createCallbacksRouter({ payments, providers, logger }));
   // Liveness: the process answers. Readiness: it can serve (database, provider credentials, not shutting down).
   app.get('/healthz', (_req, res) => {

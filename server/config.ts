@@ -33,6 +33,9 @@ const envSchema = z
     SANDBOX: booleanFlag.default(true),
     TRUST_PROXY: z.string().trim().default('loopback'),
     /** How often unsettled payments quiet for as long are looked up at their provider. */
+    /** Browser-facing requests per minute from one IP, and for one checkout session; 0: no limit. */
+    RATE_LIMIT_PER_IP: z.coerce.number({ message: 'must be a number of requests per minute' }).int().min(0).default(600),
+    RATE_LIMIT_PER_SESSION: z.coerce.number({ message: 'must be a number of requests per minute' }).int().min(0).default(120),
     RECONCILE_INTERVAL_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).int().min(1).max(86_400).default(60),
     // Each provider's variables (MILKYPAY_*, PAYMENTHUB_*, ...) come from its own env.ts.
     ...PROVIDER_ENV_SHAPE,
@@ -75,6 +78,7 @@ export interface Config {
   trustProxy: string[] | number | false;
   /** How often the reconciler runs, and how long a payment must have been quiet to be looked up. */
   reconcileIntervalSeconds: number;
+  rateLimits: { perIpPerMinute: number; perSessionPerMinute: number };
   /** Faults the simulators inject (SIMULATOR_FAULTS, <PROVIDER>_SIMULATOR_FAULTS); absent: none. */
   simulatorFaults: Partial<Record<ProviderId, SimulatorFaultSettings>>;
   /** Real-provider credentials; a provider absent here is served by its simulator in sandbox mode. */
@@ -116,6 +120,7 @@ export function loadConfig(env: Env): Config {
     sandbox: e.SANDBOX,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS,
+    rateLimits: { perIpPerMinute: e.RATE_LIMIT_PER_IP, perSessionPerMinute: e.RATE_LIMIT_PER_SESSION },
     simulatorFaults: readSimulatorFaults(present),
     providers: readProviderCredentials(e),
   };

@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../app.js';
+import type { PaymentService } from '../payments/payment-service.js';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import type { DestinationStream } from 'pino';
@@ -35,6 +36,8 @@ export interface ProxyHarness {
   /** The HPAY simulator, for its call counts. */
   hpay: HpaySimulator;
   store: SqliteStore;
+  /** The proxy's payment service, for a reconciler of the test's own. */
+  payments: PaymentService;
   tokens: SessionTokenIssuer;
   signingKey: SigningKey;
   faults: MilkyPaySimulatorFaults;
@@ -53,7 +56,13 @@ export interface ProxyHarness {
  * production: the adapter talks HTTP to the simulator and the simulator posts callbacks over HTTP.
  */
 export async function startProxy(
-  options: { logs?: DestinationStream; dbPath?: string; merchantWebhook?: { url: string; secret: string } } = {},
+  options: {
+    logs?: DestinationStream;
+    dbPath?: string;
+    merchantWebhook?: { url: string; secret: string };
+    /** More configuration, e.g. RATE_LIMIT_PER_IP. */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<ProxyHarness> {
   const simulatorServer = await listen(createServer());
   const simulatorUrl = `http://127.0.0.1:${port(simulatorServer)}`;
@@ -102,7 +111,7 @@ export async function startProxy(
 
   const dataDir = mkdtempSync(join(tmpdir(), 'pay-checkout-it-'));
   const config = loadConfig({ PUBLIC_URL: url, ALLOWED_ORIGINS: `${SHOP_ORIGIN},${OTHER_SHOP_ORIGIN}`, MERCHANT_API_KEY: MERCHANT_KEY, DATA_DIR: dataDir,
-    MERCHANT_WEBHOOK_URL: options.merchantWebhook?.url, MERCHANT_WEBHOOK_SECRET: options.merchantWebhook?.secret });
+    MERCHANT_WEBHOOK_URL: options.merchantWebhook?.url, MERCHANT_WEBHOOK_SECRET: options.merchantWebhook?.secret, ...options.env });
   const store = SqliteStore.open(options.dbPath ?? ':memory:');
   const signingKey = await loadSigningKey({ dataDir });
   const tokens = createSessionTokens(signingKey, config.publicUrl);
@@ -112,7 +121,7 @@ export async function startProxy(
     createHankoPayProvider({ baseUrl: hankopayUrl, apiKey: hankopayKey, paymentLinkAction: 'iframe' }),
     createHpayProvider({ baseUrl: hpayUrl, ...hpayKeys }),
   ]);
-  const { app } = createApp({ config, store, tokens, providers, logger, merchantApiKey: MERCHANT_KEY, sdkDir: join(dataDir, 'sdk') });
+  const { app, payments } = createApp({ config, store, tokens, providers, logger, merchantApiKey: MERCHANT_KEY, sdkDir: join(dataDir, 'sdk') });
   proxyServer.on('request', app);
 
   return {
@@ -123,6 +132,7 @@ export async function startProxy(
     hpayUrl,
     hpay,
     store,
+    payments,
     tokens,
     signingKey,
     faults,

@@ -76,7 +76,7 @@ export class WebhookDispatcher {
     for (;;) {
       const now = Date.now();
       // The lease outlasts a delivery, so no other dispatcher can send the message meanwhile.
-      const batch = await this.deps.store.claimOutbox(new Date(now).toISOString(), this.options.batchSize, this.options.timeoutMs * 3);
+      const batch = await this.deps.store.claimOutbox(new Date(now).toISOString(), this.options.batchSize, this.options.timeoutMs + 5_000);
       if (batch.length === 0) return delivered;
       const results = await Promise.all(batch.map((message) => this.deliver(message)));
       delivered += results.filter(Boolean).length;
