@@ -82,7 +82,7 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
   app.use('/sdk', createSdkRouter({ sdkDir: deps.sdkDir }));
   const merchantAuth = requireMerchantKey(deps.merchantApiKey);
   const idempotent = idempotentRequests({ store, scope: 'merchant', logger });
-  app.use('/api/sessions', merchantAuth, json, idempotent, createSessionsRouter({ store, tokens, providers, sessionTtlSeconds: config.sessionTtlSeconds, allowedOrigins: config.allowedOrigins }));
+  app.use('/api/sessions', merchantAuth, json, idempotent, createSessionsRouter({ store, tokens, providers, payments, sessionTtlSeconds: config.sessionTtlSeconds, allowedOrigins: config.allowedOrigins }));
   app.use('/api/payments', merchantAuth, json, idempotent, createPaymentsRouter({ store, payments, providers }));
   const backOffice = createProvidersRouters({ providers });
   app.use('/api/providers', merchantAuth, backOffice.providers);
@@ -93,9 +93,14 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
   app.use('/api/checkout', form, createChallengesRouter({ payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
   app.use('/api/checkout', createCheckoutRouter({ store, tokens, payments, allowedOrigins: config.allowedOrigins, proxyOrigin, rateLimits }));
   app.use('/api/callbacks', json, form, express.text({ type: '*/*', limit: '64kb' }), createCallbacksRouter({ payments, providers, logger }));
-  // Liveness: the process answers. Readiness: it can serve (database, provider credentials, not shutting down).
+  // Liveness: the process answers; `providers` names whose credentials were refused (the operator must act).
+  // Readiness (/readyz): it can serve (database, provider credentials, not shutting down).
   app.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
+    const statuses = providers.ids.flatMap((id) => {
+      const status = providers.get(id).credentialsStatus?.();
+      return status ? [[id, status.ok ? { credentials: 'ok' } : { credentials: 'refused', message: status.message }] as const] : [];
+    });
+    res.json({ ok: true, ...(statuses.length > 0 ? { providers: Object.fromEntries(statuses) } : {}) });
   });
   app.get('/readyz', readiness.handler());
   if (deps.site) app.use(deps.site);

@@ -25,13 +25,19 @@ describe('/readyz', () => {
     expect(await response.json()).toEqual({
       ready: true,
       database: 'ok',
-      providers: { milkypay: 'ok', directcard: 'not_checked', hankopay: 'ok', hpay: 'ok' },
+      providers: { milkypay: 'ok', directcard: 'not_checked', hankopay: 'ok', hpay: 'ok', paymenthub: 'ok' },
     });
     expect((await fetch(`${proxy.url}/healthz`)).status).toBe(200);
   });
 
   it('is not ready when a provider refuses the credentials, and says which', async () => {
     const readiness = new Readiness({ store: proxy.store, providers: new ProviderRegistry([milkypay('wrong-password')]), logger });
+    expect(await readiness.report()).toEqual({ ready: false, database: 'ok', providers: { milkypay: 'refused' } });
+  });
+
+  it('is not ready when an adapter already met a refusal of its credentials', async () => {
+    const refused = { ...milkypay('harness-password'), checkCredentials: undefined, credentialsStatus: () => ({ ok: false, message: 'refresh token refused' }) };
+    const readiness = new Readiness({ store: proxy.store, providers: new ProviderRegistry([refused]), logger });
     expect(await readiness.report()).toEqual({ ready: false, database: 'ok', providers: { milkypay: 'refused' } });
   });
 

@@ -94,7 +94,9 @@ export class Readiness {
 
   private async checkProvider(id: ProviderId): Promise<CredentialsState> {
     const provider = this.options.providers.get(id);
-    if (!provider.checkCredentials) return 'not_checked';
+    // A refusal the adapter already met (Payment Hub's refresh token) is known without a call.
+    if (provider.credentialsStatus?.().ok === false) return 'refused';
+    if (!provider.checkCredentials) return provider.credentialsStatus ? 'ok' : 'not_checked';
     try {
       await provider.checkCredentials();
       return 'ok';

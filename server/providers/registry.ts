@@ -6,8 +6,9 @@ import { directcardModule } from './directcard/setup.js';
 import { hankopayModule } from './hankopay/setup.js';
 import { hpayModule } from './hpay/setup.js';
 import { milkypayModule } from './milkypay/setup.js';
-import type { Store } from '../store/store.js';
+import { paymenthubModule } from './paymenthub/setup.js';
 import type { PaymentProvider, ProviderId } from './provider.js';
+import type { Store } from '../store/store.js';
 
 /** What a provider module gets to build its adapter (and, in sandbox mode, its simulator). */
 export interface ProviderContext {
@@ -15,8 +16,8 @@ export interface ProviderContext {
   logger: Logger;
   /** Where the proxy reaches itself, server to server (for the adapter talking to a mounted simulator). */
   internalUrl: string;
-  /** Provider state and locks shared by every instance on the database (rotating or shared tokens). */
-  store?: Pick<Store, 'getProviderState' | 'saveProviderState' | 'withLock'>;
+  /** The proxy's store, for provider state that must outlive the process (Payment Hub's token pair). */
+  store: Store;
 }
 
 export interface ProviderSetup {
@@ -32,7 +33,7 @@ export interface ProviderModule {
 }
 
 /** Adding a provider means adding its folder and one line here. */
-export const PROVIDER_MODULES: readonly ProviderModule[] = [milkypayModule, directcardModule, hankopayModule, hpayModule];
+export const PROVIDER_MODULES: readonly ProviderModule[] = [milkypayModule, paymenthubModule, directcardModule, hankopayModule, hpayModule];
 
 export function simulatorPath(id: ProviderId): string {
   return `/simulators/${id}`;

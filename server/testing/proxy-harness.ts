@@ -5,9 +5,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../app.js';
-import type { PaymentService } from '../payments/payment-service.js';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
+import type { PaymentService } from '../payments/payment-service.js';
 import type { DestinationStream } from 'pino';
 import { createDirectCardProvider } from '../providers/directcard/adapter.js';
 import { createDirectCardSimulator, type DirectCardSimulatorFaults } from '../providers/directcard/simulator.js';
@@ -17,6 +17,9 @@ import { createHpayProvider } from '../providers/hpay/adapter.js';
 import { createHpaySimulator, type HpaySimulator } from '../providers/hpay/simulator.js';
 import { createMilkyPayProvider } from '../providers/milkypay/adapter.js';
 import { createMilkyPaySimulator, type MilkyPaySimulatorFaults } from '../providers/milkypay/simulator.js';
+import { createPaymentHubProvider } from '../providers/paymenthub/adapter.js';
+import { createPaymentHubSimulator, type PaymentHubSimulator } from '../providers/paymenthub/simulator.js';
+import { PAYMENTHUB_TOKEN_LOCK, StorePaymentHubTokenStore } from '../providers/paymenthub/token-store.js';
 import { ProviderRegistry } from '../providers/registry.js';
 import { createSessionTokens, type SessionTokenIssuer } from '../sessions/session-token.js';
 import { loadSigningKey, type SigningKey } from '../sessions/signing-key.js';
@@ -33,6 +36,9 @@ export interface ProxyHarness {
   directcardUrl: string;
   hankopayUrl: string;
   hpayUrl: string;
+  paymenthubUrl: string;
+  /** The Payment Hub simulator, for its call counts, webhooks and gateways. */
+  paymenthub: PaymentHubSimulator;
   /** The HPAY simulator, for its call counts. */
   hpay: HpaySimulator;
   store: SqliteStore;
@@ -62,6 +68,8 @@ export async function startProxy(
     merchantWebhook?: { url: string; secret: string };
     /** More configuration, e.g. RATE_LIMIT_PER_IP. */
     env?: Record<string, string>;
+    paymenthubRefundSettleMs?: number;
+    paymenthubAdapterRefreshToken?: string;
   } = {},
 ): Promise<ProxyHarness> {
   const simulatorServer = await listen(createServer());
@@ -72,6 +80,8 @@ export async function startProxy(
   const hankopayUrl = `http://127.0.0.1:${port(hankopayServer)}`;
   const hpayServer = await listen(createServer());
   const hpayUrl = `http://127.0.0.1:${port(hpayServer)}`;
+  const paymenthubServer = await listen(createServer());
+  const paymenthubUrl = `http://127.0.0.1:${port(paymenthubServer)}`;
   const proxyServer = await listen(createServer());
   const url = `http://127.0.0.1:${port(proxyServer)}`;
 
@@ -109,6 +119,10 @@ export async function startProxy(
   const hpay = createHpaySimulator({ ...hpayKeys, currency: 'CAD', publicUrl: hpayUrl, logger, faultInjection: simulatorFaults.hpay });
   hpayServer.on('request', express().use(countCalls('hpay')).use(hpay));
 
+  const paymenthubRefreshToken = 'ph_refresh_harness';
+  const paymenthub = createPaymentHubSimulator({ refreshToken: paymenthubRefreshToken, publicUrl: paymenthubUrl, logger, refundSettleMs: options.paymenthubRefundSettleMs ?? 150 });
+  paymenthubServer.on('request', express().use(paymenthub));
+
   const dataDir = mkdtempSync(join(tmpdir(), 'pay-checkout-it-'));
   const config = loadConfig({ PUBLIC_URL: url, ALLOWED_ORIGINS: `${SHOP_ORIGIN},${OTHER_SHOP_ORIGIN}`, MERCHANT_API_KEY: MERCHANT_KEY, DATA_DIR: dataDir,
     MERCHANT_WEBHOOK_URL: options.merchantWebhook?.url, MERCHANT_WEBHOOK_SECRET: options.merchantWebhook?.secret, ...options.env });
@@ -120,6 +134,13 @@ export async function startProxy(
     createDirectCardProvider({ baseUrl: directcardUrl, ...directcardCredentials }),
     createHankoPayProvider({ baseUrl: hankopayUrl, apiKey: hankopayKey, paymentLinkAction: 'iframe' }),
     createHpayProvider({ baseUrl: hpayUrl, ...hpayKeys }),
+    createPaymentHubProvider({
+      baseUrl: paymenthubUrl,
+      refreshToken: options.paymenthubAdapterRefreshToken ?? paymenthubRefreshToken,
+      onCredentialsRefused: (message) => logger.error({ provider: 'paymenthub' }, `Payment Hub credentials refused: ${message}`),
+      tokenStore: new StorePaymentHubTokenStore(store),
+      lock: (fn) => store.withLock(PAYMENTHUB_TOKEN_LOCK, fn),
+    }),
   ]);
   const { app, payments } = createApp({ config, store, tokens, providers, logger, merchantApiKey: MERCHANT_KEY, sdkDir: join(dataDir, 'sdk') });
   proxyServer.on('request', app);
@@ -131,6 +152,8 @@ export async function startProxy(
     hankopayUrl,
     hpayUrl,
     hpay,
+    paymenthubUrl,
+    paymenthub,
     store,
     payments,
     tokens,
@@ -141,7 +164,7 @@ export async function startProxy(
     providerCalls,
     simulatorFaults,
     async close() {
-      await Promise.all([proxyServer, simulatorServer, directcardServer, hankopayServer, hpayServer].map(close));
+      await Promise.all([proxyServer, simulatorServer, directcardServer, hankopayServer, hpayServer, paymenthubServer].map(close));
       await store.close();
     },
   };
