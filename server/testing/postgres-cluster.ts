@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -18,14 +18,24 @@ export interface PostgresCluster {
   stop(): Promise<void>;
 }
 
-/** Debian's server binaries (/usr/lib/postgresql/<version>/bin), the newest version; undefined when not installed. */
+/**
+ * The server binaries: Debian's (/usr/lib/postgresql/<version>/bin, the newest version), else
+ * wherever `pg_config --bindir` says they are; undefined when there is no initdb.
+ */
 export function findPostgresBinaries(): string | undefined {
   const root = '/usr/lib/postgresql';
-  if (!existsSync(root)) return undefined;
-  const versions = readdirSync(root)
-    .filter((name) => existsSync(join(root, name, 'bin', 'initdb')))
-    .sort((a, b) => Number(b) - Number(a));
-  return versions[0] && join(root, versions[0], 'bin');
+  const versions = existsSync(root)
+    ? readdirSync(root)
+        .filter((name) => existsSync(join(root, name, 'bin', 'initdb')))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  if (versions[0]) return join(root, versions[0], 'bin');
+  try {
+    const bindir = execFileSync('pg_config', ['--bindir'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return existsSync(join(bindir, 'initdb')) ? bindir : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -36,8 +46,12 @@ export function findPostgresBinaries(): string | undefined {
 export async function startPostgresCluster(binaries: string): Promise<PostgresCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'pay-checkout-pg-'));
   const asRoot = userInfo().uid === 0;
+  // Run from the cluster's own directory: as `postgres`, the caller's directory (a checkout under
+  // /root) may be unreadable, and pg_ctl refuses to start from there.
   const asOwner = async (command: string, args: string[]) =>
-    asRoot ? run('runuser', ['-u', 'postgres', '--', join(binaries, command), ...args]) : run(join(binaries, command), args);
+    asRoot
+      ? run('runuser', ['-u', 'postgres', '--', join(binaries, command), ...args], { cwd: dir })
+      : run(join(binaries, command), args, { cwd: dir });
   if (asRoot) {
     const { stdout } = await run('id', ['-u', 'postgres']);
     const { stdout: group } = await run('id', ['-g', 'postgres']);
