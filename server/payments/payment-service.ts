@@ -396,11 +396,15 @@ export class PaymentService {
     if (!['succeeded', 'partially_refunded'].includes(payment.status)) {
       throw new AppError('conflict', `a ${payment.status} payment cannot be refunded`);
     }
-    const refundable = payment.amount - payment.refundedAmount;
-    const value = amount ?? refundable;
-    if (value > refundable) throw new AppError('invalid_request', `amount: at most ${refundable} minor units can still be refunded`);
-    const state = await provider.refund({ paymentId: payment.id, providerRef: payment.providerRef }, value, payment.currency, reason);
-    return this.applyState(payment, state, 'merchant');
+    const refund = provider.refund.bind(provider);
+    // One refund of a payment at a time, across instances: a second one reads what the first left.
+    return this.oneAtATime(payment, async (current) => {
+      const refundable = current.amount - current.refundedAmount;
+      const value = amount ?? refundable;
+      if (value > refundable) throw new AppError('invalid_request', `amount: at most ${refundable} minor units can still be refunded`);
+      const state = await refund({ paymentId: current.id, providerRef: current.providerRef }, value, current.currency, reason);
+      return this.applyState(current, state, 'merchant');
+    });
   }
 
   async capture(payment: PaymentRecord, amount: number | undefined): Promise<PaymentRecord> {
