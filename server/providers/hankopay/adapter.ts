@@ -127,12 +127,13 @@ export function createHankoPayProvider(options: HankoPayProviderOptions): Paymen
   }
 
   return {
+    id: HANKOPAY_PROVIDER_ID,
+    capabilities: CAPABILITIES,
+
     /** The shortest authenticated read HankoPay documents. */
     async checkCredentials(): Promise<void> {
       await client.listTransactions({ page: 1, limit: 1 });
     },
-    id: HANKOPAY_PROVIDER_ID,
-    capabilities: CAPABILITIES,
 
     // HankoPay lists no methods or currencies: cards are offered in any currency.
     listMethods(): Promise<PaymentMethod[]> {

@@ -108,12 +108,13 @@ export function createMilkyPayProvider(options: MilkyPayClientOptions): PaymentP
   }
 
   return {
+    id: MILKYPAY_PROVIDER_ID,
+    capabilities: CAPABILITIES,
+
     /** A search by a reference we never use: an empty list with good credentials, a 401 without. */
     async checkCredentials(): Promise<void> {
       await client.findInvoicesByReference('pay-checkout-readiness-probe');
     },
-    id: MILKYPAY_PROVIDER_ID,
-    capabilities: CAPABILITIES,
 
     async listMethods({ currency, locale }): Promise<PaymentMethod[]> {
       const response = await prerequests.get(currency, () => client.prerequest(currency));
