@@ -113,5 +113,7 @@ export default defineConfig(({ mode }) => ({
     include: ['server/**/*.test.ts', 'widget/**/*.test.ts', 'demo/**/*.test.ts'],
     environment: 'node',
     testTimeout: 20000,
+    // A throwaway PostgreSQL for the PostgreSQL store and the multi-instance tests.
+    globalSetup: ['server/testing/postgres-global-setup.ts'],
   },
 }));

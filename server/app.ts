@@ -3,8 +3,11 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config.js';
 import { errorMiddleware, notFound } from './http/error-middleware.js';
+import { idempotentRequests } from './http/idempotency.js';
 import { requireMerchantKey } from './http/merchant-auth.js';
+import { widgetRateLimits } from './http/rate-limits.js';
 import { serializeError, type Logger } from './logger.js';
+import { Readiness } from './operations/readiness.js';
 import { PaymentService } from './payments/payment-service.js';
 import { simulatorPath, type ProviderRegistry } from './providers/registry.js';
 import type { ProviderId } from './providers/provider.js';
@@ -38,21 +41,25 @@ export interface AppDeps {
 }
 
 /** Builds the Express app from its dependencies. Never reads the environment, never listens. */
-export function createApp(deps: AppDeps): { app: express.Express; payments: PaymentService } {
+export function createApp(deps: AppDeps): { app: express.Express; payments: PaymentService; readiness: Readiness } {
   const { config, store, tokens, providers, logger } = deps;
-  const payments = new PaymentService({ store, providers, logger, publicUrl: config.publicUrl });
+  const payments = new PaymentService({ store, providers, logger, publicUrl: config.publicUrl, merchantWebhooks: config.merchantWebhook !== undefined });
+  const readiness = new Readiness({ store, providers, logger });
   const proxyOrigin = new URL(config.publicUrl).origin;
   const app = express();
   app.disable('x-powered-by');
   // API answers are not cached (no-store); hashing every body for an ETag is wasted work.
   app.set('etag', false);
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.trustProxy);
 
   app.use(
     pinoHttp({
       logger,
-      // The script is fetched on every page view; a challenge page's URL is a bearer link.
-      autoLogging: { ignore: (req) => (req.url?.startsWith('/sdk/') || req.url?.startsWith('/api/checkout/challenge/')) ?? false },
+      // The script is fetched on every page view; a challenge page's URL is a bearer link; probes come every few seconds.
+      autoLogging: {
+        ignore: (req) =>
+          (req.url?.startsWith('/sdk/') || req.url?.startsWith('/api/checkout/challenge/') || req.url === '/healthz' || req.url === '/readyz') ?? false,
+      },
       serializers: {
         req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.split('?')[0] }),
         err: serializeError,
@@ -76,17 +83,22 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
   const form = express.urlencoded({ extended: false, limit: '32kb' });
 
   app.use('/sdk', createSdkRouter({ sdkDir: deps.sdkDir }));
-  app.use('/api/sessions', requireMerchantKey(deps.merchantApiKey), json, createSessionsRouter({ store, tokens, providers, payments, sessionTtlSeconds: config.sessionTtlSeconds, allowedOrigins: config.allowedOrigins }));
-  app.use('/api/payments', requireMerchantKey(deps.merchantApiKey), json, createPaymentsRouter({ store, payments, providers }));
+  const merchantAuth = requireMerchantKey(deps.merchantApiKey);
+  const idempotent = idempotentRequests({ store, scope: 'merchant', logger });
+  app.use('/api/sessions', merchantAuth, json, idempotent, createSessionsRouter({ store, tokens, providers, payments, sessionTtlSeconds: config.sessionTtlSeconds, allowedOrigins: config.allowedOrigins }));
+  app.use('/api/payments', merchantAuth, json, idempotent, createPaymentsRouter({ store, payments, providers }));
   const backOffice = createProvidersRouters({ providers });
-  app.use('/api/providers', requireMerchantKey(deps.merchantApiKey), backOffice.providers);
-  app.use('/api/payouts', requireMerchantKey(deps.merchantApiKey), json, backOffice.payouts);
-  app.use('/api/checkout/return', form, createReturnsRouter({ store, payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
-  app.use('/api/checkout/card-entry', createCardEntryRouter({ cardEntryDir: deps.cardEntryDir, allowedOrigins: config.allowedOrigins }));
+  app.use('/api/providers', merchantAuth, backOffice.providers);
+  app.use('/api/payouts', merchantAuth, json, idempotent, backOffice.payouts);
+  const rateLimits = widgetRateLimits(config.rateLimits);
+  app.use('/api/checkout/return', rateLimits.perIp, form, createReturnsRouter({ store, payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
+  app.use(['/api/checkout/challenge', '/api/checkout/3ds'], rateLimits.perIp);
+  app.use('/api/checkout/card-entry', rateLimits.perIp, createCardEntryRouter({ cardEntryDir: deps.cardEntryDir, allowedOrigins: config.allowedOrigins }));
   app.use('/api/checkout', form, createChallengesRouter({ payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
-  app.use('/api/checkout', createCheckoutRouter({ store, tokens, payments, allowedOrigins: config.allowedOrigins, proxyOrigin }));
+  app.use('/api/checkout', createCheckoutRouter({ store, tokens, payments, allowedOrigins: config.allowedOrigins, proxyOrigin, rateLimits }));
   app.use('/api/callbacks', json, form, express.text({ type: '*/*', limit: '64kb' }), createCallbacksRouter({ payments, providers, logger }));
-  // `ok` says the process serves; `providers` says whose credentials were refused (the operator must act).
+  // Liveness: the process answers; `providers` names whose credentials were refused (the operator must act).
+  // Readiness (/readyz): it can serve (database, provider credentials, not shutting down).
   app.get('/healthz', (_req, res) => {
     const statuses = providers.ids.flatMap((id) => {
       const status = providers.get(id).credentialsStatus?.();
@@ -94,9 +106,10 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
     });
     res.json({ ok: true, ...(statuses.length > 0 ? { providers: Object.fromEntries(statuses) } : {}) });
   });
+  app.get('/readyz', readiness.handler());
   if (deps.site) app.use(deps.site);
 
   app.use(notFound);
   app.use(errorMiddleware(logger));
-  return { app, payments };
+  return { app, payments, readiness };
 }

@@ -44,6 +44,24 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('requires the keys every instance must share when the database is PostgreSQL', () => {
+    expect(problems({ DATABASE_URL: 'postgres://pay@db.internal/checkout' })).toEqual([
+      'SESSION_SIGNING_JWK is required with a postgres:// DATABASE_URL, the same for every instance',
+      'MERCHANT_API_KEY is required with a postgres:// DATABASE_URL, the same for every instance',
+    ]);
+    const config = loadConfig({ DATABASE_URL: 'postgres://pay@db.internal/checkout', SESSION_SIGNING_JWK: '{}', MERCHANT_API_KEY: 'sk_live_0123456789abcdef' });
+    expect(config.databaseUrl).toBe('postgres://pay@db.internal/checkout');
+  });
+
+  it('trusts forwarded client IPs from loopback only unless TRUST_PROXY names the load balancers', () => {
+    expect(loadConfig({}).trustProxy).toEqual(['loopback']);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.7,fd00::/8' }).trustProxy).toEqual(['10.0.0.0/8', '192.168.1.7', 'fd00::/8']);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(problems({ TRUST_PROXY: 'true' })).toEqual([expect.stringMatching(/^TRUST_PROXY "true" is not false, a hop count/)]);
+    expect(problems({ TRUST_PROXY: 'loopback,10.0.0.0/33' })).toEqual([expect.stringMatching(/^TRUST_PROXY "10.0.0.0\/33"/)]);
+  });
+
   it('requires a merchant key outside sandbox mode, and provider credentials together', () => {
     expect(problems({ SANDBOX: 'false' })).toEqual(['MERCHANT_API_KEY is required when SANDBOX is false']);
     expect(problems({ MILKYPAY_BASE_URL: 'https://milkypay.example' })).toEqual([

@@ -1,5 +1,8 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { httpUrl, requireTogether } from './providers/env-helpers.js';
+import type { ProviderId } from './providers/provider.js';
+import { simulatorFaultSettings, SimulatorFaultsError, type SimulatorFaultSettings } from './providers/simulator-faults.js';
 import { checkProviderEnvs, PROVIDER_ENV_SHAPE, readProviderCredentials, type ProviderCredentials } from './providers/provider-envs.js';
 
 /**
@@ -28,12 +31,25 @@ const envSchema = z
     SESSION_TTL_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).int().min(60).max(86_400).default(900),
     SESSION_SIGNING_JWK: z.string().optional(),
     SANDBOX: booleanFlag.default(true),
+    TRUST_PROXY: z.string().trim().default('loopback'),
+    /** How often unsettled payments quiet for as long are looked up at their provider. */
+    /** Browser-facing requests per minute from one IP, and for one checkout session; 0: no limit. */
+    RATE_LIMIT_PER_IP: z.coerce.number({ message: 'must be a number of requests per minute' }).int().min(0).default(600),
+    RATE_LIMIT_PER_SESSION: z.coerce.number({ message: 'must be a number of requests per minute' }).int().min(0).default(120),
+    RECONCILE_INTERVAL_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).int().min(1).max(86_400).default(60),
     // Each provider's variables (MILKYPAY_*, PAYMENTHUB_*, ...) come from its own env.ts.
     ...PROVIDER_ENV_SHAPE,
   })
   .superRefine((env, ctx) => {
     checkProviderEnvs(env, ctx);
     requireTogether(env, ['MERCHANT_WEBHOOK_URL', 'MERCHANT_WEBHOOK_SECRET'], ctx);
+    // Instances sharing one PostgreSQL must share these too: a key generated into one instance's
+    // DATA_DIR would make the others refuse its session tokens and its merchant's calls.
+    if (env.DATABASE_URL?.startsWith('postgres')) {
+      for (const name of ['SESSION_SIGNING_JWK', 'MERCHANT_API_KEY'] as const) {
+        if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required with a postgres:// DATABASE_URL, the same for every instance' });
+      }
+    }
     if (!env.SANDBOX && !env.MERCHANT_API_KEY) {
       ctx.addIssue({ code: 'custom', path: ['MERCHANT_API_KEY'], message: 'is required when SANDBOX is false' });
     }
@@ -55,6 +71,16 @@ export interface Config {
   sessionTtlSeconds: number;
   sessionSigningJwk?: string;
   sandbox: boolean;
+  /**
+   * Which peers' X-Forwarded-For is believed for the client IP (Express's `trust proxy`): the
+   * addresses or subnets of the load balancers, or how many proxy hops stand in front.
+   */
+  trustProxy: string[] | number | false;
+  /** How often the reconciler runs, and how long a payment must have been quiet to be looked up. */
+  reconcileIntervalSeconds: number;
+  rateLimits: { perIpPerMinute: number; perSessionPerMinute: number };
+  /** Faults the simulators inject (SIMULATOR_FAULTS, <PROVIDER>_SIMULATOR_FAULTS); absent: none. */
+  simulatorFaults: Partial<Record<ProviderId, SimulatorFaultSettings>>;
   /** Real-provider credentials; a provider absent here is served by its simulator in sandbox mode. */
   providers: ProviderCredentials;
 }
@@ -92,8 +118,57 @@ export function loadConfig(env: Env): Config {
     sessionTtlSeconds: e.SESSION_TTL_SECONDS,
     sessionSigningJwk: e.SESSION_SIGNING_JWK,
     sandbox: e.SANDBOX,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS,
+    rateLimits: { perIpPerMinute: e.RATE_LIMIT_PER_IP, perSessionPerMinute: e.RATE_LIMIT_PER_SESSION },
+    simulatorFaults: readSimulatorFaults(present),
     providers: readProviderCredentials(e),
   };
+}
+
+/** Subnet names Express knows, besides addresses and CIDR ranges. */
+const NAMED_SUBNETS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY: `false` (no proxy: the peer is the client), a hop count (`1`), or addresses, CIDR
+ * ranges and Express's subnet names, comma separated (`loopback,10.0.0.0/8`). Trusting every peer
+ * (`true`) is refused: any client could then choose its own IP.
+ */
+function parseTrustProxy(value: string): string[] | number | false {
+  if (value === 'false' || value === 'none') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  const entries = value.split(',').map((item) => item.trim()).filter(Boolean);
+  const bad = entries.filter((entry) => !NAMED_SUBNETS.has(entry) && !isAddressOrRange(entry));
+  if (bad.length > 0 || entries.length === 0) {
+    throw new ConfigError([
+      `TRUST_PROXY "${bad.join(',') || value}" is not false, a hop count, or addresses and CIDR ranges like loopback,10.0.0.0/8`,
+    ]);
+  }
+  return entries;
+}
+
+function isAddressOrRange(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d+$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
+const SIMULATED_PROVIDERS: readonly ProviderId[] = ['milkypay', 'paymenthub', 'directcard', 'hankopay', 'hpay'];
+
+function readSimulatorFaults(env: Env): Partial<Record<ProviderId, SimulatorFaultSettings>> {
+  try {
+    return Object.fromEntries(
+      SIMULATED_PROVIDERS.flatMap((id) => {
+        const settings = simulatorFaultSettings(env, id);
+        return settings ? [[id, settings]] : [];
+      }),
+    );
+  } catch (error) {
+    if (error instanceof SimulatorFaultsError) throw new ConfigError([error.message]);
+    throw error;
+  }
 }
 
 function parseOrigins(value: string | undefined): string[] | undefined {

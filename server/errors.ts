@@ -13,6 +13,7 @@ export const ERROR_STATUS = {
   conflict: 409,
   session_expired: 410,
   payload_too_large: 413,
+  rate_limited: 429,
   unsupported_media_type: 415,
   unprocessable: 422,
   // Provider outcomes, as the shopper and the merchant see them.

@@ -46,4 +46,33 @@ describe('logger', () => {
   it('leaves short numbers alone', () => {
     expect(maskPanLike('order 12345, amount 4800')).toBe('order 12345, amount 4800');
   });
+
+  it('redacts secrets by the shape of their key, and every header that carries a credential', () => {
+    const { logger, lines } = capture();
+    logger.info({
+      merchantApiKey: 'sk_live_aaaaaaaaaaaaaaaa', MERCHANT_WEBHOOK_SECRET: 'whsec_bbbbbbbbbbbb', refresh_token: 'rt_cccccccc',
+      sessionToken: 'eyJdddddddd', signingJwk: { d: 'eeeeeeee' }, apiPassword: 'ffffffff',
+      headers: { 'x-api-key': 'dc_gggggggg', 'x-api-secret': 'hhhhhhhh', 'set-cookie': 'sid=iiiiiiii', 'Pay-Checkout-Signature': 't=1,v1=jjjjjjjj' },
+      card: { number: '4000000000000002', expiryMonth: '12', expiryYear: '30', securityCode: '4821', holderName: 'Ada Lovelace' },
+      company: 'Pan Am', orderId: 'order-1', amount: 4800,
+    }, 'config');
+    const line = lines.join('');
+    for (const secret of ['aaaaaaaa', 'bbbbbbbb', 'cccccccc', 'dddddddd', 'eeeeeeee', 'ffffffff', 'gggggggg', 'hhhhhhhh', 'iiiiiiii', 'jjjjjjjj', '4000000000000002', '4821']) {
+      expect(line).not.toContain(secret);
+    }
+    const logged = JSON.parse(line);
+    // What is not secret stays readable.
+    expect(logged).toMatchObject({ company: 'Pan Am', orderId: 'order-1', amount: 4800, card: { holderName: 'Ada Lovelace', number: '[redacted]' } });
+  });
+
+  it('masks a card number given as a JSON number, in a string argument, and in pino-http request headers', () => {
+    const { logger, lines } = capture();
+    logger.info({ raw: 4111111111111111, count: 12 }, 'raw body');
+    logger.warn('declined card %s', '5555 5555 5555 4444');
+    logger.info({ req: { headers: { authorization: 'Bearer sk_test_kkkkkkkk', 'idempotency-key': 'idem-llllllll' } } }, 'request');
+    const text = lines.join('');
+    expect(text).not.toMatch(/4111111111111111|5555 5555 5555 4444|kkkkkkkk|llllllll/);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ raw: '411111******1111', count: 12 });
+    expect(text).toContain('555555******4444');
+  });
 });

@@ -8,17 +8,30 @@ export type { Logger };
 /** Field names whose values never reach a log line, at any depth (compared case-insensitively). */
 const SECRET_KEYS = new Set(
   [
-    'authorization', 'cookie', 'password', 'secret', 'token', 'accessToken', 'refreshToken', 'apiKey', 'api_key',
-    'apiPassword', 'apiSecret', 'public_key', 'publicKey', 'cardNumber', 'card_number', 'pan', 'number', 'cvv', 'cvc',
-    'cvv2', 'securityCode', 'security_code', 'expiry', 'expiryMonth', 'expiryYear', 'idempotency-key',
+    'authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'x-api-secret', 'public_key', 'publicKey',
+    'cardNumber', 'card_number', 'pan', 'number', 'primaryAccountNumber', 'cvv', 'cvc', 'cvv2', 'cvc2', 'cid', 'pin',
+    'securityCode', 'security_code', 'expiry', 'expiryMonth', 'expiryYear', 'expireMonth', 'expireYear', 'track1', 'track2',
+    'idempotency-key',
   ].map((key) => key.toLowerCase()),
 );
+
+/** Parts of a field name that mark a secret whatever surrounds them: `merchantApiKey`, `MERCHANT_WEBHOOK_SECRET`. */
+const SECRET_KEY_PARTS = ['secret', 'password', 'passwd', 'token', 'apikey', 'privatekey', 'credential', 'signature', 'jwk'];
+
+function isSecretKey(key: string): boolean {
+  const lower = key.toLowerCase();
+  if (SECRET_KEYS.has(lower)) return true;
+  const compact = lower.replace(/[-_]/g, '');
+  return SECRET_KEY_PARTS.some((part) => compact.includes(part));
+}
 
 const CENSOR = '[redacted]';
 
 /** A copy of a log value with secret fields censored and card-like digits masked, at any depth. */
 export function scrubForLog(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return maskPanLike(value);
+  // A card number sent as a JSON number is still a card number.
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 1e11) return maskPanLike(String(value));
   if (depth > 10 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((item) => scrubForLog(item, depth + 1));
   // pino's error serializer returns an object of its own prototype: copy it to a plain one.
@@ -27,7 +40,7 @@ export function scrubForLog(value: unknown, depth = 0): unknown {
   const prototype = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return value;
   return Object.fromEntries(
-    Object.entries(value).map(([key, item]) => [key, SECRET_KEYS.has(key.toLowerCase()) ? CENSOR : scrubForLog(item, depth + 1)]),
+    Object.entries(value).map(([key, item]) => [key, isSecretKey(key) ? CENSOR : scrubForLog(item, depth + 1)]),
   );
 }
 
@@ -41,7 +54,13 @@ export function createLogger(options: { level?: string; destination?: Destinatio
   return pino(
     {
       level: options.level ?? 'info',
-      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]'], censor: CENSOR },
+      redact: {
+        paths: [
+          'req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]', 'req.headers["x-api-key"]',
+          'req.headers["x-api-secret"]', 'res.headers["set-cookie"]',
+        ],
+        censor: CENSOR,
+      },
       serializers: { err: serializeError, error: serializeError },
       formatters: { log: (object) => scrubForLog(object) as Record<string, unknown> },
       hooks: {

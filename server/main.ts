@@ -7,14 +7,17 @@ import { createDemoRouter } from '../demo/server.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
+import { shutDownGracefully } from './operations/graceful-shutdown.js';
 import { Reconciler } from './payments/reconciler.js';
 import { PROVIDER_MODULES, ProviderRegistry, type ProviderSetup } from './providers/registry.js';
 import type { PaymentProvider, ProviderId } from './providers/provider.js';
 import type { Router } from 'express';
 import { createSessionTokens } from './sessions/session-token.js';
 import { loadSigningKey } from './sessions/signing-key.js';
+import { PostgresStore } from './store/postgres-store.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -31,7 +34,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: process.env.LOG_LEVEL });
-  const store = openStore(config);
+  const store = await openStore(config, logger);
   const tokens = createSessionTokens(await loadSigningKey({ jwk: config.sessionSigningJwk, dataDir: config.dataDir }), config.publicUrl);
   const merchantApiKey = config.merchantApiKey ?? (await sandboxMerchantKey(config.dataDir, logger));
 
@@ -60,7 +63,7 @@ async function main(): Promise<void> {
       : undefined;
   if (demoOffReason) logger.info({ realProviders: real }, `demo shop is off: ${demoOffReason}`);
 
-  const { app, payments } = createApp({
+  const { app, payments, readiness } = createApp({
     config,
     store,
     tokens,
@@ -80,18 +83,27 @@ async function main(): Promise<void> {
     );
   });
 
-  const reconciler = new Reconciler({ store, payments, logger });
+  const intervalMs = config.reconcileIntervalSeconds * 1000;
+  const reconciler = new Reconciler({ store, payments, logger }, { intervalMs, quietForMs: intervalMs, batchSize: 50 });
   reconciler.start();
+  // Undelivered webhooks, this run's and any left by a previous one, go out until acknowledged.
+  const dispatcher = config.merchantWebhook ? new WebhookDispatcher({ store, logger }, config.merchantWebhook) : undefined;
+  dispatcher?.start();
 
+  let stopping: Promise<void> | undefined;
   const shutdown = (signal: string) => {
-    logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    server.close(() => {
-      void reconciler
-        .stop()
-        .then(() => store.close())
-        .then(() => process.exit(0));
-    });
-    setTimeout(() => process.exit(1), 10_000).unref();
+    stopping ??= (async () => {
+      logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
+      const clean = await shutDownGracefully({
+        server,
+        drain: () => readiness.drain(),
+        stopWorkers: [() => reconciler.stop(), async () => dispatcher?.stop()],
+        closeStore: () => store.close(),
+        logger,
+      });
+      logger.info({ clean }, 'stopped');
+      process.exit(clean ? 0 : 1);
+    })();
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
@@ -105,10 +117,9 @@ function warnOfCredentialsWithoutAdapter(config: Config, logger: Logger): void {
   }
 }
 
-function openStore(config: Config): Store {
+async function openStore(config: Config, logger: Logger): Promise<Store> {
   if (config.databaseUrl.startsWith('sqlite:')) return SqliteStore.open(config.databaseUrl.slice('sqlite:'.length));
-  console.error('DATABASE_URL: postgres:// is not supported yet; use sqlite:<path>.');
-  process.exit(1);
+  return PostgresStore.open(config.databaseUrl, { logger });
 }
 
 /** In sandbox mode without MERCHANT_API_KEY, a random key is generated once and kept beside the database. */

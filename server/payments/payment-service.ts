@@ -4,8 +4,10 @@ import { AppError, ProviderError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { SHARED_PAGE_METHOD_CODE, type CallbackInput, type CardDetails, type InstallmentOption, type PaymentLookup, type PaymentMethod, type ProviderErrorLogEntry, type ProviderId, type ProviderPaymentState, type SharedPaymentPage } from '../providers/provider.js';
-import type { PaymentPatch, PaymentRecord, SessionRecord, Store } from '../store/store.js';
+import type { NewOutboxMessage, PaymentPatch, PaymentRecord, SessionRecord, Store } from '../store/store.js';
+import { isWebhookStatus, paymentEventMessage } from '../webhooks/merchant-event.js';
 import { ChallengePages } from './challenge-pages.js';
+import { retryRead } from './retry-read.js';
 import { isShopperFinal, type PaymentStatus } from './payment-status.js';
 import { isTerminal, judgeTransition } from './state-machine.js';
 
@@ -29,6 +31,8 @@ export interface PaymentServiceDeps {
   providers: ProviderRegistry;
   logger: Logger;
   publicUrl: string;
+  /** Whether final status changes are written to the outbox for MERCHANT_WEBHOOK_URL. */
+  merchantWebhooks?: boolean;
 }
 
 /**
@@ -36,10 +40,11 @@ export interface PaymentServiceDeps {
  * provider, never from the browser or a callback body), and moving it along the state machine once.
  */
 export class PaymentService {
-  private readonly lastRefresh = new Map<string, number>();
+  /**
+   * 3-D Secure pages live in this process's memory only (they may hold card data), so with several
+   * instances the challenge page request must reach the instance that answered the pay call.
+   */
   private readonly challengePages = new ChallengePages();
-  /** Payments with a capture or a 3-D Secure completion at the provider right now: one at a time. */
-  private readonly inFlight = new Set<string>();
 
   constructor(private readonly deps: PaymentServiceDeps) {}
 
@@ -202,7 +207,7 @@ export class PaymentService {
     const provider = this.deps.providers.get(payment.provider);
     if (!provider.completeChallenge) throw new AppError('not_supported', `${payment.provider} has no 3-D Secure completion`);
     const complete = provider.completeChallenge.bind(provider);
-    return this.oneAtATime(payment.id, async () => {
+    return this.oneAtATime(payment, async () => {
       let state: ProviderPaymentState;
       try {
         state = await complete({ paymentId: payment.id, providerRef: payment.providerRef }, { fields });
@@ -229,14 +234,13 @@ export class PaymentService {
 
   /** Asks the provider for the payment's state and applies it. */
   async refresh(payment: PaymentRecord, source: string): Promise<PaymentRecord> {
-    this.lastRefresh.set(payment.id, Date.now());
     await this.deps.store.markChecked(payment.id, new Date().toISOString());
     const provider = this.deps.providers.get(payment.provider);
     const lookup = { paymentId: payment.id, providerRef: payment.providerRef };
     // Some payments can only be learnt from the answers to our own calls (directcard's card payments).
     if (provider.hasStatusLookup?.(lookup) === false) return payment;
     try {
-      const state = await provider.getPayment(lookup);
+      const state = await retryRead(() => provider.getPayment(lookup));
       return await this.applyState(payment, state, source);
     } catch (error) {
       const neverCreated = (payment.status === 'pending' || payment.status === 'created') && !payment.providerRef;
@@ -290,10 +294,13 @@ export class PaymentService {
     }
   }
 
-  /** Refreshes an unsettled payment when a shopper polls, at most every few seconds. */
+  /**
+   * Refreshes an unsettled payment when a shopper polls, at most every few seconds. The last check
+   * is the stored one, so polls spread over several instances still ask the provider that seldom.
+   */
   async refreshIfStale(payment: PaymentRecord): Promise<PaymentRecord> {
     if (isShopperFinal(payment.status)) return payment;
-    if (Date.now() - (this.lastRefresh.get(payment.id) ?? 0) < REFRESH_INTERVAL_MS) return payment;
+    if (Date.now() - Date.parse(payment.checkedAt ?? '1970-01-01T00:00:00Z') < REFRESH_INTERVAL_MS) return payment;
     try {
       return await this.refresh(payment, 'poll');
     } catch (error) {
@@ -343,15 +350,22 @@ export class PaymentService {
         this.deps.logger.warn({ paymentId: current.id, from: current.status, to: target, source }, verdict.reason);
         return current;
       }
-      const moved = await this.deps.store.transitionPayment(current.id, current.status, target, patch, {
-        type: target === 'requires_action' ? 'action_required' : 'status_changed',
-        source,
-        detail: {
-          providerStatus: state.providerStatus,
-          ...(state.failure ? { failure: state.failure } : {}),
-          ...(state.capturedAmount !== undefined ? { capturedAmount: state.capturedAmount } : {}),
+      const moved = await this.deps.store.transitionPayment(
+        current.id,
+        current.status,
+        target,
+        patch,
+        {
+          type: target === 'requires_action' ? 'action_required' : 'status_changed',
+          source,
+          detail: {
+            providerStatus: state.providerStatus,
+            ...(state.failure ? { failure: state.failure } : {}),
+            ...(state.capturedAmount !== undefined ? { capturedAmount: state.capturedAmount } : {}),
+          },
         },
-      });
+        this.webhookFor(current, target, patch),
+      );
       if (moved) {
         this.deps.logger.info({ paymentId: moved.id, from: current.status, to: target, source }, 'payment status changed');
         if (PAID_STATUSES.has(target) && !PAID_STATUSES.has(current.status)) await this.flagDuplicate(moved, source);
@@ -382,11 +396,15 @@ export class PaymentService {
     if (!['succeeded', 'partially_refunded'].includes(payment.status)) {
       throw new AppError('conflict', `a ${payment.status} payment cannot be refunded`);
     }
-    const refundable = payment.amount - payment.refundedAmount;
-    const value = amount ?? refundable;
-    if (value > refundable) throw new AppError('invalid_request', `amount: at most ${refundable} minor units can still be refunded`);
-    const state = await provider.refund({ paymentId: payment.id, providerRef: payment.providerRef }, value, payment.currency, reason);
-    return this.applyState(payment, state, 'merchant');
+    const refund = provider.refund.bind(provider);
+    // One refund of a payment at a time, across instances: a second one reads what the first left.
+    return this.oneAtATime(payment, async (current) => {
+      const refundable = current.amount - current.refundedAmount;
+      const value = amount ?? refundable;
+      if (value > refundable) throw new AppError('invalid_request', `amount: at most ${refundable} minor units can still be refunded`);
+      const state = await refund({ paymentId: current.id, providerRef: current.providerRef }, value, current.currency, reason);
+      return this.applyState(current, state, 'merchant');
+    });
   }
 
   async capture(payment: PaymentRecord, amount: number | undefined): Promise<PaymentRecord> {
@@ -395,9 +413,9 @@ export class PaymentService {
     if (payment.status !== 'authorized') throw new AppError('conflict', `a ${payment.status} payment cannot be captured`);
     if (amount !== undefined && amount > payment.amount) throw new AppError('invalid_request', `amount: at most ${payment.amount} minor units were authorized`);
     const capture = provider.capture.bind(provider);
-    return this.oneAtATime(payment.id, async () => {
-      const state = await capture({ paymentId: payment.id, providerRef: payment.providerRef }, amount ?? payment.amount, payment.currency);
-      return this.applyState(payment, state, 'merchant');
+    return this.oneAtATime(payment, async (current) => {
+      const state = await capture({ paymentId: current.id, providerRef: current.providerRef }, amount ?? current.amount, current.currency);
+      return this.applyState(current, state, 'merchant');
     });
   }
 
@@ -409,15 +427,25 @@ export class PaymentService {
     return this.applyState(payment, state, 'merchant');
   }
 
-  /** Runs a provider call that moves money for a payment, refusing a second one while it runs. */
-  private async oneAtATime<T>(paymentId: string, call: () => Promise<T>): Promise<T> {
-    if (this.inFlight.has(paymentId)) throw new AppError('conflict', 'this payment is already being processed; try again in a moment');
-    this.inFlight.add(paymentId);
-    try {
-      return await call();
-    } finally {
-      this.inFlight.delete(paymentId);
-    }
+  /** The merchant webhook of a move to a final status, written with the move itself. */
+  private webhookFor(current: PaymentRecord, target: PaymentStatus, patch: PaymentPatch): NewOutboxMessage | undefined {
+    if (!this.deps.merchantWebhooks || !isWebhookStatus(target)) return undefined;
+    return paymentEventMessage({ ...current, ...patch, status: target }, current.status);
+  }
+
+  /**
+   * Runs a provider call that moves money for a payment under the payment's lock, held across every
+   * instance. The payment is read again once the lock is held: a second call that waited behind
+   * the first finds it moved on and is refused, so the money moves once.
+   */
+  private async oneAtATime<T>(payment: PaymentRecord, call: (current: PaymentRecord) => Promise<T>): Promise<T> {
+    return this.deps.store.withLock(`payment:${payment.id}`, async () => {
+      const current = await this.deps.store.getPayment(payment.id);
+      if (!current || current.status !== payment.status) {
+        throw new AppError('conflict', `this payment was processed meanwhile: it is ${current?.status ?? 'gone'}`);
+      }
+      return call(current);
+    });
   }
 
   /** A call that may have moved money got no answer: the payment waits, its challenge is over. */
@@ -465,6 +493,13 @@ export class PaymentService {
     const orderPayments = await this.deps.store.listPaymentsByOrder(session.orderId);
     const paid = orderPayments.find((payment) => PAID_STATUSES.has(payment.status));
     if (paid) throw new AppError('conflict', `this order is already paid (payment ${paid.id} is ${paid.status})`);
+    // A create whose answer never came and that no lookup has settled yet may still have charged.
+    for (const payment of orderPayments.filter((candidate) => candidate.status === 'pending' && !candidate.providerRef)) {
+      const events = await this.deps.store.listEvents(payment.id);
+      if (events.some((event) => event.type === 'provider_error' && event.toStatus === 'pending')) {
+        throw new AppError('conflict', `the outcome of payment ${payment.id} of this order is not known yet; it is being checked with the provider, try again in a moment`);
+      }
+    }
     // A payment whose outcome is unknown and that no lookup can settle may have been charged.
     const unconfirmed = orderPayments.find(
       (payment) => payment.status === 'pending' && this.deps.providers.get(payment.provider).hasStatusLookup?.({ paymentId: payment.id, providerRef: payment.providerRef }) === false,
@@ -510,7 +545,14 @@ export class PaymentService {
       this.deps.logger.warn({ paymentId: payment.id, code }, 'payment outcome unknown; waiting for a status lookup');
       throw error;
     }
-    await this.deps.store.transitionPayment(payment.id, payment.status, 'failed', { failure }, { type: 'provider_error', source: 'pay', detail: { failure } });
+    await this.deps.store.transitionPayment(
+      payment.id,
+      payment.status,
+      'failed',
+      { failure },
+      { type: 'provider_error', source: 'pay', detail: { failure } },
+      this.webhookFor(payment, 'failed', { failure }),
+    );
     throw error;
   }
 }

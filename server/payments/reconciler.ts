@@ -5,7 +5,8 @@ import type { PaymentService } from './payment-service.js';
 
 /**
  * Asks the providers about payments that have waited a while without news (a lost callback, a
- * shopper who closed the tab, a create whose answer never came). Runs one pass at a time.
+ * shopper who closed the tab, a create whose answer never came). Runs one pass at a time, and
+ * with several instances each payment is claimed by one of them per round (Store.claimUnsettledPayments).
  */
 export class Reconciler {
   private timer: NodeJS.Timeout | undefined;
@@ -39,8 +40,11 @@ export class Reconciler {
   }
 
   private async pass(): Promise<number> {
-    const quietSince = new Date(Date.now() - this.options.quietForMs).toISOString();
-    const payments = await this.deps.store.listUnsettledPayments(quietSince, this.options.batchSize);
+    const now = Date.now();
+    const quietSince = new Date(now - this.options.quietForMs).toISOString();
+    // Claimed payments count as checked now: another instance's reconciler leaves them alone for
+    // quietForMs, far longer than one provider lookup lasts.
+    const payments = await this.deps.store.claimUnsettledPayments(quietSince, this.options.batchSize, new Date(now).toISOString());
     let changed = 0;
     const single: PaymentRecord[] = [];
     const batches = new Map<ProviderId, PaymentRecord[]>();

@@ -306,6 +306,11 @@ export interface PaymentProvider {
    * asks `getPayment`; a callback's own status words are never trusted.
    */
   readCallback(input: CallbackInput): PaymentLookup | undefined;
+  /**
+   * One cheap call that needs the credentials (readiness): rejects with ProviderError
+   * `authentication_failed` when the provider refuses them. Absent: nothing cheap can tell.
+   */
+  checkCredentials?(): Promise<void>;
   refund?(lookup: PaymentLookup, amount: number, currency: string, reason: string): Promise<ProviderPaymentState>;
   capture?(lookup: PaymentLookup, amount: number, currency: string): Promise<ProviderPaymentState>;
   cancel?(lookup: PaymentLookup): Promise<ProviderPaymentState>;

@@ -1,5 +1,5 @@
 import cors from 'cors';
-import express, { Router } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import { LocaleCatalogs, type LocaleCatalog } from '../api/locales.js';
 import type { CheckoutView, InstallmentsRequest, InstallmentsResponse, PayResponse } from '../api/widget-api.js';
 import { checkoutQuerySchema, installmentsRequestSchema, payRequestSchema } from '../api/widget-api.js';
@@ -20,6 +20,8 @@ export function createCheckoutRouter(deps: {
   proxyOrigin: string;
   /** The element's texts in other languages than English; by default widget/locales, read on first use. */
   catalogs?: LocaleCatalogs;
+  /** Request limits per client IP (before the token is read) and per session (after). */
+  rateLimits?: { perIp: RequestHandler; perSession: RequestHandler };
 }): Router {
   const catalogs = deps.catalogs ?? new LocaleCatalogs();
   const router = Router();
@@ -33,9 +35,11 @@ export function createCheckoutRouter(deps: {
       maxAge: 600,
     }),
   );
-  // After CORS, so that even a 400 for a malformed body is readable by the element.
+  // After CORS, so that even a 400 for a malformed body or a 429 is readable by the element.
+  if (deps.rateLimits) router.use(deps.rateLimits.perIp);
   router.use(express.json({ limit: '16kb' }));
   router.use(requireAllowedOrigin(deps.allowedOrigins, deps.proxyOrigin), requireSession(deps.tokens, deps.store, deps.proxyOrigin));
+  if (deps.rateLimits) router.use(deps.rateLimits.perSession);
 
   router.get('/', async (req, res) => {
     const query = checkoutQuerySchema.safeParse(req.query);

@@ -85,4 +85,35 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'merchant webhook outbox and merchant API idempotency keys',
+    sql: `
+      CREATE TABLE outbox (
+        id TEXT PRIMARY KEY,
+        payment_id TEXT REFERENCES payments (id),
+        type TEXT NOT NULL,
+        body TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        delivered_at TEXT,
+        last_error TEXT
+      );
+      -- Dispatchers look only at what is still to deliver, the earliest due first.
+      CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL;
+      CREATE INDEX outbox_payment ON outbox (payment_id);
+
+      CREATE TABLE idempotency_keys (
+        scope TEXT NOT NULL,
+        key TEXT NOT NULL,
+        request_hash TEXT NOT NULL,
+        status_code INTEGER,
+        response_body TEXT,
+        created_at TEXT NOT NULL,
+        completed_at TEXT,
+        PRIMARY KEY (scope, key)
+      );
+    `,
+  },
 ];

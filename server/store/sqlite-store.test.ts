@@ -2,6 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { MIGRATIONS, type Migration } from './migrations.js';
 import { SqliteStore } from './sqlite-store.js';
 import { describeStoreContract } from './store-contract.js';
 
@@ -28,4 +30,24 @@ it('keeps provider state across reopening', async () => {
   const second = SqliteStore.open(path);
   expect(await second.getProviderState('paymenthub:tokens')).toBe('{"refreshToken":"r2"}');
   await second.close();
+});
+
+it('applies a missing lower version merged after a higher one was applied', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'pay-checkout-db-')), 'checkout.db');
+  // A database migrated by a build that had every version but 2 (merged later from another branch).
+  const list = MIGRATIONS as Migration[];
+  const index = list.findIndex((migration) => migration.version === 2);
+  const [late] = list.splice(index, 1);
+  try {
+    await SqliteStore.open(path).close();
+  } finally {
+    list.splice(index, 0, late!);
+  }
+  await SqliteStore.open(path).close();
+  const db = new Database(path, { readonly: true });
+  const versions = db.prepare('SELECT version FROM schema_migrations ORDER BY version').all().map((row) => (row as { version: number }).version);
+  const table = db.prepare("SELECT name FROM sqlite_master WHERE name = 'provider_state'").get();
+  db.close();
+  expect(versions).toEqual(MIGRATIONS.map((m) => m.version).sort((a, b) => a - b));
+  expect(table).toEqual({ name: 'provider_state' });
 });

@@ -3,10 +3,27 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppError } from '../errors.js';
 import type { PaymentStatus } from '../payments/payment-status.js';
+import { KeyedMutex } from './keyed-mutex.js';
 import { MIGRATIONS } from './migrations.js';
+import {
+  eventFromRow,
+  outboxFromRow,
+  patchColumns,
+  paymentFromRow,
+  sessionFromRow,
+  toJson,
+  type EventRow,
+  type IdempotencyRow,
+  type OutboxRow,
+  type PaymentRow,
+  type SessionRow,
+} from './rows.js';
 import type {
+  IdempotentRequest,
   NewEvent,
+  NewOutboxMessage,
   NewPayment,
+  OutboxMessage,
   PaymentEvent,
   PaymentPatch,
   PaymentRecord,
@@ -28,8 +45,7 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   /** Prepared statements by SQL text: preparing is a large share of a query's cost. */
   private readonly statements = new Map<string, Database.Statement>();
-  /** The tail of each named lock's queue (withLock). */
-  private readonly locks = new Map<string, Promise<void>>();
+  private readonly locks = new KeyedMutex();
 
   private constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -52,7 +68,9 @@ export class SqliteStore implements Store {
     const applied = new Set(
       this.sql('SELECT version FROM schema_migrations').all().map((row) => (row as { version: number }).version),
     );
-    for (const migration of MIGRATIONS) {
+    // Every missing version is applied, in version order: one merged later with a lower number (a
+    // branch's v2 after v3 shipped) still runs on a database that already has v3.
+    for (const migration of [...MIGRATIONS].sort((a, b) => a.version - b.version)) {
       if (applied.has(migration.version)) continue;
       this.db.transaction(() => {
         this.db.exec(migration.sql);
@@ -186,6 +204,7 @@ export class SqliteStore implements Store {
     to: PaymentStatus,
     patch: PaymentPatch,
     event: NewEvent,
+    outbox?: NewOutboxMessage,
   ): Promise<PaymentRecord | undefined> {
     return this.db.transaction(() => {
       const now = new Date().toISOString();
@@ -198,6 +217,11 @@ export class SqliteStore implements Store {
         .run({ ...values, to, from, now, id });
       if (result.changes === 0) return undefined;
       this.insertEvent(id, { ...event, fromStatus: from, toStatus: to }, now);
+      if (outbox) {
+        this
+          .sql('INSERT INTO outbox (id, payment_id, type, body, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 0, ?, ?)')
+          .run(outbox.id, outbox.paymentId ?? null, outbox.type, outbox.body, now, now);
+      }
       return this.mustGetPayment(id);
     })();
   }
@@ -215,14 +239,27 @@ export class SqliteStore implements Store {
     return (rows as EventRow[]).map(eventFromRow);
   }
 
-  async listUnsettledPayments(checkedBefore: string, limit: number): Promise<PaymentRecord[]> {
-    const rows = this
-      .sql(
-        `SELECT * FROM payments WHERE status IN ('created', 'pending', 'requires_action', 'refund_pending')
-           AND COALESCE(checked_at, updated_at) < ? ORDER BY COALESCE(checked_at, updated_at) LIMIT ?`,
-      )
-      .all(checkedBefore, limit);
-    return (rows as PaymentRow[]).map(paymentFromRow);
+  async claimUnsettledPayments(checkedBefore: string, limit: number, claimedAt: string): Promise<PaymentRecord[]> {
+    return this.db.transaction(() => {
+      const rows = this
+        .sql(
+          `SELECT * FROM payments WHERE status IN ('created', 'pending', 'requires_action', 'refund_pending')
+             AND COALESCE(checked_at, updated_at) < ? ORDER BY COALESCE(checked_at, updated_at) LIMIT ?`,
+        )
+        .all(checkedBefore, limit) as PaymentRow[];
+      const mark = this.sql('UPDATE payments SET checked_at = ? WHERE id = ?');
+      for (const row of rows) mark.run(claimedAt, row.id);
+      return rows.map((row) => paymentFromRow({ ...row, checked_at: claimedAt }));
+    })();
+  }
+
+  /** One process owns a SQLite file, so an in-process lock is the whole lock. */
+  async withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    return this.locks.run(name, fn);
+  }
+
+  async ping(): Promise<void> {
+    this.sql('SELECT 1').get();
   }
 
   async getProviderState(key: string): Promise<string | undefined> {
@@ -242,22 +279,57 @@ export class SqliteStore implements Store {
     );
   }
 
-  async withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    // One process owns the database file, so a promise chain per name is the whole lock.
-    const previous = this.locks.get(name) ?? Promise.resolve();
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const tail = previous.then(() => held);
-    this.locks.set(name, tail);
-    await previous;
-    try {
-      return await fn();
-    } finally {
-      release();
-      if (this.locks.get(name) === tail) this.locks.delete(name);
-    }
+  async claimOutbox(now: string, limit: number, leaseMs: number): Promise<OutboxMessage[]> {
+    const leaseEnd = new Date(Date.parse(now) + leaseMs).toISOString();
+    return this.db.transaction(() => {
+      const rows = this
+        .sql('SELECT * FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, created_at LIMIT ?')
+        .all(now, limit) as OutboxRow[];
+      const lease = this.sql('UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?');
+      for (const row of rows) lease.run(leaseEnd, row.id);
+      return rows.map((row) => outboxFromRow({ ...row, attempts: Number(row.attempts) + 1, next_attempt_at: leaseEnd }));
+    })();
+  }
+
+  async markOutboxDelivered(id: string, at: string): Promise<void> {
+    this.sql('UPDATE outbox SET delivered_at = ?, last_error = NULL WHERE id = ? AND delivered_at IS NULL').run(at, id);
+  }
+
+  async markOutboxFailed(id: string, error: string, nextAttemptAt: string): Promise<void> {
+    this.sql('UPDATE outbox SET last_error = ?, next_attempt_at = ? WHERE id = ? AND delivered_at IS NULL').run(error.slice(0, 500), nextAttemptAt, id);
+  }
+
+  async getOutboxMessage(id: string): Promise<OutboxMessage | undefined> {
+    const row = this.sql('SELECT * FROM outbox WHERE id = ?').get(id) as OutboxRow | undefined;
+    return row && outboxFromRow(row);
+  }
+
+  async listOutboxByPayment(paymentId: string): Promise<OutboxMessage[]> {
+    const rows = this.sql('SELECT * FROM outbox WHERE payment_id = ? ORDER BY created_at, rowid').all(paymentId) as OutboxRow[];
+    return rows.map(outboxFromRow);
+  }
+
+  async beginIdempotentRequest(scope: string, key: string, requestHash: string, at: string): Promise<IdempotentRequest | undefined> {
+    return this.db.transaction(() => {
+      const inserted = this
+        .sql('INSERT INTO idempotency_keys (scope, key, request_hash, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
+        .run(scope, key, requestHash, at);
+      if (inserted.changes === 1) return undefined;
+      const row = this.sql('SELECT * FROM idempotency_keys WHERE scope = ? AND key = ?').get(scope, key) as IdempotencyRow;
+      return row.status_code === null || row.response_body === null
+        ? { state: 'started' as const, requestHash: row.request_hash }
+        : { state: 'completed' as const, requestHash: row.request_hash, statusCode: row.status_code, responseBody: row.response_body };
+    })();
+  }
+
+  async completeIdempotentRequest(scope: string, key: string, statusCode: number, responseBody: string, at: string): Promise<void> {
+    this
+      .sql('UPDATE idempotency_keys SET status_code = ?, response_body = ?, completed_at = ? WHERE scope = ? AND key = ? AND completed_at IS NULL')
+      .run(statusCode, responseBody, at, scope, key);
+  }
+
+  async abandonIdempotentRequest(scope: string, key: string): Promise<void> {
+    this.sql('DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND completed_at IS NULL').run(scope, key);
   }
 
   async close(): Promise<void> {
@@ -280,144 +352,11 @@ export class SqliteStore implements Store {
   }
 }
 
-interface SessionRow {
-  id: string;
-  order_id: string;
-  amount: number;
-  currency: string;
-  provider: string | null;
-  description: string | null;
-  customer: string | null;
-  billing_address: string | null;
-  return_url: string;
-  locale: string;
-  capture_method: string;
-  created_at: string;
-  expires_at: string;
-}
-
-interface PaymentRow {
-  id: string;
-  session_id: string;
-  order_id: string;
-  provider: string;
-  method_id: string;
-  amount: number;
-  currency: string;
-  status: string;
-  provider_ref: string | null;
-  action: string | null;
-  idempotency_key: string | null;
-  request_hash: string | null;
-  refunded_amount: number;
-  captured_amount: number | null;
-  card_mask: string | null;
-  card_brand: string | null;
-  failure: string | null;
-  created_at: string;
-  updated_at: string;
-  checked_at: string | null;
-}
-
-interface EventRow {
-  id: number;
-  payment_id: string;
-  type: string;
-  from_status: string | null;
-  to_status: string | null;
-  source: string;
-  detail: string | null;
-  at: string;
-}
-
-function toJson(value: unknown): string | null {
-  return value === undefined ? null : JSON.stringify(value);
-}
-
-function fromJson<T>(text: string | null): T | undefined {
-  return text === null ? undefined : (JSON.parse(text) as T);
-}
-
-function sessionFromRow(row: SessionRow): SessionRecord {
-  return withoutUndefined({
-    id: row.id,
-    orderId: row.order_id,
-    amount: Number(row.amount),
-    currency: row.currency,
-    provider: (row.provider ?? undefined) as SessionRecord['provider'],
-    description: row.description ?? undefined,
-    customer: fromJson(row.customer),
-    billingAddress: fromJson(row.billing_address),
-    returnUrl: row.return_url,
-    locale: row.locale,
-    captureMethod: row.capture_method === 'manual' ? 'manual' : 'automatic',
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-  });
-}
-
-function paymentFromRow(row: PaymentRow): PaymentRecord {
-  return withoutUndefined({
-    id: row.id,
-    sessionId: row.session_id,
-    orderId: row.order_id,
-    provider: row.provider as PaymentRecord['provider'],
-    methodId: row.method_id,
-    amount: Number(row.amount),
-    currency: row.currency,
-    status: row.status as PaymentStatus,
-    providerRef: row.provider_ref ?? undefined,
-    action: fromJson(row.action),
-    idempotencyKey: row.idempotency_key ?? undefined,
-    requestHash: row.request_hash ?? undefined,
-    refundedAmount: Number(row.refunded_amount),
-    capturedAmount: row.captured_amount === null ? undefined : Number(row.captured_amount),
-    card: row.card_mask ? withoutUndefined({ mask: row.card_mask, brand: row.card_brand ?? undefined }) : undefined,
-    failure: fromJson(row.failure),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    checkedAt: row.checked_at ?? undefined,
-  });
-}
-
-function eventFromRow(row: EventRow): PaymentEvent {
-  return withoutUndefined({
-    id: row.id,
-    paymentId: row.payment_id,
-    type: row.type as PaymentEvent['type'],
-    fromStatus: (row.from_status ?? undefined) as PaymentStatus | undefined,
-    toStatus: (row.to_status ?? undefined) as PaymentStatus | undefined,
-    source: row.source,
-    detail: fromJson(row.detail),
-    at: row.at,
-  });
-}
-
-const PATCH_COLUMNS = {
-  providerRef: 'provider_ref',
-  action: 'action',
-  refundedAmount: 'refunded_amount',
-  capturedAmount: 'captured_amount',
-  failure: 'failure',
-} as const;
-
+/** better-sqlite3 takes named parameters as @name; a patch's columns become @p0, @p1... */
 function patchToSql(patch: PaymentPatch): { assignments: string[]; values: Record<string, unknown> } {
-  const assignments: string[] = [];
-  const values: Record<string, unknown> = {};
-  for (const [key, column] of Object.entries(PATCH_COLUMNS) as [keyof typeof PATCH_COLUMNS, string][]) {
-    if (!(key in patch)) continue;
-    const value = patch[key];
-    assignments.push(`${column} = @${key}`);
-    values[key] = typeof value === 'object' || value === undefined ? toJson(value) : value;
-  }
-  if ('card' in patch) {
-    assignments.push('card_mask = @cardMask', 'card_brand = @cardBrand');
-    values.cardMask = patch.card?.mask ?? null;
-    values.cardBrand = patch.card?.brand ?? null;
-  }
-  return { assignments, values };
-}
-
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  const columns = patchColumns(patch);
+  return {
+    assignments: columns.map(([column], index) => `${column} = @p${index}`),
+    values: Object.fromEntries(columns.map(([, value], index) => [`p${index}`, value])),
+  };
 }

@@ -3,7 +3,7 @@ import type { SessionRecord, Store } from './store.js';
 
 /**
  * The behaviour every Store implementation must have. Each implementation's test file calls this
- * with a factory, so SQLite and (later) PostgreSQL pass the very same suite.
+ * with a factory, so SQLite and PostgreSQL pass the very same suite.
  */
 export function describeStoreContract(name: string, openStore: () => Promise<Store>): void {
   describe(`${name} store`, () => {
@@ -59,6 +59,19 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
       expect((await store.listEvents(first.payment.id)).map((e) => [e.type, e.toStatus])).toEqual([['created', 'created']]);
     });
 
+    it('creates one payment when the same key arrives many times at once', async () => {
+      const store = await openStore();
+      const s = session();
+      await store.createSession(s);
+      const results = await Promise.allSettled(
+        Array.from({ length: 12 }, (_, i) => store.createPayment(newPayment(s, `pay_${counter}_twin${i}`, 'same-key'))),
+      );
+      const created = results.filter((r) => r.status === 'fulfilled' && r.value.created);
+      expect(created).toHaveLength(1);
+      expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
+      expect(await store.listPaymentsBySession(s.id)).toHaveLength(1);
+    });
+
     it('lets only one payment of a session be in creation at a time', async () => {
       const store = await openStore();
       const s = session();
@@ -79,14 +92,12 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
         await store.transitionPayment(payment.id, 'created', 'pending', {}, { type: 'status_changed', source: 'pay' });
         ids.push(payment.id);
       }
-      const later = () => new Date(Date.now() + 60_000).toISOString();
+      // Each pass claims the two longest-unasked; a claim counts as a check, so the third comes next.
       const seen: string[] = [];
-      for (let pass = 0; pass < 3; pass++) {
-        const batch = (await store.listUnsettledPayments(later(), 2)).filter((p) => ids.includes(p.id));
-        for (const p of batch) {
-          seen.push(p.id);
-          await store.markChecked(p.id, new Date(Date.now() + pass * 1000 + seen.length).toISOString());
-        }
+      for (let pass = 0; pass < 2; pass++) {
+        const claimedAt = new Date(Date.now() + 60_000 + pass * 1000).toISOString();
+        const batch = (await store.claimUnsettledPayments(claimedAt, 2, claimedAt)).filter((p) => ids.includes(p.id));
+        seen.push(...batch.map((p) => p.id));
       }
       expect(new Set(seen)).toEqual(new Set(ids));
     });
@@ -134,9 +145,11 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
       const { payment: done } = await store.createPayment(newPayment(s, `pay_${counter}_done`, 'k2'));
       await store.transitionPayment(done.id, 'created', 'succeeded', {}, { type: 'status_changed', source: 'callback' });
       expect((await store.listPaymentsByOrder(s.orderId)).map((p) => p.id)).toEqual([open.id, done.id]);
-      const unsettled = await store.listUnsettledPayments(new Date(Date.now() + 1000).toISOString(), 100);
+      const now = new Date(Date.now() + 1000).toISOString();
+      const unsettled = await store.claimUnsettledPayments(now, 100, now);
       expect(unsettled.map((p) => p.id)).toContain(open.id);
       expect(unsettled.map((p) => p.id)).not.toContain(done.id);
+      expect((await store.claimUnsettledPayments(now, 100, now)).map((p) => p.id)).not.toContain(open.id);
     });
 
     it('keeps provider state under a key, replacing it on save', async () => {
@@ -166,9 +179,21 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
       expect(results).toEqual(['a', 'b', 'c']);
       expect(trace).toEqual(['a+', 'a-', 'b+', 'b-', 'c+', 'c-']);
 
-      trace.length = 0;
-      await Promise.all([holder('x', `${name}-x`), holder('y', `${name}-y`)]);
-      expect(trace.slice(0, 2).sort()).toEqual(['x+', 'y+']);
+      // Holders of two different locks must be inside together: each waits for the other to arrive.
+      let arrived = 0;
+      let bothInside!: () => void;
+      const together = new Promise<void>((resolve) => {
+        bothInside = resolve;
+      });
+      const meet = (id: string, lock: string) =>
+        store.withLock(lock, async () => {
+          if (++arrived === 2) bothInside();
+          await together;
+          return id;
+        });
+      const serialized = new Promise((resolve) => setTimeout(() => resolve('serialized'), 3_000));
+      expect(await Promise.race([Promise.all([meet('x', `${name}-x`), meet('y', `${name}-y`)]), serialized])).toEqual(['x', 'y']);
+      bothInside();
     });
 
     it('releases a lock when its holder fails', async () => {
@@ -176,6 +201,60 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
       const name = `test-lock-fail-${++counter}`;
       await expect(store.withLock(name, () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
       expect(await store.withLock(name, () => Promise.resolve('after'))).toBe('after');
+    });
+  
+    it('writes an outbox message with a transition, and none when the compare-and-set loses', async () => {
+      const store = await openStore();
+      const s = session();
+      await store.createSession(s);
+      const { payment } = await store.createPayment(newPayment(s, `pay_${counter}_outbox`));
+      const message = (id: string) => ({ id, paymentId: payment.id, type: 'payment.succeeded', body: JSON.stringify({ id }) });
+      const [won, lost] = await Promise.all([
+        store.transitionPayment(payment.id, 'created', 'succeeded', {}, { type: 'status_changed', source: 'callback' }, message(`evt_${counter}_a`)),
+        store.transitionPayment(payment.id, 'created', 'failed', {}, { type: 'status_changed', source: 'poll' }, message(`evt_${counter}_b`)),
+      ]);
+      expect(won?.status).toBe('succeeded');
+      expect(lost).toBeUndefined();
+      const messages = await store.listOutboxByPayment(payment.id);
+      expect(messages.map((m) => [m.id, m.type, m.body, m.attempts])).toEqual([[`evt_${counter}_a`, 'payment.succeeded', JSON.stringify({ id: `evt_${counter}_a` }), 0]]);
+    });
+
+    it('leases claimed outbox messages, retries failed ones when due and never resends a delivered one', async () => {
+      const store = await openStore();
+      const s = session();
+      await store.createSession(s);
+      const { payment } = await store.createPayment(newPayment(s, `pay_${counter}_lease`));
+      const id = `evt_${counter}_lease`;
+      await store.transitionPayment(payment.id, 'created', 'failed', {}, { type: 'status_changed', source: 'pay' }, { id, paymentId: payment.id, type: 'payment.failed', body: '{}' });
+      const mine = (list: { id: string }[]) => list.filter((m) => m.id === id);
+      const t0 = Date.now() + 1000;
+      const at = (ms: number) => new Date(t0 + ms).toISOString();
+      const first = mine(await store.claimOutbox(at(0), 1000, 30_000));
+      expect(first).toMatchObject([{ id, attempts: 1, nextAttemptAt: at(30_000) }]);
+      // Leased: a second dispatcher does not get it until the lease ends.
+      expect(mine(await store.claimOutbox(at(1000), 1000, 30_000))).toEqual([]);
+      expect(mine(await store.claimOutbox(at(30_000), 1000, 30_000))).toMatchObject([{ id, attempts: 2 }]);
+      await store.markOutboxFailed(id, 'HTTP 503', at(40_000));
+      expect(mine(await store.claimOutbox(at(39_999), 1000, 30_000))).toEqual([]);
+      expect(mine(await store.claimOutbox(at(40_000), 1000, 30_000))).toMatchObject([{ id, attempts: 3 }]);
+      await store.markOutboxDelivered(id, at(40_001));
+      expect(mine(await store.claimOutbox(at(10_000_000), 1000, 30_000))).toEqual([]);
+      expect(await store.getOutboxMessage(id)).toMatchObject({ deliveredAt: at(40_001), attempts: 3 });
+    });
+
+    it('keeps one result per idempotency key and scope, replays it, and forgets an abandoned one', async () => {
+      const store = await openStore();
+      const key = `idem_${counter}_${Math.random()}`;
+      const now = new Date().toISOString();
+      expect(await store.beginIdempotentRequest('merchant', key, 'hash-a', now)).toBeUndefined();
+      expect(await store.beginIdempotentRequest('merchant', key, 'hash-b', now)).toEqual({ state: 'started', requestHash: 'hash-a' });
+      expect(await store.beginIdempotentRequest('other-scope', key, 'hash-b', now)).toBeUndefined();
+      await store.completeIdempotentRequest('merchant', key, 201, '{"ok":true}', now);
+      expect(await store.beginIdempotentRequest('merchant', key, 'hash-a', now)).toEqual({ state: 'completed', requestHash: 'hash-a', statusCode: 201, responseBody: '{"ok":true}' });
+      await store.abandonIdempotentRequest('merchant', key);
+      expect((await store.beginIdempotentRequest('merchant', key, 'hash-a', now))?.state).toBe('completed');
+      await store.abandonIdempotentRequest('other-scope', key);
+      expect(await store.beginIdempotentRequest('other-scope', key, 'hash-c', now)).toBeUndefined();
     });
   });
 }

@@ -86,6 +86,34 @@ export type PaymentPatch = Partial<Pick<PaymentRecord, 'providerRef' | 'action' 
 
 export type NewEvent = Omit<PaymentEvent, 'id' | 'paymentId' | 'at'>;
 
+/**
+ * A message for the merchant's backend, kept until the merchant acknowledges it with a 2xx. The
+ * body is fixed when the message is written, so every retry sends the same bytes (and event id).
+ */
+export interface OutboxMessage {
+  /** The event id the merchant deduplicates by (`evt_...`). */
+  id: string;
+  paymentId?: string;
+  /** `payment.succeeded`, `payment.failed`, ... */
+  type: string;
+  /** The exact JSON text posted to the merchant. */
+  body: string;
+  /** Delivery attempts started so far, this one included once claimed. */
+  attempts: number;
+  /** When the message may next be claimed: a retry's time, or the end of a claim's lease. */
+  nextAttemptAt: string;
+  createdAt: string;
+  deliveredAt?: string;
+  lastError?: string;
+}
+
+export type NewOutboxMessage = Pick<OutboxMessage, 'id' | 'type' | 'body'> & { paymentId?: string };
+
+/** The stored result of a merchant API call made with an Idempotency-Key. */
+export type IdempotentRequest =
+  | { state: 'started'; requestHash: string }
+  | { state: 'completed'; requestHash: string; statusCode: number; responseBody: string };
+
 export interface Store {
   createSession(session: SessionRecord): Promise<void>;
   getSession(id: string): Promise<SessionRecord | undefined>;
@@ -113,6 +141,8 @@ export interface Store {
     to: PaymentStatus,
     patch: PaymentPatch,
     event: NewEvent,
+    /** Written in the same transaction as the move, and only when the move happens. */
+    outbox?: NewOutboxMessage,
   ): Promise<PaymentRecord | undefined>;
 
   /** Appends an event without changing the payment. */
@@ -123,10 +153,15 @@ export interface Store {
   markChecked(id: string, at: string): Promise<void>;
 
   /**
-   * Payments still waiting on the provider and not asked about since `checkedBefore`, the longest
-   * unasked first, so every one gets its turn however many stay pending.
+   * Claims payments still waiting on the provider and not asked about since `checkedBefore`, the
+   * longest unasked first, so every one gets its turn however many stay pending. Claiming marks
+   * them checked at `claimedAt` in the same step, so no other reconciler (of this or another
+   * instance) picks them again before `checkedBefore` passes `claimedAt`.
    */
-  listUnsettledPayments(checkedBefore: string, limit: number): Promise<PaymentRecord[]>;
+  claimUnsettledPayments(checkedBefore: string, limit: number, claimedAt: string): Promise<PaymentRecord[]>;
+
+  /** Resolves when the database answers a trivial query; rejects otherwise (readiness). */
+  ping(): Promise<void>;
 
   /**
    * A provider's own small state under a key of its choosing (Payment Hub's rotating token pair).
@@ -143,6 +178,31 @@ export interface Store {
    * several proxy processes use a rotating credential once.
    */
   withLock<T>(name: string, fn: () => Promise<T>): Promise<T>;
+
+  /**
+   * Claims up to `limit` undelivered messages due at `now` (ISO), oldest due first, and leases them
+   * for `leaseMs`: their `nextAttemptAt` becomes now + leaseMs and `attempts` grows by one, so a
+   * dispatcher that dies mid-delivery leaves them to be claimed again when the lease ends.
+   * PostgreSQL: UPDATE ... WHERE id IN (SELECT id ... FOR UPDATE SKIP LOCKED) RETURNING *.
+   */
+  claimOutbox(now: string, limit: number, leaseMs: number): Promise<OutboxMessage[]>;
+  /** The merchant acknowledged the message: it is never sent again. */
+  markOutboxDelivered(id: string, at: string): Promise<void>;
+  /** A delivery failed: try again at `nextAttemptAt`. */
+  markOutboxFailed(id: string, error: string, nextAttemptAt: string): Promise<void>;
+  getOutboxMessage(id: string): Promise<OutboxMessage | undefined>;
+  listOutboxByPayment(paymentId: string): Promise<OutboxMessage[]>;
+
+  /**
+   * Starts a merchant API call under an Idempotency-Key (scoped, e.g. by merchant). Returns
+   * undefined when the key is new (it is now `started`), else what is stored under it: a repeat
+   * must be answered from it and never executed again.
+   */
+  beginIdempotentRequest(scope: string, key: string, requestHash: string, at: string): Promise<IdempotentRequest | undefined>;
+  /** Records the answer of a started call, to be replayed to every repeat. */
+  completeIdempotentRequest(scope: string, key: string, statusCode: number, responseBody: string, at: string): Promise<void>;
+  /** Forgets a started call that did nothing (refused before any side effect), so the key may be used again. */
+  abandonIdempotentRequest(scope: string, key: string): Promise<void>;
 
   close(): Promise<void>;
 }

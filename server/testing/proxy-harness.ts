@@ -24,6 +24,7 @@ import { ProviderRegistry } from '../providers/registry.js';
 import { createSessionTokens, type SessionTokenIssuer } from '../sessions/session-token.js';
 import { loadSigningKey, type SigningKey } from '../sessions/signing-key.js';
 import { SqliteStore } from '../store/sqlite-store.js';
+import { SimulatorFaults } from '../providers/simulator-faults.js';
 
 export const MERCHANT_KEY = 'sk_test_harness_merchant_key';
 export const SHOP_ORIGIN = 'https://shop.example';
@@ -41,7 +42,7 @@ export interface ProxyHarness {
   /** The HPAY simulator, for its call counts. */
   hpay: HpaySimulator;
   store: SqliteStore;
-  /** The app's payment service (for a reconciler in tests). */
+  /** The proxy's payment service, for a reconciler of the test's own. */
   payments: PaymentService;
   tokens: SessionTokenIssuer;
   signingKey: SigningKey;
@@ -49,6 +50,10 @@ export interface ProxyHarness {
   directcardFaults: DirectCardSimulatorFaults;
   /** Requests the simulator received, by "METHOD /path". */
   simulatorCalls: Map<string, number>;
+  /** Configured faults of each simulator, none at first; tests change their settings. */
+  simulatorFaults: Record<'milkypay' | 'directcard' | 'hankopay' | 'hpay', SimulatorFaults>;
+  /** Requests every simulator received, by "provider METHOD /path". */
+  providerCalls: Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -56,7 +61,17 @@ export interface ProxyHarness {
  * The proxy and the MilkyPay simulator, each on its own ephemeral loopback port, wired as in
  * production: the adapter talks HTTP to the simulator and the simulator posts callbacks over HTTP.
  */
-export async function startProxy(options: { logs?: DestinationStream; dbPath?: string; paymenthubRefundSettleMs?: number; paymenthubAdapterRefreshToken?: string } = {}): Promise<ProxyHarness> {
+export async function startProxy(
+  options: {
+    logs?: DestinationStream;
+    dbPath?: string;
+    merchantWebhook?: { url: string; secret: string };
+    /** More configuration, e.g. RATE_LIMIT_PER_IP. */
+    env?: Record<string, string>;
+    paymenthubRefundSettleMs?: number;
+    paymenthubAdapterRefreshToken?: string;
+  } = {},
+): Promise<ProxyHarness> {
   const simulatorServer = await listen(createServer());
   const simulatorUrl = `http://127.0.0.1:${port(simulatorServer)}`;
   const directcardServer = await listen(createServer());
@@ -73,34 +88,44 @@ export async function startProxy(options: { logs?: DestinationStream; dbPath?: s
   const credentials = { publicKey: 'pk_test_harness', apiUser: 'harness', apiPassword: 'harness-password' };
   const faults: MilkyPaySimulatorFaults = {};
   const simulatorCalls = new Map<string, number>();
+  const providerCalls = new Map<string, number>();
+  const simulatorFaults = { milkypay: new SimulatorFaults(), directcard: new SimulatorFaults(), hankopay: new SimulatorFaults(), hpay: new SimulatorFaults() };
+  const countCalls = (provider: string) => (req: express.Request, _res: express.Response, next: express.NextFunction) => {
+    const key = `${provider} ${req.method} ${req.path}`;
+    providerCalls.set(key, (providerCalls.get(key) ?? 0) + 1);
+    next();
+  };
   const simulatorApp = express();
+  simulatorApp.use(countCalls('milkypay'));
   simulatorApp.use((req, _res, next) => {
     const key = `${req.method} ${req.path}`;
     simulatorCalls.set(key, (simulatorCalls.get(key) ?? 0) + 1);
     next();
   });
-  simulatorApp.use(createMilkyPaySimulator({ ...credentials, publicUrl: simulatorUrl, faults, callbackRetryDelayMs: 20 }));
+  simulatorApp.use(createMilkyPaySimulator({ ...credentials, publicUrl: simulatorUrl, faults, callbackRetryDelayMs: 20, faultInjection: simulatorFaults.milkypay }));
   simulatorServer.on('request', simulatorApp);
 
   const directcardCredentials = { apiKey: 'dc_test_harness', apiSecret: 'harness-secret' };
   const logger = options.logs ? createLogger({ level: 'debug', destination: options.logs }) : createLogger({ level: 'silent' });
   const directcardFaults: DirectCardSimulatorFaults = {};
   const directcardApp = express();
-  directcardApp.use(createDirectCardSimulator({ ...directcardCredentials, publicUrl: directcardUrl, logger, faults: directcardFaults }));
+  directcardApp.use(countCalls('directcard'));
+  directcardApp.use(createDirectCardSimulator({ ...directcardCredentials, publicUrl: directcardUrl, logger, faults: directcardFaults, faultInjection: simulatorFaults.directcard }));
   directcardServer.on('request', directcardApp);
 
   const hankopayKey = 'hk_test_harness';
-  hankopayServer.on('request', express().use(createHankoPaySimulator({ apiKey: hankopayKey, publicUrl: hankopayUrl, logger })));
+  hankopayServer.on('request', express().use(countCalls('hankopay')).use(createHankoPaySimulator({ apiKey: hankopayKey, publicUrl: hankopayUrl, logger, faultInjection: simulatorFaults.hankopay })));
   const hpayKeys = { apiKey: 'hpay_key_harness', publicKey: 'hpay_public_harness', secretKey: 'hpay_secret_harness', mode: 'TEST' as const };
-  const hpay = createHpaySimulator({ ...hpayKeys, currency: 'CAD', publicUrl: hpayUrl, logger });
-  hpayServer.on('request', express().use(hpay));
+  const hpay = createHpaySimulator({ ...hpayKeys, currency: 'CAD', publicUrl: hpayUrl, logger, faultInjection: simulatorFaults.hpay });
+  hpayServer.on('request', express().use(countCalls('hpay')).use(hpay));
 
   const paymenthubRefreshToken = 'ph_refresh_harness';
   const paymenthub = createPaymentHubSimulator({ refreshToken: paymenthubRefreshToken, publicUrl: paymenthubUrl, logger, refundSettleMs: options.paymenthubRefundSettleMs ?? 150 });
   paymenthubServer.on('request', express().use(paymenthub));
 
   const dataDir = mkdtempSync(join(tmpdir(), 'pay-checkout-it-'));
-  const config = loadConfig({ PUBLIC_URL: url, ALLOWED_ORIGINS: `${SHOP_ORIGIN},${OTHER_SHOP_ORIGIN}`, MERCHANT_API_KEY: MERCHANT_KEY, DATA_DIR: dataDir });
+  const config = loadConfig({ PUBLIC_URL: url, ALLOWED_ORIGINS: `${SHOP_ORIGIN},${OTHER_SHOP_ORIGIN}`, MERCHANT_API_KEY: MERCHANT_KEY, DATA_DIR: dataDir,
+    MERCHANT_WEBHOOK_URL: options.merchantWebhook?.url, MERCHANT_WEBHOOK_SECRET: options.merchantWebhook?.secret, ...options.env });
   const store = SqliteStore.open(options.dbPath ?? ':memory:');
   const signingKey = await loadSigningKey({ dataDir });
   const tokens = createSessionTokens(signingKey, config.publicUrl);
@@ -136,6 +161,8 @@ export async function startProxy(options: { logs?: DestinationStream; dbPath?: s
     faults,
     directcardFaults,
     simulatorCalls,
+    providerCalls,
+    simulatorFaults,
     async close() {
       await Promise.all([proxyServer, simulatorServer, directcardServer, hankopayServer, hpayServer, paymenthubServer].map(close));
       await store.close();

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ProviderModule } from '../registry.js';
 import { simulatorPath } from '../registry.js';
+import { faultsOf } from '../simulator-faults.js';
 import { createDirectCardProvider } from './adapter.js';
 import { createDirectCardSimulator } from './simulator.js';
 
@@ -23,7 +24,7 @@ export const directcardModule: ProviderModule = {
     const path = simulatorPath('directcard');
     return {
       provider: createDirectCardProvider({ baseUrl: `${internalUrl}${path}`, ...credentials }),
-      simulator: createDirectCardSimulator({ ...credentials, publicUrl: `${config.publicUrl}${path}`, logger }),
+      simulator: createDirectCardSimulator({ faultInjection: faultsOf(config.simulatorFaults.directcard), ...credentials, publicUrl: `${config.publicUrl}${path}`, logger }),
     };
   },
 };

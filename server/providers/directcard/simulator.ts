@@ -63,6 +63,7 @@ import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { AmountError, currencyExponent, isKnownCurrency, toMajorNumber, toMajorString, toMinorUnits } from '../../payments/money.js';
+import { SimulatorFaults } from '../simulator-faults.js';
 
 export type DirectCardSimulatorLogger = SimulatorLogger;
 
@@ -79,6 +80,8 @@ export interface DirectCardSimulatorOptions {
   publicUrl: string;
   logger?: DirectCardSimulatorLogger;
   faults?: DirectCardSimulatorFaults;
+  /** Configured faults (SIMULATOR_FAULTS): error rate and latency (directcard sends no server callbacks). */
+  faultInjection?: SimulatorFaults;
   /** The clock, in epoch milliseconds. */
   now?: () => number;
 }
@@ -442,7 +445,8 @@ export function createDirectCardSimulator(options: DirectCardSimulatorOptions): 
   const router = express.Router();
   const api = express.Router();
   // Credentials first: a request without them is a 401 whatever its body.
-  router.use('/api', requireApiKeys, injectFaults, express.json({ limit: '64kb' }), api);
+  const faultInjection = options.faultInjection ?? new SimulatorFaults();
+  router.use('/api', requireApiKeys, injectFaults, faultInjection.api(() => new SimError(500, 'SYSTEM_ERROR', 'Internal error')), express.json({ limit: '64kb' }), api);
   // The shopper's pages take form posts.
   router.use(express.urlencoded({ extended: false, limit: '64kb' }));
 

@@ -130,6 +130,11 @@ export function createHankoPayProvider(options: HankoPayProviderOptions): Paymen
     id: HANKOPAY_PROVIDER_ID,
     capabilities: CAPABILITIES,
 
+    /** The shortest authenticated read HankoPay documents. */
+    async checkCredentials(): Promise<void> {
+      await client.listTransactions({ page: 1, limit: 1 });
+    },
+
     // HankoPay lists no methods or currencies: cards are offered in any currency.
     listMethods(): Promise<PaymentMethod[]> {
       return Promise.resolve(hankoPayMethods());

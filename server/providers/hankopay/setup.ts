@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ProviderModule } from '../registry.js';
 import { simulatorPath } from '../registry.js';
+import { faultsOf } from '../simulator-faults.js';
 import { createHankoPayProvider } from './adapter.js';
 import { createHankoPaySimulator } from './simulator.js';
 
@@ -21,7 +22,7 @@ export const hankopayModule: ProviderModule = {
     const path = simulatorPath('hankopay');
     return {
       provider: createHankoPayProvider({ baseUrl: `${internalUrl}${path}`, apiKey, paymentLinkAction: 'iframe' }),
-      simulator: createHankoPaySimulator({ apiKey, publicUrl: `${config.publicUrl}${path}`, logger }),
+      simulator: createHankoPaySimulator({ faultInjection: faultsOf(config.simulatorFaults.hankopay), apiKey, publicUrl: `${config.publicUrl}${path}`, logger }),
     };
   },
 };

@@ -61,6 +61,7 @@ import { isIP } from 'node:net';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { AmountError, isKnownCurrency, toMajorNumber, toMajorString, toMinorUnits } from '../../payments/money.js';
 import { maskDigits, passesLuhn } from '../../security/card-masking.js';
+import { SimulatorFaults } from '../simulator-faults.js';
 
 export type HankoPaySimulatorLogger = SimulatorLogger;
 
@@ -84,6 +85,8 @@ export interface HankoPaySimulatorOptions {
   publicUrl: string;
   logger?: HankoPaySimulatorLogger;
   faults?: HankoPaySimulatorFaults;
+  /** Configured faults (SIMULATOR_FAULTS): error rate, latency, dropped, duplicated and reordered callbacks. */
+  faultInjection?: SimulatorFaults;
   /** The merchant's wallets at start; default 2,500.00 USD and 1,000.00 EUR. */
   wallets?: HankoPaySimulatorWallet[];
   /** The clock, in epoch milliseconds. */
@@ -307,6 +310,8 @@ export function createHankoPaySimulator(options: HankoPaySimulatorOptions): Rout
     logger.info({ transactionId: transaction.id, orderId: transaction.orderId, status, statusReason: reason }, 'hankopay simulator: transaction settled');
   }
 
+  const faultInjection = options.faultInjection ?? new SimulatorFaults();
+
   function callbackBody(transaction: SimTransaction): Record<string, unknown> {
     return {
       transactionId: transaction.id,
@@ -338,7 +343,8 @@ export function createHankoPaySimulator(options: HankoPaySimulatorOptions): Rout
   }
 
   function notify(transaction: SimTransaction): void {
-    void sendCallback(transaction, callbackBody(transaction));
+    const body = callbackBody(transaction);
+    void faultInjection.sendCallback(() => sendCallback(transaction, body));
   }
 
   function findTransaction(id: string): SimTransaction {
@@ -378,7 +384,7 @@ export function createHankoPaySimulator(options: HankoPaySimulatorOptions): Rout
   const router = express.Router();
   const api = express.Router();
   const hooks = express.Router();
-  router.use('/api/v1', requireBearer, injectFaults, express.json({ limit: '64kb' }), api);
+  router.use('/api/v1', requireBearer, injectFaults, faultInjection.api(() => new SimError(500, 'INTERNAL_ERROR', 'Internal error')), express.json({ limit: '64kb' }), api);
   router.use('/_sim', requireBearer, express.json({ limit: '16kb' }), hooks);
   router.use(express.urlencoded({ extended: false, limit: '16kb' }));
 

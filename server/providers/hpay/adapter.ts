@@ -159,6 +159,11 @@ export function createHpayProvider(options: HpayProviderOptions): HpayProvider {
     capabilities: CAPABILITIES,
     hpayOperations,
 
+    /** getToken takes all three keys; the cached token answers without a call while it lives. */
+    async checkCredentials(): Promise<void> {
+      await client.accessToken();
+    },
+
     /** The payment history, a page at a time (HPAY's fetch_limit is an offset and a count). */
     async listTransactions({ page, limit }): Promise<ProviderTransactionPage> {
       const transactions = await hpayOperations.paymentHistory({ offset: (page - 1) * limit, limit });

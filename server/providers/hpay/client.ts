@@ -71,6 +71,20 @@ export interface HpayClientOptions {
   fetch?: typeof fetch;
   /** The clock, in epoch milliseconds (tests move it). */
   now?: () => number;
+  /** Where several proxy instances share one token (the store); absent: this process's own. */
+  sharedToken?: HpaySharedToken;
+}
+
+/**
+ * One token for every instance of the proxy. HPAY's document does not say whether a new getToken
+ * ends the tokens issued before it, so instances must not each get their own and risk taking it
+ * from one another: under `lock`, an instance uses the stored token while it lives, and only one
+ * of them asks for the next.
+ */
+export interface HpaySharedToken {
+  load(): Promise<HpayAccessToken | undefined>;
+  save(token: HpayAccessToken): Promise<void>;
+  lock<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 /** A token and what getToken said about the account with it. */
@@ -125,6 +139,9 @@ export class HpayClient {
   private readonly now: () => number;
   private current: HpayAccessToken | undefined;
   private loading: Promise<HpayAccessToken> | undefined;
+  private readonly shared: HpaySharedToken | undefined;
+  /** The last token HPAY refused: never taken back from the shared store. */
+  private rejectedToken: string | undefined;
 
   constructor(options: HpayClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -133,6 +150,7 @@ export class HpayClient {
     this.readTimeoutMs = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
     this.tokenMarginMs = options.tokenMarginMs ?? DEFAULT_TOKEN_MARGIN_MS;
     this.fetchImpl = options.fetch ?? globalThis.fetch;
+    this.shared = options.sharedToken;
     this.now = options.now ?? Date.now;
   }
 
@@ -150,16 +168,8 @@ export class HpayClient {
     const current = this.current;
     if (current && current.usableUntil > this.now()) return Promise.resolve(current);
     if (this.loading) return this.loading;
-    const loading = this.requestToken()
-      .then((response) => {
-        const lifetime = tokenLifetimeMs(response.livetime);
-        const token: HpayAccessToken = {
-          token: response.token,
-          // Never negative: a lifetime shorter than the margin still serves the call that asked.
-          usableUntil: this.now() + Math.max(lifetime - this.tokenMarginMs, 0),
-        };
-        if (response.balance?.currency) token.currency = response.balance.currency.trim().toUpperCase();
-        if (response.company !== undefined) token.company = response.company;
+    const loading = this.obtainToken()
+      .then((token) => {
         this.current = token;
         return token;
       })
@@ -168,6 +178,32 @@ export class HpayClient {
       });
     this.loading = loading;
     return loading;
+  }
+
+  /** The shared token while it lives, else a new one saved for every instance; this process's own without sharing. */
+  private async obtainToken(): Promise<HpayAccessToken> {
+    const shared = this.shared;
+    if (!shared) return this.newToken();
+    return shared.lock(async () => {
+      const stored = await shared.load();
+      if (stored && stored.usableUntil > this.now() && stored.token !== this.rejectedToken) return stored;
+      const token = await this.newToken();
+      await shared.save(token);
+      return token;
+    });
+  }
+
+  private async newToken(): Promise<HpayAccessToken> {
+    const response = await this.requestToken();
+    const lifetime = tokenLifetimeMs(response.livetime);
+    const token: HpayAccessToken = {
+      token: response.token,
+      // Never negative: a lifetime shorter than the margin still serves the call that asked.
+      usableUntil: this.now() + Math.max(lifetime - this.tokenMarginMs, 0),
+    };
+    if (response.balance?.currency) token.currency = response.balance.currency.trim().toUpperCase();
+    if (response.company !== undefined) token.company = response.company;
+    return token;
   }
 
   /** POST /getToken/, uncached. Use `accessToken()`. */
@@ -225,6 +261,7 @@ export class HpayClient {
     } catch (error) {
       if (!(error instanceof HpayTokenRejectedError)) throw error;
       // Drop it only if nobody replaced it meanwhile, so concurrent refusals share one refresh.
+      this.rejectedToken = first.token;
       if (this.current?.token === first.token) this.current = undefined;
     }
     const second = await this.accessToken();
@@ -232,6 +269,7 @@ export class HpayClient {
       return await call(second.token);
     } catch (error) {
       if (!(error instanceof HpayTokenRejectedError)) throw error;
+      this.rejectedToken = second.token;
       if (this.current?.token === second.token) this.current = undefined;
       throw new ProviderError(
         'authentication_failed',

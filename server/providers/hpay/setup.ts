@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { ProviderModule } from '../registry.js';
 import { simulatorPath } from '../registry.js';
+import { faultsOf } from '../simulator-faults.js';
 import { createHpayProvider } from './adapter.js';
 import { createHpaySimulator } from './simulator.js';
+import { storeSharedHpayToken } from './token-store.js';
 
 /** The simulated account's currency (getToken's example: CAD). */
 export const HPAY_SANDBOX_CURRENCY = 'CAD';
@@ -14,9 +16,10 @@ export const HPAY_SANDBOX_CURRENCY = 'CAD';
  */
 export const hpayModule: ProviderModule = {
   id: 'hpay',
-  setup({ config, logger, internalUrl }) {
+  setup({ config, logger, internalUrl, store }) {
     const real = config.providers.hpay;
-    if (real) return { provider: createHpayProvider(real) };
+    // Real HPAY: one token for every instance (each simulator, by contrast, knows only its own tokens).
+    if (real) return { provider: createHpayProvider({ ...real, ...(store ? { sharedToken: storeSharedHpayToken(store) } : {}) }) };
     if (!config.sandbox) return undefined;
 
     const credentials = {
@@ -28,7 +31,7 @@ export const hpayModule: ProviderModule = {
     const path = simulatorPath('hpay');
     return {
       provider: createHpayProvider({ baseUrl: `${internalUrl}${path}`, ...credentials }),
-      simulator: createHpaySimulator({ ...credentials, currency: HPAY_SANDBOX_CURRENCY, publicUrl: `${config.publicUrl}${path}`, logger }),
+      simulator: createHpaySimulator({ faultInjection: faultsOf(config.simulatorFaults.hpay), ...credentials, currency: HPAY_SANDBOX_CURRENCY, publicUrl: `${config.publicUrl}${path}`, logger }),
     };
   },
 };

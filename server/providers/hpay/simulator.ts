@@ -41,6 +41,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { AmountError, isKnownCurrency, toMajorNumber, toMajorString, toMinorUnits } from '../../payments/money.js';
 import type { HpayMode, HpayTransactionStatus } from './hpay-types.js';
+import { SimulatorFaults } from '../simulator-faults.js';
 
 export type HpaySimulatorLogger = SimulatorLogger;
 
@@ -66,6 +67,8 @@ export interface HpaySimulatorOptions {
   /** The clock, in epoch milliseconds (tests move it to expire tokens). */
   now?: () => number;
   faults?: HpaySimulatorFaults;
+  /** Configured faults (SIMULATOR_FAULTS): error rate, latency, dropped, duplicated and reordered notifications. */
+  faultInjection?: SimulatorFaults;
   /** Starting balances, in minor units. */
   mainBalance?: number;
   profitBalance?: number;
@@ -218,6 +221,8 @@ export function createHpaySimulator(options: HpaySimulatorOptions): HpaySimulato
   const router = express.Router() as HpaySimulator;
   Object.defineProperty(router, 'stats', { value: stats });
   const api = express.Router();
+  const faultInjection = options.faultInjection ?? new SimulatorFaults();
+  api.use(faultInjection.api(() => new SimError(500, 500, 'Internal error')));
   router.use(express.json({ limit: '64kb' }));
   router.use(express.urlencoded({ extended: false, limit: '16kb' }));
 
@@ -376,7 +381,7 @@ export function createHpaySimulator(options: HpaySimulatorOptions): HpaySimulato
       mainBalance += transaction.amount;
       profitBalance += transaction.amount - transaction.fees;
       logger.info({ transactionId: transaction.transactionId }, 'HPAY simulator: transaction paid');
-      await notify(transaction);
+      await faultInjection.sendCallback(() => notify(transaction));
     }
     res.redirect(303, transaction.successUrl);
   });

@@ -111,6 +111,11 @@ export function createMilkyPayProvider(options: MilkyPayClientOptions): PaymentP
     id: MILKYPAY_PROVIDER_ID,
     capabilities: CAPABILITIES,
 
+    /** A search by a reference we never use: an empty list with good credentials, a 401 without. */
+    async checkCredentials(): Promise<void> {
+      await client.findInvoicesByReference('pay-checkout-readiness-probe');
+    },
+
     async listMethods({ currency, locale }): Promise<PaymentMethod[]> {
       const response = await prerequests.get(currency, () => client.prerequest(currency));
       return prerequestToPaymentMethods(response, { currency, locale });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ProviderModule } from '../registry.js';
 import { simulatorPath } from '../registry.js';
+import { faultsOf } from '../simulator-faults.js';
 import { createMilkyPayProvider } from './adapter.js';
 import { createMilkyPaySimulator } from './simulator.js';
 
@@ -23,7 +24,7 @@ export const milkypayModule: ProviderModule = {
     const path = simulatorPath('milkypay');
     return {
       provider: createMilkyPayProvider({ baseUrl: `${internalUrl}${path}`, ...credentials }),
-      simulator: createMilkyPaySimulator({ ...credentials, publicUrl: `${config.publicUrl}${path}`, logger }),
+      simulator: createMilkyPaySimulator({ faultInjection: faultsOf(config.simulatorFaults.milkypay), ...credentials, publicUrl: `${config.publicUrl}${path}`, logger }),
     };
   },
 };

@@ -38,6 +38,7 @@ import type {
   MilkyPayPaymentServiceResource,
   MilkyPayServiceField,
 } from './milkypay-types.js';
+import { SimulatorFaults } from '../simulator-faults.js';
 
 /** Currencies the simulator offers services for. */
 export const MILKYPAY_SIMULATED_CURRENCIES = ['USD', 'EUR', 'GBP'] as const;
@@ -64,6 +65,8 @@ export interface MilkyPaySimulatorOptions {
   /** Used to post callbacks. */
   fetch?: typeof fetch;
   faults?: MilkyPaySimulatorFaults;
+  /** Configured faults (SIMULATOR_FAULTS): error rate, latency, dropped, duplicated and reordered callbacks. */
+  faultInjection?: SimulatorFaults;
   /** The clock, in epoch milliseconds; tests move it to expire invoices. */
   now?: () => number;
   /** Delay before the n-th callback retry is n times this; 500 ms by default. */
@@ -218,6 +221,7 @@ export function createMilkyPaySimulator(options: MilkyPaySimulatorOptions): Rout
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const logger: MilkyPaySimulatorLogger = options.logger ?? { info: () => {}, warn: () => {} };
   const retryDelayMs = options.callbackRetryDelayMs ?? 500;
+  const faultInjection = options.faultInjection ?? new SimulatorFaults();
   const testMode = !options.publicKey.startsWith('pk_live_');
 
   const services = new Map<string, SimService>();
@@ -443,9 +447,11 @@ export function createMilkyPaySimulator(options: MilkyPaySimulatorOptions): Rout
     if (!url) return;
     const body = JSON.stringify({ data: privateResource(invoice, false) });
     const transactionStatus = invoice.status;
-    void deliverCallback(invoice, url, body, transactionStatus).catch((error: unknown) => {
-      logger.warn({ invoiceId: invoice.id, error: String(error) }, 'MilkyPay simulator: callback delivery crashed');
-    });
+    void faultInjection.sendCallback(() =>
+      deliverCallback(invoice, url, body, transactionStatus).catch((error: unknown) => {
+        logger.warn({ invoiceId: invoice.id, error: String(error) }, 'MilkyPay simulator: callback delivery crashed');
+      }),
+    );
   }
 
   async function deliverCallback(invoice: SimInvoice, url: string, body: string, transactionStatus: string): Promise<void> {
@@ -667,6 +673,8 @@ export function createMilkyPaySimulator(options: MilkyPaySimulatorOptions): Rout
   const router = express.Router();
   router.use(express.json({ type: ['application/json', 'application/vnd.api+json', 'application/*+json'], limit: '100kb' }));
   router.use(express.urlencoded({ extended: true, limit: '100kb' }));
+  // The server-to-server APIs, not the shopper's hosted page.
+  router.use(['/public-api', '/api'], faultInjection.api(() => new Error('simulated fault')));
 
   router
     .route('/public-api/payment-prerequest')

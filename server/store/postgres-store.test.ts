@@ -1,0 +1,102 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../testing/postgres-cluster.js';
+import { testPostgres } from '../testing/postgres-database.js';
+import { PostgresStore, toPostgres } from './postgres-store.js';
+import { describeStoreContract } from './store-contract.js';
+
+const { url: serverUrl, problem } = testPostgres();
+
+it('turns SQLite\'s auto-increment key into a serial column and leaves the rest alone', () => {
+  expect(toPostgres('id INTEGER PRIMARY KEY,\n amount BIGINT NOT NULL')).toBe('id BIGSERIAL PRIMARY KEY,\n amount BIGINT NOT NULL');
+});
+
+if (!serverUrl) {
+  it('runs the store suite against PostgreSQL', () => {
+    throw new Error(problem);
+  });
+} else {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  });
+
+  /** A store on a database of its own, as SQLite's `:memory:` gives each test. */
+  const openFresh = async (): Promise<{ url: string; store: PostgresStore }> => {
+    const database = await createTestDatabase(serverUrl);
+    const store = await PostgresStore.open(database.url);
+    cleanups.push(() => database.drop(), () => store.close());
+    return { url: database.url, store };
+  };
+
+  describeStoreContract('PostgreSQL', async () => (await openFresh()).store);
+
+  describe('PostgreSQL store across instances', () => {
+    it('applies each migration once when instances start together, and keeps data across reopening', async () => {
+      const database = await createTestDatabase(serverUrl);
+      cleanups.push(() => database.drop());
+      const stores = await Promise.all([1, 2, 3].map(() => PostgresStore.open(database.url)));
+      await stores[0]!.saveProviderState('k', 'v');
+      await Promise.all(stores.map((store) => store.close()));
+      const again = await PostgresStore.open(database.url);
+      expect(await again.getProviderState('k')).toBe('v');
+      await again.close();
+    });
+
+    it('holds a named lock for one instance at a time, and releases it when the holder fails', async () => {
+      const { url } = await openFresh();
+      const instances = await Promise.all([1, 2, 3].map(() => PostgresStore.open(url)));
+      cleanups.push(...instances.map((store) => () => store.close()));
+      let holders = 0;
+      let most = 0;
+      const hold = (store: PostgresStore, fail: boolean) =>
+        store.withLock('token-refresh', async () => {
+          most = Math.max(most, ++holders);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          holders--;
+          if (fail) throw new Error('refresh failed');
+          return 'done';
+        });
+      const results = await Promise.allSettled(instances.flatMap((store, i) => [hold(store, i === 0), hold(store, false)]));
+      expect(most).toBe(1);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5);
+      expect(await instances[0]!.withLock('token-refresh', async () => 'free again')).toBe('free again');
+    });
+
+    it('gives each unsettled payment to one of several claiming instances', async () => {
+      const { url, store } = await openFresh();
+      const others = await Promise.all([1, 2].map(() => PostgresStore.open(url)));
+      cleanups.push(...others.map((other) => () => other.close()));
+      const now = new Date().toISOString();
+      for (let i = 0; i < 30; i++) {
+        const sessionId = `ses_claim_${i}`;
+        await store.createSession({ id: sessionId, orderId: `o${i}`, amount: 100, currency: 'USD', returnUrl: 'https://shop.example/r', locale: 'en', captureMethod: 'automatic', createdAt: now, expiresAt: now });
+        await store.createPayment({ id: `pay_claim_${i}`, sessionId, orderId: `o${i}`, provider: 'milkypay', methodId: 'milkypay:card', amount: 100, currency: 'USD', status: 'pending' });
+      }
+      const later = new Date(Date.now() + 60_000).toISOString();
+      const claims = await Promise.all([store, ...others].flatMap((s) => [s.claimUnsettledPayments(later, 7, later), s.claimUnsettledPayments(later, 7, later)]));
+      const ids = claims.flat().map((p) => p.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids.length).toBe(30);
+    });
+
+    it('hands each due webhook to one of several dispatching instances, and not again while its lease runs', async () => {
+      const { url, store } = await openFresh();
+      const others = await Promise.all([1, 2].map(() => PostgresStore.open(url)));
+      cleanups.push(...others.map((other) => () => other.close()));
+      const now = new Date().toISOString();
+      for (let i = 0; i < 24; i++) {
+        const sessionId = `ses_outbox_${i}`;
+        await store.createSession({ id: sessionId, orderId: `o${i}`, amount: 100, currency: 'USD', returnUrl: 'https://shop.example/r', locale: 'en', captureMethod: 'automatic', createdAt: now, expiresAt: now });
+        await store.createPayment({ id: `pay_outbox_${i}`, sessionId, orderId: `o${i}`, provider: 'milkypay', methodId: 'milkypay:card', amount: 100, currency: 'USD', status: 'pending' });
+        await store.transitionPayment(`pay_outbox_${i}`, 'pending', 'succeeded', {}, { type: 'status_changed', source: 'callback' }, { id: `evt_${i}`, paymentId: `pay_outbox_${i}`, type: 'payment.succeeded', body: '{}' });
+      }
+      const due = new Date(Date.now() + 1000).toISOString();
+      const claims = await Promise.all([store, ...others].flatMap((s) => [s.claimOutbox(due, 5, 30_000), s.claimOutbox(due, 5, 30_000)]));
+      const ids = claims.flat().map((message) => message.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids.length).toBe(24);
+      expect(claims.flat().every((message) => message.attempts === 1)).toBe(true);
+      expect(await others[0]!.claimOutbox(due, 50, 30_000)).toEqual([]);
+    });
+  });
+}

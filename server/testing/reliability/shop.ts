@@ -1,0 +1,93 @@
+import { MERCHANT_KEY, SHOP_ORIGIN } from '../proxy-harness.js';
+
+/**
+ * What the reliability scenarios do as the merchant's backend, the shopper's browser and the
+ * shopper on a provider's page, over HTTP against a proxy and its simulators.
+ */
+
+export interface Answer {
+  status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+}
+
+async function call(url: string, init: RequestInit): Promise<Answer> {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // Not JSON: kept as text.
+  }
+  return { status: response.status, body };
+}
+
+export function merchant(proxyUrl: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}, key = MERCHANT_KEY): Promise<Answer> {
+  return call(`${proxyUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+export function widget(proxyUrl: string, method: string, path: string, token: string, options: { body?: unknown; key?: string; origin?: string } = {}): Promise<Answer> {
+  return call(`${proxyUrl}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      origin: options.origin ?? SHOP_ORIGIN,
+      'content-type': 'application/json',
+      ...(options.key ? { 'idempotency-key': options.key } : {}),
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+}
+
+export async function openSession(proxyUrl: string, order: Record<string, unknown>, key?: string): Promise<{ sessionId: string; token: string; orderId: string }> {
+  const orderId = `rel-${Math.random().toString(36).slice(2, 12)}`;
+  const answer = await merchant(proxyUrl, 'POST', '/api/sessions', { orderId, returnUrl: `${SHOP_ORIGIN}/return`, ...order }, key ? { 'idempotency-key': key } : {});
+  if (answer.status !== 201) throw new Error(`session not opened: ${answer.status} ${JSON.stringify(answer.body)}`);
+  return { ...answer.body, orderId };
+}
+
+/** The shopper approves or declines on MilkyPay's hosted page. */
+export async function decideMilkyPay(actionUrl: string, decision: 'approve' | 'decline'): Promise<number> {
+  const response = await fetch(`${actionUrl}/decide`, { method: 'POST', body: new URLSearchParams({ decision }), redirect: 'manual' });
+  await response.body?.cancel();
+  return response.status;
+}
+
+/** MilkyPay's own records of a payment of ours (its reference_id), through the private API. */
+export async function milkyPayInvoices(simulatorUrl: string, paymentId: string, basic = 'harness:harness-password'): Promise<{ id: string; status: string; resolution: string }[]> {
+  const response = await fetch(`${simulatorUrl}/api/payment-invoices?filter[reference_id]=${encodeURIComponent(paymentId)}`, {
+    headers: { authorization: `Basic ${Buffer.from(basic).toString('base64')}` },
+  });
+  const body = (await response.json()) as { data: { id: string; attributes: { status: string; resolution: string } }[] };
+  return body.data.map((invoice) => ({ id: invoice.id, status: invoice.attributes.status, resolution: invoice.attributes.resolution }));
+}
+
+/** Runs `task` over `items` with at most `limit` at a time. */
+export async function inBatches<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        results[index] = await task(items[index]!, index);
+      }
+    }),
+  );
+  return results;
+}
+
+export function shuffle<T>(items: T[], random: () => number = Math.random): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
