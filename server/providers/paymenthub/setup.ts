@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ProviderModule } from '../registry.js';
 import { simulatorPath } from '../registry.js';
+import { faultsOf } from '../simulator-faults.js';
 import { createPaymentHubProvider } from './adapter.js';
 import { createPaymentHubSimulator } from './simulator.js';
 import { PAYMENTHUB_TOKEN_LOCK, PAYMENTHUB_TOKEN_STATE_KEY, StorePaymentHubTokenStore } from './token-store.js';
@@ -29,7 +30,7 @@ export const paymenthubModule: ProviderModule = {
     const path = simulatorPath('paymenthub');
     return {
       provider: createPaymentHubProvider({ ...common, baseUrl: `${internalUrl}${path}`, refreshToken }),
-      simulator: createPaymentHubSimulator({ refreshToken, publicUrl: `${config.publicUrl}${path}`, logger }),
+      simulator: createPaymentHubSimulator({ faultInjection: faultsOf(config.simulatorFaults.paymenthub), refreshToken, publicUrl: `${config.publicUrl}${path}`, logger }),
     };
   },
 };

@@ -44,6 +44,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { AmountError, isKnownCurrency, toMajorNumber, toMinorUnits } from '../../payments/money.js';
 import type { SimulatorLogger } from '../simulator-page.js';
+import { SimulatorFaults } from '../simulator-faults.js';
 import { SIMULATED_VENDORS, type SimVendor } from './simulator-catalog.js';
 import { mountPaymentHubPages } from './simulator-pages.js';
 import {
@@ -73,6 +74,8 @@ export interface PaymentHubSimulatorOptions {
   refundSettleMs?: number;
   /** The client's gateways, by vendor name; Xendit and Stripe by default. */
   gatewayVendors?: readonly string[];
+  /** Configured faults (SIMULATOR_FAULTS): error rate, latency, dropped, duplicated and reordered webhook calls. */
+  faultInjection?: SimulatorFaults;
 }
 
 /** What a test can read of the simulator's side. */
@@ -133,6 +136,7 @@ export function createPaymentHubSimulator(options: PaymentHubSimulatorOptions): 
   const shared = new Map<string, SimSharedPayment>();
   const log: SimLogEntry[] = [];
   const stats: PaymentHubSimulatorStats = { calls: {}, webhooks: [] };
+  const faultInjection = options.faultInjection ?? new SimulatorFaults();
 
   function gatewayFor(vendorName: string, code: string): SimGateway {
     const vendor = SIMULATED_VENDORS.find((candidate) => candidate.Name.toLowerCase() === vendorName.toLowerCase());
@@ -210,7 +214,11 @@ export function createPaymentHubSimulator(options: PaymentHubSimulatorOptions): 
     return transaction;
   }
 
-  async function callWebhook(transaction: SimTransaction): Promise<void> {
+  function callWebhook(transaction: SimTransaction): Promise<void> {
+    return faultInjection.sendCallback(() => getWebhook(transaction));
+  }
+
+  async function getWebhook(transaction: SimTransaction): Promise<void> {
     if (!transaction.webhookUrl) return;
     const entry: PaymentHubSimulatorStats['webhooks'][number] = { url: transaction.webhookUrl, merchantRefCode: transaction.merchantRefCode, status: 'failed' };
     try {
@@ -332,6 +340,7 @@ export function createPaymentHubSimulator(options: PaymentHubSimulatorOptions): 
     });
     next();
   });
+  router.use('/api', faultInjection.api(() => new SimError(500, 'Server went wrong')));
 
   router.post('/api/v1/auth/reset-token', (req, res) => {
     requireRefreshToken(req, true);
