@@ -62,6 +62,8 @@ export async function startProxy(
     merchantWebhook?: { url: string; secret: string };
     /** More configuration, e.g. RATE_LIMIT_PER_IP. */
     env?: Record<string, string>;
+    /** The built widget to serve at /sdk; none by default. */
+    sdkDir?: string;
   } = {},
 ): Promise<ProxyHarness> {
   const simulatorServer = await listen(createServer());
@@ -121,7 +123,7 @@ export async function startProxy(
     createHankoPayProvider({ baseUrl: hankopayUrl, apiKey: hankopayKey, paymentLinkAction: 'iframe' }),
     createHpayProvider({ baseUrl: hpayUrl, ...hpayKeys }),
   ]);
-  const { app, payments } = createApp({ config, store, tokens, providers, logger, merchantApiKey: MERCHANT_KEY, sdkDir: join(dataDir, 'sdk') });
+  const { app, payments } = createApp({ config, store, tokens, providers, logger, merchantApiKey: MERCHANT_KEY, sdkDir: options.sdkDir ?? join(dataDir, 'sdk') });
   proxyServer.on('request', app);
 
   return {

@@ -3,6 +3,7 @@ import { callbackStorm } from './callback-storm.js';
 import { crash } from './crash.js';
 import { doubleSubmit } from './double-submit.js';
 import { faults } from './faults.js';
+import { fuzz } from './fuzz.js';
 import { formatTable, type ScenarioResult } from './result.js';
 
 /**
@@ -16,6 +17,7 @@ const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
   storm: () => callbackStorm({ payments: 100, callbacks: 1000 }),
   double: () => doubleSubmit({ calls: 50 }),
   faults: () => faults({ payments: 200, errorRate: 0.2, dropCallbacks: 0.1 }),
+  fuzz: () => fuzz({ requests: 10_000, seed: Number(process.env.FUZZ_SEED ?? 20261121), artifactsDir: ARTIFACTS }),
   crash: () => crash({ payments: 50, port: Number(process.env.RELIABILITY_PORT ?? 3410), artifactsDir: ARTIFACTS }),
 };
 
