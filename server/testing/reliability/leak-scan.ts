@@ -49,7 +49,7 @@ function walk(dir: string): string[] {
 /**
  * Leak scan: every log, database and test artifact under `roots`, read as bytes, searched for the
  * test card numbers (plain, or grouped by spaces or dashes) and the security codes next to a card
- * field name or standing alone as a JSON string.
+ * field name (in JSON or a form body).
  */
 export function leakScan(options: { roots: readonly string[]; needles: LeakNeedles; base: string; what: string }): Promise<ScenarioResult> {
   return timed(async () => {
@@ -57,7 +57,8 @@ export function leakScan(options: { roots: readonly string[]; needles: LeakNeedl
     const readable = files.filter((file) => !OPAQUE.test(file));
     const cardPatterns = options.needles.cardNumbers.map((digits) => new RegExp(digits.split('').join('[ -]?')));
     const codePatterns = options.needles.securityCodes.map(
-      (code) => new RegExp(`(?:"(?:securityCode|security_code|cvv|cvv2|cvc|cvc2|cvn)"\\s*:\\s*"?${code}\\b|\\b(?:securityCode|cvv|cvc|cvv2)=${code}\\b|"${code}")`, 'i'),
+      // Three digits alone are everywhere (a content-length of 123): a code counts next to a card field's name.
+      (code) => new RegExp(`(?:"(?:securityCode|security_code|cvv|cvv2|cvc|cvc2|cvn)"\\s*:\\s*"?${code}\\b|\\b(?:securityCode|security_code|cvv|cvc|cvv2)=${code}\\b)`, 'i'),
     );
     const hits: string[] = [];
     let bytes = 0;
