@@ -9,6 +9,9 @@ const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://localhost:${port}`;
 // Workers inherit this environment, so the specs can call the merchant API as the shop's backend does.
 process.env.E2E_MERCHANT_API_KEY ??= `sk_e2e_${randomBytes(16).toString('hex')}`;
+// The reliability suite's leak scan reads the server's log and database afterwards (npm run test:reliability).
+const serverLog = process.env.E2E_SERVER_LOG;
+const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'pay-checkout-e2e-'));
 
 export default defineConfig({
   testDir: 'e2e',
@@ -27,7 +30,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   webServer: {
-    command: 'npx vite build --logLevel warn && npx vite build --mode card-entry --logLevel warn && npx tsx server/main.ts',
+    command: `npx vite build --logLevel warn && npx vite build --mode card-entry --logLevel warn && npx tsx server/main.ts${serverLog ? ` >> '${serverLog}' 2>&1` : ''}`,
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 120_000,
@@ -40,8 +43,8 @@ export default defineConfig({
       // The demo shop, and a merchant page on another (loopback) origin that e2e/embed.spec.ts serves.
       ALLOWED_ORIGINS: `${baseURL},http://127.0.0.1:${port + 1}`,
       SANDBOX: 'true',
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'pay-checkout-e2e-')),
-      LOG_LEVEL: 'warn',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: serverLog ? 'debug' : 'warn',
       MERCHANT_API_KEY: process.env.E2E_MERCHANT_API_KEY,
     },
   },

@@ -7,6 +7,7 @@ import { SHARED_PAGE_METHOD_CODE, type CallbackInput, type CardDetails, type Ins
 import type { NewOutboxMessage, PaymentPatch, PaymentRecord, SessionRecord, Store } from '../store/store.js';
 import { isWebhookStatus, paymentEventMessage } from '../webhooks/merchant-event.js';
 import { ChallengePages } from './challenge-pages.js';
+import { CoalescedLookups } from './coalesced-lookups.js';
 import { retryRead } from './retry-read.js';
 import { isShopperFinal, type PaymentStatus } from './payment-status.js';
 import { isTerminal, judgeTransition } from './state-machine.js';
@@ -45,6 +46,8 @@ export class PaymentService {
    * instances the challenge page request must reach the instance that answered the pay call.
    */
   private readonly challengePages = new ChallengePages();
+  /** Callback-triggered lookups, coalesced per payment. */
+  private readonly callbackLookups = new CoalescedLookups<PaymentRecord>();
 
   constructor(private readonly deps: PaymentServiceDeps) {}
 
@@ -323,7 +326,8 @@ export class PaymentService {
       this.deps.logger.warn({ paymentId: payment.id }, 'callback names another provider reference; ignored');
       return undefined;
     }
-    return this.refresh(payment, 'callback');
+    // The payment is read again when its lookup starts: a coalesced one may start after another moved it.
+    return this.callbackLookups.run(payment.id, async () => this.refresh((await this.deps.store.getPayment(payment.id)) ?? payment, 'callback'));
   }
 
   /**

@@ -328,10 +328,6 @@ export class SqliteStore implements Store {
       .run(statusCode, responseBody, at, scope, key);
   }
 
-  async abandonIdempotentRequest(scope: string, key: string): Promise<void> {
-    this.sql('DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND completed_at IS NULL').run(scope, key);
-  }
-
   async close(): Promise<void> {
     this.db.close();
   }

@@ -201,8 +201,6 @@ export interface Store {
   beginIdempotentRequest(scope: string, key: string, requestHash: string, at: string): Promise<IdempotentRequest | undefined>;
   /** Records the answer of a started call, to be replayed to every repeat. */
   completeIdempotentRequest(scope: string, key: string, statusCode: number, responseBody: string, at: string): Promise<void>;
-  /** Forgets a started call that did nothing (refused before any side effect), so the key may be used again. */
-  abandonIdempotentRequest(scope: string, key: string): Promise<void>;
 
   close(): Promise<void>;
 }

@@ -51,7 +51,7 @@ export interface ProxyHarness {
   /** Requests the simulator received, by "METHOD /path". */
   simulatorCalls: Map<string, number>;
   /** Configured faults of each simulator, none at first; tests change their settings. */
-  simulatorFaults: Record<'milkypay' | 'directcard' | 'hankopay' | 'hpay', SimulatorFaults>;
+  simulatorFaults: Record<'milkypay' | 'paymenthub' | 'directcard' | 'hankopay' | 'hpay', SimulatorFaults>;
   /** Requests every simulator received, by "provider METHOD /path". */
   providerCalls: Map<string, number>;
   close(): Promise<void>;
@@ -70,6 +70,8 @@ export async function startProxy(
     env?: Record<string, string>;
     paymenthubRefundSettleMs?: number;
     paymenthubAdapterRefreshToken?: string;
+    /** The built widget to serve at /sdk; none by default. */
+    sdkDir?: string;
   } = {},
 ): Promise<ProxyHarness> {
   const simulatorServer = await listen(createServer());
@@ -89,7 +91,7 @@ export async function startProxy(
   const faults: MilkyPaySimulatorFaults = {};
   const simulatorCalls = new Map<string, number>();
   const providerCalls = new Map<string, number>();
-  const simulatorFaults = { milkypay: new SimulatorFaults(), directcard: new SimulatorFaults(), hankopay: new SimulatorFaults(), hpay: new SimulatorFaults() };
+  const simulatorFaults = { milkypay: new SimulatorFaults(), paymenthub: new SimulatorFaults(), directcard: new SimulatorFaults(), hankopay: new SimulatorFaults(), hpay: new SimulatorFaults() };
   const countCalls = (provider: string) => (req: express.Request, _res: express.Response, next: express.NextFunction) => {
     const key = `${provider} ${req.method} ${req.path}`;
     providerCalls.set(key, (providerCalls.get(key) ?? 0) + 1);
@@ -120,7 +122,7 @@ export async function startProxy(
   hpayServer.on('request', express().use(countCalls('hpay')).use(hpay));
 
   const paymenthubRefreshToken = 'ph_refresh_harness';
-  const paymenthub = createPaymentHubSimulator({ refreshToken: paymenthubRefreshToken, publicUrl: paymenthubUrl, logger, refundSettleMs: options.paymenthubRefundSettleMs ?? 150 });
+  const paymenthub = createPaymentHubSimulator({ refreshToken: paymenthubRefreshToken, publicUrl: paymenthubUrl, logger, refundSettleMs: options.paymenthubRefundSettleMs ?? 150, faultInjection: simulatorFaults.paymenthub });
   paymenthubServer.on('request', express().use(paymenthub));
 
   const dataDir = mkdtempSync(join(tmpdir(), 'pay-checkout-it-'));
@@ -142,7 +144,7 @@ export async function startProxy(
       lock: (fn) => store.withLock(PAYMENTHUB_TOKEN_LOCK, fn),
     }),
   ]);
-  const { app, payments } = createApp({ config, store, tokens, providers, logger, merchantApiKey: MERCHANT_KEY, sdkDir: join(dataDir, 'sdk'), cardEntryDir: join(dataDir, 'card-entry') });
+  const { app, payments } = createApp({ config, store, tokens, providers, logger, merchantApiKey: MERCHANT_KEY, sdkDir: options.sdkDir ?? join(dataDir, 'sdk'), cardEntryDir: join(dataDir, 'card-entry') });
   proxyServer.on('request', app);
 
   return {

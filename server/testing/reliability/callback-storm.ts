@@ -33,6 +33,8 @@ export function callbackStorm(options: { payments: number; callbacks: number }):
       const storm = shuffle(
         payments.flatMap((payment, i) => Array.from({ length: perPayment }, (_, n) => ({ payment, body: n % 2 === 0 ? stale[i] : fresh[i] }))),
       ).slice(0, options.callbacks);
+      const lookups = () => [...proxy.providerCalls].filter(([key]) => key.startsWith('milkypay GET /api/payment-invoices')).reduce((sum, [, n]) => sum + n, 0);
+      const lookupsBefore = lookups();
       const answers = await inBatches(storm, 50, async ({ payment, body }) => {
         const response = await fetch(`${proxy.url}/api/callbacks/milkypay/${payment.id}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
         await response.body?.cancel();
@@ -40,6 +42,7 @@ export function callbackStorm(options: { payments: number; callbacks: number }):
       });
       // The simulator's own callbacks are held back up to 250 ms.
       await new Promise((resolve) => setTimeout(resolve, 500));
+      const stormLookups = lookups() - lookupsBefore;
 
       let lost = 0;
       let doubled = 0;
@@ -66,7 +69,7 @@ export function callbackStorm(options: { payments: number; callbacks: number }):
       return {
         scenario: 'Callback storm',
         load: `${storm.length} callbacks (duplicated, stale ones after fresh ones, shuffled) over ${payments.length} payments, plus ${simulatorCallbacks.callbacks} simulator callbacks sent twice and reordered`,
-        figures: `${lost} lost, ${doubled} doubled final transitions, ${webhooksDoubled} payments without exactly one webhook, ${refused} callbacks answered 5xx`,
+        figures: `${lost} lost, ${doubled} doubled final transitions, ${webhooksDoubled} payments without exactly one webhook, ${refused} callbacks answered 5xx; ${stormLookups} status lookups at the provider during the storm`,
         passed: lost === 0 && doubled === 0 && webhooksDoubled === 0 && refused === 0,
         problems,
       };

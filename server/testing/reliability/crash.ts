@@ -30,7 +30,8 @@ export function crash(options: { payments: number; port: number; artifactsDir: s
     mkdirSync(options.artifactsDir, { recursive: true });
     const logPath = join(options.artifactsDir, 'crash-proxy.log');
     const dataDir = mkdtempSync(join(options.artifactsDir, 'crash-data-'));
-    const proxyUrl = `http://127.0.0.1:${options.port}`;
+    const port = options.port || (await freePort());
+    const proxyUrl = `http://127.0.0.1:${port}`;
 
     const faults = new SimulatorFaults({ ...NO_FAULTS, latencyMs: 150 });
     const simulatorApp = express();
@@ -56,7 +57,7 @@ export function crash(options: { payments: number; port: number; artifactsDir: s
       }),
     );
     const env = {
-      PORT: String(options.port),
+      PORT: String(port),
       HOST: '127.0.0.1',
       PUBLIC_URL: proxyUrl,
       ALLOWED_ORIGINS: SHOP,
@@ -210,6 +211,14 @@ function statusesAtKill(path: string): { summary: string } {
   } finally {
     db.close();
   }
+}
+
+/** A loopback port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  const server = await listen(createServer());
+  const { port } = server.address() as AddressInfo;
+  await new Promise((done) => server.close(done));
+  return port;
 }
 
 function listen(server: Server): Promise<Server> {
