@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { html, type RawHtml } from '../server/pages/html.js';
+import type { SdkRelease } from '../server/routes/sdk.js';
 
 /**
  * The demo shop: a merchant site with a tiny backend. It does what a merchant's backend does:
@@ -36,9 +37,16 @@ interface Order {
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-export function createDemoRouter(options: { apiUrl: string; merchantApiKey: string; publicUrl: string }): Router {
+export function createDemoRouter(options: {
+  apiUrl: string;
+  merchantApiKey: string;
+  publicUrl: string;
+  /** The SDK build's content-hashed copy and its SRI hash; undefined until it is built. */
+  sdkRelease: () => SdkRelease | undefined;
+}): Router {
   const orders = new Map<string, Order>();
   const router = Router();
+  const page = (title: string, body: RawHtml): string => shopPage(title, body, sdkScript(options.publicUrl, options.sdkRelease()));
 
   const merchantApi = async (path: string, init?: RequestInit): Promise<{ status: number; body: any }> => {
     const response = await fetch(`${options.apiUrl}${path}`, {
@@ -172,11 +180,21 @@ function checkoutElement(token: string): RawHtml {
     <details class="event-log"><summary>Events from the element</summary><ol id="event-log"></ol></details>`;
 }
 
+/**
+ * The element as the integration guide tells merchants to embed it: the immutable, content-hashed
+ * copy with its integrity hash, loaded in CORS mode; the stable name only before the first build.
+ */
+function sdkScript(publicUrl: string, release: SdkRelease | undefined): RawHtml {
+  return release
+    ? html`<script type="module" src="${publicUrl}/sdk/${release.file}" integrity="${release.integrity}" crossorigin="anonymous"></script>`
+    : html`<script type="module" src="${publicUrl}/sdk/pay-checkout.js" crossorigin="anonymous"></script>`;
+}
+
 function formatPrice(product: Product): string {
   return new Intl.NumberFormat('en', { style: 'currency', currency: product.currency }).format(Number(product.price));
 }
 
-function page(title: string, body: RawHtml): string {
+function shopPage(title: string, body: RawHtml, sdk: RawHtml): string {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -184,7 +202,7 @@ function page(title: string, body: RawHtml): string {
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>${title} · Brew &amp; Co.</title>
   <link rel="stylesheet" href="/demo-assets/shop.css">
-  <script type="module" src="/sdk/pay-checkout.js"></script>
+  ${sdk}
   <script type="module" src="/demo-assets/shop.js"></script>
 </head>
 <body><main>${body}</main></body>

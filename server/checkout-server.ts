@@ -10,6 +10,7 @@ import { createApp } from './app.js';
 import { loadConfig, type Config, type Env } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { Reconciler } from './payments/reconciler.js';
+import { readSdkRelease } from './routes/sdk.js';
 import type { PaymentService } from './payments/payment-service.js';
 import { PROVIDER_MODULES, ProviderRegistry, type ProviderSetup } from './providers/registry.js';
 import type { PaymentProvider, ProviderId } from './providers/provider.js';
@@ -104,7 +105,9 @@ async function assemble(options: {
     merchantApiKey,
     sdkDir: SDK_DIR,
     simulators,
-    site: withDemo ? createDemoRouter({ apiUrl: internalUrl, merchantApiKey, publicUrl: config.publicUrl }) : undefined,
+    site: withDemo
+      ? createDemoRouter({ apiUrl: internalUrl, merchantApiKey, publicUrl: config.publicUrl, sdkRelease: () => readSdkRelease(SDK_DIR) })
+      : undefined,
   });
   logger.info(
     { providers: providers.ids, simulated: Object.keys(simulators), allowedOrigins: config.allowedOrigins },
