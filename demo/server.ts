@@ -4,6 +4,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { html, type RawHtml } from '../server/pages/html.js';
 import type { SdkRelease } from '../server/routes/sdk.js';
+import type { Logger } from '../server/logger.js';
+import { checkoutPagePolicy } from './csp.js';
 
 /**
  * The demo shop: a merchant site with a tiny backend. It does what a merchant's backend does:
@@ -43,6 +45,7 @@ export function createDemoRouter(options: {
   publicUrl: string;
   /** The SDK build's content-hashed copy and its SRI hash; undefined until it is built. */
   sdkRelease: () => SdkRelease | undefined;
+  logger?: Logger;
 }): Router {
   const orders = new Map<string, Order>();
   const router = Router();
@@ -56,23 +59,25 @@ export function createDemoRouter(options: {
     return { status: response.status, body: await response.json() };
   };
 
+  // The strict policy of demo/csp.ts; in sandbox mode every provider's page is a simulator on the proxy.
+  const policy = checkoutPagePolicy({ proxyOrigin: new URL(options.publicUrl).origin, reportUri: '/csp-reports' });
   router.use((_req, res, next) => {
-    // The policy a careful merchant page would have: nothing inline, the proxy for script, API and frames.
-    res.set(
-      'Content-Security-Policy',
-      [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "connect-src 'self'",
-        "frame-src 'self'",
-        "form-action 'self'",
-        "base-uri 'none'",
-        "frame-ancestors 'none'",
-      ].join('; '),
-    );
+    res.set('Content-Security-Policy', policy);
     next();
+  });
+  // Where browsers report violations of that policy: logged, and listed for the e2e suite, which expects none.
+  const violations: unknown[] = [];
+  router.post('/csp-reports', express.json({ type: ['application/csp-report', 'application/reports+json', 'application/json'], limit: '16kb' }), (req, res) => {
+    if (violations.length < 100) violations.push(req.body);
+    options.logger?.warn({ report: req.body }, 'content security policy violation on a demo page');
+    res.status(204).end();
+  });
+  router.get('/csp-reports', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ reports: violations });
+  });
+  router.delete('/csp-reports', (_req, res) => {
+    violations.length = 0;
+    res.status(204).end();
   });
   router.use('/demo-assets', express.static(join(here, 'public'), { maxAge: '5m' }));
   router.use(express.urlencoded({ extended: false, limit: '4kb' }));

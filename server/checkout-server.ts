@@ -106,7 +106,7 @@ async function assemble(options: {
     sdkDir: SDK_DIR,
     simulators,
     site: withDemo
-      ? createDemoRouter({ apiUrl: internalUrl, merchantApiKey, publicUrl: config.publicUrl, sdkRelease: () => readSdkRelease(SDK_DIR) })
+      ? createDemoRouter({ apiUrl: internalUrl, merchantApiKey, publicUrl: config.publicUrl, sdkRelease: () => readSdkRelease(SDK_DIR), logger })
       : undefined,
   });
   logger.info(

@@ -43,6 +43,12 @@ type FocusTarget = 'first-invalid' | 'method' | 'pay-button' | 'result';
  * <pay-checkout session="eyJhbGciOiJFUzI1NiJ9..."></pay-checkout>
  * ```
  *
+ * Works under a strict Content-Security-Policy: it needs `script-src` and `connect-src` for the
+ * proxy and `frame-src` for the proxy and the providers' hosted pages, and no 'unsafe-inline' or
+ * 'unsafe-eval'. Its styles are adopted stylesheets, which a policy does not govern, and it sets no
+ * inline style attributes. Only a browser without adoptable stylesheets gets `<style>` elements
+ * instead; give them your policy's nonce with `window.litNonce = '...'` before the script loads.
+ *
  * @summary Lets a shopper pay for one order, with the methods the merchant's providers offer.
  *
  * @attr session - The session token (JWT) the merchant's backend got from `POST /api/sessions`. Changing it reloads the checkout; removing it empties the element.
