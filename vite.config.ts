@@ -50,7 +50,7 @@ const sdk: UserConfig = {
 };
 
 /** The public modules of the npm build; everything they import comes along as its own file. */
-const ESM_ENTRIES = ['widget/index.ts', 'widget/pay-checkout.ts', 'widget/events.ts', 'widget/format.ts'];
+const ESM_ENTRIES = ['widget/index.ts', 'widget/pay-checkout.ts', 'widget/events.ts', 'widget/format.ts', 'widget/theme-properties.ts'];
 
 const esm: UserConfig = {
   publicDir: false,

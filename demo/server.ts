@@ -181,7 +181,13 @@ export function createDemoRouter(options: {
 
 function checkoutElement(token: string): RawHtml {
   // No locale attribute: the element follows the shopper's browser language.
-  return html`<pay-checkout session="${token}"></pay-checkout>
+  return html`<fieldset class="theme-switch">
+      <legend>Theme of the checkout</legend>
+      <label><input type="radio" name="theme" value="light"> Light</label>
+      <label><input type="radio" name="theme" value="dark"> Dark</label>
+      <label><input type="radio" name="theme" value="brand"> Brand</label>
+    </fieldset>
+    <pay-checkout session="${token}"></pay-checkout>
     <details class="event-log"><summary>Events from the element</summary><ol id="event-log"></ol></details>`;
 }
 

@@ -53,6 +53,7 @@ type FocusTarget = 'first-invalid' | 'method' | 'pay-button' | 'result';
  *
  * @attr session - The session token (JWT) the merchant's backend got from `POST /api/sessions`. Changing it reloads the checkout; removing it empties the element.
  * @attr endpoint - The proxy's origin, e.g. `https://pay.example.com`. Defaults to the origin the script was loaded from; set it when the element is bundled into the page's own code.
+ * @attr theme - `light` or `dark` forces that color theme; without it the element follows the shopper's `prefers-color-scheme`. Custom properties set by the page win over both.
  * @attr locale - A BCP 47 language tag (`tr`, `ja-JP`) for the texts, numbers and amounts. Defaults to the browser's language, else the session's locale. Texts come in English, Bahasa Indonesia, Japanese, Russian, Thai, Turkish and Ukrainian (the proxy sends the catalog with the checkout, so no extra request); any other language reads English, with numbers and amounts still written its way. Changing it loads the checkout again.
  *
  * @fires {PayReadyEvent} pay-ready - The checkout loaded and the shopper can pay. Once per session. `detail: null`.
@@ -61,7 +62,17 @@ type FocusTarget = 'first-invalid' | 'method' | 'pay-button' | 'result';
  * @fires {PayErrorEvent} pay-error - Loading the checkout, paying, or checking a payment failed. `detail: {code: string, message: string}`; `code` is the proxy's error code (`card_declined`, `invalid_request`, ...) or `network_error` when the proxy could not be reached.
  *
  * @csspart container - The element's outer box.
+ * @csspart status - A waiting message with its spinner: redirecting to the provider, checking the payment.
+ * @csspart spinner - The spinning ring of a waiting message.
+ * @csspart load-error - The failed-load box: its error and "Try again".
  * @csspart method-list - The fieldset of payment methods (or the "no method" message).
+ * @csspart empty - The "no method is available" message (also part `method-list`).
+ * @csspart legend - The "Payment method" heading of the method list.
+ * @csspart fields - The box of a method's extra fields.
+ * @csspart label - A method field's label.
+ * @csspart hint - A method field's hint under its input.
+ * @csspart notice - A notice above or below the methods: a payment not finished, a payment canceled.
+ * @csspart secondary-button - "Try again", "Continue payment" and "Cancel payment".
  * @csspart method - One method row: its radio, logo and name.
  * @csspart method-logo - A method's logo image.
  * @csspart field - The wrapper of one method field or card input: label, input, hint and error.
@@ -74,7 +85,12 @@ type FocusTarget = 'first-invalid' | 'method' | 'pay-button' | 'result';
  * @csspart button - The pay button, and "Try another method" on a failed or pending result.
  * @csspart error - An error message: a failed load or payment, or an invalid field.
  * @csspart result - The result screen.
+ * @csspart result-icon - The result's icon (check, cross, clock).
+ * @csspart result-title - The result's heading.
+ * @csspart result-message - The result's sentence.
  * @csspart dialog - The modal dialog holding a provider page or 3-D Secure.
+ * @csspart dialog-header - The dialog's bar: its title and "Cancel payment".
+ * @csspart dialog-title - The dialog's title.
  * @csspart frame - The iframe inside the dialog.
  *
  * @cssproperty [--pay-font-family=system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif] - The font.
@@ -89,6 +105,9 @@ type FocusTarget = 'first-invalid' | 'method' | 'pay-button' | 'result';
  * @cssproperty [--pay-color-success=#16a34a] - The success mark on the result screen.
  * @cssproperty [--pay-radius=8px] - Corner radius of rows, inputs, buttons and the dialog.
  * @cssproperty [--pay-spacing=16px] - The space between blocks.
+ * @cssproperty [--pay-density=1] - Scales the height of method rows, inputs and buttons: `0.75` is compact, `1.25` roomy.
+ *
+ * Every color property has a dark default too (`theme="dark"`, or a dark preference): primary #60a5fa, on-primary #0b1220, text #e5e7eb, muted #9ca3af, border #374151, background #111827, error #f87171, success #4ade80. The list with both defaults is exported as `THEME_PROPERTIES` from `pay-checkout/theme`.
  */
 export class PayCheckout extends LitElement {
   static override styles = payCheckoutStyles;
@@ -101,6 +120,9 @@ export class PayCheckout extends LitElement {
 
   /** The shopper's language; empty means the browser's, else the session's. */
   @property() locale: string | undefined;
+
+  /** `light` or `dark` forces that theme; anything else follows the shopper's `prefers-color-scheme`. */
+  @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
 
   @state() private selectedMethodId: string | undefined;
   @state() private fieldValues: Record<string, string> = {};
@@ -222,9 +244,9 @@ export class PayCheckout extends LitElement {
     return html`
       <form class="pay-form" novalidate @submit=${this.onSubmit}>
         <div class="live" role="status">${unfinishedPayment
-          ? html`<div class="notice unfinished">
+          ? html`<div class="notice unfinished" part="notice">
               <p>${this.t('unfinishedNotice')}</p>
-              <button type="button" class="secondary" @click=${() => this.checkout.continuePayment()}>
+              <button type="button" class="secondary" part="secondary-button" @click=${() => this.checkout.continuePayment()}>
                 ${this.t('continuePayment')}
               </button>
             </div>`
@@ -245,7 +267,7 @@ export class PayCheckout extends LitElement {
               onInput: this.onFieldInput,
             })
           : nothing}
-        <div class="live" role="status">${canceledNotice ? html`<p class="notice">${this.t('canceledNotice')}</p>` : nothing}</div>
+        <div class="live" role="status">${canceledNotice ? html`<p class="notice" part="notice">${this.t('canceledNotice')}</p>` : nothing}</div>
         <div class="live" role="alert">${payError ? html`<p class="error" part="error">${errorMessage(payError, this.t)}</p>` : nothing}</div>
         ${checkout.methods.length > 0
           ? html`<button
@@ -281,18 +303,18 @@ export class PayCheckout extends LitElement {
   }
 
   private renderStatus(text: string): TemplateResult {
-    return html`<div class="status" role="status" aria-live="polite">
-      <span class="spinner" aria-hidden="true"></span><span>${text}</span>
+    return html`<div class="status" part="status" role="status" aria-live="polite">
+      <span class="spinner" part="spinner" aria-hidden="true"></span><span>${text}</span>
     </div>`;
   }
 
   private renderLoadError(error: CheckoutApiError): TemplateResult {
-    return html`<div class="load-error">
+    return html`<div class="load-error" part="load-error">
       <div class="error" part="error" role="alert">
         <p class="error-title">${this.t('loadFailed')}</p>
         <p>${errorMessage(error, this.t)}</p>
       </div>
-      <button type="button" class="secondary" @click=${() => this.checkout.retry()}>${this.t('tryAgain')}</button>
+      <button type="button" class="secondary" part="secondary-button" @click=${() => this.checkout.retry()}>${this.t('tryAgain')}</button>
     </div>`;
   }
 

@@ -66,6 +66,7 @@ describe('the packed npm package', () => {
       const server = await import('pay-checkout/server');
       const events = await import('pay-checkout/events');
       const format = await import('pay-checkout/format');
+      const theme = await import('pay-checkout/theme');
       const bare = await import('pay-checkout/element');
       const manifest = (await import('pay-checkout/custom-elements.json', { with: { type: 'json' } })).default;
       let webhooks = 'absent';
@@ -76,6 +77,7 @@ describe('the packed npm package', () => {
         event: new events.PayCompleteEvent({ paymentId: 'p', status: 'succeeded' }).type,
         money: format.formatMoney(123456, { currency: 'JPY', currencyExponent: 0, locale: 'en' }),
         tag: manifest.modules.flatMap((m) => m.declarations ?? []).find((d) => d.tagName)?.tagName,
+        theme: theme.THEME_PROPERTY_NAMES.includes('--pay-density') && theme.THEME_PROPERTIES['--pay-color-background'].dark,
         window: typeof globalThis.window, webhooks,
       }));`;
     const result = JSON.parse(run(process.execPath, ['--input-type=module', '-e', script], project)) as Record<string, string>;
@@ -88,6 +90,7 @@ describe('the packed npm package', () => {
       event: 'pay-complete',
       money: '¥123,456',
       tag: 'pay-checkout',
+      theme: '#111827',
       window: 'undefined',
     });
     if (existsSync(join(REPO, 'server/webhooks/verify-webhook.ts'))) expect(result.webhooks).not.toBe('absent');
