@@ -398,6 +398,20 @@ export const payCheckoutStyles = css`
     font-weight: 600;
   }
 
+  .expired {
+    display: grid;
+    gap: 8px;
+    justify-items: start;
+    padding: 12px 14px;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: color-mix(in srgb, var(--_muted) 8%, var(--_background));
+  }
+
+  .expired .secondary {
+    margin-top: 4px;
+  }
+
   .load-error {
     display: grid;
     gap: 12px;

@@ -5,7 +5,7 @@ import type { CheckoutApiError } from './api-client.js';
 import type { CardField } from './card.js';
 import { CardEntryController } from './card-entry-controller.js';
 import { CheckoutController, type Stage } from './checkout-controller.js';
-import { PayMethodSelectEvent } from './events.js';
+import { PayMethodSelectEvent, PaySessionExpiringEvent } from './events.js';
 import { collectFieldValues, validateFields, type FieldErrors } from './field-validation.js';
 import { formatMoney, formatPercent } from './format.js';
 import { allowsNewAttempt, canContinue } from './payment-status.js';
@@ -13,6 +13,7 @@ import { originOf } from './safe-url.js';
 import { english, translator, type Translate } from './strings.js';
 import { wantedLocale } from './locale.js';
 import { payCheckoutStyles } from './pay-checkout.styles.js';
+import { SessionExpiryController } from './session-expiry-controller.js';
 import { renderActionDialog } from './views/action-dialog.js';
 import { renderCardForm } from './views/card-form.js';
 import { renderInstallmentOptions } from './views/installment-options.js';
@@ -51,7 +52,7 @@ type FocusTarget = 'first-invalid' | 'method' | 'pay-button' | 'result';
  *
  * @summary Lets a shopper pay for one order, with the methods the merchant's providers offer.
  *
- * @attr session - The session token (JWT) the merchant's backend got from `POST /api/sessions`. Changing it reloads the checkout; removing it empties the element.
+ * @attr session - The session token (JWT) the merchant's backend got from `POST /api/sessions`. A new token reloads the methods and keeps what the shopper typed and chose (renew an expiring session this way); removing it empties the element.
  * @attr endpoint - The proxy's origin, e.g. `https://pay.example.com`. Defaults to the origin the script was loaded from; set it when the element is bundled into the page's own code.
  * @attr theme - `light` or `dark` forces that color theme; without it the element follows the shopper's `prefers-color-scheme`. Custom properties set by the page win over both.
  * @attr locale - A BCP 47 language tag (`tr`, `ja-JP`) for the texts, numbers and amounts. Defaults to the browser's language, else the session's locale. Texts come in English, Bahasa Indonesia, Japanese, Russian, Thai, Turkish and Ukrainian (the proxy sends the catalog with the checkout, so no extra request); any other language reads English, with numbers and amounts still written its way. Changing it loads the checkout again.
@@ -59,12 +60,14 @@ type FocusTarget = 'first-invalid' | 'method' | 'pay-button' | 'result';
  * @fires {PayReadyEvent} pay-ready - The checkout loaded and the shopper can pay. Once per session. `detail: null`.
  * @fires {PayMethodSelectEvent} pay-method-select - The shopper chose a method (not fired for the automatic choice of a single method). `detail: {methodId: string}`.
  * @fires {PayCompleteEvent} pay-complete - A payment reached a final status (`authorized`, `succeeded`, `failed`, `canceled`, `expired`, `refund_pending`, `partially_refunded`, `refunded`). Once per payment. `detail: {paymentId: string, status: PaymentStatus}`.
+ * @fires {PaySessionExpiringEvent} pay-session-expiring - The session token expires in a minute (or less, when the checkout loads that late): ask your backend for a new session for the same order and set its token on `session`; what the shopper typed and chose stays. Without a new token the element shows that the checkout expired instead of failing. `detail: {expiresAt: string, secondsLeft: number}`.
  * @fires {PayErrorEvent} pay-error - Loading the checkout, paying, or checking a payment failed. `detail: {code: string, message: string}`; `code` is the proxy's error code (`card_declined`, `invalid_request`, ...) or `network_error` when the proxy could not be reached.
  *
  * @csspart container - The element's outer box.
  * @csspart status - A waiting message with its spinner: redirecting to the provider, checking the payment.
  * @csspart spinner - The spinning ring of a waiting message.
  * @csspart load-error - The failed-load box: its error and "Try again".
+ * @csspart expired - The "checkout has expired" box, with "Reload page".
  * @csspart method-list - The fieldset of payment methods (or the "no method" message).
  * @csspart empty - The "no method is available" message (also part `method-list`).
  * @csspart legend - The "Payment method" heading of the method list.
@@ -140,6 +143,9 @@ export class PayCheckout extends LitElement {
     frameWindow: () => this.renderRoot.querySelector('iframe')?.contentWindow ?? null,
   });
   private readonly card = new CardEntryController(this, this.checkout);
+  private readonly expiry = new SessionExpiryController(this, {
+    onExpiring: (expiresAt, secondsLeft) => this.dispatchEvent(new PaySessionExpiringEvent({ expiresAt, secondsLeft })),
+  });
   private focusTarget: FocusTarget | undefined;
   private lastStage: Stage['name'] | undefined;
   private wasPaying = false;
@@ -149,7 +155,9 @@ export class PayCheckout extends LitElement {
   private focusInUnfinished = false;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('session') || changed.has('endpoint')) {
+    // A new token (the page renewed an expiring session) keeps what the shopper typed and chose;
+    // only removing the session empties the element.
+    if ((changed.has('session') || changed.has('endpoint')) && !this.session) {
       this.selectedMethodId = undefined;
       this.fieldValues = {};
       this.fieldErrors = {};
@@ -168,7 +176,9 @@ export class PayCheckout extends LitElement {
       this.translated = view;
       this.t = translator(view.messages);
       this.textLang = view.locale ?? 'en';
+      this.expiry.watch(view.session.expiresAt);
     }
+    if (!this.session) this.expiry.watch(undefined);
     this.card.selectMethod(this.selectedMethod(view));
     this.focusInUnfinished = Boolean(this.shadowRoot?.activeElement?.closest('.unfinished'));
   }
@@ -179,7 +189,7 @@ export class PayCheckout extends LitElement {
     return html`
       <div class="container" part="container" lang=${this.textLang} aria-busy=${busy ? 'true' : 'false'}>
         ${load.status === 'pending' ? this.renderStatus(this.t('loading')) : nothing}
-        ${load.status === 'error' ? this.renderLoadError(load.error) : nothing}
+        ${load.status === 'error' ? (isExpiredError(load.error) ? this.renderExpired() : this.renderLoadError(load.error)) : nothing}
         ${load.status === 'complete' ? this.renderStage(load.checkout) : nothing}
       </div>
     `;
@@ -209,9 +219,11 @@ export class PayCheckout extends LitElement {
   }
 
   private renderStage(checkout: CheckoutView): TemplateResult | typeof nothing {
-    const { stage } = this.checkout;
+    const { stage, payError } = this.checkout;
     switch (stage.name) {
       case 'choose':
+        // Nothing is under way: paying would fail, so say why instead.
+        if (this.expiry.expired || (payError && isExpiredError(payError))) return this.renderExpired();
         return this.renderPayForm(checkout);
       case 'action':
         return html`${this.renderPayForm(checkout)}
@@ -305,6 +317,14 @@ export class PayCheckout extends LitElement {
   private renderStatus(text: string): TemplateResult {
     return html`<div class="status" part="status" role="status" aria-live="polite">
       <span class="spinner" part="spinner" aria-hidden="true"></span><span>${text}</span>
+    </div>`;
+  }
+
+  private renderExpired(): TemplateResult {
+    return html`<div class="expired" part="expired" role="alert">
+      <p class="error-title">${this.t('sessionExpiredTitle')}</p>
+      <p>${this.t('sessionExpiredMessage')}</p>
+      <button type="button" class="secondary" part="secondary-button" @click=${() => location.reload()}>${this.t('reloadPage')}</button>
     </div>`;
   }
 
@@ -425,6 +445,11 @@ export class PayCheckout extends LitElement {
 /** What the shopper reads for an error: our own words when the proxy could not be reached. */
 function errorMessage(error: CheckoutApiError, t: Translate): string {
   return error.code === 'network_error' ? t('networkError') : error.message;
+}
+
+/** The proxy refused the session as expired: the token's lifetime or the session's is over. */
+function isExpiredError(error: CheckoutApiError): boolean {
+  return error.code === 'session_expired' || (error.status === 401 && /expired/i.test(error.message));
 }
 
 function isSessionOpen(checkout: CheckoutView): boolean {
