@@ -14,7 +14,7 @@ async function openWithInput(page: Page): Promise<void> {
   await page.getByRole('textbox', { name: 'Status' }).fill('approved');
   await page.evaluate(() => {
     (window as unknown as { expiring: unknown[] }).expiring = [];
-    document.addEventListener('pay-session-expiring', (event) => (window as unknown as { expiring: unknown[] }).expiring.push(event.detail));
+    document.addEventListener('pay-session-expiring', (event) => (window as unknown as { expiring: unknown[] }).expiring.push((event as CustomEvent).detail));
   });
 }
 

@@ -419,12 +419,82 @@ export const payCheckoutStyles = css`
   }
 
   .status {
-    display: flex;
-    align-items: center;
-    justify-content: center;
+    display: grid;
+    justify-items: center;
     gap: 12px;
     padding: calc(var(--_spacing) * 1.5) var(--_spacing);
     color: var(--_muted);
+    text-align: center;
+  }
+
+  .status-line {
+    display: flex;
+    align-items: center;
+    gap: 12px;
+  }
+
+  .status-advice {
+    max-width: 36em;
+    color: var(--_text);
+    font-size: 0.9375em;
+  }
+
+  /* Loading: the shape of what is coming. */
+  .skeleton {
+    display: grid;
+    gap: calc(var(--_spacing) / 2);
+  }
+
+  .bone {
+    display: block;
+    height: calc(52px * var(--_density));
+    border-radius: var(--_radius);
+    background: linear-gradient(
+      90deg,
+      color-mix(in srgb, var(--_muted) 12%, var(--_background)) 0%,
+      color-mix(in srgb, var(--_muted) 22%, var(--_background)) 50%,
+      color-mix(in srgb, var(--_muted) 12%, var(--_background)) 100%
+    );
+    background-size: 200% 100%;
+    animation: shimmer 1.4s ease-in-out infinite;
+  }
+
+  .bone-legend {
+    width: 40%;
+    height: 1em;
+  }
+
+  .bone-button {
+    margin-top: calc(var(--_spacing) / 2);
+    height: calc(48px * var(--_density));
+  }
+
+  @keyframes shimmer {
+    from {
+      background-position: 100% 0;
+    }
+    to {
+      background-position: -100% 0;
+    }
+  }
+
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    margin: -1px;
+    padding: 0;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+    border: 0;
+  }
+
+  .primary .spinner {
+    width: 16px;
+    height: 16px;
+    border-color: color-mix(in srgb, var(--_on-primary) 35%, transparent);
+    border-top-color: var(--_on-primary);
   }
 
   .spinner {
@@ -459,6 +529,10 @@ export const payCheckoutStyles = css`
   }
 
   .primary {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    gap: 10px;
     width: 100%;
     min-height: calc(48px * var(--_density));
     padding: calc(12px * var(--_density)) 16px;
@@ -628,6 +702,10 @@ export const payCheckoutStyles = css`
   @media (prefers-reduced-motion: reduce) {
     .spinner {
       animation-duration: 2.4s;
+    }
+
+    .bone {
+      animation: none;
     }
 
     .method,

@@ -28,6 +28,9 @@ import { RESULT_HEADING_ID, renderResult } from './views/result-view.js';
  */
 const scriptOrigin = originOf(import.meta.url);
 
+/** After this long waiting for the provider's confirmation, the shopper is told what to do. */
+export const SLOW_CONFIRMATION_MS = 15_000;
+
 /** The elements focus can be sent to after the next render. */
 type FocusTarget = 'first-invalid' | 'method' | 'pay-button' | 'result';
 
@@ -64,8 +67,10 @@ type FocusTarget = 'first-invalid' | 'method' | 'pay-button' | 'result';
  * @fires {PayErrorEvent} pay-error - Loading the checkout, paying, or checking a payment failed. `detail: {code: string, message: string}`; `code` is the proxy's error code (`card_declined`, `invalid_request`, ...) or `network_error` when the proxy could not be reached.
  *
  * @csspart container - The element's outer box.
- * @csspart status - A waiting message with its spinner: redirecting to the provider, checking the payment.
- * @csspart spinner - The spinning ring of a waiting message.
+ * @csspart status - A waiting message with its spinner: redirecting to the provider, waiting for its confirmation.
+ * @csspart spinner - The spinning ring of a waiting message, and of the pay button while paying.
+ * @csspart status-advice - What to do when the provider's confirmation takes long (under the waiting message).
+ * @csspart skeleton - The placeholder shape of the methods while they load.
  * @csspart load-error - The failed-load box: its error and "Try again".
  * @csspart expired - The "checkout has expired" box, with "Reload page".
  * @csspart method-list - The fieldset of payment methods (or the "no method" message).
@@ -149,6 +154,9 @@ export class PayCheckout extends LitElement {
   private focusTarget: FocusTarget | undefined;
   private lastStage: Stage['name'] | undefined;
   private wasPaying = false;
+  /** Waiting for the provider's confirmation for longer than SLOW_CONFIRMATION_MS. */
+  private slowConfirmation = false;
+  private slowTimer: ReturnType<typeof setTimeout> | undefined;
   /** Focus moves only in answer to the shopper; a result found on page load leaves focus alone. */
   private shopperActed = false;
   /** Focus was on "Continue payment" before this update, which may remove it. */
@@ -188,7 +196,7 @@ export class PayCheckout extends LitElement {
     const busy = load.status === 'pending' || this.checkout.stage.name === 'checking';
     return html`
       <div class="container" part="container" lang=${this.textLang} aria-busy=${busy ? 'true' : 'false'}>
-        ${load.status === 'pending' ? this.renderStatus(this.t('loading')) : nothing}
+        ${load.status === 'pending' ? this.renderSkeleton() : nothing}
         ${load.status === 'error' ? (isExpiredError(load.error) ? this.renderExpired() : this.renderLoadError(load.error)) : nothing}
         ${load.status === 'complete' ? this.renderStage(load.checkout) : nothing}
       </div>
@@ -202,6 +210,14 @@ export class PayCheckout extends LitElement {
       if (dialog && !dialog.open) dialog.showModal();
     }
     if (stage.name !== this.lastStage) {
+      clearTimeout(this.slowTimer);
+      this.slowConfirmation = false;
+      if (stage.name === 'checking') {
+        this.slowTimer = setTimeout(() => {
+          this.slowConfirmation = true;
+          this.requestUpdate();
+        }, SLOW_CONFIRMATION_MS);
+      }
       if (stage.name === 'result' && this.shopperActed) this.focusTarget = 'result';
       // Back from the dialog, or "Try another method": the dialog or the button took focus with
       // it, so put it on the method again.
@@ -231,7 +247,7 @@ export class PayCheckout extends LitElement {
       case 'redirecting':
         return this.renderStatus(this.t('redirecting'));
       case 'checking':
-        return this.renderStatus(this.t('checking'));
+        return this.renderStatus(this.t('checking'), this.slowConfirmation ? this.t('slowConfirmation') : undefined);
       case 'result':
         return renderResult({
           payment: stage.payment,
@@ -289,7 +305,7 @@ export class PayCheckout extends LitElement {
               ?disabled=${busy}
               aria-busy=${busy ? 'true' : 'false'}
             >
-              ${busy ? this.t('processing') : this.t('pay', { amount })}
+              ${busy ? html`<span class="spinner" part="spinner" aria-hidden="true"></span>${this.t('processing')}` : this.t('pay', { amount })}
             </button>`
           : nothing}
       </form>
@@ -314,9 +330,22 @@ export class PayCheckout extends LitElement {
     `;
   }
 
-  private renderStatus(text: string): TemplateResult {
+  /** A wait with words; `advice`, when the wait is long, says what the shopper can do. */
+  private renderStatus(text: string, advice?: string): TemplateResult {
     return html`<div class="status" part="status" role="status" aria-live="polite">
-      <span class="spinner" part="spinner" aria-hidden="true"></span><span>${text}</span>
+      <p class="status-line"><span class="spinner" part="spinner" aria-hidden="true"></span><span>${text}</span></p>
+      ${advice ? html`<p class="status-advice" part="status-advice">${advice}</p>` : nothing}
+    </div>`;
+  }
+
+  /** The shape of the method list while it loads; screen readers hear the words instead. */
+  private renderSkeleton(): TemplateResult {
+    return html`<div class="skeleton" part="skeleton" role="status" aria-live="polite">
+      <span class="visually-hidden">${this.t('loading')}</span>
+      <span class="bone bone-legend" aria-hidden="true"></span>
+      <span class="bone bone-row" aria-hidden="true"></span>
+      <span class="bone bone-row" aria-hidden="true"></span>
+      <span class="bone bone-button" aria-hidden="true"></span>
     </div>`;
   }
 
