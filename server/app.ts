@@ -1,6 +1,7 @@
 import express, { type Router } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
+import { merchantOpenApi } from './api/openapi.js';
 import type { Config } from './config.js';
 import { errorMiddleware, notFound } from './http/error-middleware.js';
 import { requireMerchantKey } from './http/merchant-auth.js';
@@ -82,6 +83,10 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
   app.use('/api/checkout', form, createChallengesRouter({ payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
   app.use('/api/checkout', createCheckoutRouter({ store, tokens, payments, allowedOrigins: config.allowedOrigins, proxyOrigin }));
   app.use('/api/callbacks', json, form, express.text({ type: '*/*', limit: '64kb' }), createCallbacksRouter({ payments, providers, logger }));
+  const openApi = merchantOpenApi(config.publicUrl);
+  app.get('/api/openapi.json', (_req, res) => {
+    res.set('Access-Control-Allow-Origin', '*').json(openApi);
+  });
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
