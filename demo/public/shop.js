@@ -13,7 +13,7 @@ for (const type of ['pay-ready', 'pay-method-select', 'pay-complete', 'pay-error
 // restyled by the shop's own custom properties (shop.css). It starts at the shopper's preference.
 const switcher = document.querySelector('.theme-switch');
 function applyTheme(theme) {
-  document.body.dataset.theme = theme;
+  document.documentElement.dataset.theme = theme;
   for (const element of document.querySelectorAll('pay-checkout')) element.setAttribute('theme', theme === 'dark' ? 'dark' : 'light');
   const input = switcher?.querySelector(`input[value="${theme}"]`);
   if (input) input.checked = true;
