@@ -27,7 +27,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   webServer: {
-    command: 'npx vite build --logLevel warn && npx tsx server/main.ts',
+    command: 'npx vite build --logLevel warn && npx vite build --mode card-entry --logLevel warn && npx tsx server/main.ts',
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 120_000,

@@ -1,10 +1,10 @@
 /// <reference types="vitest/config" />
 import { defineConfig, type UserConfig } from 'vite';
-import { reportSizes, SDK_GZIP_BUDGET_BYTES } from './widget/build/report-sizes.js';
+import { CARD_ENTRY_GZIP_BUDGET_BYTES, reportSizes, SDK_GZIP_BUDGET_BYTES } from './widget/build/report-sizes.js';
 import { writeSdkRelease } from './widget/build/sdk-release.js';
 
 /**
- * Two builds of the element, each printing its files' raw, gzip and brotli sizes:
+ * Three builds, each printing its files' raw, gzip and brotli sizes. Two of the element, each printing its files' raw, gzip and brotli sizes:
  *
  * - `vite build`: the single-file SDK the proxy serves at `/sdk/pay-checkout.js`, `widget/index.ts`
  *   with Lit bundled in, one ES module, no chunks (a script tag cannot load sibling chunks from
@@ -14,6 +14,10 @@ import { writeSdkRelease } from './widget/build/sdk-release.js';
  *   as an import, so a merchant's bundler keeps only what the page uses (package.json
  *   `sideEffects` names the one module with a side effect: the entry, which defines the element).
  *   Its type declarations come from `tsc -p widget/tsconfig.esm.json`.
+ *
+ * And `vite build --mode card-entry`: the card-entry frame's script and styles in `dist/card-entry`,
+ * which the proxy inlines into its card-entry page (`GET /api/checkout/card-entry`), so the page
+ * is one response under a hash-based CSP. Budget: 8 KiB gzip for the script.
  *
  * Vitest reads the `test` section of this same file.
  */
@@ -77,8 +81,36 @@ const esm: UserConfig = {
   },
 };
 
+const cardEntry: UserConfig = {
+  publicDir: false,
+  plugins: [reportSizes({ gzipBudgets: { 'card-entry.js': CARD_ENTRY_GZIP_BUDGET_BYTES } })],
+  build: {
+    lib: {
+      entry: 'widget/card-entry/main.ts',
+      formats: ['es'],
+      fileName: () => 'card-entry.js',
+      cssFileName: 'card-entry',
+    },
+    outDir: 'dist/card-entry',
+    emptyOutDir: true,
+    target: 'es2021',
+    minify: true,
+    sourcemap: false,
+    reportCompressedSize: false,
+    rolldownOptions: {
+      output: {
+        codeSplitting: false,
+        minify: true,
+        comments: { annotation: false, jsdoc: false, legal: true },
+      },
+    },
+  },
+};
+
+const builds: Record<string, UserConfig> = { esm, 'card-entry': cardEntry };
+
 export default defineConfig(({ mode }) => ({
-  ...(mode === 'esm' ? esm : sdk),
+  ...(builds[mode] ?? sdk),
   test: {
     include: ['server/**/*.test.ts', 'widget/**/*.test.ts', 'demo/**/*.test.ts'],
     environment: 'node',

@@ -21,6 +21,8 @@ interface Product {
   currency: string;
   /** The provider the shop uses for this product's checkout. */
   provider: string;
+  /** Asks for Payment Hub's shared payment page (see README: sharedPaymentPage). */
+  sharedPaymentPage?: Record<string, unknown>;
 }
 
 const PRODUCTS: Product[] = [
@@ -29,6 +31,22 @@ const PRODUCTS: Product[] = [
   { id: 'cezve', name: 'Copper cezve set', blurb: 'Hand-hammered Turkish coffee pot with four cups. Card, installments and 3-D Secure.', price: '1000.00', currency: 'TRY', provider: 'directcard' },
   { id: 'tamper', name: 'Espresso tamper', blurb: 'Stainless 58 mm tamper with a walnut handle. Card, confirmed on the HankoPay page.', price: '35.00', currency: 'USD', provider: 'hankopay' },
   { id: 'scoop', name: 'Maple-wood coffee scoop', blurb: 'Turned from Quebec maple, one level scoop per cup. Paid on the HPAY hosted page.', price: '18.00', currency: 'CAD', provider: 'hpay' },
+  { id: 'kintamani', name: 'Kintamani Arabica, 500 g', blurb: 'Balinese highland beans, natural process. Paid through Payment Hub: QRIS, e-wallets, bank transfer or card.', price: '150000', currency: 'IDR', provider: 'paymenthub' },
+  {
+    id: 'gift-box',
+    name: 'Java gift box',
+    blurb: 'Three Javanese single origins in a teak box. One Payment Hub page: ShopeePay in rupiah or a card in US dollars.',
+    price: '450000',
+    currency: 'IDR',
+    provider: 'paymenthub',
+    sharedPaymentPage: {
+      options: [
+        { label: 'ShopeePay', method: 'SHOPEEPAY', vendor: 'Xendit', currency: 'IDR' },
+        { label: 'Card in US dollars', vendor: 'Stripe', currency: 'USD' },
+      ],
+      amounts: [{ currency: 'USD', amount: '28.30' }],
+    },
+  },
 ];
 
 interface Order {
@@ -123,6 +141,7 @@ export function createDemoRouter(options: {
         customer: { reference: 'demo-customer-1', name: 'Demo Shopper', email: 'shopper@example.com' },
         returnUrl: `${options.publicUrl}/return?orderId=${orderId}`,
         locale: 'en',
+        ...(product.sharedPaymentPage ? { sharedPaymentPage: product.sharedPaymentPage } : {}),
       }),
     });
     if (status !== 201) {

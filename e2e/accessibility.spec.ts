@@ -43,3 +43,24 @@ test('the methods can be chosen and paid with the keyboard alone', async ({ page
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/\/simulators\/milkypay\/hpp\//);
 });
+
+test('the card frame, empty and with errors, has no accessibility violations (axe runs inside the frame too)', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Buy Copper cezve set' }).click();
+  await page.getByRole('radio', { name: 'Card', exact: true }).check();
+  const frame = page.frameLocator('iframe[title="Card details"]');
+  await expect(frame.getByRole('textbox', { name: 'Card number' })).toBeVisible();
+  await expect(frame.getByRole('textbox', { name: 'Card number' })).toHaveAttribute('autocomplete', 'cc-number');
+  await expect(frame.getByRole('textbox', { name: 'Expiry date' })).toHaveAttribute('autocomplete', 'cc-exp');
+  await expect(frame.getByRole('textbox', { name: 'Security code' })).toHaveAttribute('autocomplete', 'cc-csc');
+  await expect(frame.getByRole('textbox', { name: 'Name on card' })).toHaveAttribute('autocomplete', 'cc-name');
+  await expectNoViolations(page);
+
+  await frame.getByRole('textbox', { name: 'Card number' }).fill('4111 1111 1111 1112');
+  await page.getByRole('button', { name: /^Pay/ }).click();
+  await expect(frame.getByRole('textbox', { name: 'Card number' })).toHaveAccessibleDescription(/Visa.*Enter a valid card number\./);
+  await expectNoViolations(page);
+  // axe really looked inside the frame: its rules ran on the card inputs.
+  const results = await new AxeBuilder({ page }).withRules(['label']).analyze();
+  expect(results.passes.flatMap((rule) => rule.nodes.map((node) => node.target.join(' '))).filter((target) => target.includes('#card-'))).toHaveLength(4);
+});

@@ -1,5 +1,8 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { paymentsOfOrder } from './merchant-api.js';
+
+/** The card inputs: in the proxy's own frame, out of the merchant page's reach. */
+const cardFrame = (page: Page) => page.frameLocator('iframe[title="Card details"]');
 
 const SCREENS = 'test-results/screens';
 
@@ -14,10 +17,10 @@ async function openCardCheckout(page: Page): Promise<string> {
 }
 
 async function enterCard(page: Page, number: string): Promise<void> {
-  await page.getByRole('textbox', { name: 'Card number' }).fill(number);
-  await page.getByRole('textbox', { name: 'Expiry date' }).fill('12/30');
-  await page.getByRole('textbox', { name: 'Security code' }).fill('837');
-  await page.getByRole('textbox', { name: 'Name on card' }).fill('Ada Lovelace');
+  await cardFrame(page).getByRole('textbox', { name: 'Card number' }).fill(number);
+  await cardFrame(page).getByRole('textbox', { name: 'Expiry date' }).fill('12/30');
+  await cardFrame(page).getByRole('textbox', { name: 'Security code' }).fill('837');
+  await cardFrame(page).getByRole('textbox', { name: 'Name on card' }).fill('Ada Lovelace');
 }
 
 /** The issuer's page: inside the proxy's wrapper page, inside the element's dialog frame. */
@@ -71,4 +74,110 @@ test('a shopper who closes the 3-D Secure dialog is back on the methods, nothing
   await expect(page.getByRole('radio', { name: 'Card', exact: true })).toBeVisible();
   const payments = await paymentsOfOrder(request, orderId);
   expect(payments.map((payment) => payment.status)).toEqual(['requires_action']);
+});
+
+/** Presses Tab (or Shift+Tab) until `target` has focus; fails after `limit` presses. */
+async function tabTo(page: Page, target: Locator, { back = false, limit = 12 } = {}): Promise<void> {
+  for (let press = 0; press < limit; press += 1) {
+    if (await target.evaluate((element) => element === (element.getRootNode() as Document | ShadowRoot).activeElement).catch(() => false)) return;
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+  }
+  await expect(target).toBeFocused();
+}
+
+test('a shopper pays by card in installments with the keyboard alone, across the card frame', async ({ page, request }) => {
+  await page.goto('/');
+  // The one programmatic step: focus the product's button, as a shopper tabbing through the shop would reach it.
+  await page.getByRole('button', { name: 'Buy Copper cezve set' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/checkout\/order_/);
+  const orderId = page.url().split('/').at(-1)!;
+
+  const method = page.getByRole('radio', { name: 'Card', exact: true });
+  await expect(method).toBeVisible();
+  await tabTo(page, method);
+  await page.keyboard.press('Space');
+  await expect(method).toBeChecked();
+
+  // Tab goes from the method into the frame, field by field, and out again.
+  const frame = cardFrame(page);
+  const number = frame.getByRole('textbox', { name: 'Card number' });
+  await expect(number).toBeVisible();
+  await page.keyboard.press('Tab');
+  await expect(number).toBeFocused();
+  await page.keyboard.type('5421190122090656');
+  await expect(number).toHaveValue('5421 1901 2209 0656');
+  await page.keyboard.press('Tab');
+  await expect(frame.getByRole('textbox', { name: 'Expiry date' })).toBeFocused();
+  await page.keyboard.type('1230');
+  await page.keyboard.press('Tab');
+  await expect(frame.getByRole('textbox', { name: 'Security code' })).toBeFocused();
+  await page.keyboard.type('837');
+  await page.keyboard.press('Tab');
+  const name = frame.getByRole('textbox', { name: 'Name on card' });
+  await expect(name).toBeFocused();
+  await page.keyboard.type('Ada Lovelace');
+
+  const single = page.getByRole('radio', { name: /Single payment/ });
+  await expect(single).toBeChecked();
+  await page.keyboard.press('Tab');
+  await expect(single).toBeFocused();
+  // Shift+Tab goes back into the frame, onto its last field.
+  await page.keyboard.press('Shift+Tab');
+  await expect(name).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(single).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByRole('radio', { name: /^3 ×/ })).toBeChecked();
+  await page.screenshot({ path: `${SCREENS}/directcard-6-keyboard.png`, fullPage: true });
+
+  await page.keyboard.press('Tab');
+  const pay = page.getByRole('button', { name: 'Pay TRY 1,035.00' });
+  await expect(pay).toBeFocused();
+  await page.keyboard.press('Enter');
+
+  const verify = challengeFrame(page).getByRole('button', { name: 'Complete verification' });
+  await expect(verify).toBeVisible();
+  await tabTo(page, verify);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Payment successful' })).toBeVisible();
+  const payments = await paymentsOfOrder(request, orderId);
+  expect(payments.map((payment) => payment.status)).toEqual(['succeeded']);
+});
+
+test('Enter with a card field left empty puts focus on it, inside the frame, with its error', async ({ page }) => {
+  await openCardCheckout(page);
+  await cardFrame(page).getByRole('textbox', { name: 'Card number' }).fill('5421 1901 2209 0656');
+  await cardFrame(page).getByRole('textbox', { name: 'Security code' }).fill('837');
+  // Enter in a card field submits the element's form, as in any form.
+  await cardFrame(page).getByRole('textbox', { name: 'Name on card' }).fill('Ada Lovelace');
+  await cardFrame(page).getByRole('textbox', { name: 'Name on card' }).press('Enter');
+  const expiry = cardFrame(page).getByRole('textbox', { name: 'Expiry date' });
+  await expect(expiry).toBeFocused();
+  await expect(expiry).toHaveAttribute('aria-invalid', 'true');
+  await expect(expiry).toHaveAccessibleDescription('This field is required.');
+  await page.screenshot({ path: `${SCREENS}/directcard-7-card-error.png`, fullPage: true });
+});
+
+test("the card frame takes the element's theme and language, and keeps out unsafe values", async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ baseURL: baseURL!, locale: 'tr-TR' });
+  const page = await context.newPage();
+  await page.goto('/');
+  await page.getByRole('button', { name: /Copper cezve set/ }).click();
+  await expect(page).toHaveURL(/\/checkout\/order_/);
+  // As a merchant's stylesheet would: one color, and one value that tries to load something.
+  await page.locator('pay-checkout').evaluate((element: HTMLElement) => {
+    element.style.setProperty('--pay-color-border', 'rgb(1, 2, 3)');
+    element.style.setProperty('--pay-radius', 'url(https://evil.example/x)');
+  });
+  await page.getByRole('radio', { name: 'Card', exact: true }).check();
+  const frame = page.frameLocator('iframe[title="Kart bilgileri"]');
+  const number = frame.getByRole('textbox', { name: 'Kart numarası' });
+  await expect(number).toBeVisible();
+  await expect(number).toHaveCSS('border-top-color', 'rgb(1, 2, 3)');
+  await expect(number).toHaveCSS('border-top-left-radius', '8px');
+  await expect(frame.locator('html')).toHaveAttribute('lang', 'tr');
+  await page.screenshot({ path: `${SCREENS}/directcard-8-frame-tr-themed.png`, fullPage: true });
+  await context.close();
 });

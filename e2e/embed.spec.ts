@@ -2,6 +2,9 @@ import { expect, test, type Page } from '@playwright/test';
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 
+/** The card inputs: in the proxy's own frame, out of the merchant page's reach. */
+const cardFrame = (page: Page) => page.frameLocator('iframe[title="Card details"]');
+
 // Merchant pages on other origins than the proxy's, served for real from loopback: Chromium's local
 // network access rules refuse a script off localhost to a page that is not itself on loopback.
 const port = Number(process.env.E2E_PORT ?? 3100);
@@ -89,10 +92,10 @@ test('3-D Secure works on a merchant page of another origin, which only frames t
   });
   await merchantPage(page, MERCHANT_ORIGIN, token, baseURL!);
   await page.getByRole('radio', { name: 'Card', exact: true }).check();
-  await page.getByRole('textbox', { name: 'Card number' }).fill('5421 1901 2209 0656');
-  await page.getByRole('textbox', { name: 'Expiry date' }).fill('12/30');
-  await page.getByRole('textbox', { name: 'Security code' }).fill('837');
-  await page.getByRole('textbox', { name: 'Name on card' }).fill('Ada Lovelace');
+  await cardFrame(page).getByRole('textbox', { name: 'Card number' }).fill('5421 1901 2209 0656');
+  await cardFrame(page).getByRole('textbox', { name: 'Expiry date' }).fill('12/30');
+  await cardFrame(page).getByRole('textbox', { name: 'Security code' }).fill('837');
+  await cardFrame(page).getByRole('textbox', { name: 'Name on card' }).fill('Ada Lovelace');
   await page.getByRole('button', { name: /^Pay/ }).click();
   const issuer = page.frameLocator('iframe[title="3-D Secure verification"]').frameLocator('iframe#challenge');
   await issuer.getByRole('button', { name: 'Complete verification' }).click();

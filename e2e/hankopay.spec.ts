@@ -1,6 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
 import { paymentsOfOrder } from './merchant-api.js';
 
+/** The card inputs: in the proxy's own frame, out of the merchant page's reach. */
+const cardFrame = (page: Page) => page.frameLocator('iframe[title="Card details"]');
+
 const SCREENS = 'test-results/screens';
 
 /** Opens the demo's HankoPay product, where the card method is the only one. */
@@ -16,10 +19,10 @@ async function openCardCheckout(page: Page): Promise<string> {
 
 /** The document's card: HankoPay answers pending with a paymentLink. */
 async function enterCard(page: Page): Promise<void> {
-  await page.getByRole('textbox', { name: 'Card number' }).fill('4111 1111 1111 1111');
-  await page.getByRole('textbox', { name: 'Expiry date' }).fill('12/30');
-  await page.getByRole('textbox', { name: 'Security code' }).fill('123');
-  await page.getByRole('textbox', { name: 'Name on card' }).fill('Grace Hopper');
+  await cardFrame(page).getByRole('textbox', { name: 'Card number' }).fill('4111 1111 1111 1111');
+  await cardFrame(page).getByRole('textbox', { name: 'Expiry date' }).fill('12/30');
+  await cardFrame(page).getByRole('textbox', { name: 'Security code' }).fill('123');
+  await cardFrame(page).getByRole('textbox', { name: 'Name on card' }).fill('Grace Hopper');
 }
 
 /** HankoPay's page, framed in the element's dialog (the title the dialog gives `iframe` actions). */

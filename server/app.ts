@@ -10,6 +10,7 @@ import { PaymentService } from './payments/payment-service.js';
 import { simulatorPath, type ProviderRegistry } from './providers/registry.js';
 import type { ProviderId } from './providers/provider.js';
 import { createCallbacksRouter } from './routes/callbacks.js';
+import { createCardEntryRouter } from './routes/card-entry.js';
 import { createChallengesRouter } from './routes/challenges.js';
 import { createCheckoutRouter } from './routes/checkout.js';
 import { createPaymentsRouter } from './routes/payments.js';
@@ -29,6 +30,8 @@ export interface AppDeps {
   merchantApiKey: string;
   /** Directory of the built widget (dist/sdk). */
   sdkDir: string;
+  /** Directory of the built card-entry frame (dist/card-entry). */
+  cardEntryDir: string;
   /** Simulators to mount at /simulators/<id> (sandbox mode). */
   simulators?: Partial<Record<ProviderId, Router>>;
   /** A merchant site to mount at / (the demo shop, in sandbox mode). */
@@ -74,12 +77,13 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
   const form = express.urlencoded({ extended: false, limit: '32kb' });
 
   app.use('/sdk', createSdkRouter({ sdkDir: deps.sdkDir }));
-  app.use('/api/sessions', requireMerchantKey(deps.merchantApiKey), json, createSessionsRouter({ store, tokens, providers, sessionTtlSeconds: config.sessionTtlSeconds, allowedOrigins: config.allowedOrigins }));
+  app.use('/api/sessions', requireMerchantKey(deps.merchantApiKey), json, createSessionsRouter({ store, tokens, providers, payments, sessionTtlSeconds: config.sessionTtlSeconds, allowedOrigins: config.allowedOrigins }));
   app.use('/api/payments', requireMerchantKey(deps.merchantApiKey), json, createPaymentsRouter({ store, payments, providers }));
   const backOffice = createProvidersRouters({ providers });
   app.use('/api/providers', requireMerchantKey(deps.merchantApiKey), backOffice.providers);
   app.use('/api/payouts', requireMerchantKey(deps.merchantApiKey), json, backOffice.payouts);
   app.use('/api/checkout/return', form, createReturnsRouter({ store, payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
+  app.use('/api/checkout/card-entry', createCardEntryRouter({ cardEntryDir: deps.cardEntryDir, allowedOrigins: config.allowedOrigins }));
   app.use('/api/checkout', form, createChallengesRouter({ payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
   app.use('/api/checkout', createCheckoutRouter({ store, tokens, payments, allowedOrigins: config.allowedOrigins, proxyOrigin }));
   app.use('/api/callbacks', json, form, express.text({ type: '*/*', limit: '64kb' }), createCallbacksRouter({ payments, providers, logger }));
@@ -87,8 +91,13 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
   app.get('/api/openapi.json', (_req, res) => {
     res.set('Access-Control-Allow-Origin', '*').json(openApi);
   });
+  // `ok` says the process serves; `providers` says whose credentials were refused (the operator must act).
   app.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
+    const statuses = providers.ids.flatMap((id) => {
+      const status = providers.get(id).credentialsStatus?.();
+      return status ? [[id, status.ok ? { credentials: 'ok' } : { credentials: 'refused', message: status.message }] as const] : [];
+    });
+    res.json({ ok: true, ...(statuses.length > 0 ? { providers: Object.fromEntries(statuses) } : {}) });
   });
   if (deps.site) app.use(deps.site);
 

@@ -80,7 +80,7 @@ describe('startCheckoutServer: the standalone proxy', () => {
     const started = await startCheckoutServer({ PORT: String(port), DATA_DIR: dataDir, MERCHANT_API_KEY: MERCHANT_KEY }, { logger: silent });
     try {
       expect(started.url).toBe(`http://localhost:${port}`);
-      expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).toEqual({ ok: true });
+      expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).toMatchObject({ ok: true });
     } finally {
       await started.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -47,6 +47,8 @@ function packageRoot(): string {
 
 /** The single-file SDK build the proxy serves at /sdk. */
 export const SDK_DIR = join(packageRoot(), 'dist', 'sdk');
+/** The card-entry frame's build, served from the proxy's origin. */
+export const CARD_ENTRY_DIR = join(packageRoot(), 'dist', 'card-entry');
 
 interface Assembled {
   config: Config;
@@ -70,7 +72,7 @@ async function assemble(options: {
   const tokens = createSessionTokens(await loadSigningKey({ jwk: config.sessionSigningJwk, dataDir: config.dataDir }), config.publicUrl);
   const merchantApiKey = config.merchantApiKey ?? (await sandboxMerchantKey(config.dataDir, logger));
 
-  const setups = PROVIDER_MODULES.map((module) => [module.id, module.setup({ config, logger, internalUrl })] as const).filter(
+  const setups = PROVIDER_MODULES.map((module) => [module.id, module.setup({ config, logger, internalUrl, store })] as const).filter(
     (entry): entry is readonly [ProviderId, ProviderSetup] => entry[1] !== undefined,
   );
   if (setups.length === 0) {
@@ -104,6 +106,7 @@ async function assemble(options: {
     logger,
     merchantApiKey,
     sdkDir: SDK_DIR,
+    cardEntryDir: CARD_ENTRY_DIR,
     simulators,
     site: withDemo
       ? createDemoRouter({ apiUrl: internalUrl, merchantApiKey, publicUrl: config.publicUrl, sdkRelease: () => readSdkRelease(SDK_DIR), logger })

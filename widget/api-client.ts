@@ -36,6 +36,11 @@ export interface CheckoutApiOptions {
   token: string;
   /** The language the checkout is wanted in (`tr-TR`); undefined lets the proxy use the session's. */
   locale?: string | undefined;
+  /**
+   * Set by the card-entry frame, which calls from the proxy's own origin: the origin of the page
+   * that embeds it, so the proxy can still check the session token's binding to that page.
+   */
+  embedderOrigin?: string | undefined;
   /** For tests; defaults to the global `fetch`. */
   fetch?: typeof fetch;
   /** A call that has not answered by then fails as `network_error`. */
@@ -48,6 +53,7 @@ export class CheckoutApi {
   private readonly base: string;
   private readonly token: string;
   private readonly locale: string | undefined;
+  private readonly embedderOrigin: string | undefined;
   private readonly fetchImpl: typeof fetch;
   private readonly timeoutMs: number;
 
@@ -55,6 +61,7 @@ export class CheckoutApi {
     this.base = options.endpoint.replace(/\/+$/, '');
     this.token = options.token;
     this.locale = options.locale;
+    this.embedderOrigin = options.embedderOrigin;
     // Called through a closure: `window.fetch` invoked as another object's method throws "Illegal invocation".
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -90,6 +97,7 @@ export class CheckoutApi {
     const headers: Record<string, string> = {
       Accept: 'application/json',
       Authorization: `Bearer ${this.token}`,
+      ...(this.embedderOrigin && { 'Pay-Embedder-Origin': this.embedderOrigin }),
       ...options.headers,
     };
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PaymentView } from '../server/api/widget-api.js';
-import { POLL_LIMIT_MS, pollDelay } from './checkout-controller.js';
+import { CheckoutApi } from './api-client.js';
+import { POLL_LIMIT_MS, pollDelay, type CardPayment } from './checkout-controller.js';
 import { checkoutView, idempotencyKeys, json, offline, payment, setUp } from './testing/controller-harness.js';
 
 beforeEach(() => {
@@ -373,22 +374,28 @@ describe('CheckoutController with a card', () => {
   const card = { number: '5421190122090656', expiryMonth: '12', expiryYear: '29', securityCode: '123', holderName: 'Ada Lovelace' };
   const payBodies = (calls: { key: string; init: RequestInit }[]) =>
     calls.filter((call) => call.key === 'POST /api/checkout/payments').map((call) => JSON.parse(String(call.init.body)) as unknown);
+  /** The card-entry frame as the controller sees it: a sender that adds the card it holds and calls the proxy. */
+  const viaFrame = (fetch: typeof globalThis.fetch, cardKey = '1:1', installments?: number): CardPayment => {
+    const api = new CheckoutApi({ endpoint: 'https://proxy.test', token: 't', fetch });
+    return { cardKey, installments, send: (request, key) => api.createPayment({ ...request, card }, key) };
+  };
 
-  it('sends the card and the installment count in the pay request, and no count for a single payment', async () => {
+  it('has the frame send the pay request, with the installment count and no count for a single payment', async () => {
     const { proxy, controller } = setUp({
       'GET /api/checkout': json(checkoutView()),
       'POST /api/checkout/payments': json({ error: { code: 'card_declined', message: 'Declined.' } }, 402),
     });
     controller.configure({ token: 't', endpoint: 'https://proxy.test' });
     await vi.runAllTimersAsync();
-    await controller.pay('dc:card', {}, { card, installments: 3 });
-    await controller.pay('dc:card', {}, { card, installments: 1 });
-    await controller.pay('dc:card', {}, { card });
+    await controller.pay('dc:card', {}, viaFrame(proxy.fetch, '1:1', 3));
+    await controller.pay('dc:card', {}, viaFrame(proxy.fetch, '1:1', 1));
+    await controller.pay('dc:card', {}, viaFrame(proxy.fetch));
     expect(payBodies(proxy.calls)).toEqual([
-      { methodId: 'dc:card', fields: {}, card, installments: 3 },
+      { methodId: 'dc:card', fields: {}, installments: 3, card },
       { methodId: 'dc:card', fields: {}, card },
       { methodId: 'dc:card', fields: {}, card },
     ]);
+    expect(controller.payError?.code).toBe('card_declined');
   });
 
   it('reuses the Idempotency-Key after no answer for the same card, and not for another card', async () => {
@@ -398,14 +405,14 @@ describe('CheckoutController with a card', () => {
     });
     controller.configure({ token: 't', endpoint: 'https://proxy.test' });
     await vi.runAllTimersAsync();
-    const first = controller.pay('dc:card', {}, { card, installments: 3 });
+    const first = controller.pay('dc:card', {}, viaFrame(proxy.fetch, '1:1', 3));
     await vi.runAllTimersAsync();
     await first;
-    // The same card, its security code typed again: the same attempt.
-    const second = controller.pay('dc:card', {}, { card: { ...card }, installments: 3 });
+    // The same card (the frame's id for it), its security code typed again: the same attempt.
+    const second = controller.pay('dc:card', {}, viaFrame(proxy.fetch, '1:1', 3));
     await vi.runAllTimersAsync();
     await second;
-    await controller.pay('dc:card', {}, { card: { ...card, number: '4111111111111111' }, installments: 3 });
+    await controller.pay('dc:card', {}, viaFrame(proxy.fetch, '1:2', 3));
     const keys = idempotencyKeys(proxy.calls);
     expect(keys).toHaveLength(7);
     expect(new Set(keys.slice(0, 6)).size).toBe(1);
@@ -424,7 +431,7 @@ describe('CheckoutController with a card', () => {
       });
       controller.configure({ token: 't', endpoint: 'https://proxy.test' });
       await vi.runAllTimersAsync();
-      await controller.pay('dc:card', {}, { card });
+      await controller.pay('dc:card', {}, viaFrame(proxy.fetch));
       expect(controller.stage).toMatchObject({ name: 'action', action: challenge });
       await vi.advanceTimersByTimeAsync(2_900);
       expect(paymentChecks(proxy.calls)).toBe(0);
@@ -442,14 +449,14 @@ describe('CheckoutController with a card', () => {
 
     it('shows a failed verification as a failure', async () => {
       stubWindow();
-      const { controller } = setUp({
+      const { proxy, controller } = setUp({
         'GET /api/checkout': json(checkoutView()),
         'POST /api/checkout/payments': json({ payment: payment('requires_action', { action: challenge }) }, 201),
         'GET /api/checkout/payments/pay_1': json(payment('failed', { failure: { code: '3ds_failed', message: '3-D Secure failed.' } })),
       });
       controller.configure({ token: 't', endpoint: 'https://proxy.test' });
       await vi.runAllTimersAsync();
-      await controller.pay('dc:card', {}, { card });
+      await controller.pay('dc:card', {}, viaFrame(proxy.fetch));
       await vi.advanceTimersByTimeAsync(3_000);
       expect(controller.stage).toMatchObject({ name: 'result', payment: { status: 'failed' } });
     });
@@ -463,7 +470,7 @@ describe('CheckoutController with a card', () => {
       });
       controller.configure({ token: 't', endpoint: 'https://proxy.test' });
       await vi.runAllTimersAsync();
-      await controller.pay('dc:card', {}, { card });
+      await controller.pay('dc:card', {}, viaFrame(proxy.fetch));
       await vi.advanceTimersByTimeAsync(30_000);
       expect(paymentChecks(proxy.calls)).toBe(1);
       expect(controller.stage.name).toBe('action');
@@ -479,7 +486,7 @@ describe('CheckoutController with a card', () => {
       });
       controller.configure({ token: 't', endpoint: 'https://proxy.test' });
       await vi.runAllTimersAsync();
-      await controller.pay('dc:card', {}, { card });
+      await controller.pay('dc:card', {}, viaFrame(proxy.fetch));
       await vi.advanceTimersByTimeAsync(3_100);
       await controller.cancelAction();
       expect(controller.stage).toEqual({ name: 'choose' });

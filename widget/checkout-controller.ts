@@ -1,16 +1,13 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type {
-  CardInput,
   CheckoutView,
-  InstallmentsRequest,
-  InstallmentsResponse,
   PayRequest,
+  PayResponse,
   PaymentAction,
   PaymentView,
 } from '../server/api/widget-api.js';
 import { CheckoutApi, CheckoutApiError, newIdempotencyKey, toCheckoutApiError } from './api-client.js';
 import { submitActionForm } from './action-form.js';
-import { maskCardNumber } from './card.js';
 import { PayCompleteEvent, PayErrorEvent, PayReadyEvent } from './events.js';
 import { canContinue, isFinalStatus, outcomeOf } from './payment-status.js';
 import { isReturnMessage } from './return-message.js';
@@ -20,7 +17,7 @@ import { isNavigableUrl, originOf } from './safe-url.js';
  * Everything `<pay-checkout>` does beyond rendering: loading the checkout, paying, following the
  * payment's action, listening for the return message of a framed page, and polling until the
  * payment settles. The element renders from `load` and `stage` and calls the public methods.
- * The card form's own work (installments, wiping the card) is `CardEntryController`'s.
+ * The card entry's own work (its frame, installments, wiping the card) is `CardFrameController`'s.
  */
 
 /** Loading the session's checkout. */
@@ -54,11 +51,17 @@ export interface CheckoutConfig {
   locale?: string | undefined;
 }
 
-/** What a card method's pay request carries besides the method: the card, and the installment count chosen. */
+/**
+ * How a card method pays: through the card-entry frame, which holds the card and sends the pay
+ * request itself. The element knows the card only by `cardKey`.
+ */
 export interface CardPayment {
-  card: CardInput;
+  /** Tells one card from another without saying anything about it, so a retry after no answer keeps its Idempotency-Key. */
+  cardKey: string;
   /** A count the proxy offered for this card; absent or 1 is a single payment. */
   installments?: number | undefined;
+  /** Sends the pay request with the card; rejects with a CheckoutApiError as the API client does. */
+  send(request: Omit<PayRequest, 'card'>, idempotencyKey: string): Promise<PayResponse>;
 }
 
 export interface CheckoutControllerOptions {
@@ -85,13 +88,6 @@ const PAY_RETRY_DELAYS_MS = [1_000, 2_000];
 
 /** Who sees a poll: the shopper ("Checking your payment…"), or nobody (the offer to continue, the open dialog). */
 type Watch = 'shown' | 'offer' | 'dialog';
-
-/** A pay request's card, masked, with the other choices made in the form. */
-function cardFingerprint({ card, installments }: PayRequest): string {
-  return card
-    ? JSON.stringify([maskCardNumber(card.number), card.expiryMonth, card.expiryYear, card.holderName, installments ?? 1])
-    : '';
-}
 
 /** The wait before status check number `attempt` (0-based): 2 s for the first ~10 s, then up to 5 s. */
 export function pollDelay(attempt: number): number {
@@ -199,7 +195,7 @@ export class CheckoutController implements ReactiveController {
   }
 
   /**
-   * Pays with a method, and for a card method with the card and the installment count. Ignored
+   * Pays with a method, and for a card method through the card-entry frame. Ignored
    * while a payment is under way, so a double click pays once. Resolves once the pay request is
    * answered (or has failed) and the answer is followed.
    */
@@ -211,12 +207,10 @@ export class CheckoutController implements ReactiveController {
     const body: PayRequest = {
       methodId,
       fields,
-      ...(cardPayment && { card: cardPayment.card }),
       ...(installments !== undefined && installments > 1 && { installments }),
     };
-    // What makes two attempts the same payment. The card is in it masked, as the one form of a
-    // number that may be kept: the same card and choices after no answer reuse the key.
-    const request = JSON.stringify([methodId, fields, cardPayment && cardFingerprint(body)]);
+    // What makes two attempts the same payment: the same card and choices after no answer reuse the key.
+    const request = JSON.stringify([methodId, fields, cardPayment && [cardPayment.cardKey, installments ?? 1]]);
     const key =
       this.unansweredAttempt?.request === request ? this.unansweredAttempt.key : newIdempotencyKey();
     this.unansweredAttempt = undefined;
@@ -229,7 +223,8 @@ export class CheckoutController implements ReactiveController {
 
     let payment: PaymentView;
     try {
-      payment = await this.withPayRetries(() => api.createPayment(body, key, flow.signal), flow.signal);
+      const send = cardPayment ? () => cardPayment.send(body, key) : () => api.createPayment(body, key, flow.signal);
+      payment = await this.withPayRetries(send, flow.signal);
     } catch (thrown) {
       if (flow.signal.aborted) return;
       const error = toCheckoutApiError(thrown);
@@ -242,12 +237,6 @@ export class CheckoutController implements ReactiveController {
     }
     this.paying = false;
     this.followPayment(payment, flow);
-  }
-
-  /** The installment plans the proxy offers for a card's first digits (its BIN) with a method. */
-  installmentOptions(request: InstallmentsRequest, signal?: AbortSignal): Promise<InstallmentsResponse> {
-    if (!this.api) return Promise.reject(new CheckoutApiError('not_configured', 'The checkout has no session.', 0));
-    return this.api.getInstallmentOptions(request, signal);
   }
 
   /**

@@ -235,86 +235,20 @@ export const payCheckoutStyles = css`
     font-size: 0.875em;
   }
 
-  /* Card */
+  /* Card: the fields are in the proxy's frame (widget/card-entry/card-entry.css). */
 
-  .card-form {
-    display: grid;
-    gap: var(--_spacing);
+  /* The frame's page keeps 4px around its fields for their focus ring; this lines them up with ours. */
+  .card-frame {
+    display: block;
+    width: calc(100% + 8px);
+    margin-inline: -4px;
+    border: 0;
+    color-scheme: normal;
   }
 
-  /* The brand sits inside the number's box, at its end; the input keeps room for it. */
-  .card-number-box {
-    display: grid;
-    align-items: center;
-  }
-
-  .card-number-box > * {
-    grid-area: 1 / 1;
-  }
-
-  .card-number {
-    font-variant-numeric: tabular-nums;
-  }
-
-  .input.with-brand {
-    padding-inline-end: 6.5em;
-  }
-
-  .input.with-long-brand {
-    padding-inline-end: 9.5em;
-  }
-
-  .card-brand {
-    justify-self: end;
-    margin-inline-end: 8px;
-    padding: 2px 8px;
-    border-radius: calc(var(--_radius) / 2);
-    background: color-mix(in srgb, var(--_muted) 12%, var(--_background));
-    color: var(--_text);
-    font-size: 0.75em;
-    font-weight: 600;
-    line-height: 1.5;
-    white-space: nowrap;
-    pointer-events: none;
-  }
-
-  /*
-   * Expiry date and security code side by side, their labels, inputs and errors on shared rows
-   * (subgrid), so a label that wraps in a longer language does not push one input below the other.
-   */
-  .card-pair {
-    display: grid;
-    grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
-    grid-template-rows: auto auto auto;
-    column-gap: 12px;
-  }
-
-  .card-pair > .field {
-    grid-row: span 3;
-    grid-template-rows: subgrid;
-    row-gap: 0;
-  }
-
-  .card-pair .label {
-    align-self: end;
-  }
-
-  .card-pair .input,
-  .card-pair .field-error {
-    margin-top: 6px;
-  }
-
-  @media (max-width: 359px) {
-    .card-pair {
-      grid-template-columns: minmax(0, 1fr);
-      grid-template-rows: none;
-      row-gap: var(--_spacing);
-    }
-
-    .card-pair > .field {
-      grid-row: auto;
-      grid-template-rows: none;
-    }
+  form > .card-frame {
+    margin-top: calc(var(--_spacing) - 4px);
+    margin-bottom: -4px;
   }
 
   /* Installments */

@@ -2,8 +2,8 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { property, state } from 'lit/decorators.js';
 import type { CheckoutView, MethodView } from '../server/api/widget-api.js';
 import type { CheckoutApiError } from './api-client.js';
-import type { CardField } from './card.js';
-import { CardEntryController } from './card-entry-controller.js';
+import { readTheme } from './card-entry/theme.js';
+import { CardFrameController } from './card-frame-controller.js';
 import { CheckoutController, type Stage } from './checkout-controller.js';
 import { PayMethodSelectEvent, PaySessionExpiringEvent } from './events.js';
 import { collectFieldValues, validateFields, type FieldErrors } from './field-validation.js';
@@ -15,7 +15,7 @@ import { wantedLocale } from './locale.js';
 import { payCheckoutStyles } from './pay-checkout.styles.js';
 import { SessionExpiryController } from './session-expiry-controller.js';
 import { renderActionDialog } from './views/action-dialog.js';
-import { renderCardForm } from './views/card-form.js';
+import { renderCardFrame } from './views/card-frame.js';
 import { renderInstallmentOptions } from './views/installment-options.js';
 import { renderMethodFields } from './views/method-fields.js';
 import { renderMethodList } from './views/method-list.js';
@@ -38,9 +38,9 @@ type FocusTarget = 'first-invalid' | 'method' | 'pay-button' | 'result';
  * An embeddable checkout: lists the payment methods of a session, collects what the chosen
  * method needs (a card, with installments where the card has them), pays through the merchant's
  * proxy, runs 3-D Secure or the provider's page in a dialog (or sends the shopper to it), and
- * shows the outcome. Card details stay in the element's memory until paid: never in an attribute,
- * an event, a URL or the console; before paying, only the number's first eight digits are sent
- * (to ask for installments).
+ * shows the outcome. Card details are typed in a frame of the proxy's own origin, which sends
+ * them to the proxy itself: neither the element nor the page around it ever sees them, only the
+ * brand, the last four digits and whether the fields are valid.
  *
  * ```html
  * <script type="module" src="https://pay.example.com/sdk/pay-checkout.js"></script>
@@ -83,11 +83,9 @@ type FocusTarget = 'first-invalid' | 'method' | 'pay-button' | 'result';
  * @csspart secondary-button - "Try again", "Continue payment" and "Cancel payment".
  * @csspart method - One method row: its radio, logo and name.
  * @csspart method-logo - A method's logo image.
- * @csspart field - The wrapper of one method field or card input: label, input, hint and error.
- * @csspart input - A text input: a method field, or one of the card details.
- * @csspart card-form - The card details of a card method: number, expiry date, security code, name on card.
- * @csspart card-number - The card number's input (also part `input`).
- * @csspart card-brand - The card's brand (Visa, Mastercard, American Express, Troy, ...) shown at the end of the number.
+ * @csspart field - The wrapper of one method field: label, input, hint and error.
+ * @csspart input - A method field's text input.
+ * @csspart card-frame - The frame holding the card details of a card method (number, expiry date, security code, name on card), served by the proxy; the custom properties below style its inside.
  * @csspart installments - The fieldset of installment plans, once the card number says which apply.
  * @csspart installment - One installment row: its radio, "3 × $34.12" and the total with interest.
  * @csspart button - The pay button, and "Try another method" on a failed or pending result.
@@ -145,9 +143,10 @@ export class PayCheckout extends LitElement {
   private translated: CheckoutView | undefined;
 
   private readonly checkout = new CheckoutController(this, {
-    frameWindow: () => this.renderRoot.querySelector('iframe')?.contentWindow ?? null,
+    // The dialog's frame, not the card entry's: the return message must come from the former.
+    frameWindow: () => this.renderRoot.querySelector<HTMLIFrameElement>('dialog iframe')?.contentWindow ?? null,
   });
-  private readonly card = new CardEntryController(this, this.checkout);
+  private readonly card = new CardFrameController(this, this.checkout, () => this.renderRoot.querySelector('form')?.requestSubmit());
   private readonly expiry = new SessionExpiryController(this, {
     onExpiring: (expiresAt, secondsLeft) => this.dispatchEvent(new PaySessionExpiringEvent({ expiresAt, secondsLeft })),
   });
@@ -170,7 +169,7 @@ export class PayCheckout extends LitElement {
       this.fieldValues = {};
       this.fieldErrors = {};
       this.methodError = false;
-      this.card.clear();
+      this.card.disconnect();
     }
     // The locale goes with the one checkout request: the proxy answers with the methods and the
     // texts in that language together. A new locale asks again, keeping what the shopper typed.
@@ -187,7 +186,12 @@ export class PayCheckout extends LitElement {
       this.expiry.watch(view.session.expiresAt);
     }
     if (!this.session) this.expiry.watch(undefined);
-    this.card.selectMethod(this.selectedMethod(view));
+    const method = this.selectedMethod(view);
+    if (this.session && view && method?.cardEntry) {
+      this.card.configure({ token: this.session, lang: this.textLang, t: this.t, method });
+    } else {
+      this.card.disconnect();
+    }
     this.focusInUnfinished = Boolean(this.shadowRoot?.activeElement?.closest('.unfinished'));
   }
 
@@ -315,7 +319,12 @@ export class PayCheckout extends LitElement {
   private renderCard(checkout: CheckoutView, method: MethodView): TemplateResult {
     const { session } = checkout;
     return html`
-      ${renderCardForm({ values: this.card.values, errors: this.card.errors, onInput: this.onCardInput, onBlur: this.onCardBlur, t: this.t })}
+      ${renderCardFrame({
+        src: `${this.resolveEndpoint()}/api/checkout/card-entry`,
+        height: this.card.height,
+        onLoad: (frame) => this.card.connect(frame, originOf(this.resolveEndpoint()), readTheme(this)),
+        t: this.t,
+      })}
       ${method.installments
         ? renderInstallmentOptions({
             state: this.card.installments,
@@ -386,15 +395,7 @@ export class PayCheckout extends LitElement {
     }
   };
 
-  private onCardInput = (field: CardField, value: string): void => {
-    this.card.input(field, value, this.t);
-  };
-
-  private onCardBlur = (field: CardField): void => {
-    this.card.blur(field, this.t);
-  };
-
-  private onSubmit = (event: SubmitEvent): void => {
+  private onSubmit = async (event: SubmitEvent): Promise<void> => {
     event.preventDefault();
     this.shopperActed = true;
     const checkout = this.checkout.checkout;
@@ -407,8 +408,13 @@ export class PayCheckout extends LitElement {
     }
     const errors = validateFields(method.fields, this.fieldValues, this.t);
     this.fieldErrors = errors;
-    const cardErrors = method.cardEntry ? this.card.validate(this.t) : {};
-    if (Object.keys(errors).length > 0 || Object.keys(cardErrors).length > 0) {
+    const cardInvalid = method.cardEntry ? await this.card.validate() : null;
+    if (cardInvalid) {
+      // The card's fields come first on screen, so the first error is in the frame.
+      this.card.focus(cardInvalid);
+      return;
+    }
+    if (Object.keys(errors).length > 0) {
       this.focusTarget = 'first-invalid';
       return;
     }

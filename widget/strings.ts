@@ -45,6 +45,8 @@ export const en = {
   pendingMessage: 'Your payment is being processed. We will let you know when it is confirmed.',
   // The card form's and installments' accessible names are part of the contract (tests and
   // integrators look for them): keep these exactly.
+  // The card-entry frame's title, the name a screen reader gives the frame.
+  cardDetails: 'Card details',
   cardNumber: 'Card number',
   expiryDate: 'Expiry date',
   securityCode: 'Security code',

@@ -26,7 +26,7 @@ async function build() {
   const config = loadConfig({ DATA_DIR: dir, MERCHANT_API_KEY: 'sk_test_openapi_key_123', PUBLIC_URL: 'https://pay.example.com' });
   store = SqliteStore.open(join(dir, 'db.sqlite'));
   const tokens = createSessionTokens(await loadSigningKey({ dataDir: dir }), config.publicUrl);
-  return createApp({ config, store, tokens, providers: new ProviderRegistry([]), logger: createLogger({ level: 'silent' }), merchantApiKey: 'sk_test_openapi_key_123', sdkDir: dir }).app;
+  return createApp({ config, store, tokens, providers: new ProviderRegistry([]), logger: createLogger({ level: 'silent' }), merchantApiKey: 'sk_test_openapi_key_123', sdkDir: dir, cardEntryDir: dir }).app;
 }
 
 interface Layer {

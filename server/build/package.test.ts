@@ -47,7 +47,7 @@ afterAll(() => {
 
 describe('the packed npm package', () => {
   it('holds the builds and no tests, test helpers or TypeScript sources', () => {
-    expect(packed).toEqual(expect.arrayContaining(['package.json', 'dist/sdk/pay-checkout.js', 'dist/esm/widget/index.js', 'dist/server/index.js', 'dist/custom-elements.json', 'dist/widget/locales/tr.json']));
+    expect(packed).toEqual(expect.arrayContaining(['package.json', 'dist/sdk/pay-checkout.js', 'dist/esm/widget/index.js', 'dist/server/index.js', 'dist/custom-elements.json', 'dist/widget/locales/tr.json', 'dist/card-entry/card-entry.js']));
     expect(packed.filter((path) => /\.test\.|\/testing\/|^server\/|^widget\/|^e2e\/|\.env$|(?<!\.d)\.ts$/.test(path))).toEqual([]);
   });
 

@@ -12,17 +12,25 @@ declare global {
   }
 }
 
+/** The header the proxy's card-entry frame names the page that embeds it with (set by our own script, from the channel's origin). */
+export const EMBEDDER_ORIGIN_HEADER = 'pay-embedder-origin';
+
 /**
- * Allows a browser request only from ALLOWED_ORIGINS. Browsers always send Origin on cross-origin
- * requests; a request without one is same-origin (the proxy's own pages) or not from a browser.
+ * Allows a browser request only from ALLOWED_ORIGINS, or from the proxy's own card-entry frame
+ * embedded in such a page. Browsers always send Origin on cross-origin requests; a request without
+ * one is same-origin (the proxy's own pages) or not from a browser.
  */
-export function requireAllowedOrigin(allowedOrigins: readonly string[]): RequestHandler {
+export function requireAllowedOrigin(allowedOrigins: readonly string[], proxyOrigin: string): RequestHandler {
   const allowed = new Set(allowedOrigins);
   return (req, _res, next) => {
     const origin = req.get('origin');
     const fetchSite = req.get('sec-fetch-site');
-    if (origin !== undefined && !allowed.has(origin)) {
+    const embedder = req.get(EMBEDDER_ORIGIN_HEADER);
+    if (origin !== undefined && origin !== proxyOrigin && !allowed.has(origin)) {
       throw new AppError('forbidden_origin', `origin ${origin} is not allowed; add it to ALLOWED_ORIGINS`);
+    }
+    if (embedder !== undefined && (origin !== proxyOrigin || !allowed.has(embedder))) {
+      throw new AppError('forbidden_origin', `the card entry's page origin ${embedder} is not allowed; add it to ALLOWED_ORIGINS`);
     }
     if (origin === undefined && fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none') {
       throw new AppError('forbidden_origin', 'cross-site request without an Origin header');
@@ -39,7 +47,9 @@ export function requireSession(tokens: SessionTokenIssuer, store: Store, proxyOr
   return async (req, res, next) => {
     const { sessionId, origin } = await tokens.verify(bearerToken(req));
     // Browsers leave Origin out of same-origin GETs: such a page is on the proxy's own origin.
-    const pageOrigin = req.get('origin') ?? (req.get('sec-fetch-site') === 'same-origin' ? proxyOrigin : undefined);
+    const requestOrigin = req.get('origin') ?? (req.get('sec-fetch-site') === 'same-origin' ? proxyOrigin : undefined);
+    // The card-entry frame is the proxy's own page: the binding is to the page that embeds it.
+    const pageOrigin = requestOrigin === proxyOrigin ? (req.get(EMBEDDER_ORIGIN_HEADER) ?? proxyOrigin) : requestOrigin;
     if (origin && pageOrigin && pageOrigin !== origin) {
       throw new AppError('forbidden_origin', `this session belongs to ${origin}, not ${pageOrigin}`);
     }

@@ -11,6 +11,14 @@ describe('money', () => {
     expect(toMinorUnits('1.234', 'KWD')).toBe(1234);
   });
 
+  it('reads large numbers with decimals without float noise', () => {
+    expect(toMinorUnits(50000.01, 'IDR')).toBe(5_000_001);
+    expect(toMinorUnits(12345678.91, 'USD')).toBe(1_234_567_891);
+    expect(toMinorUnits(0.1 + 0.2, 'USD')).toBe(30);
+    expect(toMinorUnits(1e15, 'JPY')).toBe(1e15);
+    expect(() => toMinorUnits(1e21, 'JPY')).toThrow(AmountError);
+  });
+
   it('refuses more decimals than the currency has, negatives and junk', () => {
     expect(() => toMinorUnits('1.005', 'USD')).toThrow(AmountError);
     expect(() => toMinorUnits('10.5', 'JPY')).toThrow(/JPY has 0 decimals/);

@@ -58,8 +58,12 @@ export function toMajorNumber(minor: number, currency: string): number {
 
 function numberToPlainString(value: number): string {
   if (!Number.isFinite(value) || value < 0) return String(value);
-  // Avoid exponent notation (1e-7) and float noise beyond 12 decimals.
-  return value.toFixed(12).replace(/\.?0+$/, '');
+  // 15 significant digits, which every double holds exactly: float noise goes (0.1 + 0.2 is
+  // "0.3") without adding any (toFixed(12) wrote 50000.01 as "50000.010000000002"). Exponent
+  // notation (1e-7, 1e21) is spelled out with toFixed.
+  const precise = value.toPrecision(15);
+  const plain = /e/i.test(precise) ? value.toFixed(12) : precise;
+  return plain.includes('.') ? plain.replace(/\.?0+$/, '') : plain;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { MethodView, PaymentView } from '../api/widget-api.js';
 import { AppError, ProviderError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ProviderRegistry } from '../providers/registry.js';
-import type { CallbackInput, CardDetails, InstallmentOption, PaymentMethod, ProviderId, ProviderPaymentState } from '../providers/provider.js';
+import { SHARED_PAGE_METHOD_CODE, type CallbackInput, type CardDetails, type InstallmentOption, type PaymentLookup, type PaymentMethod, type ProviderErrorLogEntry, type ProviderId, type ProviderPaymentState, type SharedPaymentPage } from '../providers/provider.js';
 import type { PaymentPatch, PaymentRecord, SessionRecord, Store } from '../store/store.js';
 import { ChallengePages } from './challenge-pages.js';
 import { isShopperFinal, type PaymentStatus } from './payment-status.js';
@@ -48,6 +48,8 @@ export class PaymentService {
    * limits, named in the shopper's language where the provider has it.
    */
   async listMethods(session: SessionRecord, locale = session.locale): Promise<PaymentMethod[]> {
+    // A session with a shared payment page offers that page only: its methods are chosen on it.
+    if (session.provider && (await this.sharedPaymentPage(session))) return [sharedPageMethod(session.provider)];
     const providerIds = session.provider ? [session.provider] : this.deps.providers.ids;
     const lists = await Promise.all(
       providerIds.map(async (id) => {
@@ -106,6 +108,10 @@ export class PaymentService {
     const provider = this.deps.providers.get(method.provider);
     let state: ProviderPaymentState;
     try {
+      if (method.id === sharedPageMethod(method.provider).id) {
+        state = await this.createSharedPayment(session, payment);
+        return await this.applyState(payment, state, 'pay');
+      }
       state = await provider.createPayment({
         paymentId: payment.id,
         methodCode: method.id.slice(method.provider.length + 1),
@@ -136,6 +142,36 @@ export class PaymentService {
       return this.recordCreateFailure(payment, error);
     }
     return this.applyState(payment, this.withChallengePage(payment, state), 'pay');
+  }
+
+  /** The shared payment page the merchant asked for at session creation, if any. */
+  async sharedPaymentPage(session: SessionRecord): Promise<SharedPaymentPage | undefined> {
+    const text = await this.deps.store.getProviderState(sharedPageStateKey(session.id));
+    return text === undefined ? undefined : (JSON.parse(text) as SharedPaymentPage);
+  }
+
+  /** Keeps a session's shared payment page, before its token is handed out. */
+  async saveSharedPaymentPage(sessionId: string, page: SharedPaymentPage): Promise<void> {
+    await this.deps.store.saveProviderState(sharedPageStateKey(sessionId), JSON.stringify(page));
+  }
+
+  private async createSharedPayment(session: SessionRecord, payment: PaymentRecord): Promise<ProviderPaymentState> {
+    const provider = this.deps.providers.get(payment.provider);
+    const page = await this.sharedPaymentPage(session);
+    if (!provider.createSharedPayment || !page) throw new AppError('not_supported', `${payment.provider} offers no shared payment page`);
+    return provider.createSharedPayment({
+      paymentId: payment.id,
+      orderId: session.orderId,
+      amount: session.amount,
+      currency: session.currency,
+      description: session.description,
+      customer: session.customer,
+      billingAddress: session.billingAddress,
+      locale: session.locale,
+      page,
+      returnUrls: { success: this.returnUrl(payment.id, 'success'), fail: this.returnUrl(payment.id, 'fail'), pending: this.returnUrl(payment.id, 'pending') },
+      callbackUrl: `${this.deps.publicUrl}/api/callbacks/${payment.provider}/${payment.id}`,
+    });
   }
 
   /** Installment counts above one that the provider offers for a card's prefix, at the session's amount. */
@@ -209,6 +245,48 @@ export class PaymentService {
         return this.applyState(payment, { status: 'failed', failure: { code: 'provider_unavailable', message: 'the provider did not create the payment; please try again' } }, source);
       }
       throw error;
+    }
+  }
+
+  /** Whether the provider can be asked about many payments in one call (Payment Hub's fetch-multiple). */
+  canRefreshInBatch(providerId: ProviderId): boolean {
+    return this.deps.providers.has(providerId) && this.deps.providers.get(providerId).getPayments !== undefined;
+  }
+
+  /**
+   * Asks the provider about several of its payments in one call and applies each answer. A payment
+   * the answer leaves out is asked about alone (a create whose answer was lost, a shared page not
+   * chosen yet). Returns the payments after it, in the order given.
+   */
+  async refreshBatch(payments: readonly PaymentRecord[], source: string): Promise<PaymentRecord[]> {
+    const providerId = payments[0]?.provider;
+    if (!providerId) return [];
+    const provider = this.deps.providers.get(providerId);
+    if (!provider.getPayments || payments.some((payment) => payment.provider !== providerId)) {
+      throw new AppError('internal', 'refreshBatch: one provider with a batch lookup at a time');
+    }
+    const checkedAt = new Date().toISOString();
+    await Promise.all(payments.map((payment) => this.deps.store.markChecked(payment.id, checkedAt)));
+    const lookups: PaymentLookup[] = payments.map((payment) => ({ paymentId: payment.id, ...(payment.providerRef ? { providerRef: payment.providerRef } : {}) }));
+    const states = await provider.getPayments(lookups);
+    const updated: PaymentRecord[] = [];
+    for (const payment of payments) {
+      const state = states.get(payment.id);
+      updated.push(state ? await this.applyState(payment, state, source) : await this.refresh(payment, source));
+    }
+    return updated;
+  }
+
+  /** The provider's error log entries about a failed payment, where the provider keeps one. */
+  async providerErrors(payment: PaymentRecord): Promise<ProviderErrorLogEntry[] | undefined> {
+    if (payment.status !== 'failed') return undefined;
+    const provider = this.deps.providers.has(payment.provider) ? this.deps.providers.get(payment.provider) : undefined;
+    if (!provider?.errorLog) return undefined;
+    try {
+      return await provider.errorLog({ paymentId: payment.id, ...(payment.providerRef ? { providerRef: payment.providerRef } : {}) });
+    } catch (error) {
+      this.deps.logger.warn({ paymentId: payment.id, err: error }, 'provider error log could not be read');
+      return undefined;
     }
   }
 
@@ -296,6 +374,11 @@ export class PaymentService {
   async refund(payment: PaymentRecord, amount: number | undefined, reason: string): Promise<PaymentRecord> {
     const provider = this.deps.providers.get(payment.provider);
     if (!provider.refund) throw new AppError('not_supported', `${payment.provider} payments cannot be refunded through the API`);
+    // A pending refund may have settled since: ask before refusing the next stage.
+    if (payment.status === 'refund_pending') payment = await this.refresh(payment, 'merchant').catch(() => payment);
+    if (payment.status === 'refund_pending') {
+      throw new AppError('conflict', 'a refund of this payment is still pending; a new one can be asked once it has settled');
+    }
     if (!['succeeded', 'partially_refunded'].includes(payment.status)) {
       throw new AppError('conflict', `a ${payment.status} payment cannot be refunded`);
     }
@@ -430,6 +513,15 @@ export class PaymentService {
     await this.deps.store.transitionPayment(payment.id, payment.status, 'failed', { failure }, { type: 'provider_error', source: 'pay', detail: { failure } });
     throw error;
   }
+}
+
+function sharedPageStateKey(sessionId: string): string {
+  return `session:${sessionId}:shared-payment-page`;
+}
+
+/** The one method of a session with a shared payment page. */
+function sharedPageMethod(provider: ProviderId): PaymentMethod {
+  return { id: `${provider}:${SHARED_PAGE_METHOD_CODE}`, provider, name: 'Choose on the payment page', category: 'alternative', fields: [] };
 }
 
 /** The widget's view of a payment. */

@@ -46,4 +46,41 @@ describe('Reconciler', () => {
     expect((await store.getPayment('p_open'))?.status).toBe('pending');
     expect((await store.getPayment('p_broken'))?.status).toBe('pending');
   });
+
+  it('asks a provider with a batch lookup once per pass, and alone only about payments the batch left out', async () => {
+    const store = SqliteStore.open(':memory:');
+    const now = new Date().toISOString();
+    await store.createSession({ id: 's', orderId: 'o', amount: 100, currency: 'IDR', returnUrl: 'https://shop.example', locale: 'en', captureMethod: 'automatic', createdAt: now, expiresAt: now });
+    const base = { sessionId: 's', orderId: 'o', provider: 'paymenthub' as const, methodId: 'paymenthub:x', amount: 100, currency: 'IDR' };
+    for (const id of ['p1', 'p2', 'p3']) await store.createPayment({ ...base, id, idempotencyKey: id, status: 'requires_action' });
+    const batches: string[][] = [];
+    const single: string[] = [];
+    const provider: PaymentProvider = {
+      id: 'paymenthub',
+      capabilities: { refund: true, capture: false, cancel: true, installments: false },
+      listMethods: async () => [],
+      createPayment: async () => ({ status: 'pending' }),
+      getPayment: async ({ paymentId }) => {
+        single.push(paymentId);
+        return { status: 'expired' };
+      },
+      getPayments: async (lookups) => {
+        batches.push(lookups.map((lookup) => lookup.paymentId).sort());
+        return new Map<string, ProviderPaymentState>([
+          ['p1', { status: 'succeeded', amount: 100, currency: 'IDR' }],
+          ['p2', { status: 'requires_action' }],
+        ]);
+      },
+      readCallback: () => undefined,
+    };
+    const payments = new PaymentService({ store, providers: new ProviderRegistry([provider]), logger: createLogger({ level: 'silent' }), publicUrl: 'http://proxy' });
+    const reconciler = new Reconciler({ store, payments, logger: createLogger({ level: 'silent' }) }, { intervalMs: 1000, quietForMs: -1000, batchSize: 10 });
+
+    expect(await reconciler.reconcilePending()).toBe(2);
+    expect(batches).toEqual([['p1', 'p2', 'p3']]);
+    expect(single).toEqual(['p3']);
+    expect((await store.getPayment('p1'))?.status).toBe('succeeded');
+    expect((await store.getPayment('p2'))?.status).toBe('requires_action');
+    expect((await store.getPayment('p3'))?.status).toBe('expired');
+  });
 });

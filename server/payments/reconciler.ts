@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
-import type { Store } from '../store/store.js';
+import type { ProviderId } from '../providers/provider.js';
+import type { PaymentRecord, Store } from '../store/store.js';
 import type { PaymentService } from './payment-service.js';
 
 /**
@@ -41,7 +42,22 @@ export class Reconciler {
     const quietSince = new Date(Date.now() - this.options.quietForMs).toISOString();
     const payments = await this.deps.store.listUnsettledPayments(quietSince, this.options.batchSize);
     let changed = 0;
+    const single: PaymentRecord[] = [];
+    const batches = new Map<ProviderId, PaymentRecord[]>();
     for (const payment of payments) {
+      if (!this.deps.payments.canRefreshInBatch(payment.provider)) single.push(payment);
+      else batches.set(payment.provider, [...(batches.get(payment.provider) ?? []), payment]);
+    }
+    // Providers with a batch lookup (Payment Hub's fetch-multiple) are asked once per pass.
+    for (const [provider, group] of batches) {
+      try {
+        const updated = await this.deps.payments.refreshBatch(group, 'reconcile');
+        changed += updated.filter((payment, index) => payment.status !== group[index]!.status).length;
+      } catch (error) {
+        this.deps.logger.warn({ provider, payments: group.length, err: error }, 'batch reconciliation lookup failed; will try again');
+      }
+    }
+    for (const payment of single) {
       try {
         const updated = await this.deps.payments.refresh(payment, 'reconcile');
         if (updated.status !== payment.status) changed++;

@@ -139,6 +139,35 @@ export interface CreatePaymentRequest {
   challengeReturnUrls?: { success: string; failure: string };
 }
 
+/**
+ * A shared payment page (Payment Hub): one payment link over several methods, each with its label,
+ * vendor and currency, and the amount in other currencies than the session's. Amounts: minor units.
+ */
+export interface SharedPaymentPage {
+  options: { label: string; method?: string; vendor?: string; currency?: string }[];
+  amounts: { currency: string; amount: number }[];
+  guestLocation?: string;
+  hotelLocation?: string;
+}
+
+/** The method code (after `<provider>:`) under which a session's shared payment page is offered. */
+export const SHARED_PAGE_METHOD_CODE = 'shared-page';
+
+/** A shared payment page to initialize: the payment's request, without a method, plus the page. */
+export type SharedPaymentRequest = Omit<CreatePaymentRequest, 'methodCode' | 'fields' | 'card' | 'installments' | 'captureMode' | 'challengeReturnUrls'> & {
+  orderId: string;
+  page: SharedPaymentPage;
+};
+
+/** One entry of a provider's error log about a payment (Payment Hub's transaction log), scrubbed. */
+export interface ProviderErrorLogEntry {
+  at?: string;
+  service?: string;
+  action?: string;
+  code?: string;
+  message: string;
+}
+
 /** The provider's view of a payment, normalized. */
 export interface ProviderPaymentState {
   status: PaymentStatus;
@@ -308,4 +337,15 @@ export interface PaymentProvider {
   createPayout?(request: PayoutRequest): Promise<PayoutState>;
   /** The merchant's wallet balances at the provider (HankoPay). */
   walletBalances?(): Promise<WalletBalance[]>;
+  /**
+   * The states of several payments in one call (Payment Hub's fetch-multiple), for reconciliation.
+   * Payments the provider does not know are absent from the answer.
+   */
+  getPayments?(lookups: readonly PaymentLookup[]): Promise<Map<string, ProviderPaymentState>>;
+  /** The provider's error log entries about a payment (Payment Hub), for a failed payment's view. */
+  errorLog?(lookup: PaymentLookup): Promise<ProviderErrorLogEntry[]>;
+  /** Whether the provider's credentials work, for the health check (Payment Hub: a refused refresh token). */
+  credentialsStatus?(): { ok: boolean; message?: string };
+  /** Initializes a shared payment page over several methods (Payment Hub); answers its link as the action. */
+  createSharedPayment?(request: SharedPaymentRequest): Promise<ProviderPaymentState>;
 }

@@ -6,7 +6,9 @@ import { directcardModule } from './directcard/setup.js';
 import { hankopayModule } from './hankopay/setup.js';
 import { hpayModule } from './hpay/setup.js';
 import { milkypayModule } from './milkypay/setup.js';
+import { paymenthubModule } from './paymenthub/setup.js';
 import type { PaymentProvider, ProviderId } from './provider.js';
+import type { Store } from '../store/store.js';
 
 /** What a provider module gets to build its adapter (and, in sandbox mode, its simulator). */
 export interface ProviderContext {
@@ -14,6 +16,8 @@ export interface ProviderContext {
   logger: Logger;
   /** Where the proxy reaches itself, server to server (for the adapter talking to a mounted simulator). */
   internalUrl: string;
+  /** The proxy's store, for provider state that must outlive the process (Payment Hub's token pair). */
+  store: Store;
 }
 
 export interface ProviderSetup {
@@ -29,7 +33,7 @@ export interface ProviderModule {
 }
 
 /** Adding a provider means adding its folder and one line here. */
-export const PROVIDER_MODULES: readonly ProviderModule[] = [milkypayModule, directcardModule, hankopayModule, hpayModule];
+export const PROVIDER_MODULES: readonly ProviderModule[] = [milkypayModule, paymenthubModule, directcardModule, hankopayModule, hpayModule];
 
 export function simulatorPath(id: ProviderId): string {
   return `/simulators/${id}`;

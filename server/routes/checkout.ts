@@ -35,7 +35,7 @@ export function createCheckoutRouter(deps: {
   );
   // After CORS, so that even a 400 for a malformed body is readable by the element.
   router.use(express.json({ limit: '16kb' }));
-  router.use(requireAllowedOrigin(deps.allowedOrigins), requireSession(deps.tokens, deps.store, deps.proxyOrigin));
+  router.use(requireAllowedOrigin(deps.allowedOrigins, deps.proxyOrigin), requireSession(deps.tokens, deps.store, deps.proxyOrigin));
 
   router.get('/', async (req, res) => {
     const query = checkoutQuerySchema.safeParse(req.query);

@@ -23,7 +23,9 @@ export function createPaymentsRouter(deps: { store: Store; payments: PaymentServ
   });
 
   router.get('/:id', async (req, res) => {
-    res.json(await merchantView(deps.store, await load(deps.store, String(req.params.id))));
+    const payment = await load(deps.store, String(req.params.id));
+    const providerErrors = await deps.payments.providerErrors(payment);
+    res.json({ ...(await merchantView(deps.store, payment)), ...(providerErrors ? { providerErrors } : {}) });
   });
 
   /** The provider's own record of the payment (scrubbed), beside ours: for support. */

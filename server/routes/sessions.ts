@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { validateBody } from '../http/validate.js';
 import { AmountError, isKnownCurrency, toMinorUnits } from '../payments/money.js';
+import type { PaymentService } from '../payments/payment-service.js';
+import type { ProviderId, SharedPaymentPage } from '../providers/provider.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { SessionTokenIssuer } from '../sessions/session-token.js';
 import type { Store } from '../store/store.js';
@@ -26,6 +28,35 @@ const addressSchema = z.strictObject({
   fullAddress: text(400).optional(),
 });
 
+const currencyCode = z.string().refine(isKnownCurrency, 'must be an ISO 4217 code such as USD');
+const countryCode = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as ID');
+
+/**
+ * One payment page over several methods (Payment Hub's shared payment page): the shopper chooses
+ * on it. `options`: a label, the provider's method code (or `credit_card_tokenize`), the vendor
+ * (the provider's gateway id or the vendor's name) and the currency; `amounts`: the order's amount
+ * in other currencies (major units), for options in those currencies.
+ */
+const sharedPaymentPageSchema = z.strictObject({
+  options: z
+    .array(
+      z.strictObject({
+        label: text(100),
+        method: z.string().trim().max(50).optional(),
+        vendor: text(100).optional(),
+        currency: currencyCode.optional(),
+      }),
+    )
+    .min(1)
+    .max(20),
+  amounts: z
+    .array(z.strictObject({ currency: currencyCode, amount: z.union([z.number(), z.string()], { message: 'must be a number or a decimal string' }) }))
+    .max(20)
+    .default([]),
+  guestLocation: countryCode.optional(),
+  hotelLocation: countryCode.optional(),
+});
+
 export const createSessionSchema = z
   .strictObject({
     orderId: text(128),
@@ -41,18 +72,46 @@ export const createSessionSchema = z
     origin: z.string().optional(),
     /** `manual`: card payments are authorized only, and captured later with POST /api/payments/:id/capture. */
     captureMethod: z.enum(['automatic', 'manual'], { message: 'must be automatic or manual' }).default('automatic'),
+    sharedPaymentPage: sharedPaymentPageSchema.optional(),
   })
   .transform((body, ctx) => {
     try {
       const amount = toMinorUnits(body.amount, body.currency);
       if (amount <= 0) ctx.addIssue({ code: 'custom', path: ['amount'], message: 'must be greater than 0' });
-      return { ...body, amount };
+      return { ...body, amount, sharedPaymentPage: body.sharedPaymentPage && readSharedPage(body.sharedPaymentPage, body.currency, ctx) };
     } catch (error) {
       if (!(error instanceof AmountError)) throw error;
       ctx.addIssue({ code: 'custom', path: ['amount'], message: error.message });
       return z.NEVER;
     }
   });
+
+function readSharedPage(page: z.output<typeof sharedPaymentPageSchema>, currency: string, ctx: z.RefinementCtx): SharedPaymentPage {
+  const amounts = page.amounts.map((entry, index) => {
+    try {
+      const minor = toMinorUnits(entry.amount, entry.currency);
+      if (minor <= 0) throw new AmountError('must be greater than 0');
+      return { currency: entry.currency, amount: minor };
+    } catch (error) {
+      if (!(error instanceof AmountError)) throw error;
+      ctx.addIssue({ code: 'custom', path: ['sharedPaymentPage', 'amounts', index, 'amount'], message: error.message });
+      return { currency: entry.currency, amount: 0 };
+    }
+  });
+  page.options.forEach((option, index) => {
+    const path = ['sharedPaymentPage', 'options', index];
+    if (option.method !== 'credit_card_tokenize' && !option.vendor) ctx.addIssue({ code: 'custom', path: [...path, 'vendor'], message: 'is required (except for credit_card_tokenize)' });
+    if (option.currency && option.currency !== currency && !amounts.some((entry) => entry.currency === option.currency)) {
+      ctx.addIssue({ code: 'custom', path: [...path, 'currency'], message: `has no amount: add ${option.currency} to sharedPaymentPage.amounts` });
+    }
+  });
+  return {
+    options: page.options.map(({ label, method, vendor, currency: optionCurrency }) => ({ label, ...(method ? { method } : {}), ...(vendor ? { vendor } : {}), ...(optionCurrency ? { currency: optionCurrency } : {}) })),
+    amounts,
+    ...(page.guestLocation ? { guestLocation: page.guestLocation } : {}),
+    ...(page.hotelLocation ? { hotelLocation: page.hotelLocation } : {}),
+  };
+}
 
 /** POST /api/sessions: the merchant backend opens a checkout session for one order. */
 export function createSessionsRouter(deps: {
@@ -61,6 +120,7 @@ export function createSessionsRouter(deps: {
   providers: ProviderRegistry;
   sessionTtlSeconds: number;
   allowedOrigins: readonly string[];
+  payments: PaymentService;
 }): Router {
   const router = Router();
   const allowed = new Set(deps.allowedOrigins);
@@ -72,6 +132,14 @@ export function createSessionsRouter(deps: {
     if (body.origin !== undefined && !allowed.has(body.origin)) {
       throw new AppError('invalid_request', `origin: ${body.origin} is not in ALLOWED_ORIGINS`);
     }
+    let provider = body.provider;
+    if (body.sharedPaymentPage) {
+      const offering = deps.providers.ids.filter((id) => deps.providers.get(id).createSharedPayment !== undefined);
+      provider ??= offering[0];
+      if (!provider || !offering.includes(provider as ProviderId)) {
+        throw new AppError('invalid_request', `sharedPaymentPage: ${provider ? `provider ${provider} has` : 'no configured provider has'} no shared payment page`);
+      }
+    }
     const returnOrigin = new URL(body.returnUrl).origin;
     const origin = body.origin ?? (allowed.has(returnOrigin) ? returnOrigin : undefined);
     const now = new Date();
@@ -82,7 +150,7 @@ export function createSessionsRouter(deps: {
       orderId: body.orderId,
       amount: body.amount,
       currency: body.currency,
-      provider: body.provider as never,
+      provider: provider as ProviderId | undefined,
       description: body.description,
       customer: body.customer,
       billingAddress: body.billingAddress,
@@ -92,6 +160,7 @@ export function createSessionsRouter(deps: {
       createdAt: now.toISOString(),
       expiresAt: expiresAt.toISOString(),
     });
+    if (body.sharedPaymentPage) await deps.payments.saveSharedPaymentPage(sessionId, body.sharedPaymentPage);
     const token = await deps.tokens.sign(sessionId, expiresAt, origin);
     res.status(201).json({ sessionId, token, expiresAt: expiresAt.toISOString() });
   });

@@ -74,4 +74,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX payment_events_payment ON payment_events (payment_id, id);
     `,
   },
+  {
+    version: 2,
+    name: 'provider state',
+    sql: `
+      CREATE TABLE provider_state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+    `,
+  },
 ];

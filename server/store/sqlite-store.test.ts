@@ -19,3 +19,13 @@ it('applies migrations once and keeps data across reopening', async () => {
   expect((await second.getSession('ses_keep'))?.orderId).toBe('o1');
   await second.close();
 });
+
+it('keeps provider state across reopening', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'pay-checkout-db-')), 'checkout.db');
+  const first = SqliteStore.open(path);
+  await first.saveProviderState('paymenthub:tokens', '{"refreshToken":"r2"}');
+  await first.close();
+  const second = SqliteStore.open(path);
+  expect(await second.getProviderState('paymenthub:tokens')).toBe('{"refreshToken":"r2"}');
+  await second.close();
+});

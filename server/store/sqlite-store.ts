@@ -28,6 +28,8 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   /** Prepared statements by SQL text: preparing is a large share of a query's cost. */
   private readonly statements = new Map<string, Database.Statement>();
+  /** The tail of each named lock's queue (withLock). */
+  private readonly locks = new Map<string, Promise<void>>();
 
   private constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -221,6 +223,41 @@ export class SqliteStore implements Store {
       )
       .all(checkedBefore, limit);
     return (rows as PaymentRow[]).map(paymentFromRow);
+  }
+
+  async getProviderState(key: string): Promise<string | undefined> {
+    const row = this.sql('SELECT value FROM provider_state WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  async saveProviderState(key: string, value: string): Promise<void> {
+    // Flushed: the value may be a rotated credential, the only one that works from now on.
+    this.flushed(() =>
+      this
+        .sql(
+          `INSERT INTO provider_state (key, value, updated_at) VALUES (?, ?, ?)
+           ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+        )
+        .run(key, value, new Date().toISOString()),
+    );
+  }
+
+  async withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    // One process owns the database file, so a promise chain per name is the whole lock.
+    const previous = this.locks.get(name) ?? Promise.resolve();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const tail = previous.then(() => held);
+    this.locks.set(name, tail);
+    await previous;
+    try {
+      return await fn();
+    } finally {
+      release();
+      if (this.locks.get(name) === tail) this.locks.delete(name);
+    }
   }
 
   async close(): Promise<void> {

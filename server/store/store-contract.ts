@@ -138,5 +138,44 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
       expect(unsettled.map((p) => p.id)).toContain(open.id);
       expect(unsettled.map((p) => p.id)).not.toContain(done.id);
     });
+
+    it('keeps provider state under a key, replacing it on save', async () => {
+      const store = await openStore();
+      const key = `test:state:${++counter}`;
+      expect(await store.getProviderState(key)).toBeUndefined();
+      await store.saveProviderState(key, '{"token":"a"}');
+      expect(await store.getProviderState(key)).toBe('{"token":"a"}');
+      await store.saveProviderState(key, '{"token":"b"}');
+      expect(await store.getProviderState(key)).toBe('{"token":"b"}');
+      expect(await store.getProviderState(`${key}:other`)).toBeUndefined();
+    });
+
+    it('runs callers of one lock one after another, and of different locks side by side', async () => {
+      const store = await openStore();
+      const name = `test-lock-${++counter}`;
+      const trace: string[] = [];
+      const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+      const holder = (id: string, lock: string) =>
+        store.withLock(lock, async () => {
+          trace.push(`${id}+`);
+          await tick();
+          trace.push(`${id}-`);
+          return id;
+        });
+      const results = await Promise.all([holder('a', name), holder('b', name), holder('c', name)]);
+      expect(results).toEqual(['a', 'b', 'c']);
+      expect(trace).toEqual(['a+', 'a-', 'b+', 'b-', 'c+', 'c-']);
+
+      trace.length = 0;
+      await Promise.all([holder('x', `${name}-x`), holder('y', `${name}-y`)]);
+      expect(trace.slice(0, 2).sort()).toEqual(['x+', 'y+']);
+    });
+
+    it('releases a lock when its holder fails', async () => {
+      const store = await openStore();
+      const name = `test-lock-fail-${++counter}`;
+      await expect(store.withLock(name, () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+      expect(await store.withLock(name, () => Promise.resolve('after'))).toBe('after');
+    });
   });
 }

@@ -128,5 +128,21 @@ export interface Store {
    */
   listUnsettledPayments(checkedBefore: string, limit: number): Promise<PaymentRecord[]>;
 
+  /**
+   * A provider's own small state under a key of its choosing (Payment Hub's rotating token pair).
+   * Undefined when nothing was saved under the key.
+   */
+  getProviderState(key: string): Promise<string | undefined>;
+
+  /** Inserts or replaces the value under `key`; it is durable (on disk) when this resolves. */
+  saveProviderState(key: string, value: string): Promise<void>;
+
+  /**
+   * Runs `fn` while holding the lock `name`: callers with the same name run one after another.
+   * SQLite (one process) holds an in-process mutex per name; PostgreSQL an advisory lock, so that
+   * several proxy processes use a rotating credential once.
+   */
+  withLock<T>(name: string, fn: () => Promise<T>): Promise<T>;
+
   close(): Promise<void>;
 }

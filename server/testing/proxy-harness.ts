@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createApp } from '../app.js';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
+import type { PaymentService } from '../payments/payment-service.js';
 import type { DestinationStream } from 'pino';
 import { createDirectCardProvider } from '../providers/directcard/adapter.js';
 import { createDirectCardSimulator, type DirectCardSimulatorFaults } from '../providers/directcard/simulator.js';
@@ -16,6 +17,9 @@ import { createHpayProvider } from '../providers/hpay/adapter.js';
 import { createHpaySimulator, type HpaySimulator } from '../providers/hpay/simulator.js';
 import { createMilkyPayProvider } from '../providers/milkypay/adapter.js';
 import { createMilkyPaySimulator, type MilkyPaySimulatorFaults } from '../providers/milkypay/simulator.js';
+import { createPaymentHubProvider } from '../providers/paymenthub/adapter.js';
+import { createPaymentHubSimulator, type PaymentHubSimulator } from '../providers/paymenthub/simulator.js';
+import { PAYMENTHUB_TOKEN_LOCK, StorePaymentHubTokenStore } from '../providers/paymenthub/token-store.js';
 import { ProviderRegistry } from '../providers/registry.js';
 import { createSessionTokens, type SessionTokenIssuer } from '../sessions/session-token.js';
 import { loadSigningKey, type SigningKey } from '../sessions/signing-key.js';
@@ -31,9 +35,14 @@ export interface ProxyHarness {
   directcardUrl: string;
   hankopayUrl: string;
   hpayUrl: string;
+  paymenthubUrl: string;
+  /** The Payment Hub simulator, for its call counts, webhooks and gateways. */
+  paymenthub: PaymentHubSimulator;
   /** The HPAY simulator, for its call counts. */
   hpay: HpaySimulator;
   store: SqliteStore;
+  /** The app's payment service (for a reconciler in tests). */
+  payments: PaymentService;
   tokens: SessionTokenIssuer;
   signingKey: SigningKey;
   faults: MilkyPaySimulatorFaults;
@@ -47,7 +56,7 @@ export interface ProxyHarness {
  * The proxy and the MilkyPay simulator, each on its own ephemeral loopback port, wired as in
  * production: the adapter talks HTTP to the simulator and the simulator posts callbacks over HTTP.
  */
-export async function startProxy(options: { logs?: DestinationStream; dbPath?: string } = {}): Promise<ProxyHarness> {
+export async function startProxy(options: { logs?: DestinationStream; dbPath?: string; paymenthubRefundSettleMs?: number; paymenthubAdapterRefreshToken?: string } = {}): Promise<ProxyHarness> {
   const simulatorServer = await listen(createServer());
   const simulatorUrl = `http://127.0.0.1:${port(simulatorServer)}`;
   const directcardServer = await listen(createServer());
@@ -56,6 +65,8 @@ export async function startProxy(options: { logs?: DestinationStream; dbPath?: s
   const hankopayUrl = `http://127.0.0.1:${port(hankopayServer)}`;
   const hpayServer = await listen(createServer());
   const hpayUrl = `http://127.0.0.1:${port(hpayServer)}`;
+  const paymenthubServer = await listen(createServer());
+  const paymenthubUrl = `http://127.0.0.1:${port(paymenthubServer)}`;
   const proxyServer = await listen(createServer());
   const url = `http://127.0.0.1:${port(proxyServer)}`;
 
@@ -84,6 +95,10 @@ export async function startProxy(options: { logs?: DestinationStream; dbPath?: s
   const hpay = createHpaySimulator({ ...hpayKeys, currency: 'CAD', publicUrl: hpayUrl, logger });
   hpayServer.on('request', express().use(hpay));
 
+  const paymenthubRefreshToken = 'ph_refresh_harness';
+  const paymenthub = createPaymentHubSimulator({ refreshToken: paymenthubRefreshToken, publicUrl: paymenthubUrl, logger, refundSettleMs: options.paymenthubRefundSettleMs ?? 150 });
+  paymenthubServer.on('request', express().use(paymenthub));
+
   const dataDir = mkdtempSync(join(tmpdir(), 'pay-checkout-it-'));
   const config = loadConfig({ PUBLIC_URL: url, ALLOWED_ORIGINS: `${SHOP_ORIGIN},${OTHER_SHOP_ORIGIN}`, MERCHANT_API_KEY: MERCHANT_KEY, DATA_DIR: dataDir });
   const store = SqliteStore.open(options.dbPath ?? ':memory:');
@@ -94,8 +109,15 @@ export async function startProxy(options: { logs?: DestinationStream; dbPath?: s
     createDirectCardProvider({ baseUrl: directcardUrl, ...directcardCredentials }),
     createHankoPayProvider({ baseUrl: hankopayUrl, apiKey: hankopayKey, paymentLinkAction: 'iframe' }),
     createHpayProvider({ baseUrl: hpayUrl, ...hpayKeys }),
+    createPaymentHubProvider({
+      baseUrl: paymenthubUrl,
+      refreshToken: options.paymenthubAdapterRefreshToken ?? paymenthubRefreshToken,
+      onCredentialsRefused: (message) => logger.error({ provider: 'paymenthub' }, `Payment Hub credentials refused: ${message}`),
+      tokenStore: new StorePaymentHubTokenStore(store),
+      lock: (fn) => store.withLock(PAYMENTHUB_TOKEN_LOCK, fn),
+    }),
   ]);
-  const { app } = createApp({ config, store, tokens, providers, logger, merchantApiKey: MERCHANT_KEY, sdkDir: join(dataDir, 'sdk') });
+  const { app, payments } = createApp({ config, store, tokens, providers, logger, merchantApiKey: MERCHANT_KEY, sdkDir: join(dataDir, 'sdk'), cardEntryDir: join(dataDir, 'card-entry') });
   proxyServer.on('request', app);
 
   return {
@@ -105,14 +127,17 @@ export async function startProxy(options: { logs?: DestinationStream; dbPath?: s
     hankopayUrl,
     hpayUrl,
     hpay,
+    paymenthubUrl,
+    paymenthub,
     store,
+    payments,
     tokens,
     signingKey,
     faults,
     directcardFaults,
     simulatorCalls,
     async close() {
-      await Promise.all([proxyServer, simulatorServer, directcardServer, hankopayServer, hpayServer].map(close));
+      await Promise.all([proxyServer, simulatorServer, directcardServer, hankopayServer, hpayServer, paymenthubServer].map(close));
       await store.close();
     },
   };

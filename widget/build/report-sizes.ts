@@ -12,6 +12,9 @@ import type { Logger, Plugin } from 'vite';
 /** The single-file build for the script tag (Lit, every view, English) may weigh this much, gzipped. */
 export const SDK_GZIP_BUDGET_BYTES = 25 * 1024;
 
+/** The card-entry frame's script (its form, the checks of a card number, the channel to the element). */
+export const CARD_ENTRY_GZIP_BUDGET_BYTES = 8 * 1024;
+
 export interface FileSizes {
   raw: number;
   gzip: number;

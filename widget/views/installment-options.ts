@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { InstallmentOptionView } from '../../server/api/widget-api.js';
-import type { InstallmentsState } from '../card-entry-controller.js';
+import type { InstallmentsState } from '../card-entry/protocol.js';
 import type { Translate } from '../strings.js';
 
 export interface InstallmentOptionsParams {

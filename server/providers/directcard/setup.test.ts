@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config.js';
 import { createLogger } from '../../logger.js';
+import { SqliteStore } from '../../store/sqlite-store.js';
 import { directcardModule } from './setup.js';
 
 const logger = createLogger({ level: 'silent' });
 const internalUrl = 'http://127.0.0.1:3000';
+const store = SqliteStore.open(':memory:');
 
 describe('directcard setup', () => {
   it('uses the simulator in sandbox mode when no credentials are set', () => {
-    const setup = directcardModule.setup({ config: loadConfig({}), logger, internalUrl });
+    const setup = directcardModule.setup({ config: loadConfig({}), logger, internalUrl, store });
     expect(setup?.provider.id).toBe('directcard');
     expect(setup?.provider.capabilities).toEqual({ refund: false, capture: true, cancel: false, installments: true });
     expect(setup?.simulator).toBeDefined();
@@ -27,7 +29,7 @@ describe('directcard setup', () => {
       throw new TypeError('offline');
     }) as typeof fetch;
     try {
-      const setup = directcardModule.setup({ config, logger, internalUrl });
+      const setup = directcardModule.setup({ config, logger, internalUrl, store });
       expect(setup?.simulator).toBeUndefined();
       await expect(setup!.provider.installmentOptions!({ bin: '54211901', amount: 100000, currency: 'TRY' })).rejects.toThrow(/could not be reached/);
     } finally {
@@ -39,6 +41,6 @@ describe('directcard setup', () => {
   });
 
   it('offers nothing outside sandbox mode without credentials', () => {
-    expect(directcardModule.setup({ config: loadConfig({ SANDBOX: 'false', MERCHANT_API_KEY: 'sk_live_0123456789abcdef' }), logger, internalUrl })).toBeUndefined();
+    expect(directcardModule.setup({ config: loadConfig({ SANDBOX: 'false', MERCHANT_API_KEY: 'sk_live_0123456789abcdef' }), logger, internalUrl, store })).toBeUndefined();
   });
 });

@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config.js';
 import { createLogger } from '../../logger.js';
+import { SqliteStore } from '../../store/sqlite-store.js';
 import { hankopayModule } from './setup.js';
 
 const logger = createLogger({ level: 'silent' });
 const internalUrl = 'http://127.0.0.1:3000';
+const store = SqliteStore.open(':memory:');
 
 describe('hankopay setup', () => {
   it('uses the simulator in sandbox mode when no credentials are set', () => {
-    const setup = hankopayModule.setup({ config: loadConfig({}), logger, internalUrl });
+    const setup = hankopayModule.setup({ config: loadConfig({}), logger, internalUrl, store });
     expect(setup?.provider.id).toBe('hankopay');
     expect(setup?.provider.capabilities).toEqual({ refund: true, capture: false, cancel: false, installments: false });
     expect(setup?.simulator).toBeDefined();
@@ -23,7 +25,7 @@ describe('hankopay setup', () => {
       throw new TypeError('offline');
     }) as typeof fetch;
     try {
-      const setup = hankopayModule.setup({ config, logger, internalUrl });
+      const setup = hankopayModule.setup({ config, logger, internalUrl, store });
       expect(setup?.simulator).toBeUndefined();
       await expect(setup!.provider.walletBalances!()).rejects.toThrow(/could not be reached for the wallet balance/);
     } finally {
@@ -33,6 +35,6 @@ describe('hankopay setup', () => {
   });
 
   it('offers nothing outside sandbox mode without credentials', () => {
-    expect(hankopayModule.setup({ config: loadConfig({ SANDBOX: 'false', MERCHANT_API_KEY: 'sk_live_0123456789abcdef' }), logger, internalUrl })).toBeUndefined();
+    expect(hankopayModule.setup({ config: loadConfig({ SANDBOX: 'false', MERCHANT_API_KEY: 'sk_live_0123456789abcdef' }), logger, internalUrl, store })).toBeUndefined();
   });
 });

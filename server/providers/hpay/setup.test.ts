@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config.js';
 import { createLogger } from '../../logger.js';
+import { SqliteStore } from '../../store/sqlite-store.js';
 import { hpayModule } from './setup.js';
 
 const logger = createLogger({ level: 'silent' });
 const internalUrl = 'http://127.0.0.1:3000';
+const store = SqliteStore.open(':memory:');
 
 describe('hpay setup', () => {
   it('uses the simulator in sandbox mode when no credentials are set', () => {
-    const setup = hpayModule.setup({ config: loadConfig({}), logger, internalUrl });
+    const setup = hpayModule.setup({ config: loadConfig({}), logger, internalUrl, store });
     expect(setup?.provider.id).toBe('hpay');
     expect(setup?.provider.capabilities).toEqual({ refund: false, capture: false, cancel: false, installments: false });
     expect(setup?.simulator).toBeDefined();
@@ -29,7 +31,7 @@ describe('hpay setup', () => {
       throw new TypeError('offline');
     }) as typeof fetch;
     try {
-      const setup = hpayModule.setup({ config, logger, internalUrl });
+      const setup = hpayModule.setup({ config, logger, internalUrl, store });
       expect(setup?.simulator).toBeUndefined();
       await expect(setup!.provider.listMethods({ currency: 'CAD', locale: 'en' })).rejects.toThrow(/could not be reached for getToken/);
     } finally {
@@ -41,6 +43,6 @@ describe('hpay setup', () => {
   });
 
   it('offers nothing outside sandbox mode without credentials', () => {
-    expect(hpayModule.setup({ config: loadConfig({ SANDBOX: 'false', MERCHANT_API_KEY: 'sk_live_0123456789abcdef' }), logger, internalUrl })).toBeUndefined();
+    expect(hpayModule.setup({ config: loadConfig({ SANDBOX: 'false', MERCHANT_API_KEY: 'sk_live_0123456789abcdef' }), logger, internalUrl, store })).toBeUndefined();
   });
 });

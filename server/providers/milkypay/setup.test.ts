@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config.js';
 import { createLogger } from '../../logger.js';
+import { SqliteStore } from '../../store/sqlite-store.js';
 import { milkypayModule } from './setup.js';
 
 const logger = createLogger({ level: 'silent' });
 const internalUrl = 'http://127.0.0.1:3000';
+const store = SqliteStore.open(':memory:');
 
 describe('MilkyPay setup', () => {
   it('uses the simulator in sandbox mode when no credentials are set', () => {
-    const setup = milkypayModule.setup({ config: loadConfig({}), logger, internalUrl });
+    const setup = milkypayModule.setup({ config: loadConfig({}), logger, internalUrl, store });
     expect(setup?.provider.id).toBe('milkypay');
     expect(setup?.simulator).toBeDefined();
   });
@@ -22,7 +24,7 @@ describe('MilkyPay setup', () => {
       throw new TypeError('offline');
     }) as typeof fetch;
     try {
-      const setup = milkypayModule.setup({ config, logger, internalUrl });
+      const setup = milkypayModule.setup({ config, logger, internalUrl, store });
       expect(setup?.simulator).toBeUndefined();
       await expect(setup!.provider.listMethods({ currency: 'USD', locale: 'en' })).rejects.toThrow();
     } finally {
@@ -32,6 +34,6 @@ describe('MilkyPay setup', () => {
   });
 
   it('offers nothing outside sandbox mode without credentials', () => {
-    expect(milkypayModule.setup({ config: loadConfig({ SANDBOX: 'false', MERCHANT_API_KEY: 'sk_live_0123456789abcdef' }), logger, internalUrl })).toBeUndefined();
+    expect(milkypayModule.setup({ config: loadConfig({ SANDBOX: 'false', MERCHANT_API_KEY: 'sk_live_0123456789abcdef' }), logger, internalUrl, store })).toBeUndefined();
   });
 });

@@ -20,6 +20,7 @@ import {
   paymentHubFetchMultipleResponseSchema,
   paymentHubPaymentGatewayListResponseSchema,
   paymentHubRefundResponseSchema,
+  paymentHubSharedPaymentResponseSchema,
   paymentHubTransactionResponseSchema,
   paymentHubTransactionStatusResponseSchema,
   paymentHubVendorListResponseSchema,
@@ -28,6 +29,7 @@ import {
   type PaymentHubPaymentGateway,
   type PaymentHubRefundData,
   type PaymentHubRefundRequest,
+  type PaymentHubSharedPaymentRequest,
   type PaymentHubTransactionRecord,
   type PaymentHubTransactionRequest,
   type PaymentHubVendor,
@@ -151,6 +153,19 @@ export class PaymentHubClient {
       schema: paymentHubErrorLogResponseSchema,
     });
     return answer.data;
+  }
+
+  /** POST /api/v1/shared-payment/initialize: one payment link over several methods. */
+  async initializeSharedPayment(body: PaymentHubSharedPaymentRequest): Promise<{ paymentLink: string; sharedPaymentId: string }> {
+    const answer = await this.call({
+      operation: 'the shared payment',
+      method: 'POST',
+      path: '/api/v1/shared-payment/initialize',
+      body,
+      movesMoney: true,
+      schema: paymentHubSharedPaymentResponseSchema,
+    });
+    return { paymentLink: answer.data.payment_link, sharedPaymentId: answer.data.shared_payment.ID };
   }
 
   private call<T>(spec: ClientCall<T>): Promise<T> {

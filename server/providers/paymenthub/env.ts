@@ -1,4 +1,4 @@
-// Only the environment slice for now: the Payment Hub adapter and simulator come in a later issue.
+// Payment Hub's environment slice; the adapter, simulator and setup sit beside it.
 import { defineProviderEnv, httpUrl, optionalText, requireTogether, withoutTrailingSlash } from '../env-helpers.js';
 
 export interface PaymentHubCredentials {

@@ -306,3 +306,39 @@ export const paymentHubErrorLogResponseSchema = paymentHubAnswerSchema(
     .transform((items) => items ?? []),
 );
 export type PaymentHubErrorLogResponse = z.infer<typeof paymentHubErrorLogResponseSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Shared payment page: POST /api/v1/shared-payment/initialize
+
+export interface PaymentHubSharedPaymentRequest {
+  payment_method: { label: string; payment_method: string; payment_vendor?: string; currency?: string }[];
+  payment_detail: {
+    merchant_ref_code: string;
+    external_id?: string;
+    source_request?: string;
+    amount: { mcp: boolean; founding_currency: string; value: number; mcp_rate: { currency: string; value: number }[] };
+    guest_location?: string;
+    hotel_location?: string;
+    description?: string;
+    first_name?: string;
+    last_name?: string;
+    mobile?: string;
+    email?: string;
+    lang?: string;
+    webhook_url?: string;
+    success_redirect_url: string;
+    failed_redirect_url: string;
+    cancel_redirect_url: string;
+    expires_in_minutes: number;
+  };
+}
+
+export const paymentHubSharedPaymentResponseSchema = paymentHubAnswerSchema(
+  z
+    .object({
+      payment_link: z.string().min(1),
+      shared_payment: z.object({ ID: z.string().min(1) }).loose(),
+    })
+    .loose(),
+);
+export type PaymentHubSharedPaymentResponse = z.infer<typeof paymentHubSharedPaymentResponseSchema>;

@@ -77,6 +77,13 @@ export interface PaymentHubTokenManagerOptions {
   marginMs?: number;
   /** For the reset call; 10 s by default. */
   timeoutMs?: number;
+  /**
+   * Held around every load-or-reset (Store.withLock): with several proxy processes on one
+   * database, the one that waited reads the pair the other just saved instead of resetting again.
+   */
+  lock?: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** Told once when the refresh token is refused (the operator must act). */
+  onRefusal?: (error: ProviderError) => void;
 }
 
 const HOUR_MS = 3_600_000;
@@ -119,6 +126,8 @@ export class PaymentHubTokenManager {
   private refusal: ProviderError | undefined;
   private readonly refusedRefreshTokens = new Set<string>();
   private loading: Promise<string> | undefined;
+  private readonly lock: <T>(fn: () => Promise<T>) => Promise<T>;
+  private readonly onRefusal: ((error: ProviderError) => void) | undefined;
 
   constructor(options: PaymentHubTokenManagerOptions) {
     this.transport = { baseUrl: options.baseUrl.replace(/\/+$/, ''), fetch: options.fetch ?? globalThis.fetch };
@@ -127,6 +136,8 @@ export class PaymentHubTokenManager {
     this.now = options.now ?? Date.now;
     this.marginMs = options.marginMs ?? DEFAULT_MARGIN_MS;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.lock = options.lock ?? ((fn) => fn());
+    this.onRefusal = options.onRefusal;
   }
 
   /** The remembered refusal of the refresh token, for readiness and the operator's log. */
@@ -150,7 +161,7 @@ export class PaymentHubTokenManager {
       return Promise.resolve(current.pair.accessToken);
     }
     if (this.loading) return this.loading;
-    const loading = this.loadOrReset().finally(() => {
+    const loading = this.lock(() => this.loadOrReset()).finally(() => {
       if (this.loading === loading) this.loading = undefined;
     });
     this.loading = loading;
@@ -223,6 +234,7 @@ export class PaymentHubTokenManager {
         PAYMENTHUB_PROVIDER_ID,
       );
     this.current = undefined;
+    this.onRefusal?.(this.refusal);
     throw this.refusal;
   }
 

@@ -1,7 +1,7 @@
 /** Transformers against the document's own payloads (fixtures/*.json, copied from paymenthub.txt). */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { CreatePaymentRequest } from '../provider.js';
+import type { CreatePaymentRequest, SharedPaymentRequest } from '../provider.js';
 import {
   paymentHubFetchMultipleResponseSchema,
   paymentHubPaymentGatewayListResponseSchema,
@@ -19,10 +19,12 @@ import {
   mapPaymentHubRefundStatus,
   mapPaymentHubTransactionStatus,
   parseMethodCode,
+  payableIn,
   paymentUrlAction,
   readRefundAnswer,
   scrubPaymentHubPayload,
   toRefundRequest,
+  toSharedPaymentRequest,
   toTransactionRequest,
   transactionCreatedToState,
   transactionToState,
@@ -114,6 +116,13 @@ describe('methods', () => {
     expect(names).toContain('Stripe');
     // Xendit lists CREDIT_CARD three times and SHOPEEPAY twice: each appears once.
     expect(names.filter((name) => name === 'Credit card')).toHaveLength(1);
+    // Philippine and Thai methods are not offered for rupiah; in pesos, Indonesian ones are not.
+    expect(names).not.toContain('GCash');
+    expect(names).not.toContain('PromptPay');
+    const php = gatewaysToPaymentMethods({ gateways, vendors, currency: 'PHP' }).map((method) => method.name);
+    expect(php).toEqual(expect.arrayContaining(['GCash', 'Maya', 'Credit card', 'ShopeePay', 'Stripe']));
+    expect(php).not.toContain('QRIS');
+    expect(payableIn('grabpay', 'IDR')).toBe(true);
     expect(idr.find((method) => method.name === 'Credit card')).toMatchObject({ id: 'paymenthub:65c314574bea7be0c0405e1d.CREDIT_CARD', category: 'card', provider: 'paymenthub', fields: [] });
     expect(idr.find((method) => method.name === 'OVO')?.category).toBe('wallet');
     expect(idr.find((method) => method.name === 'BCA virtual account')?.category).toBe('bank');
@@ -190,6 +199,47 @@ describe('requests and actions', () => {
     const one = toTransactionRequest({ ...request, currency: 'USD', amount: 1050, threeDSecure: false }, { gatewayId: 'g', paymentMethod: 'QRIS', vendorLangs: [], webhookUrl: 'w' });
     expect(one).toMatchObject({ amount: 10.5, payment_method: ['QRIS'], enable_3d_secure: false, expires_in_minutes: 60, link_expires_in_minutes: 60 });
     expect(one.lang).toBeUndefined();
+  });
+
+  it('builds the shared payment page body with the document’s fields and JSON types', () => {
+    const documented = fixture('shared-payment-request') as { payment_method: Record<string, unknown>[]; payment_detail: Record<string, unknown> & { amount: Record<string, unknown> } };
+    const shared: SharedPaymentRequest = {
+      paymentId: 'BOOKING1123',
+      orderId: '123',
+      amount: 1000,
+      currency: 'JPY',
+      description: 'Invoice BOOKING1123',
+      customer: { name: 'John Doe', email: 'dev@bookandlink.com', phone: '081234567890' },
+      locale: 'en-GB',
+      page: {
+        options: [],
+        amounts: [
+          { currency: 'USD', amount: 643 },
+          { currency: 'IDR', amount: 10_498_000 },
+        ],
+        guestLocation: 'KR',
+        hotelLocation: 'JA',
+      },
+      returnUrls: { success: 'https://example.com/t/ok', fail: 'https://example.com/t/failed', pending: 'https://example.com/t/pending' },
+      callbackUrl: 'https://example.com/t',
+    };
+    const body = toSharedPaymentRequest(shared, { paymentMethod: documented.payment_method as never, vendorLangs: ['en', 'ja'] });
+    expect(Object.keys(body.payment_detail).sort()).toEqual(Object.keys(documented.payment_detail).sort());
+    for (const [key, value] of Object.entries(body.payment_detail)) expect(typeof value, key).toBe(typeof documented.payment_detail[key]);
+    expect(Object.keys(body.payment_detail.amount).sort()).toEqual(Object.keys(documented.payment_detail.amount).sort());
+    expect(body.payment_detail).toMatchObject({
+      merchant_ref_code: 'BOOKING1123',
+      external_id: '123',
+      amount: { mcp: true, founding_currency: 'JPY', value: 1000, mcp_rate: [{ currency: 'USD', value: 6.43 }, { currency: 'IDR', value: 104980 }] },
+      guest_location: 'KR',
+      hotel_location: 'JA',
+      first_name: 'John',
+      last_name: 'Doe',
+      lang: 'en',
+      expires_in_minutes: 60,
+    });
+    const single = toSharedPaymentRequest({ ...shared, page: { options: [], amounts: [] } }, { paymentMethod: [], vendorLangs: [] });
+    expect(single.payment_detail.amount).toEqual({ mcp: false, founding_currency: 'JPY', value: 1000, mcp_rate: [] });
   });
 
   it('builds refunds, full and partial', () => {

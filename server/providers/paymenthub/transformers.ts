@@ -28,7 +28,7 @@ import { readProviderAmount as majorToMinor } from '../../payments/money.js';
 import { toMajorNumber } from '../../payments/money.js';
 import type { PaymentStatus } from '../../payments/payment-status.js';
 import { maskPanLike, SCRUB, scrubPayload } from '../../security/card-masking.js';
-import type { CreatePaymentRequest, PaymentAction, PaymentMethod, ProviderPaymentState } from '../provider.js';
+import type { CreatePaymentRequest, PaymentAction, PaymentMethod, ProviderPaymentState, SharedPaymentRequest } from '../provider.js';
 import {
   PAYMENTHUB_REFUND_STATUSES,
   PAYMENTHUB_TRANSACTION_STATUSES,
@@ -37,6 +37,7 @@ import {
   type PaymentHubRefundEntry,
   type PaymentHubRefundRequest,
   type PaymentHubRefundStatus,
+  type PaymentHubSharedPaymentRequest,
   type PaymentHubTransactionRecord,
   type PaymentHubTransactionRequest,
   type PaymentHubTransactionStatus,
@@ -320,6 +321,23 @@ export function paymentMethodCategory(code: string | undefined): PaymentMethod['
   return 'alternative';
 }
 
+/**
+ * Methods that exist in one country's currency only. The vendor list gives a vendor's methods and
+ * its currencies but not which method takes which currency, so Xendit's Philippine wallets would
+ * be offered for rupiah. Only methods known to be local are filtered; any other is kept.
+ */
+const LOCAL_METHOD_CURRENCY: Record<string, string> = Object.fromEntries([
+  ...['BCA', 'BNI', 'BSI', 'BRI', 'MANDIRI', 'PERMATA', 'SAHABAT_SAMPOERNA', 'BNC', 'ALFAMART', 'INDOMARET', 'OVO', 'DANA', 'LINKAJA', 'JENIUSPAY', 'DD_BRI', 'DD_BCA_KLIKPAY', 'KREDIVO', 'AKULAKU', 'UANGME', 'QRIS'].map((code) => [code, 'IDR']),
+  ...['7ELEVEN', 'CEBUANA', 'DD_BPI', 'DD_UBP', 'DD_RCBC', 'DD_BDO_EPAY', 'DP_MLHUILLIER', 'DP_PALAWAN', 'DP_ECPAY_LOAN', 'PAYMAYA', 'GCASH', 'BILLEASE', 'CASHALO'].map((code) => [code, 'PHP']),
+  ['PROMPTPAY', 'THB'],
+]);
+
+/** Whether a vendor's method may take the currency: yes unless it is known to be another country's. */
+export function payableIn(method: string, currency: string): boolean {
+  const local = LOCAL_METHOD_CURRENCY[method.toUpperCase()];
+  return local === undefined || local === currency.toUpperCase();
+}
+
 /** A gateway's vendor: its own `vendor_payment_gateway`, else the vendor list's entry of that name. */
 export function vendorOfGateway(gateway: PaymentHubPaymentGateway, vendors: readonly PaymentHubVendor[]): PaymentHubVendor | undefined {
   const own = gateway.vendor_payment_gateway;
@@ -349,7 +367,8 @@ export function gatewaysToPaymentMethods(input: {
     if (input.onlyGatewayId && gateway.ID !== input.onlyGatewayId) continue;
     const vendor = vendorOfGateway(gateway, input.vendors);
     if (!vendor || !vendor.Currency.some((code) => code.toUpperCase() === currency)) continue;
-    const methods = vendor.PaymentMethod.length > 0 ? vendor.PaymentMethod : [undefined];
+    const forCurrency = vendor.PaymentMethod.filter((method) => payableIn(method, currency));
+    const methods = vendor.PaymentMethod.length > 0 ? forCurrency : [undefined];
     for (const method of methods) {
       const code = methodCodeOf(gateway.ID, method);
       if (seen.has(code)) continue;
@@ -465,6 +484,44 @@ export function toTransactionRequest(request: CreatePaymentRequest, options: Tra
   if (options.paymentMethod) body.payment_method = [options.paymentMethod];
   if (lang) body.lang = lang;
   return body;
+}
+
+/**
+ * POST /api/v1/shared-payment/initialize: the options (already resolved to the client's gateway
+ * ids) and the payment's details. The session's amount is the founding one; `amounts` are the
+ * multi-currency values (`mcp_rate`), sent with `mcp` true when there are any.
+ */
+export function toSharedPaymentRequest(
+  request: SharedPaymentRequest,
+  options: { paymentMethod: PaymentHubSharedPaymentRequest['payment_method']; vendorLangs: readonly string[]; expiresInMinutes?: number },
+): PaymentHubSharedPaymentRequest {
+  const name = splitName(request.customer?.name);
+  const lang = closestVendorLang(options.vendorLangs, request.locale);
+  const detail: PaymentHubSharedPaymentRequest['payment_detail'] = {
+    merchant_ref_code: request.paymentId,
+    external_id: request.orderId,
+    source_request: 'pay-checkout',
+    amount: {
+      mcp: request.page.amounts.length > 0,
+      founding_currency: request.currency,
+      value: toMajorNumber(request.amount, request.currency),
+      mcp_rate: request.page.amounts.map((entry) => ({ currency: entry.currency, value: toMajorNumber(entry.amount, entry.currency) })),
+    },
+    description: request.description?.trim() || `Payment ${request.paymentId}`,
+    webhook_url: request.callbackUrl,
+    success_redirect_url: request.returnUrls.success,
+    failed_redirect_url: request.returnUrls.fail,
+    cancel_redirect_url: request.returnUrls.fail,
+    expires_in_minutes: Math.max(1, Math.round(options.expiresInMinutes ?? 60)),
+  };
+  if (request.page.guestLocation) detail.guest_location = request.page.guestLocation;
+  if (request.page.hotelLocation) detail.hotel_location = request.page.hotelLocation;
+  if (name.first) detail.first_name = name.first;
+  if (name.last) detail.last_name = name.last;
+  if (request.customer?.phone) detail.mobile = request.customer.phone;
+  if (request.customer?.email) detail.email = request.customer.email;
+  if (lang) detail.lang = lang;
+  return { payment_method: options.paymentMethod, payment_detail: detail };
 }
 
 /** POST /api/v1/transactions/refund. Without an amount, a full refund of what remains. */

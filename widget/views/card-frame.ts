@@ -1,0 +1,28 @@
+import { html, type TemplateResult } from 'lit';
+import { styleMap } from 'lit/directives/style-map.js';
+import type { Translate } from '../strings.js';
+
+export interface CardFrameParams {
+  /** The card-entry page of the proxy. */
+  src: string;
+  height: number;
+  onLoad: (frame: HTMLIFrameElement) => void;
+  t: Translate;
+}
+
+/**
+ * The card inputs, in a frame of the proxy's origin that no script of the merchant's page can
+ * read. Its title names it for screen readers; Tab moves into and out of it like any block of
+ * fields. The height comes from the frame (set through the style property, which a strict CSP
+ * on the merchant's page allows, where a style attribute would not be).
+ */
+export function renderCardFrame({ src, height, onLoad, t }: CardFrameParams): TemplateResult {
+  return html`<iframe
+    class="card-frame"
+    part="card-frame"
+    title=${t('cardDetails')}
+    src=${src}
+    style=${styleMap({ height: `${height}px` })}
+    @load=${(event: Event) => onLoad(event.currentTarget as HTMLIFrameElement)}
+  ></iframe>`;
+}
