@@ -2,7 +2,6 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { property, state } from 'lit/decorators.js';
 import type { CheckoutView, MethodView } from '../server/api/widget-api.js';
 import type { CheckoutApiError } from './api-client.js';
-import { readTheme } from './card-entry/theme.js';
 import { CardFrameController } from './card-frame-controller.js';
 import { CheckoutController, type Stage } from './checkout-controller.js';
 import { PayMethodSelectEvent, PaySessionExpiringEvent } from './events.js';
@@ -14,6 +13,7 @@ import { english, translator, type Translate } from './strings.js';
 import { wantedLocale } from './locale.js';
 import { payCheckoutStyles } from './pay-checkout.styles.js';
 import { SessionExpiryController } from './session-expiry-controller.js';
+import { effectiveTheme } from './effective-theme.js';
 import { renderActionDialog } from './views/action-dialog.js';
 import { renderCardFrame } from './views/card-frame.js';
 import { renderInstallmentOptions } from './views/installment-options.js';
@@ -207,7 +207,9 @@ export class PayCheckout extends LitElement {
     `;
   }
 
-  protected override updated(): void {
+  protected override updated(changed: PropertyValues<this>): void {
+    // The card frame cannot see the element's styles: a new theme is sent to it.
+    if (changed.has('theme')) this.card.setTheme(effectiveTheme(this));
     const { stage, paying } = this.checkout;
     if (stage.name === 'action') {
       const dialog = this.renderRoot.querySelector('dialog');
@@ -322,7 +324,7 @@ export class PayCheckout extends LitElement {
       ${renderCardFrame({
         src: `${this.resolveEndpoint()}/api/checkout/card-entry`,
         height: this.card.height,
-        onLoad: (frame) => this.card.connect(frame, originOf(this.resolveEndpoint()), readTheme(this)),
+        onLoad: (frame) => this.card.connect(frame, originOf(this.resolveEndpoint()), effectiveTheme(this)),
         t: this.t,
       })}
       ${method.installments
