@@ -1,7 +1,10 @@
 import { expect, test, type Page } from '@playwright/test';
 
+/** The card inputs, in the proxy's card-entry frame. */
+const cardFields = (page: Page) => page.frameLocator('iframe[title="Card details"]');
+
 /**
- * The README's screenshots: each provider's flow in a narrow window. Written to
+ * The README's screenshots: each provider's flow (MilkyPay, directcard, HankoPay, Payment Hub, HPAY) in a narrow window. Written to
  * test-results/screens/docs/, or to docs/screens/ (committed) with DOCS_SCREENS=1.
  */
 
@@ -32,12 +35,12 @@ test('MilkyPay: methods, hosted page, success', async ({ page }) => {
 test('directcard: card with installments, 3-D Secure', async ({ page }) => {
   await buy(page, 'Copper cezve set');
   await page.getByRole('radio', { name: 'Card', exact: true }).check();
-  await page.getByRole('textbox', { name: 'Card number' }).fill('5421 1901 2209 0656');
-  await page.getByRole('textbox', { name: 'Expiry date' }).fill('12/30');
-  await page.getByRole('textbox', { name: 'Security code' }).fill('837');
-  await page.getByRole('textbox', { name: 'Name on card' }).fill('Ada Lovelace');
+  await cardFields(page).getByRole('textbox', { name: 'Card number' }).fill('5421 1901 2209 0656');
+  await cardFields(page).getByRole('textbox', { name: 'Expiry date' }).fill('12/30');
+  await cardFields(page).getByRole('textbox', { name: 'Security code' }).fill('837');
+  await cardFields(page).getByRole('textbox', { name: 'Name on card' }).fill('Ada Lovelace');
   await page.getByRole('radio', { name: /^3 ×/ }).check();
-  await page.getByRole('textbox', { name: 'Card number' }).scrollIntoViewIfNeeded();
+  await cardFields(page).getByRole('textbox', { name: 'Card number' }).scrollIntoViewIfNeeded();
   await shot(page, 'directcard-1-installments');
   await page.getByRole('button', { name: /^Pay/ }).click();
   const verify = page.frameLocator('iframe[title="3-D Secure verification"]').frameLocator('iframe#challenge').getByRole('button', { name: 'Complete verification' });
@@ -49,14 +52,26 @@ test('directcard: card with installments, 3-D Secure', async ({ page }) => {
 
 test('HankoPay: the payment page in the dialog', async ({ page }) => {
   await buy(page, 'Espresso tamper');
-  await page.getByRole('textbox', { name: 'Card number' }).fill('4111 1111 1111 1111');
-  await page.getByRole('textbox', { name: 'Expiry date' }).fill('12/30');
-  await page.getByRole('textbox', { name: 'Security code' }).fill('123');
-  await page.getByRole('textbox', { name: 'Name on card' }).fill('Grace Hopper');
+  await cardFields(page).getByRole('textbox', { name: 'Card number' }).fill('4111 1111 1111 1111');
+  await cardFields(page).getByRole('textbox', { name: 'Expiry date' }).fill('12/30');
+  await cardFields(page).getByRole('textbox', { name: 'Security code' }).fill('123');
+  await cardFields(page).getByRole('textbox', { name: 'Name on card' }).fill('Grace Hopper');
   await page.getByRole('button', { name: 'Pay $35.00' }).click();
   const pay = page.frameLocator('iframe[title="Payment page"]').getByRole('button', { name: 'Pay', exact: true });
   await expect(pay).toBeVisible();
   await shot(page, 'hankopay-1-payment-page');
+  await pay.click();
+  await expect(page.getByRole('heading', { name: 'Payment successful' })).toBeVisible();
+});
+
+test('Payment Hub: methods of the vendors, a vendor page in the dialog', async ({ page }) => {
+  await buy(page, 'Kintamani Arabica, 500 g');
+  await page.getByRole('radio', { name: 'QRIS', exact: true }).check();
+  await shot(page, 'paymenthub-1-methods');
+  await page.getByRole('button', { name: /^Pay .*150,000/ }).click();
+  const pay = page.frameLocator('iframe[title="Payment page"]').getByRole('button', { name: 'Pay', exact: true });
+  await expect(pay).toBeVisible();
+  await shot(page, 'paymenthub-2-vendor-page');
   await pay.click();
   await expect(page.getByRole('heading', { name: 'Payment successful' })).toBeVisible();
 });

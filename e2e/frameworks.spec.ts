@@ -96,10 +96,10 @@ const directcard = { provider: 'directcard', amount: '100.00', currency: 'TRY' }
 /** A directcard payment with 3-D Secure, through `scope` (the page or a frame). */
 async function payWithThreeDSecure(scope: Page | ReturnType<Page['frameLocator']>): Promise<void> {
   await scope.getByRole('radio', { name: 'Card', exact: true }).check();
-  await scope.getByRole('textbox', { name: 'Card number' }).fill('5421 1901 2209 0656');
-  await scope.getByRole('textbox', { name: 'Expiry date' }).fill('12/30');
-  await scope.getByRole('textbox', { name: 'Security code' }).fill('837');
-  await scope.getByRole('textbox', { name: 'Name on card' }).fill('Ada Lovelace');
+  await scope.frameLocator('iframe[title="Card details"]').getByRole('textbox', { name: 'Card number' }).fill('5421 1901 2209 0656');
+  await scope.frameLocator('iframe[title="Card details"]').getByRole('textbox', { name: 'Expiry date' }).fill('12/30');
+  await scope.frameLocator('iframe[title="Card details"]').getByRole('textbox', { name: 'Security code' }).fill('837');
+  await scope.frameLocator('iframe[title="Card details"]').getByRole('textbox', { name: 'Name on card' }).fill('Ada Lovelace');
   await scope.getByRole('button', { name: /^Pay/ }).click();
   await scope.frameLocator('iframe[title="3-D Secure verification"]').frameLocator('iframe#challenge').getByRole('button', { name: 'Complete verification' }).click();
   await expect(scope.getByRole('heading', { name: 'Payment successful' })).toBeVisible();

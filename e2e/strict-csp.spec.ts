@@ -1,5 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
 
+/** The card inputs, in the proxy's card-entry frame. */
+const cardFields = (page: Page) => page.frameLocator('iframe[title="Card details"]');
+
 /**
  * Every provider's flow on the demo shop, whose pages carry the strict policy of demo/csp.ts: the
  * element gets only script-src and connect-src for the proxy and frame-src for the proxy and the
@@ -45,10 +48,10 @@ async function buy(page: Page, product: string, baseURL: string): Promise<void> 
 }
 
 async function enterCard(page: Page, number: string): Promise<void> {
-  await page.getByRole('textbox', { name: 'Card number' }).fill(number);
-  await page.getByRole('textbox', { name: 'Expiry date' }).fill('12/30');
-  await page.getByRole('textbox', { name: 'Security code' }).fill('837');
-  await page.getByRole('textbox', { name: 'Name on card' }).fill('Ada Lovelace');
+  await cardFields(page).getByRole('textbox', { name: 'Card number' }).fill(number);
+  await cardFields(page).getByRole('textbox', { name: 'Expiry date' }).fill('12/30');
+  await cardFields(page).getByRole('textbox', { name: 'Security code' }).fill('837');
+  await cardFields(page).getByRole('textbox', { name: 'Name on card' }).fill('Ada Lovelace');
 }
 
 test('MilkyPay: redirect to the hosted page and back', async ({ page, baseURL }) => {
@@ -84,10 +87,10 @@ test('directcard: card form, installments and 3-D Secure in the dialog', async (
 
 test('HankoPay: card form, then the payment page framed in the dialog', async ({ page, baseURL }) => {
   await buy(page, 'Espresso tamper', baseURL!);
-  await page.getByRole('textbox', { name: 'Card number' }).fill('4111 1111 1111 1111');
-  await page.getByRole('textbox', { name: 'Expiry date' }).fill('12/30');
-  await page.getByRole('textbox', { name: 'Security code' }).fill('123');
-  await page.getByRole('textbox', { name: 'Name on card' }).fill('Grace Hopper');
+  await cardFields(page).getByRole('textbox', { name: 'Card number' }).fill('4111 1111 1111 1111');
+  await cardFields(page).getByRole('textbox', { name: 'Expiry date' }).fill('12/30');
+  await cardFields(page).getByRole('textbox', { name: 'Security code' }).fill('123');
+  await cardFields(page).getByRole('textbox', { name: 'Name on card' }).fill('Grace Hopper');
   await page.getByRole('button', { name: 'Pay $35.00' }).click();
   await page.frameLocator('iframe[title="Payment page"]').getByRole('button', { name: 'Pay', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Payment successful' })).toBeVisible();
@@ -96,6 +99,22 @@ test('HankoPay: card form, then the payment page framed in the dialog', async ({
 test('HPAY: redirect to the hosted checkout and back', async ({ page, baseURL }) => {
   await buy(page, 'Maple-wood coffee scoop', baseURL!);
   await page.getByRole('button', { name: 'Pay CA$18.00' }).click();
+  await page.getByRole('button', { name: 'Pay', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Payment successful' })).toBeVisible();
+});
+
+test('Payment Hub: the vendor page framed in the dialog', async ({ page, baseURL }) => {
+  await buy(page, 'Kintamani Arabica, 500 g', baseURL!);
+  await page.getByRole('radio', { name: 'QRIS', exact: true }).check();
+  await page.getByRole('button', { name: /^Pay .*150,000/ }).click();
+  await page.frameLocator('iframe[title="Payment page"]').getByRole('button', { name: 'Pay', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Payment successful' })).toBeVisible();
+});
+
+test('Payment Hub: the Stripe page top-level and back', async ({ page, baseURL }) => {
+  await buy(page, 'Kintamani Arabica, 500 g', baseURL!);
+  await page.getByRole('radio', { name: 'Stripe', exact: true }).check();
+  await page.getByRole('button', { name: /^Pay .*150,000/ }).click();
   await page.getByRole('button', { name: 'Pay', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Payment successful' })).toBeVisible();
 });
