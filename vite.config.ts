@@ -1,13 +1,15 @@
 /// <reference types="vitest/config" />
 import { defineConfig, type UserConfig } from 'vite';
 import { CARD_ENTRY_GZIP_BUDGET_BYTES, reportSizes, SDK_GZIP_BUDGET_BYTES } from './widget/build/report-sizes.js';
+import { writeSdkRelease } from './widget/build/sdk-release.js';
 
 /**
  * Three builds, each printing its files' raw, gzip and brotli sizes. Two of the element, each printing its files' raw, gzip and brotli sizes:
  *
  * - `vite build`: the single-file SDK the proxy serves at `/sdk/pay-checkout.js`, `widget/index.ts`
  *   with Lit bundled in, one ES module, no chunks (a script tag cannot load sibling chunks from
- *   a content-hashed copy). Budget: 25 KiB gzip (widget/size-budget.test.ts).
+ *   a content-hashed copy). Budget: 25 KiB gzip (widget/size-budget.test.ts). Beside it the
+ *   content-hashed copy and release.json with its SRI hash (widget/build/sdk-release.ts).
  * - `vite build --mode esm`: the npm build in `dist/esm`, one file per source module and Lit left
  *   as an import, so a merchant's bundler keeps only what the page uses (package.json
  *   `sideEffects` names the one module with a side effect: the entry, which defines the element).
@@ -23,7 +25,7 @@ import { CARD_ENTRY_GZIP_BUDGET_BYTES, reportSizes, SDK_GZIP_BUDGET_BYTES } from
 const sdk: UserConfig = {
   // Nothing to copy: the SDK is one file, and a public/ folder would land inside dist/sdk.
   publicDir: false,
-  plugins: [reportSizes({ gzipBudgets: { 'pay-checkout.js': SDK_GZIP_BUDGET_BYTES } })],
+  plugins: [reportSizes({ gzipBudgets: { 'pay-checkout.js': SDK_GZIP_BUDGET_BYTES } }), writeSdkRelease()],
   build: {
     lib: {
       entry: 'widget/index.ts',
@@ -52,7 +54,7 @@ const sdk: UserConfig = {
 };
 
 /** The public modules of the npm build; everything they import comes along as its own file. */
-const ESM_ENTRIES = ['widget/index.ts', 'widget/pay-checkout.ts', 'widget/events.ts', 'widget/format.ts'];
+const ESM_ENTRIES = ['widget/index.ts', 'widget/pay-checkout.ts', 'widget/events.ts', 'widget/format.ts', 'widget/theme-properties.ts'];
 
 const esm: UserConfig = {
   publicDir: false,

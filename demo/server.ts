@@ -3,6 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { html, type RawHtml } from '../server/pages/html.js';
+import type { SdkRelease } from '../server/routes/sdk.js';
+import type { Logger } from '../server/logger.js';
+import { checkoutPagePolicy } from './csp.js';
 
 /**
  * The demo shop: a merchant site with a tiny backend. It does what a merchant's backend does:
@@ -54,9 +57,17 @@ interface Order {
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-export function createDemoRouter(options: { apiUrl: string; merchantApiKey: string; publicUrl: string }): Router {
+export function createDemoRouter(options: {
+  apiUrl: string;
+  merchantApiKey: string;
+  publicUrl: string;
+  /** The SDK build's content-hashed copy and its SRI hash; undefined until it is built. */
+  sdkRelease: () => SdkRelease | undefined;
+  logger?: Logger;
+}): Router {
   const orders = new Map<string, Order>();
   const router = Router();
+  const page = (title: string, body: RawHtml): string => shopPage(title, body, sdkScript(options.publicUrl, options.sdkRelease()));
 
   const merchantApi = async (path: string, init?: RequestInit): Promise<{ status: number; body: any }> => {
     const response = await fetch(`${options.apiUrl}${path}`, {
@@ -66,23 +77,25 @@ export function createDemoRouter(options: { apiUrl: string; merchantApiKey: stri
     return { status: response.status, body: await response.json() };
   };
 
+  // The strict policy of demo/csp.ts; in sandbox mode every provider's page is a simulator on the proxy.
+  const policy = checkoutPagePolicy({ proxyOrigin: new URL(options.publicUrl).origin, reportUri: '/csp-reports' });
   router.use((_req, res, next) => {
-    // The policy a careful merchant page would have: nothing inline, the proxy for script, API and frames.
-    res.set(
-      'Content-Security-Policy',
-      [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "connect-src 'self'",
-        "frame-src 'self'",
-        "form-action 'self'",
-        "base-uri 'none'",
-        "frame-ancestors 'none'",
-      ].join('; '),
-    );
+    res.set('Content-Security-Policy', policy);
     next();
+  });
+  // Where browsers report violations of that policy: logged, and listed for the e2e suite, which expects none.
+  const violations: unknown[] = [];
+  router.post('/csp-reports', express.json({ type: ['application/csp-report', 'application/reports+json', 'application/json'], limit: '16kb' }), (req, res) => {
+    if (violations.length < 100) violations.push(req.body);
+    options.logger?.warn({ report: req.body }, 'content security policy violation on a demo page');
+    res.status(204).end();
+  });
+  router.get('/csp-reports', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ reports: violations });
+  });
+  router.delete('/csp-reports', (_req, res) => {
+    violations.length = 0;
+    res.status(204).end();
   });
   router.use('/demo-assets', express.static(join(here, 'public'), { maxAge: '5m' }));
   router.use(express.urlencoded({ extended: false, limit: '4kb' }));
@@ -187,15 +200,31 @@ export function createDemoRouter(options: { apiUrl: string; merchantApiKey: stri
 
 function checkoutElement(token: string): RawHtml {
   // No locale attribute: the element follows the shopper's browser language.
-  return html`<pay-checkout session="${token}"></pay-checkout>
+  return html`<fieldset class="theme-switch">
+      <legend>Theme of the checkout</legend>
+      <label><input type="radio" name="theme" value="light"> Light</label>
+      <label><input type="radio" name="theme" value="dark"> Dark</label>
+      <label><input type="radio" name="theme" value="brand"> Brand</label>
+    </fieldset>
+    <pay-checkout session="${token}"></pay-checkout>
     <details class="event-log"><summary>Events from the element</summary><ol id="event-log"></ol></details>`;
+}
+
+/**
+ * The element as the integration guide tells merchants to embed it: the immutable, content-hashed
+ * copy with its integrity hash, loaded in CORS mode; the stable name only before the first build.
+ */
+function sdkScript(publicUrl: string, release: SdkRelease | undefined): RawHtml {
+  return release
+    ? html`<script type="module" src="${publicUrl}/sdk/${release.file}" integrity="${release.integrity}" crossorigin="anonymous"></script>`
+    : html`<script type="module" src="${publicUrl}/sdk/pay-checkout.js" crossorigin="anonymous"></script>`;
 }
 
 function formatPrice(product: Product): string {
   return new Intl.NumberFormat('en', { style: 'currency', currency: product.currency }).format(Number(product.price));
 }
 
-function page(title: string, body: RawHtml): string {
+function shopPage(title: string, body: RawHtml, sdk: RawHtml): string {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -203,7 +232,7 @@ function page(title: string, body: RawHtml): string {
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>${title} · Brew &amp; Co.</title>
   <link rel="stylesheet" href="/demo-assets/shop.css">
-  <script type="module" src="/sdk/pay-checkout.js"></script>
+  ${sdk}
   <script type="module" src="/demo-assets/shop.js"></script>
 </head>
 <body><main>${body}</main></body>

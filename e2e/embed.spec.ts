@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 
 /** The card inputs: in the proxy's own frame, out of the merchant page's reach. */
@@ -54,6 +55,26 @@ test('the proxy serves the single-file build under a stable name, embeddable cro
   expect(response.headers()['access-control-allow-origin']).toBe('*');
   expect(response.headers()['cross-origin-resource-policy']).toBe('cross-origin');
   expect(await response.text()).toContain('pay-checkout');
+});
+
+test('the demo shop embeds the immutable, content-hashed build with its integrity hash, as the docs say', async ({ page, request }) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Buy Ceramic pour-over set' }).click();
+  await expect(page.getByRole('radio', { name: /Payment card/ })).toBeVisible();
+  const script = page.locator('script[type="module"][integrity]');
+  await expect(script).toHaveCount(1);
+  const src = (await script.getAttribute('src'))!;
+  expect(src).toMatch(/\/sdk\/pay-checkout\.[0-9a-f]{12}\.js$/);
+  expect(await script.getAttribute('crossorigin')).toBe('anonymous');
+
+  const response = await request.get(src);
+  expect(response.headers()['cache-control']).toBe('public, max-age=31536000, immutable');
+  const body = await response.body();
+  expect(await script.getAttribute('integrity')).toBe(`sha384-${createHash('sha384').update(body).digest('base64')}`);
+  // The same build as the stable name, and named after its content.
+  expect(body.equals(await (await request.get('/sdk/pay-checkout.js')).body())).toBe(true);
+  expect(src).toContain(createHash('sha256').update(body).digest('hex').slice(0, 12));
+  expect(await (await request.get('/sdk/release.json')).json()).toEqual({ file: src.split('/').at(-1), integrity: await script.getAttribute('integrity') });
 });
 
 test('a merchant page on an allowed origin embeds the element with one script tag', async ({ page, baseURL }) => {

@@ -1,6 +1,7 @@
 import express, { type Router } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
+import { merchantOpenApi } from './api/openapi.js';
 import type { Config } from './config.js';
 import { errorMiddleware, notFound } from './http/error-middleware.js';
 import { idempotentRequests } from './http/idempotency.js';
@@ -97,6 +98,10 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
   app.use('/api/checkout', form, createChallengesRouter({ payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
   app.use('/api/checkout', createCheckoutRouter({ store, tokens, payments, allowedOrigins: config.allowedOrigins, proxyOrigin, rateLimits }));
   app.use('/api/callbacks', json, form, express.text({ type: '*/*', limit: '64kb' }), createCallbacksRouter({ payments, providers, logger }));
+  const openApi = merchantOpenApi(config.publicUrl);
+  app.get('/api/openapi.json', (_req, res) => {
+    res.set('Access-Control-Allow-Origin', '*').json(openApi);
+  });
   // Liveness: the process answers; `providers` names whose credentials were refused (the operator must act).
   // Readiness (/readyz): it can serve (database, provider credentials, not shutting down).
   app.get('/healthz', (_req, res) => {

@@ -102,6 +102,12 @@ export class CardFrameController implements ReactiveController {
     this.sendSettings();
   }
 
+  /** The element's theme changed: the frame gets the new values over the channel it has. */
+  setTheme(theme: Theme): void {
+    this.theme = theme;
+    this.sendSettings();
+  }
+
   /** Token, texts, theme and method for the frame; sent when any of them changed. */
   configure(settings: CardFrameSettings): void {
     if (settings.method.id !== this.settings?.method.id) {

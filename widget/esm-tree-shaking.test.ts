@@ -59,7 +59,7 @@ describe('the npm build, bundled by a merchant', () => {
   it('keeps an event class alone: no element, no registration, no Lit, under 2 KiB', async () => {
     const code = await bundle(
       'events-only',
-      `import { PayCompleteEvent } from 'pay-checkout/dist/esm/widget/events.js';
+      `import { PayCompleteEvent } from 'pay-checkout/events';
        document.addEventListener(PayCompleteEvent.eventName, (event) => console.log(event instanceof PayCompleteEvent));`,
     );
     expect(code).toContain('pay-complete');
@@ -73,7 +73,7 @@ describe('the npm build, bundled by a merchant', () => {
   it('keeps the money formatter alone, under 2 KiB', async () => {
     const code = await bundle(
       'format-only',
-      `import { formatMoney } from 'pay-checkout/dist/esm/widget/format.js';
+      `import { formatMoney } from 'pay-checkout/format';
        console.log(formatMoney(1250, { currency: 'JPY', currencyExponent: 0, locale: 'ja' }));`,
     );
     expect(code).toContain('Intl.NumberFormat');
@@ -86,7 +86,7 @@ describe('the npm build, bundled by a merchant', () => {
   it('gives the class without registering it to a page that registers it itself', async () => {
     const code = await bundle(
       'class-only',
-      `import { PayCheckout } from 'pay-checkout/dist/esm/widget/pay-checkout.js';
+      `import { PayCheckout } from 'pay-checkout/element';
        customElements.define('shop-checkout', class extends PayCheckout {});`,
     );
     expect(code).toContain('litElementVersions');
@@ -94,7 +94,7 @@ describe('the npm build, bundled by a merchant', () => {
   });
 
   it('keeps the registration of a page that imports the element for its side effect', async () => {
-    const code = await bundle('element', `import 'pay-checkout/dist/esm/widget/index.js';`);
+    const code = await bundle('element', `import 'pay-checkout';`);
     expect(code).toContain('customElements.define');
     expect(code).toContain('pay-checkout');
     expect(code).toContain('litElementVersions');

@@ -62,11 +62,33 @@ export class PayErrorEvent extends Event {
   }
 }
 
+export interface PaySessionExpiringDetail {
+  /** When the session token stops working (ISO 8601). */
+  expiresAt: string;
+  /** Seconds from now until then. */
+  secondsLeft: number;
+}
+
+/**
+ * The session token expires soon (a minute before, or at once when less is left): time for the
+ * page to ask its backend for a new session and set its token on the `session` attribute, which
+ * keeps what the shopper typed and chose.
+ */
+export class PaySessionExpiringEvent extends Event {
+  static readonly eventName = 'pay-session-expiring';
+  readonly detail: PaySessionExpiringDetail;
+  constructor(detail: PaySessionExpiringDetail) {
+    super(PaySessionExpiringEvent.eventName, init);
+    this.detail = detail;
+  }
+}
+
 declare global {
   interface HTMLElementEventMap {
     'pay-ready': PayReadyEvent;
     'pay-method-select': PayMethodSelectEvent;
     'pay-complete': PayCompleteEvent;
     'pay-error': PayErrorEvent;
+    'pay-session-expiring': PaySessionExpiringEvent;
   }
 }

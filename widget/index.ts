@@ -10,5 +10,5 @@ import { definePayCheckout } from './pay-checkout.js';
 definePayCheckout();
 
 export { PayCheckout, definePayCheckout } from './pay-checkout.js';
-export { PayCompleteEvent, PayErrorEvent, PayMethodSelectEvent, PayReadyEvent } from './events.js';
-export type { PayCompleteDetail, PayErrorDetail, PayMethodSelectDetail } from './events.js';
+export { PayCompleteEvent, PayErrorEvent, PayMethodSelectEvent, PayReadyEvent, PaySessionExpiringEvent } from './events.js';
+export type { PayCompleteDetail, PayErrorDetail, PayMethodSelectDetail, PaySessionExpiringDetail } from './events.js';

@@ -1,9 +1,22 @@
 import { css } from 'lit';
 
+/** Dark defaults (widget/theme-properties.ts): with `theme="dark"`, or a dark preference unless `theme="light"`. */
+const dark = css`
+  color-scheme: dark;
+  --_primary: var(--pay-color-primary, #60a5fa);
+  --_on-primary: var(--pay-color-on-primary, #0b1220);
+  --_text: var(--pay-color-text, #e5e7eb);
+  --_muted: var(--pay-color-muted, #9ca3af);
+  --_border: var(--pay-color-border, #374151);
+  --_background: var(--pay-color-background, #111827);
+  --_error: var(--pay-color-error, #f87171);
+  --_success: var(--pay-color-success, #4ade80);
+`;
+
 /**
  * The element's look: neutral and quiet so it sits in any shop. Every color, the font, the
- * radius and the spacing come from `--pay-*` custom properties with defaults; the main pieces
- * carry `part` names for anything deeper.
+ * radius, the spacing and the density come from `--pay-*` custom properties with light and dark
+ * defaults (widget/theme-properties.ts); every visible block carries a `part` name for anything deeper.
  */
 export const payCheckoutStyles = css`
   :host {
@@ -17,6 +30,9 @@ export const payCheckoutStyles = css`
     --_success: var(--pay-color-success, #16a34a);
     --_radius: var(--pay-radius, 8px);
     --_spacing: var(--pay-spacing, 16px);
+    /* Scales the height of rows, inputs and buttons: 0.75 is compact, 1.25 roomy. */
+    --_density: var(--pay-density, 1);
+    color-scheme: light;
     --_ring: 0 0 0 3px color-mix(in srgb, var(--_primary) 30%, transparent);
 
     display: block;
@@ -33,6 +49,16 @@ export const payCheckoutStyles = css`
     font-size: var(--pay-font-size, 16px);
     line-height: 1.5;
     color: var(--_text);
+  }
+
+  @media (prefers-color-scheme: dark) {
+    :host(:not([theme='light'])) {
+      ${dark}
+    }
+  }
+
+  :host([theme='dark']) {
+    ${dark}
   }
 
   :host([hidden]),
@@ -96,8 +122,8 @@ export const payCheckoutStyles = css`
     display: flex;
     align-items: center;
     gap: 12px;
-    min-height: 52px;
-    padding: 12px 14px;
+    min-height: calc(52px * var(--_density));
+    padding: calc(12px * var(--_density)) 14px;
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
     background: var(--_background);
@@ -169,7 +195,7 @@ export const payCheckoutStyles = css`
 
   .input {
     width: 100%;
-    padding: 10px 12px;
+    padding: calc(10px * var(--_density)) 12px;
     font: inherit;
     color: var(--_text);
     background: var(--_background);
@@ -306,6 +332,20 @@ export const payCheckoutStyles = css`
     font-weight: 600;
   }
 
+  .expired {
+    display: grid;
+    gap: 8px;
+    justify-items: start;
+    padding: 12px 14px;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: color-mix(in srgb, var(--_muted) 8%, var(--_background));
+  }
+
+  .expired .secondary {
+    margin-top: 4px;
+  }
+
   .load-error {
     display: grid;
     gap: 12px;
@@ -313,12 +353,82 @@ export const payCheckoutStyles = css`
   }
 
   .status {
-    display: flex;
-    align-items: center;
-    justify-content: center;
+    display: grid;
+    justify-items: center;
     gap: 12px;
     padding: calc(var(--_spacing) * 1.5) var(--_spacing);
     color: var(--_muted);
+    text-align: center;
+  }
+
+  .status-line {
+    display: flex;
+    align-items: center;
+    gap: 12px;
+  }
+
+  .status-advice {
+    max-width: 36em;
+    color: var(--_text);
+    font-size: 0.9375em;
+  }
+
+  /* Loading: the shape of what is coming. */
+  .skeleton {
+    display: grid;
+    gap: calc(var(--_spacing) / 2);
+  }
+
+  .bone {
+    display: block;
+    height: calc(52px * var(--_density));
+    border-radius: var(--_radius);
+    background: linear-gradient(
+      90deg,
+      color-mix(in srgb, var(--_muted) 12%, var(--_background)) 0%,
+      color-mix(in srgb, var(--_muted) 22%, var(--_background)) 50%,
+      color-mix(in srgb, var(--_muted) 12%, var(--_background)) 100%
+    );
+    background-size: 200% 100%;
+    animation: shimmer 1.4s ease-in-out infinite;
+  }
+
+  .bone-legend {
+    width: 40%;
+    height: 1em;
+  }
+
+  .bone-button {
+    margin-top: calc(var(--_spacing) / 2);
+    height: calc(48px * var(--_density));
+  }
+
+  @keyframes shimmer {
+    from {
+      background-position: 100% 0;
+    }
+    to {
+      background-position: -100% 0;
+    }
+  }
+
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    margin: -1px;
+    padding: 0;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+    border: 0;
+  }
+
+  .primary .spinner {
+    width: 16px;
+    height: 16px;
+    border-color: color-mix(in srgb, var(--_on-primary) 35%, transparent);
+    border-top-color: var(--_on-primary);
   }
 
   .spinner {
@@ -353,9 +463,13 @@ export const payCheckoutStyles = css`
   }
 
   .primary {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    gap: 10px;
     width: 100%;
-    min-height: 48px;
-    padding: 12px 16px;
+    min-height: calc(48px * var(--_density));
+    padding: calc(12px * var(--_density)) 16px;
     border: 0;
     background: var(--_primary);
     color: var(--_on-primary);
@@ -522,6 +636,10 @@ export const payCheckoutStyles = css`
   @media (prefers-reduced-motion: reduce) {
     .spinner {
       animation-duration: 2.4s;
+    }
+
+    .bone {
+      animation: none;
     }
 
     .method,

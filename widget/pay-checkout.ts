@@ -2,10 +2,9 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { property, state } from 'lit/decorators.js';
 import type { CheckoutView, MethodView } from '../server/api/widget-api.js';
 import type { CheckoutApiError } from './api-client.js';
-import { readTheme } from './card-entry/theme.js';
 import { CardFrameController } from './card-frame-controller.js';
 import { CheckoutController, type Stage } from './checkout-controller.js';
-import { PayMethodSelectEvent } from './events.js';
+import { PayMethodSelectEvent, PaySessionExpiringEvent } from './events.js';
 import { collectFieldValues, validateFields, type FieldErrors } from './field-validation.js';
 import { formatMoney, formatPercent } from './format.js';
 import { allowsNewAttempt, canContinue } from './payment-status.js';
@@ -13,6 +12,8 @@ import { originOf } from './safe-url.js';
 import { english, translator, type Translate } from './strings.js';
 import { wantedLocale } from './locale.js';
 import { payCheckoutStyles } from './pay-checkout.styles.js';
+import { SessionExpiryController } from './session-expiry-controller.js';
+import { effectiveTheme } from './effective-theme.js';
 import { renderActionDialog } from './views/action-dialog.js';
 import { renderCardFrame } from './views/card-frame.js';
 import { renderInstallmentOptions } from './views/installment-options.js';
@@ -26,6 +27,9 @@ import { RESULT_HEADING_ID, renderResult } from './views/result-view.js';
  * the page's own origin is used instead.
  */
 const scriptOrigin = originOf(import.meta.url);
+
+/** After this long waiting for the provider's confirmation, the shopper is told what to do. */
+export const SLOW_CONFIRMATION_MS = 15_000;
 
 /** The elements focus can be sent to after the next render. */
 type FocusTarget = 'first-invalid' | 'method' | 'pay-button' | 'result';
@@ -43,19 +47,40 @@ type FocusTarget = 'first-invalid' | 'method' | 'pay-button' | 'result';
  * <pay-checkout session="eyJhbGciOiJFUzI1NiJ9..."></pay-checkout>
  * ```
  *
+ * Works under a strict Content-Security-Policy: it needs `script-src` and `connect-src` for the
+ * proxy and `frame-src` for the proxy and the providers' hosted pages, and no 'unsafe-inline' or
+ * 'unsafe-eval'. Its styles are adopted stylesheets, which a policy does not govern, and it sets no
+ * inline style attributes. Only a browser without adoptable stylesheets gets `<style>` elements
+ * instead; give them your policy's nonce with `window.litNonce = '...'` before the script loads.
+ *
  * @summary Lets a shopper pay for one order, with the methods the merchant's providers offer.
  *
- * @attr session - The session token (JWT) the merchant's backend got from `POST /api/sessions`. Changing it reloads the checkout; removing it empties the element.
+ * @attr session - The session token (JWT) the merchant's backend got from `POST /api/sessions`. A new token reloads the methods and keeps what the shopper typed and chose (renew an expiring session this way); removing it empties the element.
  * @attr endpoint - The proxy's origin, e.g. `https://pay.example.com`. Defaults to the origin the script was loaded from; set it when the element is bundled into the page's own code.
+ * @attr theme - `light` or `dark` forces that color theme; without it the element follows the shopper's `prefers-color-scheme`. Custom properties set by the page win over both.
  * @attr locale - A BCP 47 language tag (`tr`, `ja-JP`) for the texts, numbers and amounts. Defaults to the browser's language, else the session's locale. Texts come in English, Bahasa Indonesia, Japanese, Russian, Thai, Turkish and Ukrainian (the proxy sends the catalog with the checkout, so no extra request); any other language reads English, with numbers and amounts still written its way. Changing it loads the checkout again.
  *
  * @fires {PayReadyEvent} pay-ready - The checkout loaded and the shopper can pay. Once per session. `detail: null`.
  * @fires {PayMethodSelectEvent} pay-method-select - The shopper chose a method (not fired for the automatic choice of a single method). `detail: {methodId: string}`.
  * @fires {PayCompleteEvent} pay-complete - A payment reached a final status (`authorized`, `succeeded`, `failed`, `canceled`, `expired`, `refund_pending`, `partially_refunded`, `refunded`). Once per payment. `detail: {paymentId: string, status: PaymentStatus}`.
+ * @fires {PaySessionExpiringEvent} pay-session-expiring - The session token expires in a minute (or less, when the checkout loads that late): ask your backend for a new session for the same order and set its token on `session`; what the shopper typed and chose stays. Without a new token the element shows that the checkout expired instead of failing. `detail: {expiresAt: string, secondsLeft: number}`.
  * @fires {PayErrorEvent} pay-error - Loading the checkout, paying, or checking a payment failed. `detail: {code: string, message: string}`; `code` is the proxy's error code (`card_declined`, `invalid_request`, ...) or `network_error` when the proxy could not be reached.
  *
  * @csspart container - The element's outer box.
+ * @csspart status - A waiting message with its spinner: redirecting to the provider, waiting for its confirmation.
+ * @csspart spinner - The spinning ring of a waiting message, and of the pay button while paying.
+ * @csspart status-advice - What to do when the provider's confirmation takes long (under the waiting message).
+ * @csspart skeleton - The placeholder shape of the methods while they load.
+ * @csspart load-error - The failed-load box: its error and "Try again".
+ * @csspart expired - The "checkout has expired" box, with "Reload page".
  * @csspart method-list - The fieldset of payment methods (or the "no method" message).
+ * @csspart empty - The "no method is available" message (also part `method-list`).
+ * @csspart legend - The "Payment method" heading of the method list.
+ * @csspart fields - The box of a method's extra fields.
+ * @csspart label - A method field's label.
+ * @csspart hint - A method field's hint under its input.
+ * @csspart notice - A notice above or below the methods: a payment not finished, a payment canceled.
+ * @csspart secondary-button - "Try again", "Continue payment" and "Cancel payment".
  * @csspart method - One method row: its radio, logo and name.
  * @csspart method-logo - A method's logo image.
  * @csspart field - The wrapper of one method field: label, input, hint and error.
@@ -66,7 +91,12 @@ type FocusTarget = 'first-invalid' | 'method' | 'pay-button' | 'result';
  * @csspart button - The pay button, and "Try another method" on a failed or pending result.
  * @csspart error - An error message: a failed load or payment, or an invalid field.
  * @csspart result - The result screen.
+ * @csspart result-icon - The result's icon (check, cross, clock).
+ * @csspart result-title - The result's heading.
+ * @csspart result-message - The result's sentence.
  * @csspart dialog - The modal dialog holding a provider page or 3-D Secure.
+ * @csspart dialog-header - The dialog's bar: its title and "Cancel payment".
+ * @csspart dialog-title - The dialog's title.
  * @csspart frame - The iframe inside the dialog.
  *
  * @cssproperty [--pay-font-family=system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif] - The font.
@@ -81,6 +111,9 @@ type FocusTarget = 'first-invalid' | 'method' | 'pay-button' | 'result';
  * @cssproperty [--pay-color-success=#16a34a] - The success mark on the result screen.
  * @cssproperty [--pay-radius=8px] - Corner radius of rows, inputs, buttons and the dialog.
  * @cssproperty [--pay-spacing=16px] - The space between blocks.
+ * @cssproperty [--pay-density=1] - Scales the height of method rows, inputs and buttons: `0.75` is compact, `1.25` roomy.
+ *
+ * Every color property has a dark default too (`theme="dark"`, or a dark preference): primary #60a5fa, on-primary #0b1220, text #e5e7eb, muted #9ca3af, border #374151, background #111827, error #f87171, success #4ade80. The list with both defaults is exported as `THEME_PROPERTIES` from `pay-checkout/theme`.
  */
 export class PayCheckout extends LitElement {
   static override styles = payCheckoutStyles;
@@ -93,6 +126,9 @@ export class PayCheckout extends LitElement {
 
   /** The shopper's language; empty means the browser's, else the session's. */
   @property() locale: string | undefined;
+
+  /** `light` or `dark` forces that theme; anything else follows the shopper's `prefers-color-scheme`. */
+  @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
 
   @state() private selectedMethodId: string | undefined;
   @state() private fieldValues: Record<string, string> = {};
@@ -111,16 +147,24 @@ export class PayCheckout extends LitElement {
     frameWindow: () => this.renderRoot.querySelector<HTMLIFrameElement>('dialog iframe')?.contentWindow ?? null,
   });
   private readonly card = new CardFrameController(this, this.checkout, () => this.renderRoot.querySelector('form')?.requestSubmit());
+  private readonly expiry = new SessionExpiryController(this, {
+    onExpiring: (expiresAt, secondsLeft) => this.dispatchEvent(new PaySessionExpiringEvent({ expiresAt, secondsLeft })),
+  });
   private focusTarget: FocusTarget | undefined;
   private lastStage: Stage['name'] | undefined;
   private wasPaying = false;
+  /** Waiting for the provider's confirmation for longer than SLOW_CONFIRMATION_MS. */
+  private slowConfirmation = false;
+  private slowTimer: ReturnType<typeof setTimeout> | undefined;
   /** Focus moves only in answer to the shopper; a result found on page load leaves focus alone. */
   private shopperActed = false;
   /** Focus was on "Continue payment" before this update, which may remove it. */
   private focusInUnfinished = false;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('session') || changed.has('endpoint')) {
+    // A new token (the page renewed an expiring session) keeps what the shopper typed and chose;
+    // only removing the session empties the element.
+    if ((changed.has('session') || changed.has('endpoint')) && !this.session) {
       this.selectedMethodId = undefined;
       this.fieldValues = {};
       this.fieldErrors = {};
@@ -139,7 +183,9 @@ export class PayCheckout extends LitElement {
       this.translated = view;
       this.t = translator(view.messages);
       this.textLang = view.locale ?? 'en';
+      this.expiry.watch(view.session.expiresAt);
     }
+    if (!this.session) this.expiry.watch(undefined);
     const method = this.selectedMethod(view);
     if (this.session && view && method?.cardEntry) {
       this.card.configure({ token: this.session, lang: this.textLang, t: this.t, method });
@@ -154,20 +200,30 @@ export class PayCheckout extends LitElement {
     const busy = load.status === 'pending' || this.checkout.stage.name === 'checking';
     return html`
       <div class="container" part="container" lang=${this.textLang} aria-busy=${busy ? 'true' : 'false'}>
-        ${load.status === 'pending' ? this.renderStatus(this.t('loading')) : nothing}
-        ${load.status === 'error' ? this.renderLoadError(load.error) : nothing}
+        ${load.status === 'pending' ? this.renderSkeleton() : nothing}
+        ${load.status === 'error' ? (isExpiredError(load.error) ? this.renderExpired() : this.renderLoadError(load.error)) : nothing}
         ${load.status === 'complete' ? this.renderStage(load.checkout) : nothing}
       </div>
     `;
   }
 
-  protected override updated(): void {
+  protected override updated(changed: PropertyValues<this>): void {
+    // The card frame cannot see the element's styles: a new theme is sent to it.
+    if (changed.has('theme')) this.card.setTheme(effectiveTheme(this));
     const { stage, paying } = this.checkout;
     if (stage.name === 'action') {
       const dialog = this.renderRoot.querySelector('dialog');
       if (dialog && !dialog.open) dialog.showModal();
     }
     if (stage.name !== this.lastStage) {
+      clearTimeout(this.slowTimer);
+      this.slowConfirmation = false;
+      if (stage.name === 'checking') {
+        this.slowTimer = setTimeout(() => {
+          this.slowConfirmation = true;
+          this.requestUpdate();
+        }, SLOW_CONFIRMATION_MS);
+      }
       if (stage.name === 'result' && this.shopperActed) this.focusTarget = 'result';
       // Back from the dialog, or "Try another method": the dialog or the button took focus with
       // it, so put it on the method again.
@@ -185,9 +241,11 @@ export class PayCheckout extends LitElement {
   }
 
   private renderStage(checkout: CheckoutView): TemplateResult | typeof nothing {
-    const { stage } = this.checkout;
+    const { stage, payError } = this.checkout;
     switch (stage.name) {
       case 'choose':
+        // Nothing is under way: paying would fail, so say why instead.
+        if (this.expiry.expired || (payError && isExpiredError(payError))) return this.renderExpired();
         return this.renderPayForm(checkout);
       case 'action':
         return html`${this.renderPayForm(checkout)}
@@ -195,7 +253,7 @@ export class PayCheckout extends LitElement {
       case 'redirecting':
         return this.renderStatus(this.t('redirecting'));
       case 'checking':
-        return this.renderStatus(this.t('checking'));
+        return this.renderStatus(this.t('checking'), this.slowConfirmation ? this.t('slowConfirmation') : undefined);
       case 'result':
         return renderResult({
           payment: stage.payment,
@@ -220,9 +278,9 @@ export class PayCheckout extends LitElement {
     return html`
       <form class="pay-form" novalidate @submit=${this.onSubmit}>
         <div class="live" role="status">${unfinishedPayment
-          ? html`<div class="notice unfinished">
+          ? html`<div class="notice unfinished" part="notice">
               <p>${this.t('unfinishedNotice')}</p>
-              <button type="button" class="secondary" @click=${() => this.checkout.continuePayment()}>
+              <button type="button" class="secondary" part="secondary-button" @click=${() => this.checkout.continuePayment()}>
                 ${this.t('continuePayment')}
               </button>
             </div>`
@@ -243,7 +301,7 @@ export class PayCheckout extends LitElement {
               onInput: this.onFieldInput,
             })
           : nothing}
-        <div class="live" role="status">${canceledNotice ? html`<p class="notice">${this.t('canceledNotice')}</p>` : nothing}</div>
+        <div class="live" role="status">${canceledNotice ? html`<p class="notice" part="notice">${this.t('canceledNotice')}</p>` : nothing}</div>
         <div class="live" role="alert">${payError ? html`<p class="error" part="error">${errorMessage(payError, this.t)}</p>` : nothing}</div>
         ${checkout.methods.length > 0
           ? html`<button
@@ -253,7 +311,7 @@ export class PayCheckout extends LitElement {
               ?disabled=${busy}
               aria-busy=${busy ? 'true' : 'false'}
             >
-              ${busy ? this.t('processing') : this.t('pay', { amount })}
+              ${busy ? html`<span class="spinner" part="spinner" aria-hidden="true"></span>${this.t('processing')}` : this.t('pay', { amount })}
             </button>`
           : nothing}
       </form>
@@ -266,7 +324,7 @@ export class PayCheckout extends LitElement {
       ${renderCardFrame({
         src: `${this.resolveEndpoint()}/api/checkout/card-entry`,
         height: this.card.height,
-        onLoad: (frame) => this.card.connect(frame, originOf(this.resolveEndpoint()), readTheme(this)),
+        onLoad: (frame) => this.card.connect(frame, originOf(this.resolveEndpoint()), effectiveTheme(this)),
         t: this.t,
       })}
       ${method.installments
@@ -283,19 +341,40 @@ export class PayCheckout extends LitElement {
     `;
   }
 
-  private renderStatus(text: string): TemplateResult {
-    return html`<div class="status" role="status" aria-live="polite">
-      <span class="spinner" aria-hidden="true"></span><span>${text}</span>
+  /** A wait with words; `advice`, when the wait is long, says what the shopper can do. */
+  private renderStatus(text: string, advice?: string): TemplateResult {
+    return html`<div class="status" part="status" role="status" aria-live="polite">
+      <p class="status-line"><span class="spinner" part="spinner" aria-hidden="true"></span><span>${text}</span></p>
+      ${advice ? html`<p class="status-advice" part="status-advice">${advice}</p>` : nothing}
+    </div>`;
+  }
+
+  /** The shape of the method list while it loads; screen readers hear the words instead. */
+  private renderSkeleton(): TemplateResult {
+    return html`<div class="skeleton" part="skeleton" role="status" aria-live="polite">
+      <span class="visually-hidden">${this.t('loading')}</span>
+      <span class="bone bone-legend" aria-hidden="true"></span>
+      <span class="bone bone-row" aria-hidden="true"></span>
+      <span class="bone bone-row" aria-hidden="true"></span>
+      <span class="bone bone-button" aria-hidden="true"></span>
+    </div>`;
+  }
+
+  private renderExpired(): TemplateResult {
+    return html`<div class="expired" part="expired" role="alert">
+      <p class="error-title">${this.t('sessionExpiredTitle')}</p>
+      <p>${this.t('sessionExpiredMessage')}</p>
+      <button type="button" class="secondary" part="secondary-button" @click=${() => location.reload()}>${this.t('reloadPage')}</button>
     </div>`;
   }
 
   private renderLoadError(error: CheckoutApiError): TemplateResult {
-    return html`<div class="load-error">
+    return html`<div class="load-error" part="load-error">
       <div class="error" part="error" role="alert">
         <p class="error-title">${this.t('loadFailed')}</p>
         <p>${errorMessage(error, this.t)}</p>
       </div>
-      <button type="button" class="secondary" @click=${() => this.checkout.retry()}>${this.t('tryAgain')}</button>
+      <button type="button" class="secondary" part="secondary-button" @click=${() => this.checkout.retry()}>${this.t('tryAgain')}</button>
     </div>`;
   }
 
@@ -403,6 +482,11 @@ export class PayCheckout extends LitElement {
 /** What the shopper reads for an error: our own words when the proxy could not be reached. */
 function errorMessage(error: CheckoutApiError, t: Translate): string {
   return error.code === 'network_error' ? t('networkError') : error.message;
+}
+
+/** The proxy refused the session as expired: the token's lifetime or the session's is over. */
+function isExpiredError(error: CheckoutApiError): boolean {
+  return error.code === 'session_expired' || (error.status === 401 && /expired/i.test(error.message));
 }
 
 function isSessionOpen(checkout: CheckoutView): boolean {

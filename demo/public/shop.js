@@ -8,3 +8,17 @@ for (const type of ['pay-ready', 'pay-method-select', 'pay-complete', 'pay-error
     log.append(item);
   });
 }
+
+// The theme switch: light and dark force the element's `theme`; "brand" is the light theme
+// restyled by the shop's own custom properties (shop.css). It starts at the shopper's preference.
+const switcher = document.querySelector('.theme-switch');
+function applyTheme(theme) {
+  document.documentElement.dataset.theme = theme;
+  for (const element of document.querySelectorAll('pay-checkout')) element.setAttribute('theme', theme === 'dark' ? 'dark' : 'light');
+  const input = switcher?.querySelector(`input[value="${theme}"]`);
+  if (input) input.checked = true;
+}
+if (switcher) {
+  applyTheme(matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light');
+  switcher.addEventListener('change', (event) => applyTheme(event.target.value));
+}

@@ -8,8 +8,8 @@ import type { ProviderRegistry } from '../providers/registry.js';
 import type { PaymentRecord, Store } from '../store/store.js';
 
 const optionalAmount = z.union([z.number(), z.string()], { message: 'must be a number or a decimal string' }).optional();
-const refundSchema = z.strictObject({ amount: optionalAmount, reason: z.string().trim().min(1).max(500) });
-const captureSchema = z.strictObject({ amount: optionalAmount });
+export const refundSchema = z.strictObject({ amount: optionalAmount, reason: z.string().trim().min(1).max(500) });
+export const captureSchema = z.strictObject({ amount: optionalAmount });
 
 /** The merchant's view of payments: read, refund, capture, cancel. */
 export function createPaymentsRouter(deps: { store: Store; payments: PaymentService; providers: ProviderRegistry }): Router {

@@ -7,12 +7,12 @@ import { AmountError, isKnownCurrency, toMajorString, toMinorUnits } from '../pa
 import type { PaymentProvider } from '../providers/provider.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 
-const pageQuerySchema = z.object({
+export const pageQuerySchema = z.object({
   page: z.coerce.number({ message: 'must be a page number from 1' }).int().min(1).default(1),
   limit: z.coerce.number({ message: 'must be a number from 1 to 100' }).int().min(1).max(100).default(20),
 });
 
-const payoutSchema = z
+export const payoutSchema = z
   .strictObject({
     provider: z.string().min(1),
     /** Your reference for the payout; generated when absent. */

@@ -30,9 +30,9 @@ export function renderActionDialog({ action, onCancel, t }: ActionDialogParams):
       }}
       @close=${onCancel}
     >
-      <div class="dialog-header">
-        <h2 class="dialog-title" id=${DIALOG_TITLE_ID}>${title}</h2>
-        <button type="button" class="secondary" @click=${onCancel}>${t('cancelPayment')}</button>
+      <div class="dialog-header" part="dialog-header">
+        <h2 class="dialog-title" part="dialog-title" id=${DIALOG_TITLE_ID}>${title}</h2>
+        <button type="button" class="secondary" part="secondary-button" @click=${onCancel}>${t('cancelPayment')}</button>
       </div>
       <iframe
         class="frame"

@@ -1,5 +1,4 @@
 import { html, type TemplateResult } from 'lit';
-import { styleMap } from 'lit/directives/style-map.js';
 import type { Translate } from '../strings.js';
 
 export interface CardFrameParams {
@@ -13,8 +12,9 @@ export interface CardFrameParams {
 /**
  * The card inputs, in a frame of the proxy's origin that no script of the merchant's page can
  * read. Its title names it for screen readers; Tab moves into and out of it like any block of
- * fields. The height comes from the frame (set through the style property, which a strict CSP
- * on the merchant's page allows, where a style attribute would not be).
+ * fields. The height comes from the frame, set through the style property (CSSOM), which a strict
+ * CSP on the merchant's page allows; a style attribute, which styleMap writes on first render,
+ * is refused by a policy without 'unsafe-inline' for styles.
  */
 export function renderCardFrame({ src, height, onLoad, t }: CardFrameParams): TemplateResult {
   return html`<iframe
@@ -22,7 +22,7 @@ export function renderCardFrame({ src, height, onLoad, t }: CardFrameParams): Te
     part="card-frame"
     title=${t('cardDetails')}
     src=${src}
-    style=${styleMap({ height: `${height}px` })}
+    .style=${`height: ${height}px`}
     @load=${(event: Event) => onLoad(event.currentTarget as HTMLIFrameElement)}
   ></iframe>`;
 }

@@ -18,7 +18,7 @@ export interface MethodFieldsParams {
 export function renderMethodFields({ fields, values, errors, onInput }: MethodFieldsParams): TemplateResult | typeof nothing {
   if (fields.length === 0) return nothing;
   return html`
-    <div class="fields">
+    <div class="fields" part="fields">
       ${fields.map((field, index) => {
         const id = `pay-field-${index}`;
         const hintId = field.hint ? `${id}-hint` : '';
@@ -27,7 +27,7 @@ export function renderMethodFields({ fields, values, errors, onInput }: MethodFi
         const describedBy = [hintId, errorId].filter(Boolean).join(' ');
         return html`
           <div class="field" part="field">
-            <label class="label" for=${id}>${field.label}</label>
+            <label class="label" part="label" for=${id}>${field.label}</label>
             <input
               id=${id}
               class="input"
@@ -44,7 +44,7 @@ export function renderMethodFields({ fields, values, errors, onInput }: MethodFi
               .value=${live(values[field.key] ?? '')}
               @input=${(event: Event) => onInput(field.key, (event.currentTarget as HTMLInputElement).value)}
             />
-            ${field.hint ? html`<p class="hint" id=${hintId}>${field.hint}</p>` : nothing}
+            ${field.hint ? html`<p class="hint" part="hint" id=${hintId}>${field.hint}</p>` : nothing}
             ${error ? html`<p class="field-error" id=${errorId} part="error">${error}</p>` : nothing}
           </div>
         `;

@@ -24,11 +24,11 @@ function hideBrokenImage(event: Event): void {
  */
 export function renderMethodList({ methods, selectedId, error, onSelect, t }: MethodListParams): TemplateResult {
   if (methods.length === 0) {
-    return html`<p class="empty" part="method-list">${t('noMethods')}</p>`;
+    return html`<p class="empty" part="method-list empty">${t('noMethods')}</p>`;
   }
   return html`
     <fieldset class="methods" part="method-list" aria-describedby=${error ? METHOD_ERROR_ID : nothing}>
-      <legend class="legend">${t('methodsLegend')}</legend>
+      <legend class="legend" part="legend">${t('methodsLegend')}</legend>
       ${error ? html`<p class="field-error" id=${METHOD_ERROR_ID} part="error">${error}</p>` : nothing}
       ${methods.map((method) => {
         const logo = method.logoUrl ?? method.iconUrl;

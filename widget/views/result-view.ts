@@ -60,9 +60,9 @@ export function renderResult({ payment, amount, canRetry, onRetry, t }: ResultVi
   }
   return html`
     <section class="result result-${outcome}" part="result" role="status" aria-labelledby=${RESULT_HEADING_ID}>
-      <svg class="result-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">${ICONS[outcome]}</svg>
-      <h2 class="result-title" id=${RESULT_HEADING_ID} tabindex="-1">${title}</h2>
-      <p class="result-message">${message}</p>
+      <svg class="result-icon" part="result-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">${ICONS[outcome]}</svg>
+      <h2 class="result-title" part="result-title" id=${RESULT_HEADING_ID} tabindex="-1">${title}</h2>
+      <p class="result-message" part="result-message">${message}</p>
       ${canRetry
         ? html`<button type="button" class="primary" part="button" @click=${onRetry}>${t('tryAnotherMethod')}</button>`
         : nothing}

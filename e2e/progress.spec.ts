@@ -1,0 +1,79 @@
+import { expect, test, type Page, type Route } from '@playwright/test';
+
+/**
+ * What the shopper sees while waiting: a skeleton while the methods load, a spinner with words
+ * on the pay button, a message while the provider's confirmation is awaited, and what to do when
+ * that takes long. The proxy's answers are held back (or, for the long wait, kept pending) with
+ * Playwright's routing, so each wait can be looked at.
+ */
+
+const SCREENS = 'test-results/screens';
+
+/** Holds requests matching `pattern` until the returned function is called. */
+async function holdBack(page: Page, pattern: RegExp, method = 'GET'): Promise<() => void> {
+  const held: Route[] = [];
+  let released = false;
+  await page.route(pattern, (route) => {
+    if (released || route.request().method() !== method) return route.fallback();
+    held.push(route);
+  });
+  return () => {
+    released = true;
+    for (const route of held) void route.fallback();
+  };
+}
+
+async function buyBeans(page: Page): Promise<void> {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Buy Single-origin beans, 1 kg' }).click();
+}
+
+test('a skeleton while the methods load, announced in words', async ({ page }) => {
+  const release = await holdBack(page, /\/api\/checkout(\?|$)/);
+  await buyBeans(page);
+  const skeleton = page.locator('pay-checkout [part~="skeleton"]');
+  await expect(skeleton).toBeVisible();
+  await expect(skeleton).toHaveAttribute('role', 'status');
+  await expect(skeleton).toContainText('Loading payment methods…');
+  await page.screenshot({ path: `${SCREENS}/progress-1-skeleton.png`, fullPage: true });
+  release();
+  await expect(skeleton).toHaveCount(0);
+  await expect(page.getByRole('radio', { name: /^Test/ })).toBeVisible();
+});
+
+test('a spinner with words on the pay button while paying', async ({ page }) => {
+  await buyBeans(page);
+  await page.getByRole('radio', { name: /^Test/ }).check();
+  await page.getByRole('textbox', { name: 'Status' }).fill('approved');
+  const release = await holdBack(page, /\/api\/checkout\/payments$/, 'POST');
+  await page.getByRole('button', { name: /^Pay/ }).click();
+  const button = page.getByRole('button', { name: 'Processing…' });
+  await expect(button).toBeDisabled();
+  await expect(button.locator('[part~="spinner"]')).toBeVisible();
+  await page.screenshot({ path: `${SCREENS}/progress-2-paying.png`, fullPage: true });
+  release();
+  await expect(page).toHaveURL(/\/simulators\/milkypay\/hpp\//);
+});
+
+test('waiting for the provider’s confirmation, then what to do when it takes long', async ({ page }) => {
+  await page.clock.install();
+  await buyBeans(page);
+  await page.getByRole('radio', { name: /^Test/ }).check();
+  await page.getByRole('textbox', { name: 'Status' }).fill('approved');
+  // A provider that has taken the payment but not confirmed it yet: pending, nothing for the shopper to do.
+  const pending = { id: 'pay_waiting', status: 'pending', amount: 2450, currency: 'EUR' };
+  await page.route(/\/api\/checkout\/payments$/, (route) => route.fulfill({ status: 201, json: { payment: pending } }));
+  await page.route(/\/api\/checkout\/payments\/pay_waiting$/, (route) => route.fulfill({ json: pending }));
+  await page.getByRole('button', { name: /^Pay/ }).click();
+
+  const status = page.locator('pay-checkout [part~="status"]');
+  await expect(status).toContainText('Waiting for the payment provider to confirm your payment…');
+  await expect(status).toHaveAttribute('role', 'status');
+  await expect(status).not.toContainText('longer than usual');
+  await page.screenshot({ path: `${SCREENS}/progress-3-confirming.png`, fullPage: true });
+
+  await page.clock.fastForward('00:16');
+  await expect(status).toContainText('This is taking longer than usual. Keep this page open');
+  await expect(status).toContainText('contact the shop before paying again');
+  await page.screenshot({ path: `${SCREENS}/progress-4-slow.png`, fullPage: true });
+});

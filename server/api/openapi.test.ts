@@ -1,0 +1,87 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../app.js';
+import { loadConfig } from '../config.js';
+import { createLogger } from '../logger.js';
+import { ProviderRegistry } from '../providers/registry.js';
+import { createSessionTokens } from '../sessions/session-token.js';
+import { loadSigningKey } from '../sessions/signing-key.js';
+import { SqliteStore } from '../store/sqlite-store.js';
+
+/**
+ * /api/openapi.json must describe every merchant route. The routes are found in the app itself
+ * (every route of every mounted router), and a route is the merchant's when it answers 401
+ * without the merchant key; so a route added later without its OpenAPI entry fails here.
+ */
+
+let dir: string;
+let store: SqliteStore;
+let app: Awaited<ReturnType<typeof build>>;
+
+async function build() {
+  dir = mkdtempSync(join(tmpdir(), 'pay-openapi-'));
+  const config = loadConfig({ DATA_DIR: dir, MERCHANT_API_KEY: 'sk_test_openapi_key_123', PUBLIC_URL: 'https://pay.example.com' });
+  store = SqliteStore.open(join(dir, 'db.sqlite'));
+  const tokens = createSessionTokens(await loadSigningKey({ dataDir: dir }), config.publicUrl);
+  return createApp({ config, store, tokens, providers: new ProviderRegistry([]), logger: createLogger({ level: 'silent' }), merchantApiKey: 'sk_test_openapi_key_123', sdkDir: dir, cardEntryDir: dir }).app;
+}
+
+interface Layer {
+  rawPath?: string;
+  route?: { path: string; methods: Record<string, boolean> };
+  handle?: { stack?: Layer[] };
+}
+
+/** [method, full path] of every route of every router mounted on the app. */
+function routes(): [string, string][] {
+  const found: [string, string][] = [];
+  for (const layer of (app as unknown as { router: { stack: Layer[] } }).router.stack) {
+    for (const inner of layer.handle?.stack ?? []) {
+      if (!inner.route) continue;
+      const full = `${layer.rawPath ?? ''}${inner.route.path === '/' ? '' : inner.route.path}`;
+      for (const method of Object.keys(inner.route.methods)) if (['get', 'post', 'put', 'patch', 'delete'].includes(method)) found.push([method, full]);
+    }
+  }
+  return found;
+}
+
+beforeAll(async () => {
+  app = await build();
+});
+
+afterAll(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('GET /api/openapi.json', () => {
+  it('is an OpenAPI 3.1 document with the request schemas the routes validate with', async () => {
+    const response = await request(app).get('/api/openapi.json');
+    expect(response.status).toBe(200);
+    const doc = response.body as { openapi: string; servers: { url: string }[]; paths: Record<string, any> };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.servers).toEqual([{ url: 'https://pay.example.com' }]);
+    const session = doc.paths['/api/sessions'].post.requestBody.content['application/json'].schema;
+    expect(session.required).toEqual(expect.arrayContaining(['orderId', 'amount', 'currency', 'returnUrl']));
+    expect(session.properties.captureMethod.enum).toEqual(['automatic', 'manual']);
+    expect(session.additionalProperties).toBe(false);
+    expect(doc.paths['/api/payments/{id}/refund'].post.requestBody.content['application/json'].schema.required).toEqual(['reason']);
+  });
+
+  it('has every route behind the merchant key, and nothing else', async () => {
+    const doc = (await request(app).get('/api/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+    const merchant: string[] = [];
+    for (const [method, path] of routes()) {
+      const probe = await (request(app) as any)[method](path.replace(/:(\w+)/g, 'probe'));
+      if (probe.status !== 401 || probe.body?.error?.code !== 'unauthorized' || !/merchant API key/.test(probe.body.error.message)) continue;
+      merchant.push(`${method.toUpperCase()} ${path}`);
+      expect(doc.paths[path.replace(/:(\w+)/g, '{$1}')]?.[method], `${method.toUpperCase()} ${path} is not in the OpenAPI document`).toBeDefined();
+    }
+    expect(merchant.length).toBeGreaterThanOrEqual(10);
+    const documented = Object.entries(doc.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`));
+    expect(documented.sort()).toEqual(merchant.sort());
+  });
+});

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { PAYMENT_STATUSES } from '../payments/payment-status.js';
+import { captureSchema, refundSchema } from '../routes/payments.js';
+import { pageQuerySchema, payoutSchema } from '../routes/providers.js';
+import { createSessionSchema } from '../routes/sessions.js';
+
+/**
+ * The merchant API as an OpenAPI 3.1 document, served at `/api/openapi.json`. Request bodies are
+ * the very zod schemas the routes validate with (their input side: what a merchant sends);
+ * answers are described by the schemas below. server/api/openapi.test.ts checks that every route
+ * behind the merchant key is in it.
+ */
+
+const errorSchema = z
+  .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
+  .meta({ description: 'Every error: a code from a closed list, a message for people, details when there are some.' });
+
+const sessionCreatedSchema = z.object({
+  sessionId: z.string(),
+  token: z.string().meta({ description: 'The ES256 JWT the page gives the element as its `session` attribute.' }),
+  expiresAt: z.iso.datetime(),
+});
+
+const paymentSchema = z
+  .object({
+    id: z.string(),
+    orderId: z.string(),
+    sessionId: z.string(),
+    provider: z.string(),
+    methodId: z.string(),
+    status: z.enum(PAYMENT_STATUSES),
+    amount: z.string().meta({ description: 'Major units as a decimal string, e.g. "48.00".' }),
+    amountMinor: z.int(),
+    refundedAmount: z.string(),
+    refundedAmountMinor: z.int(),
+    capturedAmount: z.string().optional(),
+    capturedAmountMinor: z.int().optional(),
+    currency: z.string(),
+    providerReference: z.string().optional(),
+    card: z.object({ mask: z.string(), brand: z.string().optional() }).optional(),
+    failure: z.object({ code: z.string(), message: z.string() }).optional(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    events: z.array(
+      z.object({ type: z.string(), fromStatus: z.string().optional(), toStatus: z.string().optional(), source: z.string(), detail: z.unknown().optional(), at: z.iso.datetime() }),
+    ),
+  })
+  .meta({ description: 'A payment, normalized across providers, with its history.' });
+
+const providerRecordSchema = z.record(z.string(), z.unknown()).meta({ description: "The provider's own answer, scrubbed of card data." });
+
+type Schema = z.ZodType;
+
+const json = (schema: Schema) => ({ 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } });
+const ok = (schema: Schema, status = '200', description = 'OK') => ({ [status]: { description, content: json(schema) } });
+const body = (schema: Schema) => ({ required: true, content: json(schema) });
+const path = (name: string, description: string) => ({ name, in: 'path', required: true, schema: { type: 'string' }, description });
+const errors = {
+  '400': { description: 'The request is not valid; the message names the field.', content: json(errorSchema) },
+  '401': { description: 'No or a wrong merchant API key.', content: json(errorSchema) },
+  '404': { description: 'No such payment or provider.', content: json(errorSchema) },
+  '422': { description: 'Not possible for this payment or provider.', content: json(errorSchema) },
+  '502': { description: 'The provider failed or could not be reached.', content: json(errorSchema) },
+};
+const paymentId = path('id', 'The payment id, `pay_...`.');
+const provider = path('provider', 'A provider id, e.g. `hankopay`.');
+
+export function merchantOpenApi(serverUrl: string): Record<string, unknown> {
+  const pageQuery = z.toJSONSchema(pageQuerySchema, { io: 'input' }) as { properties: Record<string, unknown> };
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'pay-checkout merchant API',
+      version: '1',
+      description: 'Server to server, with `Authorization: Bearer MERCHANT_API_KEY`. Amounts are major units (a JSON number or a decimal string) checked against the currency.',
+    },
+    servers: [{ url: serverUrl }],
+    security: [{ merchantKey: [] }],
+    components: { securitySchemes: { merchantKey: { type: 'http', scheme: 'bearer', description: 'MERCHANT_API_KEY' } } },
+    paths: {
+      '/api/sessions': {
+        post: { operationId: 'createSession', summary: 'Open a checkout session for one order', requestBody: body(createSessionSchema), responses: { ...ok(sessionCreatedSchema, '201', 'Created'), ...errors } },
+      },
+      '/api/payments': {
+        get: {
+          operationId: 'listPaymentsOfOrder',
+          summary: "An order's payments",
+          parameters: [{ name: 'orderId', in: 'query', required: true, schema: { type: 'string' } }],
+          responses: { ...ok(z.object({ data: z.array(paymentSchema) })), ...errors },
+        },
+      },
+      '/api/payments/{id}': {
+        get: { operationId: 'getPayment', summary: 'A payment and its history', parameters: [paymentId], responses: { ...ok(paymentSchema), ...errors } },
+      },
+      '/api/payments/{id}/details': {
+        get: {
+          operationId: 'getPaymentDetails',
+          summary: "Our payment beside the provider's own record (where the provider has one)",
+          parameters: [paymentId],
+          responses: { ...ok(z.object({ payment: paymentSchema, provider: z.object({ status: z.string(), record: providerRecordSchema }) })), ...errors },
+        },
+      },
+      '/api/payments/{id}/refund': {
+        post: { operationId: 'refundPayment', summary: 'Refund in full or in part', parameters: [paymentId], requestBody: body(refundSchema), responses: { ...ok(paymentSchema), ...errors } },
+      },
+      '/api/payments/{id}/capture': {
+        post: { operationId: 'capturePayment', summary: 'Capture a pre-authorized card payment, in full or in part', parameters: [paymentId], requestBody: body(captureSchema), responses: { ...ok(paymentSchema), ...errors } },
+      },
+      '/api/payments/{id}/cancel': {
+        post: { operationId: 'cancelPayment', summary: 'Cancel (void) a payment where the provider allows it', parameters: [paymentId], responses: { ...ok(paymentSchema), ...errors } },
+      },
+      '/api/providers/{provider}/transactions': {
+        get: {
+          operationId: 'listProviderTransactions',
+          summary: "The provider's own transaction list (HankoPay, HPAY)",
+          parameters: [provider, ...Object.entries(pageQuery.properties).map(([name, schema]) => ({ name, in: 'query', required: false, schema }))],
+          responses: { ...ok(z.object({ data: z.array(providerRecordSchema) }).loose()), ...errors },
+        },
+      },
+      '/api/providers/{provider}/balance': {
+        get: { operationId: 'getProviderBalance', summary: 'Wallet or collect balances (HankoPay, HPAY)', parameters: [provider], responses: { ...ok(providerRecordSchema), ...errors } },
+      },
+      '/api/payouts': {
+        post: { operationId: 'createPayout', summary: "A payout from the provider's wallet (HankoPay)", requestBody: body(payoutSchema), responses: { ...ok(providerRecordSchema, '201', 'Created'), ...errors } },
+      },
+    },
+  };
+}
