@@ -19,6 +19,8 @@ const pin = existsSync('/usr/bin/taskset') && cpus().length >= 2;
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 10;
 const PAY_SAMPLES = 300;
+/** Every scenario is loaded this many times, the rounds interleaved, and the median round reported. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const PORTS = { http: 4101, express: 4102, simulator: 4103, proxy: 4104 };
 const children: ChildProcess[] = [];
 
@@ -35,7 +37,9 @@ function onCpu(cpu: number, command: string, args: string[]): [string, string[]]
 }
 
 async function startServer(script: string, args: string[], env: Record<string, string> = {}, healthUrl?: string): Promise<void> {
-  const [command, argv] = onCpu(0, process.execPath, ['--import', 'tsx', script, ...args]);
+  // TypeScript through tsx for the small servers; the proxy runs its compiled build, as deployed.
+  const node = script.endsWith('.js') ? [script, ...args] : ['--import', 'tsx', script, ...args];
+  const [command, argv] = onCpu(0, process.execPath, node);
   const child = spawn(command, argv, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   children.push(child);
   if (healthUrl) {
@@ -71,6 +75,11 @@ function load(url: string, options: { method?: string; headers?: Record<string, 
   });
 }
 
+/** The round with the median requests per second (its latencies with it, so they belong together). */
+function medianRound(results: LoadResult[]): LoadResult {
+  return [...results].sort((a, b) => a.rps - b.rps)[Math.floor(results.length / 2)]!;
+}
+
 function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -102,7 +111,7 @@ async function main(): Promise<void> {
   await startServer('bench/servers/bare-http.ts', [String(PORTS.http)]);
   await startServer('bench/servers/bare-express.ts', [String(PORTS.express)]);
   await startServer('bench/servers/milkypay-simulator.ts', [String(PORTS.simulator), credentials.publicKey, credentials.apiUser, credentials.apiPassword]);
-  await startServer('server/main.ts', [], {
+  await startServer('dist/server/main.js', [], {
     PORT: String(PORTS.proxy),
     DATA_DIR: mkdtempSync(join(tmpdir(), 'pay-checkout-bench-')),
     MERCHANT_API_KEY: merchantKey,
@@ -130,13 +139,23 @@ async function main(): Promise<void> {
     body: JSON.stringify({ methodId: 'milkypay:payment_card_usd_hpp' }),
   })).json()) as { payment: { id: string } };
 
-  const results = {
-    bareHttp: await load(`http://127.0.0.1:${PORTS.http}/`),
-    bareExpress: await load(`http://127.0.0.1:${PORTS.express}/`),
-    sessions: await load(`${proxy}/api/sessions`, { method: 'POST', headers: merchantHeaders, body: sessionBody(1) }),
-    methods: await load(`${proxy}/api/checkout`, { headers: widgetHeaders(token) }),
-    status: await load(`${proxy}/api/checkout/payments/${pay.payment.id}`, { headers: widgetHeaders(token) }),
+  // Rounds interleave the scenarios, so a neighbour's load on a shared machine hits them alike.
+  const scenarios = {
+    bareHttp: () => load(`http://127.0.0.1:${PORTS.http}/`),
+    bareExpress: () => load(`http://127.0.0.1:${PORTS.express}/`),
+    sessions: () => load(`${proxy}/api/sessions`, { method: 'POST', headers: merchantHeaders, body: sessionBody(1) }),
+    methods: () => load(`${proxy}/api/checkout`, { headers: widgetHeaders(token) }),
+    status: () => load(`${proxy}/api/checkout/payments/${pay.payment.id}`, { headers: widgetHeaders(token) }),
   };
+  const rounds: Record<keyof typeof scenarios, LoadResult>[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const measured = {} as Record<keyof typeof scenarios, LoadResult>;
+    for (const [name, run] of Object.entries(scenarios) as [keyof typeof scenarios, () => Promise<LoadResult>][]) measured[name] = await run();
+    rounds.push(measured);
+  }
+  const results = Object.fromEntries(
+    (Object.keys(scenarios) as (keyof typeof scenarios)[]).map((name) => [name, medianRound(rounds.map((round) => round[name]))]),
+  ) as Record<keyof typeof scenarios, LoadResult>;
 
   // Added latency on pay: the same invoice creation, through the proxy and straight to the simulator.
   const basic = `Basic ${Buffer.from(`${credentials.apiUser}:${credentials.apiPassword}`).toString('base64')}`;
@@ -203,8 +222,9 @@ Absolute numbers drift on shared machines; the ratios to bare Express measured i
 
 ## Throughput and latency
 
-\`node bench/node_modules/autocannon/autocannon.js --json -c ${CONNECTIONS} -d ${DURATION_S} [-m POST -H ... -b ...] URL\`, one run each.
-The proxy runs \`server/main.ts\` with SQLite in a temporary DATA_DIR, LOG_LEVEL=warn, and MilkyPay pointed at its simulator in another process.
+\`node bench/node_modules/autocannon/autocannon.js --json -c ${CONNECTIONS} -d ${DURATION_S} [-m POST -H ... -b ...] URL\`, ${ROUNDS} rounds
+with the scenarios interleaved; each row is its median round. The proxy runs its compiled build
+(\`node dist/server/main.js\`, as the package's \`pay-checkout\` command does) with SQLite in a temporary DATA_DIR, LOG_LEVEL=warn, and MilkyPay pointed at its simulator in another process.
 
 | Scenario | req/s | vs bare Express | p50 ms | p99 ms | non-2xx + errors |
 |---|---:|---:|---:|---:|---:|

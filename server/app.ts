@@ -53,20 +53,31 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
 
-  app.use(
-    pinoHttp({
-      logger,
-      // The script is fetched on every page view; a challenge page's URL is a bearer link; probes come every few seconds.
-      autoLogging: {
-        ignore: (req) =>
-          (req.url?.startsWith('/sdk/') || req.url?.startsWith('/api/checkout/challenge/') || req.url === '/healthz' || req.url === '/readyz') ?? false,
-      },
-      serializers: {
-        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.split('?')[0] }),
-        err: serializeError,
-      },
-    }),
-  );
+  // The access log: one line per answered request at info. Below that level pino-http would still
+  // build a child logger per request for nothing, so handlers get the plain logger instead.
+  if (logger.isLevelEnabled('info')) {
+    app.use(
+      pinoHttp({
+        logger,
+        // The script is fetched on every page view; a challenge page's URL is a bearer link; probes come every few seconds.
+        autoLogging: {
+          ignore: (req) =>
+            (req.url?.startsWith('/sdk/') || req.url?.startsWith('/api/checkout/challenge/') || req.url === '/healthz' || req.url === '/readyz') ?? false,
+        },
+        serializers: {
+          req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.split('?')[0] }),
+          // The status is what an access log needs; the headers (a CSP on every line) only bloat it.
+          res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+          err: serializeError,
+        },
+      }),
+    );
+  } else {
+    app.use((req, _res, next) => {
+      req.log = logger;
+      next();
+    });
+  }
 
   // Simulators stand in for the providers' own hosts, with the looser page policy a hosted payment page has.
   for (const [id, simulator] of Object.entries(deps.simulators ?? {})) {

@@ -1,6 +1,6 @@
 /**
  * A small in-memory cache for answers that are the same for every shopper (a provider's method
- * list per currency). Concurrent misses for one key share one load (single flight); a failed load
+ * list per currency) and for records that never change once written (a session). Concurrent misses for one key share one load (single flight); a failed load
  * is not cached.
  */
 export class TtlCache<V> {
@@ -10,6 +10,8 @@ export class TtlCache<V> {
   constructor(
     private readonly ttlMs: number,
     private readonly now: () => number = Date.now,
+    /** Beyond this many entries the oldest is dropped, for keys without a natural bound (sessions). */
+    private readonly maxEntries = Number.POSITIVE_INFINITY,
   ) {}
 
   async get(key: string, load: () => Promise<V>): Promise<V> {
@@ -19,7 +21,10 @@ export class TtlCache<V> {
     if (inFlight) return inFlight;
     const promise = load()
       .then((value) => {
+        this.entries.delete(key);
         this.entries.set(key, { value, expiresAt: this.now() + this.ttlMs });
+        // A Map iterates in insertion order: the first key is the oldest.
+        if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
         return value;
       })
       .finally(() => this.loading.delete(key));

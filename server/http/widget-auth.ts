@@ -1,4 +1,5 @@
 import type { Request, RequestHandler } from 'express';
+import { TtlCache } from '../cache/ttl-cache.js';
 import { AppError } from '../errors.js';
 import type { SessionTokenIssuer } from '../sessions/session-token.js';
 import type { SessionRecord, Store } from '../store/store.js';
@@ -11,6 +12,9 @@ declare global {
     }
   }
 }
+
+const SESSION_CACHE_TTL_MS = 10 * 60_000;
+const SESSION_CACHE_ENTRIES = 10_000;
 
 /** The header the proxy's card-entry frame names the page that embeds it with (set by our own script, from the channel's origin). */
 export const EMBEDDER_ORIGIN_HEADER = 'pay-embedder-origin';
@@ -44,6 +48,8 @@ export function requireAllowedOrigin(allowedOrigins: readonly string[], proxyOri
  * bound to a merchant origin is refused on any other page, even one in ALLOWED_ORIGINS.
  */
 export function requireSession(tokens: SessionTokenIssuer, store: Store, proxyOrigin: string): RequestHandler {
+  // A session never changes once created (before its token exists), so every instance may keep a copy.
+  const sessions = new TtlCache<SessionRecord>(SESSION_CACHE_TTL_MS, Date.now, SESSION_CACHE_ENTRIES);
   return async (req, res, next) => {
     const { sessionId, origin } = await tokens.verify(bearerToken(req));
     // Browsers leave Origin out of same-origin GETs: such a page is on the proxy's own origin.
@@ -53,9 +59,11 @@ export function requireSession(tokens: SessionTokenIssuer, store: Store, proxyOr
     if (origin && pageOrigin && pageOrigin !== origin) {
       throw new AppError('forbidden_origin', `this session belongs to ${origin}, not ${pageOrigin}`);
     }
-    const session = await store.getSession(sessionId);
-    if (!session) throw new AppError('unauthorized', 'the session token names an unknown session');
-    res.locals.session = session;
+    res.locals.session = await sessions.get(sessionId, async () => {
+      const session = await store.getSession(sessionId);
+      if (!session) throw new AppError('unauthorized', 'the session token names an unknown session');
+      return session;
+    });
     next();
   };
 }

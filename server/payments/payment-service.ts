@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { MethodView, PaymentView } from '../api/widget-api.js';
+import { TtlCache } from '../cache/ttl-cache.js';
 import { AppError, ProviderError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ProviderRegistry } from '../providers/registry.js';
@@ -48,6 +49,8 @@ export class PaymentService {
   private readonly challengePages = new ChallengePages();
   /** Callback-triggered lookups, coalesced per payment. */
   private readonly callbackLookups = new CoalescedLookups<PaymentRecord>();
+  /** Each session's shared payment page, or null for none. */
+  private readonly sharedPages = new TtlCache<SharedPaymentPage | null>(10 * 60_000, Date.now, 10_000);
 
   constructor(private readonly deps: PaymentServiceDeps) {}
 
@@ -154,8 +157,12 @@ export class PaymentService {
 
   /** The shared payment page the merchant asked for at session creation, if any. */
   async sharedPaymentPage(session: SessionRecord): Promise<SharedPaymentPage | undefined> {
-    const text = await this.deps.store.getProviderState(sharedPageStateKey(session.id));
-    return text === undefined ? undefined : (JSON.parse(text) as SharedPaymentPage);
+    // Written before the session's token exists and never changed, so a copy is always current.
+    const page = await this.sharedPages.get(session.id, async () => {
+      const text = await this.deps.store.getProviderState(sharedPageStateKey(session.id));
+      return text === undefined ? null : (JSON.parse(text) as SharedPaymentPage);
+    });
+    return page ?? undefined;
   }
 
   /** Keeps a session's shared payment page, before its token is handed out. */
