@@ -1,8 +1,9 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
+import { toMerchantPayment } from '../api/merchant-payment.js';
 import { AppError } from '../errors.js';
 import { validateBody } from '../http/validate.js';
-import { AmountError, toMajorString, toMinorUnits } from '../payments/money.js';
+import { AmountError, toMinorUnits } from '../payments/money.js';
 import type { PaymentService } from '../payments/payment-service.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { PaymentRecord, Store } from '../store/store.js';
@@ -86,25 +87,7 @@ function minorOrUndefined(amount: number | string | undefined, currency: string)
 async function merchantView(store: Store, payment: PaymentRecord) {
   const events = await store.listEvents(payment.id);
   return {
-    id: payment.id,
-    orderId: payment.orderId,
-    sessionId: payment.sessionId,
-    provider: payment.provider,
-    methodId: payment.methodId,
-    status: payment.status,
-    amount: toMajorString(payment.amount, payment.currency),
-    amountMinor: payment.amount,
-    refundedAmount: toMajorString(payment.refundedAmount, payment.currency),
-    refundedAmountMinor: payment.refundedAmount,
-    ...(payment.capturedAmount !== undefined
-      ? { capturedAmount: toMajorString(payment.capturedAmount, payment.currency), capturedAmountMinor: payment.capturedAmount }
-      : {}),
-    currency: payment.currency,
-    providerReference: payment.providerRef,
-    card: payment.card,
-    failure: payment.failure,
-    createdAt: payment.createdAt,
-    updatedAt: payment.updatedAt,
+    ...toMerchantPayment(payment),
     events: events.map(({ type, fromStatus, toStatus, source, detail, at }) => ({ type, fromStatus, toStatus, source, detail, at })),
   };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { toMajorString } from '../payments/money.js';
+import { toMerchantPayment, type MerchantPayment } from '../api/merchant-payment.js';
 import { isShopperFinal, type PaymentStatus } from '../payments/payment-status.js';
 import type { NewOutboxMessage, PaymentRecord } from '../store/store.js';
 
@@ -15,21 +15,7 @@ export interface MerchantWebhookEvent {
   createdAt: string;
   data: {
     previousStatus: PaymentStatus;
-    payment: {
-      id: string;
-      orderId: string;
-      sessionId: string;
-      provider: string;
-      methodId: string;
-      status: PaymentStatus;
-      amount: string;
-      amountMinor: number;
-      currency: string;
-      refundedAmountMinor: number;
-      capturedAmountMinor?: number;
-      providerReference?: string;
-      failure?: { code: string; message: string };
-    };
+    payment: MerchantPayment;
   };
 }
 
@@ -45,21 +31,8 @@ export function paymentEventMessage(payment: PaymentRecord, previousStatus: Paym
     createdAt: at,
     data: {
       previousStatus,
-      payment: {
-        id: payment.id,
-        orderId: payment.orderId,
-        sessionId: payment.sessionId,
-        provider: payment.provider,
-        methodId: payment.methodId,
-        status: payment.status,
-        amount: toMajorString(payment.amount, payment.currency),
-        amountMinor: payment.amount,
-        currency: payment.currency,
-        refundedAmountMinor: payment.refundedAmount,
-        ...(payment.capturedAmount !== undefined ? { capturedAmountMinor: payment.capturedAmount } : {}),
-        ...(payment.providerRef ? { providerReference: payment.providerRef } : {}),
-        ...(payment.failure ? { failure: payment.failure } : {}),
-      },
+      // The status has just changed: the record's own updatedAt is the previous change's.
+      payment: toMerchantPayment({ ...payment, updatedAt: at }),
     },
   };
   return { id: event.id, paymentId: payment.id, type: event.type, body: JSON.stringify(event) };

@@ -53,5 +53,12 @@ describe('merchant webhooks through the proxy', () => {
     expect(await dispatcher.dispatchDue()).toBe(1);
     const event = received.find((candidate) => candidate.data.payment.id === paymentId);
     expect(event).toMatchObject({ id: outbox[0]!.id, type: 'payment.succeeded', data: { previousStatus: 'requires_action', payment: { orderId: 'order-webhook-1', status: 'succeeded', amountMinor: 4800 } } });
+    // The event's payment is the merchant API's payment, field for field (the API adds the history).
+    const { body: fromApi } = await merchantCall(proxy.url, 'GET', `/api/payments/${paymentId}`);
+    const { events, updatedAt, ...apiPayment } = fromApi;
+    expect(events.length).toBeGreaterThan(0);
+    const { updatedAt: eventUpdatedAt, ...eventPayment } = event!.data.payment;
+    expect(eventPayment).toEqual(apiPayment);
+    expect(Date.parse(eventUpdatedAt)).toBeGreaterThanOrEqual(Date.parse(updatedAt) - 1000);
   });
 });
