@@ -124,15 +124,9 @@ export class PaymentService {
         return await this.applyState(payment, state, 'pay');
       }
       state = await provider.createPayment({
-        paymentId: payment.id,
+        ...this.orderOf(session, payment),
         methodCode: method.id.slice(method.provider.length + 1),
         fields,
-        amount: session.amount,
-        currency: session.currency,
-        description: session.description,
-        customer: session.customer,
-        billingAddress: session.billingAddress,
-        locale: session.locale,
         shopperIp: shopper.ip,
         shopperPort: shopper.port,
         card: request.card,
@@ -142,12 +136,6 @@ export class PaymentService {
           success: `${this.deps.publicUrl}/api/checkout/3ds/${payment.id}?outcome=success`,
           failure: `${this.deps.publicUrl}/api/checkout/3ds/${payment.id}?outcome=failure`,
         },
-        returnUrls: {
-          success: this.returnUrl(payment.id, 'success'),
-          fail: this.returnUrl(payment.id, 'fail'),
-          pending: this.returnUrl(payment.id, 'pending'),
-        },
-        callbackUrl: `${this.deps.publicUrl}/api/callbacks/${method.provider}/${payment.id}`,
       });
     } catch (error) {
       return this.recordCreateFailure(payment, error);
@@ -174,19 +162,22 @@ export class PaymentService {
     const provider = this.deps.providers.get(payment.provider);
     const page = await this.sharedPaymentPage(session);
     if (!provider.createSharedPayment || !page) throw new AppError('not_supported', `${payment.provider} offers no shared payment page`);
-    return provider.createSharedPayment({
+    return provider.createSharedPayment({ ...this.orderOf(session, payment), orderId: session.orderId, page });
+  }
+
+  /** What every creation at a provider says of the order, and where the shopper and the provider come back to. */
+  private orderOf(session: SessionRecord, payment: PaymentRecord) {
+    return {
       paymentId: payment.id,
-      orderId: session.orderId,
       amount: session.amount,
       currency: session.currency,
       description: session.description,
       customer: session.customer,
       billingAddress: session.billingAddress,
       locale: session.locale,
-      page,
       returnUrls: { success: this.returnUrl(payment.id, 'success'), fail: this.returnUrl(payment.id, 'fail'), pending: this.returnUrl(payment.id, 'pending') },
       callbackUrl: `${this.deps.publicUrl}/api/callbacks/${payment.provider}/${payment.id}`,
-    });
+    };
   }
 
   /** Installment counts above one that the provider offers for a card's prefix, at the session's amount. */
