@@ -58,6 +58,25 @@ export async function decideMilkyPay(actionUrl: string, decision: 'approve' | 'd
   return response.status;
 }
 
+/**
+ * The shopper on HPAY's hosted page (checkout_url, `/checkout/?ref=...`): Pay or Cancel, the page's
+ * two forms, each posting the transaction's ref. Cancel leaves the transaction UNPAID.
+ */
+export async function decideHpay(checkoutUrl: string, decision: 'pay' | 'cancel'): Promise<number> {
+  const page = new URL(checkoutUrl);
+  const action = new URL(`${page.pathname.replace(/\/+$/, '')}/${decision}`, page);
+  const response = await fetch(action, { method: 'POST', body: new URLSearchParams({ ref: page.searchParams.get('ref') ?? '' }), redirect: 'manual' });
+  await response.body?.cancel();
+  return response.status;
+}
+
+/** The shopper on a Payment Hub vendor page (payment_url): Pay, Decline payment or Cancel. */
+export async function decidePaymentHub(paymentUrl: string, decision: 'pay' | 'decline' | 'cancel'): Promise<number> {
+  const response = await fetch(`${paymentUrl}/${decision}`, { method: 'POST', body: new URLSearchParams({ method: '' }), redirect: 'manual' });
+  await response.body?.cancel();
+  return response.status;
+}
+
 /** MilkyPay's own records of a payment of ours (its reference_id), through the private API. */
 export async function milkyPayInvoices(simulatorUrl: string, paymentId: string, basic = 'harness:harness-password'): Promise<{ id: string; status: string; resolution: string }[]> {
   const response = await fetch(`${simulatorUrl}/api/payment-invoices?filter[reference_id]=${encodeURIComponent(paymentId)}`, {
