@@ -4,22 +4,26 @@ import type { PaymentAction } from '../../providers/provider.js';
 import { NO_FAULTS } from '../../providers/simulator-faults.js';
 import { HPAY_KEYS, startProxy, type ProxyHarness } from '../proxy-harness.js';
 import { timed, type ScenarioResult } from './result.js';
-import { decideHpay, decideMilkyPay, decidePaymentHub, inBatches, milkyPayInvoices, openSession, sleep, widget } from './shop.js';
+import {
+  decideOnProviderPage,
+  hpayHistory,
+  inBatches,
+  isHpayRecordOf,
+  methodOf,
+  milkyPayInvoices,
+  openSession,
+  PROVIDER_NAMES as NAMES,
+  PROVIDER_ORDERS as ORDERS,
+  sleep,
+  widget,
+  type CallbackProvider,
+  type Decision,
+} from './shop.js';
 
 /** Every provider that calls back and can be looked up; directcard does neither (RELIABILITY.md). */
-const PROVIDERS = ['milkypay', 'hankopay', 'hpay', 'paymenthub'] as const;
-type Provider = (typeof PROVIDERS)[number];
-const NAMES: Record<Provider, string> = { milkypay: 'MilkyPay', hankopay: 'HankoPay', hpay: 'HPAY', paymenthub: 'Payment Hub' };
-/** Each simulator's account takes its own currencies: HPAY the account's (CAD), Xendit's QRIS IDR. */
-const ORDERS: Record<Provider, Record<string, unknown>> = {
-  milkypay: { amount: '20.00', currency: 'USD' },
-  hankopay: { amount: '20.00', currency: 'USD' },
-  hpay: { amount: '20.00', currency: 'CAD' },
-  paymenthub: { amount: '150000', currency: 'IDR', customer: { name: 'Siti Rahma Putri', email: 'siti@example.com' } },
-};
+const PROVIDERS: readonly CallbackProvider[] = ['milkypay', 'hankopay', 'hpay', 'paymenthub'];
+type Provider = CallbackProvider;
 const PAID = new Set(['succeeded', 'authorized', 'refund_pending', 'partially_refunded', 'refunded']);
-/** What the shopper does on the provider's page: pay, decline, or cancel where the page has both. */
-type Decision = 'approve' | 'decline' | 'cancel';
 /** One record of a payment on the simulator's side: charged, final without a charge, or neither (open). */
 interface SimulatorRecord {
   paid: boolean;
@@ -60,7 +64,7 @@ export function faults(options: { payments: number; errorRate: number; dropCallb
       // Payments on whose page the shopper decided; an HPAY page canceled stays UNPAID, so open.
       const decided = new Map<string, { provider: Provider; decision: Decision }>();
       const decide = async (order: Order, payment: { id: string; action?: PaymentAction }) => {
-        if (await finishOnProviderPage(order.provider, payment, order.decision)) decided.set(payment.id, order);
+        if (await decideOnProviderPage(order.provider, payment.action, order.decision)) decided.set(payment.id, order);
       };
       const staysOpen = (paymentId: string) => {
         const decision = decided.get(paymentId);
@@ -109,7 +113,7 @@ export function faults(options: { payments: number; errorRate: number; dropCallb
       // Counting, on the simulators' side with their faults off.
       for (const provider of PROVIDERS) proxy.simulatorFaults[provider].settings = { ...NO_FAULTS };
       const hankopayRecords = await allHankoPayTransactions(proxy);
-      const hpayRecords = await allHpayTransactions(proxy);
+      const hpayRecords = await hpayHistory(proxy.hpayUrl, HPAY_KEYS);
       const recordsOf = async (provider: Provider, paymentId: string): Promise<SimulatorRecord[]> => {
         switch (provider) {
           case 'milkypay':
@@ -117,8 +121,7 @@ export function faults(options: { payments: number; errorRate: number; dropCallb
           case 'hankopay':
             return hankopayRecords.filter((record) => record.orderId === paymentId).map((record) => ({ paid: record.status === 'success', failed: record.status === 'failed' || record.status === 'canceled' }));
           case 'hpay':
-            // HPAY has no field for our reference: the adapter writes it at the end of the description.
-            return hpayRecords.filter((record) => record.description.endsWith(`(ref ${paymentId})`)).map((record) => ({ paid: record.status === 'PAID', failed: false }));
+            return hpayRecords.filter((record) => isHpayRecordOf(record, paymentId)).map((record) => ({ paid: record.status === 'PAID', failed: false }));
           case 'paymenthub': {
             const record = proxy.paymenthub.transactionRecord(paymentId);
             if (!record) return [];
@@ -190,56 +193,10 @@ function decisionOf(indexWithinProvider: number): Decision {
   return indexWithinProvider % 10 === 2 ? 'decline' : 'cancel';
 }
 
-/** MilkyPay's hosted card page, HankoPay's card, HPAY's one hosted method, Payment Hub's QRIS (Xendit). */
-function methodOf(provider: Provider, methods: { id: string; name: string }[]): string {
-  const found =
-    provider === 'milkypay'
-      ? methods.find((method) => method.id === 'milkypay:payment_card_usd_hpp')
-      : provider === 'hankopay'
-        ? methods.find((method) => method.id === 'hankopay:card')
-        : provider === 'hpay'
-          ? methods.find((method) => method.id.startsWith('hpay:'))
-          : methods.find((method) => method.id.startsWith('paymenthub:') && method.name === 'QRIS');
-  if (!found) throw new Error(`no ${provider} method to pay with among ${methods.map((method) => method.id).join(', ')}`);
-  return found.id;
-}
-
 function payOnce(proxy: ProxyHarness, order: Order, key: string) {
   const card = { number: '4242424242424242', expiryMonth: '12', expiryYear: '30', securityCode: '482', holderName: 'Ada Lovelace' };
   const body = order.provider === 'hankopay' ? { methodId: order.methodId, card } : { methodId: order.methodId };
   return widget(proxy.url, 'POST', '/api/checkout/payments', order.token, { key, body });
-}
-
-/**
- * The shopper on the provider's page, reached from the payment's action (a redirect or frame after
- * the create, MilkyPay's form when found by a lookup): MilkyPay approve or decline, HPAY Pay or
- * Cancel, Payment Hub Pay, Decline payment or Cancel. HankoPay card payments need nothing. True
- * when the page took the decision (it answers with a redirect).
- */
-async function finishOnProviderPage(provider: Provider, payment: { id: string; action?: PaymentAction }, decision: Decision): Promise<boolean> {
-  const action = payment.action;
-  const page = action?.type === 'form' ? action.action : action?.type === 'redirect' || action?.type === 'iframe' ? action.url : undefined;
-  if (!page) return false;
-  let status: number;
-  if (provider === 'milkypay') status = await decideMilkyPay(page, decision === 'approve' ? 'approve' : 'decline');
-  else if (provider === 'hpay') status = await decideHpay(page, decision === 'approve' ? 'pay' : 'cancel');
-  else if (provider === 'paymenthub') status = await decidePaymentHub(page, decision === 'approve' ? 'pay' : decision);
-  else return false;
-  return status >= 300 && status < 400;
-}
-
-/** HPAY's history as the merchant reads it: getToken, then getPaymentHistory, everything at once. */
-async function allHpayTransactions(proxy: ProxyHarness): Promise<{ description: string; status: string }[]> {
-  const post = async (path: string, body: Record<string, string>) => {
-    const response = await fetch(`${proxy.hpayUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    if (!response.ok) throw new Error(`HPAY ${path} answered ${response.status}`);
-    return (await response.json()) as Record<string, unknown>;
-  };
-  const { token } = (await post('/getToken/', { api_key: HPAY_KEYS.apiKey, api_public_key: HPAY_KEYS.publicKey, api_secret_key: HPAY_KEYS.secretKey, mode: HPAY_KEYS.mode })) as { token: string };
-  const { history } = (await post('/getPaymentHistory/', { api_key: HPAY_KEYS.apiKey, public_key: HPAY_KEYS.publicKey, mode: HPAY_KEYS.mode, token, fetch_limit: '0,9999' })) as {
-    history: { description: string; status: string }[];
-  };
-  return history;
 }
 
 async function allHankoPayTransactions(proxy: ProxyHarness): Promise<{ orderId: string; status: string }[]> {
