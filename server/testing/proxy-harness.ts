@@ -29,6 +29,8 @@ import { SimulatorFaults } from '../providers/simulator-faults.js';
 export const MERCHANT_KEY = 'sk_test_harness_merchant_key';
 export const SHOP_ORIGIN = 'https://shop.example';
 export const OTHER_SHOP_ORIGIN = 'https://other-shop.example';
+/** The HPAY simulator's account, for tests that read its history as the merchant would. */
+export const HPAY_KEYS = { apiKey: 'hpay_key_harness', publicKey: 'hpay_public_harness', secretKey: 'hpay_secret_harness', mode: 'TEST' as const };
 
 export interface ProxyHarness {
   url: string;
@@ -117,7 +119,7 @@ export async function startProxy(
 
   const hankopayKey = 'hk_test_harness';
   hankopayServer.on('request', express().use(countCalls('hankopay')).use(createHankoPaySimulator({ apiKey: hankopayKey, publicUrl: hankopayUrl, logger, faultInjection: simulatorFaults.hankopay })));
-  const hpayKeys = { apiKey: 'hpay_key_harness', publicKey: 'hpay_public_harness', secretKey: 'hpay_secret_harness', mode: 'TEST' as const };
+  const hpayKeys = HPAY_KEYS;
   const hpay = createHpaySimulator({ ...hpayKeys, currency: 'CAD', publicUrl: hpayUrl, logger, faultInjection: simulatorFaults.hpay });
   hpayServer.on('request', express().use(countCalls('hpay')).use(hpay));
 

@@ -142,4 +142,18 @@ describe('Payment Hub simulator transactions', () => {
     expect(record).toMatchObject({ Status: 'initial', PaymentFailReason: 'The payment was declined by the issuer' });
     expect((await sim.call('POST', '/api/v1/transactions/log?page=2', token, { ...filter, metadata: { ...filter.metadata, merchant_ref_code: '' } })).body.data).toEqual([]);
   });
+
+  it('reads a transaction for tests as the API answers it, without a token and without changing it', async () => {
+    const sim = await start();
+    const token = (await sim.reset('R0')).body.data.Token as string;
+    const xendit = sim.simulator.gateways.find((gateway) => gateway.vendor === 'Xendit')!.id;
+    const { payment_url: url } = (await sim.call('POST', '/api/v1/transactions', token, transaction(xendit, 'r-5'))).body.data;
+    await fetch(`${url}/pay`, { method: 'POST', body: new URLSearchParams({ method: 'QRIS' }), redirect: 'manual' });
+    const record = sim.simulator.transactionRecord('r-5');
+    expect(record).toMatchObject({ MerchantRefCode: 'r-5', Status: 'paid', PaymentFailReason: '' });
+    expect(record).toEqual((await sim.call('GET', '/api/v1/transactions/r-5', token)).body.data);
+    expect(sim.simulator.transactionRecord('nobody')).toBeUndefined();
+    // The client's access token still works: reading took none.
+    expect((await sim.call('GET', '/api/v1/transactions/r-5', token)).status).toBe(200);
+  });
 });

@@ -90,6 +90,11 @@ export interface PaymentHubSimulator extends Router {
   readonly stats: PaymentHubSimulatorStats;
   /** The client's gateways, for tests that pick one by vendor. */
   readonly gateways: readonly { id: string; vendor: string }[];
+  /**
+   * A transaction as GET /api/v1/transactions/:ref answers it, read without a token: taking one
+   * rotates the client's, so a test counting on the simulator's side reads here. Changes nothing.
+   */
+  transactionRecord(merchantRefCode: string): Record<string, unknown> | undefined;
 }
 
 const HOUR_MS = 3_600_000;
@@ -329,6 +334,12 @@ export function createPaymentHubSimulator(options: PaymentHubSimulatorOptions): 
   const router = express.Router() as PaymentHubSimulator;
   Object.defineProperty(router, 'stats', { value: stats });
   Object.defineProperty(router, 'gateways', { get: () => gateways.map((gateway) => ({ id: gateway.ID, vendor: gateway.vendor.Name })) });
+  Object.defineProperty(router, 'transactionRecord', {
+    value: (ref: string) => {
+      const transaction = transactions.get(ref);
+      return transaction ? transactionJson(transaction) : undefined;
+    },
+  });
   router.use(express.json({ limit: '64kb' }));
   router.use(express.urlencoded({ extended: false, limit: '16kb' }));
   router.use((req, res, next) => {

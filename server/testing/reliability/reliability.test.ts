@@ -25,6 +25,7 @@ describe('reliability, small', { timeout: 180_000 }, () => {
     const result = await callbackStorm({ payments: 15, callbacks: 150 });
     expectPassed(result);
     expect(result.figures).toMatch(/^0 lost, 0 doubled/);
+    expect(result.load).toContain('over 15 payments (5 MilkyPay, 5 HPAY, 5 Payment Hub)');
   });
 
   it('double submit: one provider create for 20 concurrent pay calls with one key', async () => {
@@ -37,6 +38,7 @@ describe('reliability, small', { timeout: 180_000 }, () => {
     const result = await faults({ payments: 40, errorRate: 0.2, dropCallbacks: 0.1 });
     expectPassed(result);
     expect(result.figures).toMatch(/0 unknown, 0 double charges and 0 payments differing/);
+    expect(result.load).toContain('40 orders (10 MilkyPay, 10 HankoPay, 10 HPAY, 10 Payment Hub)');
   });
 
   it('crash: a proxy killed with SIGKILL mid-payments settles every one and delivers every webhook', async () => {

@@ -1,3 +1,4 @@
+import type { PaymentAction } from '../../providers/provider.js';
 import { MERCHANT_KEY, SHOP_ORIGIN } from '../proxy-harness.js';
 
 /**
@@ -56,6 +57,89 @@ export async function decideMilkyPay(actionUrl: string, decision: 'approve' | 'd
   const response = await fetch(`${actionUrl}/decide`, { method: 'POST', body: new URLSearchParams({ decision }), redirect: 'manual' });
   await response.body?.cancel();
   return response.status;
+}
+
+/** The providers that call back and can be looked up; directcard does neither (RELIABILITY.md). */
+export type CallbackProvider = 'milkypay' | 'hankopay' | 'hpay' | 'paymenthub';
+export const PROVIDER_NAMES: Record<CallbackProvider, string> = { milkypay: 'MilkyPay', hankopay: 'HankoPay', hpay: 'HPAY', paymenthub: 'Payment Hub' };
+/** Each simulator's account takes its own currencies: HPAY the account's (CAD), Xendit's QRIS IDR. */
+export const PROVIDER_ORDERS: Record<CallbackProvider, Record<string, unknown>> = {
+  milkypay: { amount: '20.00', currency: 'USD' },
+  hankopay: { amount: '20.00', currency: 'USD' },
+  hpay: { amount: '20.00', currency: 'CAD' },
+  paymenthub: { amount: '150000', currency: 'IDR', customer: { name: 'Siti Rahma Putri', email: 'siti@example.com' } },
+};
+
+/** MilkyPay's hosted card page, HankoPay's card, HPAY's one hosted method, Payment Hub's QRIS (Xendit). */
+export function methodOf(provider: CallbackProvider, methods: { id: string; name: string }[]): string {
+  const found =
+    provider === 'milkypay'
+      ? methods.find((method) => method.id === 'milkypay:payment_card_usd_hpp')
+      : provider === 'hankopay'
+        ? methods.find((method) => method.id === 'hankopay:card')
+        : provider === 'hpay'
+          ? methods.find((method) => method.id.startsWith('hpay:'))
+          : methods.find((method) => method.id.startsWith('paymenthub:') && method.name === 'QRIS');
+  if (!found) throw new Error(`no ${provider} method to pay with among ${methods.map((method) => method.id).join(', ')}`);
+  return found.id;
+}
+
+/** What the shopper does on the provider's page: pay, decline, or cancel where the page has both. */
+export type Decision = 'approve' | 'decline' | 'cancel';
+
+/**
+ * The shopper on the provider's page, reached from the payment's action (a redirect or frame after
+ * the create, MilkyPay's form when found by a lookup): MilkyPay approve or decline, HPAY Pay or
+ * Cancel, Payment Hub Pay, Decline payment or Cancel. HankoPay card payments need nothing. True
+ * when the page took the decision (it answers with a redirect).
+ */
+export async function decideOnProviderPage(provider: CallbackProvider, action: PaymentAction | undefined, decision: Decision): Promise<boolean> {
+  const page = action?.type === 'form' ? action.action : action?.type === 'redirect' || action?.type === 'iframe' ? action.url : undefined;
+  if (!page) return false;
+  let status: number;
+  if (provider === 'milkypay') status = await decideMilkyPay(page, decision === 'approve' ? 'approve' : 'decline');
+  else if (provider === 'hpay') status = await decideHpay(page, decision === 'approve' ? 'pay' : 'cancel');
+  else if (provider === 'paymenthub') status = await decidePaymentHub(page, decision === 'approve' ? 'pay' : decision);
+  else return false;
+  return status >= 300 && status < 400;
+}
+
+/**
+ * The shopper on HPAY's hosted page (checkout_url, `/checkout/?ref=...`): Pay or Cancel, the page's
+ * two forms, each posting the transaction's ref. Cancel leaves the transaction UNPAID.
+ */
+export async function decideHpay(checkoutUrl: string, decision: 'pay' | 'cancel'): Promise<number> {
+  const page = new URL(checkoutUrl);
+  const action = new URL(`${page.pathname.replace(/\/+$/, '')}/${decision}`, page);
+  const response = await fetch(action, { method: 'POST', body: new URLSearchParams({ ref: page.searchParams.get('ref') ?? '' }), redirect: 'manual' });
+  await response.body?.cancel();
+  return response.status;
+}
+
+/** The shopper on a Payment Hub vendor page (payment_url): Pay, Decline payment or Cancel. */
+export async function decidePaymentHub(paymentUrl: string, decision: 'pay' | 'decline' | 'cancel'): Promise<number> {
+  const response = await fetch(`${paymentUrl}/${decision}`, { method: 'POST', body: new URLSearchParams({ method: '' }), redirect: 'manual' });
+  await response.body?.cancel();
+  return response.status;
+}
+
+/** HPAY's history as the merchant reads it: getToken, then getPaymentHistory, everything at once. */
+export async function hpayHistory(hpayUrl: string, keys: { apiKey: string; publicKey: string; secretKey: string; mode: string }): Promise<{ transaction_id: string; description: string; status: string }[]> {
+  const post = async (path: string, body: Record<string, string>) => {
+    const response = await fetch(`${hpayUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (!response.ok) throw new Error(`HPAY ${path} answered ${response.status}`);
+    return (await response.json()) as Record<string, unknown>;
+  };
+  const { token } = (await post('/getToken/', { api_key: keys.apiKey, api_public_key: keys.publicKey, api_secret_key: keys.secretKey, mode: keys.mode })) as { token: string };
+  const { history } = (await post('/getPaymentHistory/', { api_key: keys.apiKey, public_key: keys.publicKey, mode: keys.mode, token, fetch_limit: '0,9999' })) as {
+    history: { transaction_id: string; description: string; status: string }[];
+  };
+  return history;
+}
+
+/** HPAY has no field for our reference: the adapter ends each description with it. */
+export function isHpayRecordOf(record: { description: string }, paymentId: string): boolean {
+  return record.description.endsWith(`(ref ${paymentId})`);
 }
 
 /** MilkyPay's own records of a payment of ours (its reference_id), through the private API. */
