@@ -38,8 +38,8 @@ describe('SimulatorFaults', () => {
       processed++;
       res.status(201).json({ ok: true });
     });
-    app.use((_error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-      res.status(500).json({ error: 'documented internal error' });
+    app.use((error: { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      res.status(error.status ?? 500).json({ error: error.status === 404 ? 'documented not found' : 'documented internal error' });
     });
     server = createServer(app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -60,6 +60,30 @@ describe('SimulatorFaults', () => {
     expect(faults.counts.failedAfter).toBeGreaterThan(0);
     // Work was done for every success and for every answer lost after it.
     expect(processed - before).toBe(200 - faults.counts.failedBefore);
+  });
+
+  it('lets a refusal through as the simulator wrote it when the answer was to be lost after the work', async () => {
+    // Every request fails, and every failure is of the "after the work" kind.
+    const after = new SimulatorFaults({ ...NO_FAULTS, errorRate: 1 }, () => 0.75);
+    const app = express();
+    app.use(after.api(() => Object.assign(new Error('simulated'), { status: 500 })));
+    app.post('/refused', () => {
+      throw Object.assign(new Error('no such charge'), { status: 404 });
+    });
+    app.use((error: { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      res.status(error.status ?? 500).json({ error: error.status === 404 ? 'documented not found' : 'documented internal error' });
+    });
+    const refusing = createServer(app);
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    try {
+      const response = await fetch(`http://127.0.0.1:${(refusing.address() as AddressInfo).port}/refused`, { method: 'POST' });
+      // The simulator's own JSON refusal, not Express's HTML page for an error raised twice.
+      expect(response.status).toBe(404);
+      expect(await response.json()).toEqual({ error: 'documented not found' });
+      expect(after.counts.failedAfter).toBe(0);
+    } finally {
+      await new Promise<void>((resolve) => refusing.close(() => resolve()));
+    }
   });
 
   it('drops, duplicates and holds back callbacks as configured', async () => {

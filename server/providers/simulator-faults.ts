@@ -102,8 +102,10 @@ export class SimulatorFaults {
           this.counts.failedBefore++;
           return next(serverError());
         }
-        this.counts.failedAfter++;
-        loseAnswer(res, () => next(serverError()));
+        loseAnswer(res, () => {
+          this.counts.failedAfter++;
+          next(serverError());
+        });
         next();
       };
       if (latencyMs > 0) setTimeout(proceed, latencyMs);
@@ -137,22 +139,20 @@ export class SimulatorFaults {
 
 /** Lets the handler do its work, then replaces its answer with the error `fail` produces. */
 function loseAnswer(res: Response, fail: () => void): void {
-  const json = res.json.bind(res);
-  const send = res.send.bind(res);
-  const redirect = res.redirect.bind(res);
-  const restore = () => {
-    res.json = json;
-    res.send = send;
-    res.redirect = redirect;
-  };
-  const swallow = () => {
-    restore();
-    fail();
-    return res;
-  };
-  res.json = swallow;
-  res.send = swallow;
-  res.redirect = swallow as Response['redirect'];
+  const originals = { json: res.json, send: res.send, redirect: res.redirect };
+  const restore = () => Object.assign(res, originals);
+  const swallowing = <K extends keyof typeof originals>(name: K) =>
+    function (this: Response, ...args: unknown[]) {
+      restore();
+      // A refusal did no work, so there is no answer to lose: it goes out as the simulator wrote it
+      // (failing it here would also mean a second pass through the error handler).
+      if (res.statusCode >= 400) return (originals[name] as (...a: unknown[]) => unknown).apply(res, args);
+      fail();
+      return res;
+    } as unknown as Response[K];
+  res.json = swallowing('json');
+  res.send = swallowing('send');
+  res.redirect = swallowing('redirect');
 }
 
 /** The injector for configured settings, or none. */
