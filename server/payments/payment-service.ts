@@ -247,12 +247,32 @@ export class PaymentService {
       return await this.applyState(payment, state, source);
     } catch (error) {
       const neverCreated = (payment.status === 'pending' || payment.status === 'created') && !payment.providerRef;
-      if (error instanceof ProviderError && error.code === 'not_found' && neverCreated) {
-        // The create's answer never came and the provider has no trace of it: nothing was charged.
-        return this.applyState(payment, { status: 'failed', failure: { code: 'provider_unavailable', message: 'the provider did not create the payment; please try again' } }, source);
-      }
+      if (error instanceof ProviderError && error.code === 'not_found' && neverCreated) return this.failNeverCreated(payment, source);
       throw error;
     }
+  }
+
+  /**
+   * The create's answer never came and the provider has no trace of it: nothing was charged. That
+   * holds for the payment as read before the lookup only. If meanwhile the create answered or
+   * another lookup found the invoice, that record wins as it is: re-judging "no trace" against it
+   * would fail a payment whose page the shopper may still pay.
+   */
+  private async failNeverCreated(payment: PaymentRecord, source: string): Promise<PaymentRecord> {
+    const current = await this.deps.store.getPayment(payment.id);
+    if (!current || current.status !== payment.status || current.providerRef) return current ?? payment;
+    const failure = { code: 'provider_unavailable', message: 'the provider did not create the payment; please try again' };
+    const moved = await this.deps.store.transitionPayment(
+      payment.id,
+      payment.status,
+      'failed',
+      { failure },
+      { type: 'status_changed', source, detail: { failure } },
+      this.webhookFor(current, 'failed', { failure }),
+    );
+    if (!moved) return (await this.deps.store.getPayment(payment.id)) ?? current;
+    this.deps.logger.info({ paymentId: moved.id, from: payment.status, to: 'failed', source }, 'payment status changed');
+    return moved;
   }
 
   /** Whether the provider can be asked about many payments in one call (Payment Hub's fetch-multiple). */
