@@ -3,7 +3,7 @@
  * read it. When the create's answer (or another lookup) lands while that lookup is under way, the
  * invoice exists and its page may be paid: the payment must keep it, never be failed on top of it.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ProviderError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import type { PaymentProvider, ProviderPaymentState } from '../providers/provider.js';
@@ -40,6 +40,10 @@ async function setUp(status: PaymentStatus, meanwhile: (service: PaymentService,
   return { store, service, payment };
 }
 
+afterEach(() => {
+  vi.useRealTimers();
+});
+
 describe('a lookup that finds nothing while the invoice is found elsewhere', () => {
   it('leaves a payment whose create answered meanwhile waiting on its page (a create in flight on another instance)', async () => {
     const { store, service, payment } = await setUp('created', (other, store) => store.getPayment('p').then((read) => other.applyState(read!, FOUND, 'pay')));
@@ -60,5 +64,19 @@ describe('a lookup that finds nothing while the invoice is found elsewhere', () 
     const after = await service.refresh(payment, 'reconcile');
     expect(after).toMatchObject({ status: 'failed', failure: { code: 'provider_unavailable' } });
     expect((await store.getPayment('p'))?.providerRef).toBeUndefined();
+  });
+
+  it('leaves a payment still being created as it is: its create may yet reach the provider', async () => {
+    const { store, service, payment } = await setUp('created', async () => undefined);
+    expect(await service.refresh(payment, 'reconcile')).toMatchObject({ status: 'created' });
+    expect((await store.getPayment('p'))?.status).toBe('created');
+  });
+
+  it('fails a payment left in created longer than any create can take (its instance died before sending it)', async () => {
+    const { store, service, payment } = await setUp('created', async () => undefined);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.parse(payment.createdAt) + 41_000);
+    expect(await service.refresh(payment, 'reconcile')).toMatchObject({ status: 'failed', failure: { code: 'provider_unavailable' } });
+    expect((await store.getPayment('p'))?.status).toBe('failed');
   });
 });

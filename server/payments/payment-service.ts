@@ -18,6 +18,11 @@ const REFRESH_INTERVAL_MS = 3_000;
 const PAID_STATUSES: ReadonlySet<PaymentStatus> = new Set(['authorized', 'succeeded', 'refund_pending', 'partially_refunded', 'refunded']);
 /** How long a repeated pay call waits for the first one, still creating, to finish. */
 const REPEAT_WAIT_MS = 10_000;
+/**
+ * How long a create may still reach the provider after its payment was recorded: longer than any
+ * provider client's timeout (30 s at most). Until then a lookup that finds nothing proves nothing.
+ */
+const CREATE_IN_FLIGHT_MS = 40_000;
 
 /** What the shopper sent to pay: a method, its extra fields and, for card methods, the card. */
 export interface PayInput {
@@ -247,7 +252,11 @@ export class PaymentService {
       return await this.applyState(payment, state, source);
     } catch (error) {
       const neverCreated = (payment.status === 'pending' || payment.status === 'created') && !payment.providerRef;
-      if (error instanceof ProviderError && error.code === 'not_found' && neverCreated) return this.failNeverCreated(payment, source);
+      if (error instanceof ProviderError && error.code === 'not_found' && neverCreated) {
+        // A create still under way (on this instance or another) may yet land: it is not over.
+        if (payment.status === 'created' && Date.now() - Date.parse(payment.createdAt) < CREATE_IN_FLIGHT_MS) return (await this.deps.store.getPayment(payment.id)) ?? payment;
+        return this.failNeverCreated(payment, source);
+      }
       throw error;
     }
   }
