@@ -19,6 +19,11 @@ const REFRESH_INTERVAL_MS = 3_000;
 const PAID_STATUSES: ReadonlySet<PaymentStatus> = new Set(['authorized', 'succeeded', 'refund_pending', 'partially_refunded', 'refunded']);
 /** How long a repeated pay call waits for the first one, still creating, to finish. */
 const REPEAT_WAIT_MS = 10_000;
+/**
+ * How long a create may still reach the provider after its payment was recorded: longer than any
+ * provider client's timeout (30 s at most). Until then a lookup that finds nothing proves nothing.
+ */
+const CREATE_IN_FLIGHT_MS = 40_000;
 
 /** What the shopper sent to pay: a method, its extra fields and, for card methods, the card. */
 export interface PayInput {
@@ -246,11 +251,35 @@ export class PaymentService {
     } catch (error) {
       const neverCreated = (payment.status === 'pending' || payment.status === 'created') && !payment.providerRef;
       if (error instanceof ProviderError && error.code === 'not_found' && neverCreated) {
-        // The create's answer never came and the provider has no trace of it: nothing was charged.
-        return this.applyState(payment, { status: 'failed', failure: { code: 'provider_unavailable', message: 'the provider did not create the payment; please try again' } }, source);
+        // A create still under way (on this instance or another) may yet land: it is not over.
+        if (payment.status === 'created' && Date.now() - Date.parse(payment.createdAt) < CREATE_IN_FLIGHT_MS) return (await this.deps.store.getPayment(payment.id)) ?? payment;
+        return this.failNeverCreated(payment, source);
       }
       throw error;
     }
+  }
+
+  /**
+   * The create's answer never came and the provider has no trace of it: nothing was charged. That
+   * holds for the payment as read before the lookup only. If meanwhile the create answered or
+   * another lookup found the invoice, that record wins as it is: re-judging "no trace" against it
+   * would fail a payment whose page the shopper may still pay.
+   */
+  private async failNeverCreated(payment: PaymentRecord, source: string): Promise<PaymentRecord> {
+    const current = await this.deps.store.getPayment(payment.id);
+    if (!current || current.status !== payment.status || current.providerRef) return current ?? payment;
+    const failure = { code: 'provider_unavailable', message: 'the provider did not create the payment; please try again' };
+    const moved = await this.deps.store.transitionPayment(
+      payment.id,
+      payment.status,
+      'failed',
+      { failure },
+      { type: 'status_changed', source, detail: { failure } },
+      this.webhookFor(current, 'failed', { failure }),
+    );
+    if (!moved) return (await this.deps.store.getPayment(payment.id)) ?? current;
+    this.deps.logger.info({ paymentId: moved.id, from: payment.status, to: 'failed', source }, 'payment status changed');
+    return moved;
   }
 
   /** Whether the provider can be asked about many payments in one call (Payment Hub's fetch-multiple). */
