@@ -52,6 +52,30 @@ test('a shopper pays with QRIS on the framed Xendit page and sees success', asyn
   expect(payments[0]!.events.filter((event) => event.toStatus === 'succeeded')).toHaveLength(1);
 });
 
+test('the long list of methods is grouped by kind and stays one radio group for the keyboard', async ({ page }) => {
+  await openPaymentHubCheckout(page);
+  const methods = page.getByRole('group', { name: 'Payment method' });
+  // The groups in their fixed order, each named by its heading.
+  await expect(methods.locator('[part="method-group-title"]')).toHaveText(['Cards', 'Bank transfer', 'E-wallets', 'Other ways to pay']);
+  const cards = methods.getByRole('group', { name: 'Cards', exact: true });
+  const banks = methods.getByRole('group', { name: 'Bank transfer', exact: true });
+  await expect(cards.getByRole('radio', { name: 'Credit card', exact: true })).toBeVisible();
+  await expect(banks.getByRole('radio', { name: 'BCA virtual account', exact: true })).toBeVisible();
+  await expect(methods.getByRole('group', { name: 'E-wallets', exact: true }).getByRole('radio', { name: 'OVO', exact: true })).toBeVisible();
+
+  // ArrowDown from the last card reaches the first bank transfer: one native group across headings.
+  const lastCard = cards.getByRole('radio').last();
+  const firstBank = banks.getByRole('radio').first();
+  await lastCard.check();
+  await expect(lastCard).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(firstBank).toBeFocused();
+  await expect(firstBank).toBeChecked();
+  await page.keyboard.press('ArrowUp');
+  await expect(lastCard).toBeChecked();
+  await expectNoViolations(page);
+});
+
 test('a shopper pays on the Stripe page top-level and comes back to the shop’s return page', async ({ page, request }) => {
   const orderId = await openPaymentHubCheckout(page);
   await page.getByRole('radio', { name: 'Stripe', exact: true }).check();

@@ -155,6 +155,23 @@ export const payCheckoutStyles = css`
     cursor: pointer;
   }
 
+  /* A long list in groups: one grid gap between groups, a smaller one inside. */
+  .method-group {
+    display: grid;
+    gap: calc(var(--_spacing) / 2);
+  }
+
+  .method-group + .method-group {
+    margin-top: calc(var(--_spacing) / 2);
+  }
+
+  .method-group-title {
+    color: var(--_muted);
+    font-size: 0.8125em;
+    font-weight: 600;
+    letter-spacing: 0.02em;
+  }
+
   .logo {
     flex: none;
     width: 40px;

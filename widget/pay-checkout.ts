@@ -76,6 +76,8 @@ type FocusTarget = 'first-invalid' | 'method' | 'pay-button' | 'result';
  * @csspart method-list - The fieldset of payment methods (or the "no method" message).
  * @csspart empty - The "no method is available" message (also part `method-list`).
  * @csspart legend - The "Payment method" heading of the method list.
+ * @csspart method-group - A group of methods of one kind (cards, bank transfer, e-wallets, other ways), shown when more than six methods of several kinds are offered.
+ * @csspart method-group-title - A method group's heading ("Cards", "Bank transfer", "E-wallets", "Other ways to pay").
  * @csspart fields - The box of a method's extra fields.
  * @csspart label - A method field's label.
  * @csspart hint - A method field's hint under its input.

@@ -13,6 +13,11 @@ export const en = {
   reloadPage: 'Reload page',
   networkError: 'The payment service cannot be reached. Check your connection and try again.',
   methodsLegend: 'Payment method',
+  // Headings of the method groups, shown when a long list mixes kinds of method.
+  methodGroupCard: 'Cards',
+  methodGroupBank: 'Bank transfer',
+  methodGroupWallet: 'E-wallets',
+  methodGroupAlternative: 'Other ways to pay',
   noMethods: 'No payment method is available for this order.',
   chooseMethod: 'Choose a payment method.',
   fieldRequired: 'This field is required.',
