@@ -62,7 +62,7 @@ describe('SimulatorFaults', () => {
     expect(processed - before).toBe(200 - faults.counts.failedBefore);
   });
 
-  it('lets a refusal through as the simulator wrote it when the answer was to be lost after the work', async () => {
+  it('answers a refusal whose answer is lost with a 500 in the simulator\'s own JSON, not Express\'s HTML page', async () => {
     // Every request fails, and every failure is of the "after the work" kind.
     const after = new SimulatorFaults({ ...NO_FAULTS, errorRate: 1 }, () => 0.75);
     const app = express();
@@ -77,10 +77,11 @@ describe('SimulatorFaults', () => {
     await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
     try {
       const response = await fetch(`http://127.0.0.1:${(refusing.address() as AddressInfo).port}/refused`, { method: 'POST' });
-      // The simulator's own JSON refusal, not Express's HTML page for an error raised twice.
-      expect(response.status).toBe(404);
+      // Every request fails as configured, in the simulator's JSON shape (no error raised twice).
+      expect(response.status).toBe(500);
+      expect(response.headers.get('content-type')).toMatch(/application\/json/);
       expect(await response.json()).toEqual({ error: 'documented not found' });
-      expect(after.counts.failedAfter).toBe(0);
+      expect(after.counts.failedAfter).toBe(1);
     } finally {
       await new Promise<void>((resolve) => refusing.close(() => resolve()));
     }

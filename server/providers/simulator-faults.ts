@@ -102,10 +102,15 @@ export class SimulatorFaults {
           this.counts.failedBefore++;
           return next(serverError());
         }
-        loseAnswer(res, () => {
-          this.counts.failedAfter++;
-          next(serverError());
-        });
+        const countFailed = () => this.counts.failedAfter++;
+        loseAnswer(
+          res,
+          () => {
+            countFailed();
+            next(serverError());
+          },
+          countFailed,
+        );
         next();
       };
       if (latencyMs > 0) setTimeout(proceed, latencyMs);
@@ -138,15 +143,19 @@ export class SimulatorFaults {
 }
 
 /** Lets the handler do its work, then replaces its answer with the error `fail` produces. */
-function loseAnswer(res: Response, fail: () => void): void {
+function loseAnswer(res: Response, fail: () => void, countFailed: () => void): void {
   const originals = { json: res.json, send: res.send, redirect: res.redirect };
   const restore = () => Object.assign(res, originals);
   const swallowing = <K extends keyof typeof originals>(name: K) =>
     function (this: Response, ...args: unknown[]) {
       restore();
-      // A refusal did no work, so there is no answer to lose: it goes out as the simulator wrote it
-      // (failing it here would also mean a second pass through the error handler).
-      if (res.statusCode >= 400) return (originals[name] as (...a: unknown[]) => unknown).apply(res, args);
+      // A refusal is already the error handler's answer: passing a 500 to it a second time would end
+      // in Express's HTML page. It goes out as a 500 in the simulator's own error shape instead.
+      if (res.statusCode >= 400) {
+        countFailed();
+        res.status(500);
+        return (originals[name] as (...a: unknown[]) => unknown).apply(res, args);
+      }
       fail();
       return res;
     } as unknown as Response[K];
