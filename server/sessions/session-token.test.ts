@@ -1,4 +1,4 @@
-import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
+import { decodeProtectedHeader, exportJWK, generateKeyPair, jwtVerify, SignJWT, UnsecuredJWT } from 'jose';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,19 @@ describe('session tokens', async () => {
       sessionId: 'ses_1',
       origin: 'https://shop.example',
     });
+  });
+
+  it('writes a standard ES256 JWT: jose verifies it with the public key alone, claims and header as documented', async () => {
+    const expiresAt = inAMinute();
+    const token = await tokens.sign('ses_std', expiresAt, 'https://shop.example');
+    expect(decodeProtectedHeader(token)).toEqual({ alg: 'ES256', typ: 'JWT', kid: key.kid });
+    const { payload } = await jwtVerify(token, key.publicKey, { algorithms: ['ES256'], issuer: ISSUER, audience: SESSION_AUDIENCE });
+    const now = Math.floor(Date.now() / 1000);
+    expect(payload).toEqual({ sub: 'ses_std', origin: 'https://shop.example', iss: ISSUER, aud: SESSION_AUDIENCE, iat: expect.any(Number), nbf: expect.any(Number), exp: Math.floor(expiresAt.getTime() / 1000) });
+    expect(Math.abs(payload.iat! - now)).toBeLessThanOrEqual(2);
+    expect(payload.nbf).toBe(payload.iat);
+    // The signature is the 64-byte r||s of JWS, not DER.
+    expect(Buffer.from(token.split('.')[2]!, 'base64url')).toHaveLength(64);
   });
 
   it('keeps the generated key, so a restart still accepts live tokens', async () => {
