@@ -121,11 +121,22 @@ export class PaymentService {
     });
     if (!created) return this.awaitCreated(payment);
 
+    // The row must outlive a power loss before money can move without it, or we could not find the
+    // invoice afterwards. A method that takes nothing from the shopper (a hosted page, a transfer)
+    // moves money only once the shopper acts on our answer: its flush runs alongside the provider
+    // call and the answer waits for it. Card details or shopper fields may be charged at once.
+    const durable = this.deps.store.durable();
+    if (method.cardEntry || method.fields.length > 0) {
+      await durable;
+    } else {
+      durable.catch(() => undefined);
+    }
     const provider = this.deps.providers.get(method.provider);
     let state: ProviderPaymentState;
     try {
       if (method.id === sharedPageMethod(method.provider).id) {
         state = await this.createSharedPayment(session, payment);
+        await durable;
         return await this.applyState(payment, state, 'pay');
       }
       state = await provider.createPayment({
@@ -143,8 +154,10 @@ export class PaymentService {
         },
       });
     } catch (error) {
+      await durable;
       return this.recordCreateFailure(payment, error);
     }
+    await durable;
     return this.applyState(payment, this.withChallengePage(payment, state), 'pay');
   }
 

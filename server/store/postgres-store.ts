@@ -135,6 +135,9 @@ export class PostgresStore implements Store {
     return rows[0] && sessionFromRow(rows[0]);
   }
 
+  /** A PostgreSQL commit has reached the server's WAL on disk already (synchronous_commit=on). */
+  async durable(): Promise<void> {}
+
   async createPayment(payment: NewPayment): Promise<{ payment: PaymentRecord; created: boolean }> {
     try {
       return await this.transaction(async (client) => {

@@ -3,7 +3,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppError } from '../errors.js';
 import type { PaymentStatus } from '../payments/payment-status.js';
+import { GroupFlush } from './group-flush.js';
 import { KeyedMutex } from './keyed-mutex.js';
+import { syncFile } from './sync-file.js';
 import { MIGRATIONS } from './migrations.js';
 import {
   eventFromRow,
@@ -35,20 +37,25 @@ import type {
  * The embedded store: better-sqlite3 in WAL mode. Its calls are synchronous, which makes each
  * compare-and-set and its event insert one atomic step inside a single process.
  *
- * Durability: every commit survives a crash of the process. Only the insert of a new payment,
- * made before the provider is called, is also flushed to disk (synchronous=FULL), so that after
- * a power loss we still know every invoice created under our reference. Other writes use
- * synchronous=NORMAL (the last ones may be lost with the machine, never corrupted): sessions can be
- * opened again, and statuses are looked up again from the provider by the reconciler.
+ * Durability: every commit survives a crash of the process (synchronous=NORMAL: the last ones may
+ * be lost with the machine, never corrupted; sessions can be opened again, and statuses are looked
+ * up again from the provider by the reconciler). What must survive a power loss, a new payment
+ * before its provider is called, asks `durable()`: the WAL is flushed on the thread pool, shared by
+ * every payment that asks meanwhile, while the event loop goes on (a synchronous=FULL commit would
+ * block every other request for the whole flush).
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   /** Prepared statements by SQL text: preparing is a large share of a query's cost. */
   private readonly statements = new Map<string, Database.Statement>();
   private readonly locks = new KeyedMutex();
+  private readonly flushes: GroupFlush | undefined;
+  /** Whether the directory entry of the WAL (created by the first write after opening) is on disk. */
+  private walEntrySynced = false;
 
-  private constructor(path: string) {
+  private constructor(private readonly path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.flushes = path === ':memory:' ? undefined : new GroupFlush(() => this.syncWal());
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
@@ -113,7 +120,23 @@ export class SqliteStore implements Store {
   }
 
   async createPayment(payment: NewPayment): Promise<{ payment: PaymentRecord; created: boolean }> {
-    return this.flushed(() => this.insertPayment(payment));
+    return this.insertPayment(payment);
+  }
+
+  async durable(): Promise<void> {
+    await this.flushes?.sync();
+  }
+
+  private async syncWal(): Promise<void> {
+    await syncFile(`${this.path}-wal`).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+      // No WAL: every commit has been checkpointed into the database file.
+      await syncFile(this.path);
+    });
+    if (!this.walEntrySynced) {
+      await syncFile(dirname(this.path));
+      this.walEntrySynced = true;
+    }
   }
 
   /** Runs one write transaction with synchronous=FULL: it is on disk when this returns. */

@@ -122,8 +122,15 @@ export interface Store {
    * Inserts a payment and its `created` event. When the session already has a payment under the
    * same idempotency key, nothing is inserted and that payment is returned with `created: false`.
    * Throws AppError('conflict') when another payment of the session is still being created.
+   * The row survives a crash of the process; ask `durable()` when it must survive the machine's.
    */
   createPayment(payment: NewPayment): Promise<{ payment: PaymentRecord; created: boolean }>;
+
+  /**
+   * Resolves once every write committed before the call is on disk, so that it survives a power
+   * loss. A store whose commits are durable by themselves resolves at once.
+   */
+  durable(): Promise<void>;
   getPayment(id: string): Promise<PaymentRecord | undefined>;
   listPaymentsByOrder(orderId: string): Promise<PaymentRecord[]>;
   listPaymentsBySession(sessionId: string): Promise<PaymentRecord[]>;
