@@ -2,9 +2,12 @@
  * `npm run bench`: measures, in one run on loopback, the proxy next to a bare node:http and a bare
  * Express server, the latency the proxy adds to a pay call over calling the provider directly, and
  * the element's size next to the browser builds of Adyen Web and Braintree Drop-in. Writes
- * BENCHMARKS.md. Servers run on CPU 0 and the load generator on CPU 1 when taskset is there.
+ * BENCHMARKS.md. The measured servers run on CPU 0; the load generator and the provider simulator
+ * (which stands in for a provider's own machines) on CPU 1, when taskset is there. Every process
+ * runs plain compiled JavaScript, so no side pays for a TypeScript loader.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -19,9 +22,14 @@ const pin = existsSync('/usr/bin/taskset') && cpus().length >= 2;
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 10;
 const PAY_SAMPLES = 300;
+const PAY_WARM_UP = 30;
 /** Every scenario is loaded this many times, the rounds interleaved, and the median round reported. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const PORTS = { http: 4101, express: 4102, simulator: 4103, proxy: 4104 };
+const WARM_UP_S = 2;
+const PORTS = { http: 4101, express: 4102, simulator: 4103, proxy: 4104, callbackSink: 4105 };
+/** The CPU of the measured servers, and the one of the load generator and the simulated provider. */
+const SERVER_CPU = 0;
+const LOAD_CPU = 1;
 const children: ChildProcess[] = [];
 
 interface LoadResult {
@@ -36,10 +44,9 @@ function onCpu(cpu: number, command: string, args: string[]): [string, string[]]
   return pin ? ['taskset', ['-c', String(cpu), command, ...args]] : [command, args];
 }
 
-async function startServer(script: string, args: string[], env: Record<string, string> = {}, healthUrl?: string): Promise<void> {
-  // TypeScript through tsx for the small servers; the proxy runs its compiled build, as deployed.
-  const node = script.endsWith('.js') ? [script, ...args] : ['--import', 'tsx', script, ...args];
-  const [command, argv] = onCpu(0, process.execPath, node);
+async function startServer(script: string, args: string[], options: { env?: Record<string, string>; healthUrl?: string; cpu?: number } = {}): Promise<void> {
+  const { env = {}, healthUrl, cpu = SERVER_CPU } = options;
+  const [command, argv] = onCpu(cpu, process.execPath, [script, ...args]);
   const child = spawn(command, argv, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   children.push(child);
   if (healthUrl) {
@@ -56,13 +63,13 @@ async function startServer(script: string, args: string[], env: Record<string, s
 }
 
 /** Runs autocannon (the CLI, on the load CPU) and returns requests per second and latency percentiles. */
-function load(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<LoadResult> {
-  const args = [join(bench, 'node_modules/autocannon/autocannon.js'), '--json', '-c', String(CONNECTIONS), '-d', String(DURATION_S)];
+function load(url: string, options: { method?: string; headers?: Record<string, string>; body?: string; seconds?: number } = {}): Promise<LoadResult> {
+  const args = [join(bench, 'node_modules/autocannon/autocannon.js'), '--json', '-c', String(CONNECTIONS), '-d', String(options.seconds ?? DURATION_S)];
   if (options.method) args.push('-m', options.method);
   for (const [name, value] of Object.entries(options.headers ?? {})) args.push('-H', `${name}=${value}`);
   if (options.body) args.push('-b', options.body);
   args.push(url);
-  const [command, argv] = onCpu(1, process.execPath, args);
+  const [command, argv] = onCpu(LOAD_CPU, process.execPath, args);
   return new Promise((resolveLoad, reject) => {
     const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'ignore'] });
     let out = '';
@@ -108,10 +115,12 @@ async function main(): Promise<void> {
   const proxy = `http://localhost:${PORTS.proxy}`;
   const simulator = `http://127.0.0.1:${PORTS.simulator}`;
 
-  await startServer('bench/servers/bare-http.ts', [String(PORTS.http)]);
-  await startServer('bench/servers/bare-express.ts', [String(PORTS.express)]);
-  await startServer('bench/servers/milkypay-simulator.ts', [String(PORTS.simulator), credentials.publicKey, credentials.apiUser, credentials.apiPassword]);
-  await startServer('dist/server/main.js', [], {
+  await startServer('bench/servers/bare-http.mjs', [String(PORTS.http)]);
+  await startServer('bench/servers/bare-express.mjs', [String(PORTS.express)]);
+  await startServer('bench/servers/milkypay-simulator.mjs', [String(PORTS.simulator), credentials.publicKey, credentials.apiUser, credentials.apiPassword], { cpu: LOAD_CPU });
+  // Where the simulator's callbacks about the direct calls go: they are no payment of the proxy's.
+  const callbackSink = createServer((req, res) => req.resume().on('end', () => res.writeHead(200).end())).listen(PORTS.callbackSink, '127.0.0.1');
+  await startServer('dist/server/main.js', [], { env: {
     PORT: String(PORTS.proxy),
     DATA_DIR: mkdtempSync(join(tmpdir(), 'pay-checkout-bench-')),
     MERCHANT_API_KEY: merchantKey,
@@ -123,7 +132,7 @@ async function main(): Promise<void> {
     // The load comes from one address and one session by design: the limits would measure themselves.
     RATE_LIMIT_PER_IP: '0',
     RATE_LIMIT_PER_SESSION: '0',
-  }, `${proxy}/healthz`);
+  }, healthUrl: `${proxy}/healthz` });
 
   const merchantHeaders = { authorization: `Bearer ${merchantKey}`, 'content-type': 'application/json' };
   const sessionBody = (i: number) => JSON.stringify({ orderId: `bench-${i}`, amount: '48.00', currency: 'USD', returnUrl: `${proxy}/return` });
@@ -141,12 +150,14 @@ async function main(): Promise<void> {
 
   // Rounds interleave the scenarios, so a neighbour's load on a shared machine hits them alike.
   const scenarios = {
-    bareHttp: () => load(`http://127.0.0.1:${PORTS.http}/`),
-    bareExpress: () => load(`http://127.0.0.1:${PORTS.express}/`),
-    sessions: () => load(`${proxy}/api/sessions`, { method: 'POST', headers: merchantHeaders, body: sessionBody(1) }),
-    methods: () => load(`${proxy}/api/checkout`, { headers: widgetHeaders(token) }),
-    status: () => load(`${proxy}/api/checkout/payments/${pay.payment.id}`, { headers: widgetHeaders(token) }),
+    bareHttp: (seconds?: number) => load(`http://127.0.0.1:${PORTS.http}/`, { seconds }),
+    bareExpress: (seconds?: number) => load(`http://127.0.0.1:${PORTS.express}/`, { seconds }),
+    sessions: (seconds?: number) => load(`${proxy}/api/sessions`, { method: 'POST', headers: merchantHeaders, body: sessionBody(1), seconds }),
+    methods: (seconds?: number) => load(`${proxy}/api/checkout`, { headers: widgetHeaders(token), seconds }),
+    status: (seconds?: number) => load(`${proxy}/api/checkout/payments/${pay.payment.id}`, { headers: widgetHeaders(token), seconds }),
   };
+  // A process runs its code unoptimized at first: a short unreported pass warms every scenario.
+  for (const scenario of Object.values(scenarios)) await scenario(WARM_UP_S);
   const rounds: Record<keyof typeof scenarios, LoadResult>[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const measured = {} as Record<keyof typeof scenarios, LoadResult>;
@@ -158,32 +169,43 @@ async function main(): Promise<void> {
   ) as Record<keyof typeof scenarios, LoadResult>;
 
   // Added latency on pay: the same invoice creation, through the proxy and straight to the simulator.
+  // Through the proxy as the element does it: it loaded the checkout (GET /api/checkout) with its
+  // token first, so the pay call finds the token verified and the session read. The cold row pays
+  // with a token the proxy has never seen (as after a failover to another instance).
   const basic = `Basic ${Buffer.from(`${credentials.apiUser}:${credentials.apiPassword}`).toString('base64')}`;
   const direct: number[] = [];
   const viaProxy: number[] = [];
-  const tokens = await Promise.all(Array.from({ length: PAY_SAMPLES + 30 }, (_, i) => newSession(1000 + i).then((s) => s.token)));
-  for (let i = 0; i < PAY_SAMPLES + 30; i++) {
+  const viaProxyCold: number[] = [];
+  const sessionTokens = async (from: number) => Promise.all(Array.from({ length: PAY_SAMPLES + PAY_WARM_UP }, (_, i) => newSession(from + i).then((s) => s.token)));
+  const [warmTokens, coldTokens] = [await sessionTokens(10_000), await sessionTokens(20_000)];
+  const payThroughProxy = (token: string, key: string) => () =>
+    fetch(`${proxy}/api/checkout/payments`, {
+      method: 'POST',
+      headers: { ...widgetHeaders(token), 'idempotency-key': key },
+      body: JSON.stringify({ methodId: 'milkypay:payment_card_usd_hpp' }),
+    });
+  for (let i = 0; i < PAY_SAMPLES + PAY_WARM_UP; i++) {
+    await (await fetch(`${proxy}/api/checkout`, { headers: widgetHeaders(warmTokens[i]!) })).arrayBuffer();
     const directMs = await timed(() =>
       fetch(`${simulator}/api/payment-invoices`, {
         method: 'POST',
         headers: { authorization: basic, 'content-type': 'application/json' },
-        body: JSON.stringify({ data: { type: 'payment-invoices', attributes: { reference_id: `direct-${i}`, amount: 48, currency: 'USD', service: 'payment_card_usd_hpp', flow: 'charge', callback_url: `${proxy}/api/callbacks/milkypay` } } }),
+        body: JSON.stringify({ data: { type: 'payment-invoices', attributes: { reference_id: `direct-${i}`, amount: 48, currency: 'USD', service: 'payment_card_usd_hpp', flow: 'charge', callback_url: `http://127.0.0.1:${PORTS.callbackSink}/callbacks` } } }),
       }),
     );
-    const proxyMs = await timed(() =>
-      fetch(`${proxy}/api/checkout/payments`, {
-        method: 'POST',
-        headers: { ...widgetHeaders(tokens[i]!), 'idempotency-key': `bench-pay-${i}` },
-        body: JSON.stringify({ methodId: 'milkypay:payment_card_usd_hpp' }),
-      }),
-    );
+    const proxyMs = await timed(payThroughProxy(warmTokens[i]!, `bench-pay-${i}`));
+    const coldMs = await timed(payThroughProxy(coldTokens[i]!, `bench-pay-cold-${i}`));
     // The first calls warm connections and caches on both sides.
-    if (i >= 30) {
+    if (i >= PAY_WARM_UP) {
       direct.push(directMs);
       viaProxy.push(proxyMs);
+      viaProxyCold.push(coldMs);
     }
   }
-  const added = { p50: percentile(viaProxy, 50) - percentile(direct, 50), p99: percentile(viaProxy, 99) - percentile(direct, 99) };
+  callbackSink.close();
+  const addedBy = (samples: number[]) => ({ p50: percentile(samples, 50) - percentile(direct, 50), p99: percentile(samples, 99) - percentile(direct, 99) });
+  const added = addedBy(viaProxy);
+  const addedCold = addedBy(viaProxyCold);
 
   const element = sizes(readFileSync(join(root, 'dist/sdk/pay-checkout.js')));
   const adyen = sizes(readFileSync(join(bench, 'node_modules/@adyen/adyen-web/dist/cjs/index.cjs')));
@@ -191,15 +213,17 @@ async function main(): Promise<void> {
   const braintreeSource = readFileSync(join(bench, 'node_modules/braintree-web-drop-in/dist/browser/dropin.js'), 'utf8');
   const braintree = sizes((await transform(braintreeSource, { minify: true })).code);
 
-  writeFileSync(join(root, 'BENCHMARKS.md'), report({ results, added, direct, viaProxy, element, adyen, braintree }));
+  writeFileSync(join(root, 'BENCHMARKS.md'), report({ results, added, addedCold, direct, viaProxy, viaProxyCold, element, adyen, braintree }));
   console.log(readFileSync(join(root, 'BENCHMARKS.md'), 'utf8'));
 }
 
 function report(r: {
   results: Record<'bareHttp' | 'bareExpress' | 'sessions' | 'methods' | 'status', LoadResult>;
   added: { p50: number; p99: number };
+  addedCold: { p50: number; p99: number };
   direct: number[];
   viaProxy: number[];
+  viaProxyCold: number[];
   element: ReturnType<typeof sizes>;
   adyen: ReturnType<typeof sizes>;
   braintree: ReturnType<typeof sizes>;
@@ -217,7 +241,8 @@ function report(r: {
   return `# Benchmarks
 
 Measured by \`npm run bench\` (bench/run.ts) on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}.
-Loopback only. Servers on CPU 0 and the load generator on CPU 1 (${pin ? 'taskset' : 'not pinned: no taskset'}).
+Loopback only. The measured servers on CPU ${SERVER_CPU}; the load generator and the provider simulator on CPU ${LOAD_CPU} (${pin ? 'taskset' : 'not pinned: no taskset'}).
+Every process runs compiled JavaScript with the same Node. Each scenario is warmed for ${WARM_UP_S} s first, unreported.
 Absolute numbers drift on shared machines; the ratios to bare Express measured in the same run are the figures that count.
 
 ## Throughput and latency
@@ -236,14 +261,19 @@ ${row('GET /api/checkout/payments/:id (status poll)', results.status)}
 
 ## Latency the proxy adds to a pay call
 
-${r.direct.length} sequential invoice creations straight to the simulator, interleaved with as many
-\`POST /api/checkout/payments\` through the proxy (each its own session), after 30 warm-up calls of each.
+${r.direct.length} sequential rounds after ${PAY_WARM_UP} unreported ones. Each round: one invoice creation straight to the
+simulator, then one \`POST /api/checkout/payments\` through the proxy as the element makes it (its session's
+checkout loaded first, untimed), then one with a token the proxy has not seen yet. Every pay is a new session's.
+The simulator (on the load CPU) calls the proxy back about each payment, and the proxy looks the invoice up, as
+against the real provider; its callbacks about the direct invoices go elsewhere.
 
 | | p50 ms | p99 ms |
 |---|---:|---:|
 | simulator directly | ${percentile(r.direct, 50).toFixed(2)} | ${percentile(r.direct, 99).toFixed(2)} |
 | through the proxy | ${percentile(r.viaProxy, 50).toFixed(2)} | ${percentile(r.viaProxy, 99).toFixed(2)} |
 | **added by the proxy** | **${added.p50.toFixed(2)}** | **${added.p99.toFixed(2)}** |
+| through the proxy, token not seen before | ${percentile(r.viaProxyCold, 50).toFixed(2)} | ${percentile(r.viaProxyCold, 99).toFixed(2)} |
+| added by the proxy, token not seen before | ${r.addedCold.p50.toFixed(2)} | ${r.addedCold.p99.toFixed(2)} |
 
 ## Size of the script a shopper downloads
 

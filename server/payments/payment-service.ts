@@ -54,6 +54,8 @@ export class PaymentService {
   private readonly challengePages = new ChallengePages();
   /** Callback-triggered lookups, coalesced per payment. */
   private readonly callbackLookups = new CoalescedLookups<PaymentRecord>();
+  /** Creates under way at a provider in this process, by payment id: a callback about one waits for its answer. */
+  private readonly creating = new Map<string, Promise<PaymentRecord>>();
   /** Each session's shared payment page, or null for none. */
   private readonly sharedPages = new TtlCache<SharedPaymentPage | null>(10 * 60_000, Date.now, 10_000);
 
@@ -121,6 +123,23 @@ export class PaymentService {
     });
     if (!created) return this.awaitCreated(payment);
 
+    const creation = this.createAtProvider(session, method, payment, request, fields, shopper);
+    this.creating.set(payment.id, creation);
+    try {
+      return await creation;
+    } finally {
+      this.creating.delete(payment.id);
+    }
+  }
+
+  private async createAtProvider(
+    session: SessionRecord,
+    method: PaymentMethod,
+    payment: PaymentRecord,
+    request: PayInput,
+    fields: Record<string, string>,
+    shopper: { ip?: string; port?: number },
+  ): Promise<PaymentRecord> {
     // The row must outlive a power loss before money can move without it, or we could not find the
     // invoice afterwards. A method that takes nothing from the shopper (a hosted page, a transfer)
     // moves money only once the shopper acts on our answer: its flush runs alongside the provider
@@ -365,6 +384,13 @@ export class PaymentService {
     if (lookup.providerRef && payment.providerRef && lookup.providerRef !== payment.providerRef) {
       this.deps.logger.warn({ paymentId: payment.id }, 'callback names another provider reference; ignored');
       return undefined;
+    }
+    // Some providers call back as soon as the invoice exists (MilkyPay), before our create has its
+    // answer: looking up then would race that answer and delay the shopper's. Look once it is out.
+    const creation = this.creating.get(payment.id);
+    if (creation) {
+      await creation.catch(() => undefined);
+      await new Promise((resolve) => setImmediate(resolve));
     }
     // The payment is read again when its lookup starts: a coalesced one may start after another moved it.
     return this.callbackLookups.run(payment.id, async () => this.refresh((await this.deps.store.getPayment(payment.id)) ?? payment, 'callback'));

@@ -1,8 +1,0 @@
-import express from 'express';
-import { createMilkyPaySimulator } from '../../server/providers/milkypay/simulator.js';
-
-// The MilkyPay simulator on its own port, standing in for the real provider the proxy calls.
-const [port, publicKey, apiUser, apiPassword] = process.argv.slice(2) as [string, string, string, string];
-const app = express();
-app.use(createMilkyPaySimulator({ publicKey, apiUser, apiPassword, publicUrl: `http://127.0.0.1:${port}` }));
-app.listen(Number(port), '127.0.0.1', () => process.send?.('ready'));

@@ -1,0 +1,94 @@
+/**
+ * MilkyPay calls back as soon as the invoice exists, before our create call has its answer. The
+ * lookup that callback asks for waits for that answer: it neither races it nor delays the shopper.
+ */
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../logger.js';
+import type { PaymentMethod, PaymentProvider, ProviderPaymentState } from '../providers/provider.js';
+import { ProviderRegistry } from '../providers/registry.js';
+import { SqliteStore } from '../store/sqlite-store.js';
+import { PaymentService } from './payment-service.js';
+
+const HOSTED: PaymentMethod = { id: 'milkypay:hosted', provider: 'milkypay', name: 'Hosted page', category: 'card', fields: [] };
+const PAGE: ProviderPaymentState = { status: 'requires_action', providerRef: 'inv_1', action: { type: 'redirect', url: 'https://milkypay.example/pay/inv_1' } };
+
+async function setUp() {
+  const store = SqliteStore.open(':memory:');
+  const now = new Date();
+  await store.createSession({
+    id: 's',
+    orderId: 'o',
+    amount: 4800,
+    currency: 'USD',
+    returnUrl: 'https://shop.example',
+    locale: 'en',
+    captureMethod: 'automatic',
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + 60_000).toISOString(),
+  });
+  const log: string[] = [];
+  let answerCreate: (state: ProviderPaymentState) => void = () => undefined;
+  let failCreate: (error: Error) => void = () => undefined;
+  const provider: PaymentProvider = {
+    id: 'milkypay',
+    capabilities: { refund: false, capture: false, cancel: false, installments: false },
+    listMethods: async () => [HOSTED],
+    createPayment: () => {
+      log.push('create sent');
+      return new Promise((resolve, reject) => {
+        answerCreate = (state) => (log.push('create answered'), resolve(state));
+        failCreate = reject;
+      });
+    },
+    getPayment: async () => {
+      log.push('lookup');
+      return PAGE;
+    },
+    readCallback: (input) => (input.paymentId ? { paymentId: input.paymentId } : undefined),
+  };
+  const service = new PaymentService({ store, providers: new ProviderRegistry([provider]), logger: createLogger({ level: 'silent' }), publicUrl: 'http://proxy' });
+  return { store, service, log, session: (await store.getSession('s'))!, answerCreate: (state: ProviderPaymentState) => answerCreate(state), failCreate: (error: Error) => failCreate(error) };
+}
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
+const callbackFor = (paymentId: string) => ({ paymentId, headers: {}, body: {}, query: {} });
+
+describe('a callback that arrives while our create call is under way', () => {
+  it('is looked up only once the create has answered, and the shopper gets the page first', async () => {
+    const { store, service, log, session, answerCreate } = await setUp();
+    const paying = service.pay(session, { methodId: HOSTED.id, fields: {} }, 'k1', {}).then((payment) => (log.push('shopper answered'), payment));
+    await tick();
+    const [created] = await store.listPaymentsBySession('s');
+    const callback = service.handleCallback('milkypay', callbackFor(created!.id));
+    await tick();
+    expect(log).toEqual(['create sent']);
+    answerCreate(PAGE);
+    await expect(paying).resolves.toMatchObject({ status: 'requires_action', providerRef: 'inv_1' });
+    await expect(callback).resolves.toMatchObject({ status: 'requires_action' });
+    expect(log).toEqual(['create sent', 'create answered', 'shopper answered', 'lookup']);
+  });
+
+  it('is still looked up when the create failed', async () => {
+    const { store, service, log, session, failCreate } = await setUp();
+    const paying = service.pay(session, { methodId: HOSTED.id, fields: {} }, 'k2', {});
+    await tick();
+    const [created] = await store.listPaymentsBySession('s');
+    const callback = service.handleCallback('milkypay', callbackFor(created!.id));
+    failCreate(new Error('socket hang up'));
+    await paying.catch(() => undefined);
+    await callback;
+    expect(log).toEqual(['create sent', 'lookup']);
+  });
+
+  it('is looked up at once when no create of that payment is under way here', async () => {
+    const { store, service, log, session, answerCreate } = await setUp();
+    const paying = service.pay(session, { methodId: HOSTED.id, fields: {} }, 'k3', {});
+    await tick();
+    answerCreate(PAGE);
+    const payment = await paying;
+    log.length = 0;
+    await service.handleCallback('milkypay', callbackFor(payment.id));
+    expect(log).toEqual(['lookup']);
+    expect(await store.getPayment(payment.id)).toMatchObject({ status: 'requires_action' });
+  });
+});
