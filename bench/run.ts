@@ -21,7 +21,7 @@ const bench = join(root, 'bench');
 const pin = existsSync('/usr/bin/taskset') && cpus().length >= 2;
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 10;
-const PAY_SAMPLES = 300;
+const PAY_SAMPLES = 1000;
 const PAY_WARM_UP = 30;
 /** Every scenario is loaded this many times, the rounds interleaved, and the median round reported. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);

@@ -106,7 +106,9 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
   app.use('/api/checkout/return', rateLimits.perIp, form, createReturnsRouter({ store, payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
   app.use(['/api/checkout/challenge', '/api/checkout/3ds'], rateLimits.perIp);
   app.use('/api/checkout/card-entry', rateLimits.perIp, createCardEntryRouter({ cardEntryDir: deps.cardEntryDir, allowedOrigins: config.allowedOrigins }));
-  app.use('/api/checkout', form, createChallengesRouter({ payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
+  // Only the 3-D Secure return is a form post; the widget API's calls skip the form parser.
+  app.use('/api/checkout/3ds', form);
+  app.use('/api/checkout', createChallengesRouter({ payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
   app.use('/api/checkout', createCheckoutRouter({ store, tokens, payments, allowedOrigins: config.allowedOrigins, proxyOrigin, rateLimits }));
   app.use('/api/callbacks', json, form, express.text({ type: '*/*', limit: '64kb' }), createCallbacksRouter({ payments, providers, logger }));
   const openApi = merchantOpenApi(config.publicUrl);

@@ -3,7 +3,7 @@
  */
 import { providerRejection as rejection } from '../../testing/rejections.js';
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { CreatePaymentRequest } from '../provider.js';
 import { createMilkyPayProvider } from './adapter.js';
 import { MilkyPayClient } from './client.js';
@@ -147,6 +147,23 @@ describe('createMilkyPayProvider', () => {
     expect(provider.id).toBe('milkypay');
     expect(provider.capabilities).toEqual({ refund: false, capture: false, cancel: false, installments: false });
     expect(provider.refund).toBeUndefined();
+  });
+
+  it('reads the methods of one pre-request answer once per locale, and again once the answer is refreshed', async () => {
+    const { calls, fetchImpl } = scriptedFetch([json(200, fixture('prerequest-response')), json(200, fixture('prerequest-response'))]);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const provider = createMilkyPayProvider({ baseUrl: BASE, publicKey: PUBLIC_KEY, fetch: fetchImpl });
+    const first = await provider.listMethods({ currency: 'USD', locale: 'en' });
+    expect(first.length).toBeGreaterThan(0);
+    expect(await provider.listMethods({ currency: 'USD', locale: 'en' })).toBe(first);
+    expect(await provider.listMethods({ currency: 'USD', locale: 'tr' })).not.toBe(first);
+    expect(calls).toHaveLength(1);
+    vi.setSystemTime(Date.now() + 24 * 3600_000);
+    const refreshed = await provider.listMethods({ currency: 'USD', locale: 'en' });
+    expect(calls).toHaveLength(2);
+    expect(refreshed).not.toBe(first);
+    expect(refreshed).toEqual(first);
+    vi.useRealTimers();
   });
 
   it('after a timed-out create, returns the invoice found by reference_id without creating again', async () => {

@@ -58,9 +58,15 @@ const CAPABILITIES: ProviderCapabilities = { refund: false, capture: false, canc
 /** The pre-request answer is the same for every shopper of a currency; names are localized after. */
 const PREREQUEST_TTL_MS = 5 * 60_000;
 
+/** How many locales' method lists are kept per pre-request answer. */
+const MAX_CACHED_LOCALES = 16;
+
 export function createMilkyPayProvider(options: MilkyPayClientOptions): PaymentProvider {
   const client = new MilkyPayClient(options);
   const prerequests = new TtlCache<MilkyPayPrerequestResponse>(PREREQUEST_TTL_MS);
+  // The methods read from one pre-request answer, per locale: the same for every shopper until the
+  // answer itself is refreshed (a new object, so the old entries go with it).
+  const methodsByAnswer = new WeakMap<MilkyPayPrerequestResponse, Map<string, PaymentMethod[]>>();
 
   async function findByReference(paymentId: string): Promise<MilkyPayPrivateInvoiceResource | undefined> {
     const found = await client.findInvoicesByReference(paymentId);
@@ -118,7 +124,14 @@ export function createMilkyPayProvider(options: MilkyPayClientOptions): PaymentP
 
     async listMethods({ currency, locale }): Promise<PaymentMethod[]> {
       const response = await prerequests.get(currency, () => client.prerequest(currency));
-      return prerequestToPaymentMethods(response, { currency, locale });
+      let byLocale = methodsByAnswer.get(response);
+      if (!byLocale) methodsByAnswer.set(response, (byLocale = new Map()));
+      const known = byLocale.get(locale);
+      if (known) return known;
+      const methods = prerequestToPaymentMethods(response, { currency, locale });
+      // The locale comes from the shopper: a bounded number of them is kept.
+      if (byLocale.size < MAX_CACHED_LOCALES) byLocale.set(locale, methods);
+      return methods;
     },
 
     async createPayment(request: CreatePaymentRequest): Promise<ProviderPaymentState> {
