@@ -184,14 +184,14 @@ describe('outboundFetch', () => {
     expect(server.seen).toHaveLength(0);
   });
 
-  it('rejects a refused connection with a TypeError that names the cause', async () => {
+  it('rejects a refused connection with a TypeError that names the cause by its code only', async () => {
     const closed = await serve();
     const url = closed.base;
     const server = servers.pop()!;
     await new Promise((resolve) => server.close(resolve));
     const error = await rejection(outboundFetch(url, { method: 'POST', body: '{}' }));
     expect(error).toBeInstanceOf(TypeError);
-    expect(error.message).toMatch(/ECONNREFUSED/);
+    expect(error.message).toBe('ECONNREFUSED');
     expect((error.cause as { code?: string }).code).toBe('ECONNREFUSED');
   });
 

@@ -19,8 +19,9 @@
  * - an abort, before or during the call or while the body is read, rejects with the signal's
  *   reason: `TimeoutError` from AbortSignal.timeout, `AbortError` from AbortController.abort();
  * - any other failure (refused, reset, DNS) rejects with a TypeError, like fetch's, but whose
- *   message is the cause's own ("connect ECONNREFUSED 127.0.0.1:4601"), where fetch only says
- *   "fetch failed"; the original error stays in `cause`;
+ *   message is the cause's code ("ECONNREFUSED", "UND_ERR_SOCKET") where fetch only says "fetch
+ *   failed". Not the cause's message: callers put this one into errors that may reach a browser,
+ *   and the cause's message names addresses. The original error stays in `cause`;
  * - the answer is a real `Response` whose body streams; 204, 205, 304 and HEAD answers have none.
  * Differences, none of which a caller depends on: redirects are never followed whatever `redirect`
  * says (every caller asks for 'manual' or must not follow: a 3xx comes back with its Location);
@@ -115,7 +116,8 @@ function requestBody(body: BodyInit | null | undefined, headers: Record<string, 
 /** An aborted call rejects with the signal's reason, anything else with a TypeError as fetch's. */
 function failure(error: unknown, signal: AbortSignal | undefined): unknown {
   if (signal?.aborted) return signal.reason;
-  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const message = typeof code === 'string' ? code : error instanceof Error ? error.message : '';
   return new TypeError(message || 'fetch failed', { cause: error });
 }
 
