@@ -195,6 +195,14 @@ describe('outboundFetch', () => {
     expect((error.cause as { code?: string }).code).toBe('ECONNREFUSED');
   });
 
+  it('rejects a header value with a line break with a TypeError that says so, sending nothing', async () => {
+    const server = await serve();
+    const error = await rejection(outboundFetch(server.base, { headers: { 'X-Bad': 'a\r\nInjected: 1' } }));
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toMatch(/header/i);
+    expect(server.seen).toHaveLength(0);
+  });
+
   it('carries a big body both ways intact', async () => {
     const server = await serve((seen, res) => res.end(Buffer.from(seen.body).reverse()));
     const sent = Buffer.alloc(3 * 1024 * 1024);

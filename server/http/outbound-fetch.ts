@@ -117,7 +117,9 @@ function requestBody(body: BodyInit | null | undefined, headers: Record<string, 
 function failure(error: unknown, signal: AbortSignal | undefined): unknown {
   if (signal?.aborted) return signal.reason;
   const code = (error as { code?: unknown } | undefined)?.code;
-  const message = typeof code === 'string' ? code : error instanceof Error ? error.message : '';
+  // A refused argument (a header value with a line break) is the caller's mistake: its words help.
+  const byCode = typeof code === 'string' && code !== 'UND_ERR_INVALID_ARG';
+  const message = byCode ? code : error instanceof Error ? error.message : '';
   return new TypeError(message || 'fetch failed', { cause: error });
 }
 
