@@ -1,3 +1,4 @@
+import { outboundFetch } from '../http/outbound-fetch.js';
 import type { Logger } from '../logger.js';
 import type { OutboxMessage, Store } from '../store/store.js';
 import { signWebhook, WEBHOOK_SIGNATURE_HEADER } from './verify-webhook.js';
@@ -88,7 +89,7 @@ export class WebhookDispatcher {
     const timestamp = Math.floor(Date.now() / 1000);
     let problem: string;
     try {
-      const response = await (this.deps.fetch ?? fetch)(this.options.url, {
+      const response = await (this.deps.fetch ?? outboundFetch)(this.options.url, {
         method: 'POST',
         headers: {
           'Content-Type': 'application/json',

@@ -21,6 +21,7 @@
 import { sendProviderRequest } from '../provider-http.js';
 import type { z } from 'zod';
 import { ProviderError } from '../../errors.js';
+import { outboundFetch } from '../../http/outbound-fetch.js';
 import {
   directCardCheckoutResponseSchema,
   directCardInstallmentOptionsResponseSchema,
@@ -78,7 +79,7 @@ export class DirectCardClient {
     this.apiSecret = options.apiSecret;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.readTimeoutMs = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
-    this.fetchImpl = options.fetch ?? globalThis.fetch;
+    this.fetchImpl = options.fetch ?? outboundFetch;
   }
 
   /** POST /api/payment: a payment without 3-D Secure. */

@@ -1,8 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../config.js';
 import { createLogger } from '../../logger.js';
 import { SqliteStore } from '../../store/sqlite-store.js';
 import { directcardModule } from './setup.js';
+
+// The providers send through outboundFetch; routed to globalThis.fetch here, which the tests replace.
+vi.mock('../../http/outbound-fetch.js', () => ({ outboundFetch: (...args: Parameters<typeof fetch>) => globalThis.fetch(...args) }));
 
 const logger = createLogger({ level: 'silent' });
 const internalUrl = 'http://127.0.0.1:3000';

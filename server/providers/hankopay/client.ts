@@ -18,6 +18,7 @@
 import { sendProviderRequest } from '../provider-http.js';
 import type { z } from 'zod';
 import { ProviderError } from '../../errors.js';
+import { outboundFetch } from '../../http/outbound-fetch.js';
 import {
   hankoPayBalanceResponseSchema,
   hankoPayPayoutResponseSchema,
@@ -75,7 +76,7 @@ export class HankoPayClient {
     this.apiKey = options.apiKey;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.readTimeoutMs = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
-    this.fetchImpl = options.fetch ?? globalThis.fetch;
+    this.fetchImpl = options.fetch ?? outboundFetch;
   }
 
   /** POST /api/v1/transactions: a card transaction, card data included. */

@@ -31,6 +31,7 @@
  */
 import type { z } from 'zod';
 import { ProviderError, type ErrorCode } from '../../errors.js';
+import { outboundFetch } from '../../http/outbound-fetch.js';
 import { parseJsonBody } from '../parse-json.js';
 import {
   hpayCollectBalanceResponseSchema,
@@ -149,7 +150,7 @@ export class HpayClient {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.readTimeoutMs = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
     this.tokenMarginMs = options.tokenMarginMs ?? DEFAULT_TOKEN_MARGIN_MS;
-    this.fetchImpl = options.fetch ?? globalThis.fetch;
+    this.fetchImpl = options.fetch ?? outboundFetch;
     this.shared = options.sharedToken;
     this.now = options.now ?? Date.now;
   }

@@ -23,6 +23,7 @@
 import { parseJsonBody } from '../parse-json.js';
 import type { z } from 'zod';
 import { ProviderError } from '../../errors.js';
+import { outboundFetch } from '../../http/outbound-fetch.js';
 import {
   milkyPayAnyInvoiceSchema,
   milkyPayInvoiceListSchema,
@@ -90,7 +91,7 @@ export class MilkyPayClient {
     this.apiUser = options.apiUser || undefined;
     this.apiPassword = options.apiPassword || undefined;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.fetchImpl = options.fetch ?? globalThis.fetch;
+    this.fetchImpl = options.fetch ?? outboundFetch;
   }
 
   get hasPrivateCredentials(): boolean {

@@ -13,6 +13,7 @@
  *   states no limit); longer lists are sent in several calls and the answers joined.
  */
 import type { z } from 'zod';
+import { outboundFetch } from '../../http/outbound-fetch.js';
 import { callPaymentHub, type PaymentHubTransport } from './http.js';
 import {
   paymentHubCancelResponseSchema,
@@ -69,7 +70,7 @@ export class PaymentHubClient {
   private readonly batchSize: number;
 
   constructor(options: PaymentHubClientOptions) {
-    this.transport = { baseUrl: options.baseUrl.replace(/\/+$/, ''), fetch: options.fetch ?? globalThis.fetch };
+    this.transport = { baseUrl: options.baseUrl.replace(/\/+$/, ''), fetch: options.fetch ?? outboundFetch };
     this.tokens = options.tokens;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.readTimeoutMs = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;

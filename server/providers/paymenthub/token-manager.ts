@@ -26,6 +26,7 @@
  *   operator's new token takes over from a dead stored pair.
  */
 import { ProviderError } from '../../errors.js';
+import { outboundFetch } from '../../http/outbound-fetch.js';
 import { callPaymentHub, PaymentHubUnauthorizedError, type PaymentHubTransport } from './http.js';
 import { paymentHubTokenResponseSchema, type PaymentHubTokenData } from './paymenthub-types.js';
 import { PAYMENTHUB_PROVIDER_ID } from './transformers.js';
@@ -130,7 +131,7 @@ export class PaymentHubTokenManager {
   private readonly onRefusal: ((error: ProviderError) => void) | undefined;
 
   constructor(options: PaymentHubTokenManagerOptions) {
-    this.transport = { baseUrl: options.baseUrl.replace(/\/+$/, ''), fetch: options.fetch ?? globalThis.fetch };
+    this.transport = { baseUrl: options.baseUrl.replace(/\/+$/, ''), fetch: options.fetch ?? outboundFetch };
     this.configuredRefreshToken = options.refreshToken;
     this.store = options.store;
     this.now = options.now ?? Date.now;
