@@ -6,7 +6,7 @@
  * (which stands in for a provider's own machines) on CPU 1, when taskset is there. Every process
  * runs plain compiled JavaScript, so no side pays for a TypeScript loader.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -38,20 +38,22 @@ interface LoadResult {
   p99: number;
   non2xx: number;
   errors: number;
+  /** The server's CPU time per answered request, in µs: steadier than req/s on a shared machine. */
+  cpuPerRequest?: number;
 }
 
 function onCpu(cpu: number, command: string, args: string[]): [string, string[]] {
   return pin ? ['taskset', ['-c', String(cpu), command, ...args]] : [command, args];
 }
 
-async function startServer(script: string, args: string[], options: { env?: Record<string, string>; healthUrl?: string; cpu?: number } = {}): Promise<void> {
+async function startServer(script: string, args: string[], options: { env?: Record<string, string>; healthUrl?: string; cpu?: number } = {}): Promise<ChildProcess> {
   const { env = {}, healthUrl, cpu = SERVER_CPU } = options;
   const [command, argv] = onCpu(cpu, process.execPath, [script, ...args]);
   const child = spawn(command, argv, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   children.push(child);
   if (healthUrl) {
     for (let i = 0; i < 100; i++) {
-      if (await fetch(healthUrl).then((r) => r.ok, () => false)) return;
+      if (await fetch(healthUrl).then((r) => r.ok, () => false)) return child;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`${script} did not start`);
@@ -60,10 +62,20 @@ async function startServer(script: string, args: string[], options: { env?: Reco
     child.once('message', () => resolveReady());
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
   });
+  return child;
+}
+
+/** CPU time (user + system, all threads) the process has used so far, in µs; undefined off Linux. */
+function cpuMicros(pid: number | undefined): number | undefined {
+  if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return undefined;
+  // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (100 per second).
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
 /** Runs autocannon (the CLI, on the load CPU) and returns requests per second and latency percentiles. */
-function load(url: string, options: { method?: string; headers?: Record<string, string>; body?: string; seconds?: number } = {}): Promise<LoadResult> {
+function load(url: string, options: { method?: string; headers?: Record<string, string>; body?: string; seconds?: number; server?: ChildProcess } = {}): Promise<LoadResult> {
+  const cpuBefore = cpuMicros(options.server?.pid);
   const args = [join(bench, 'node_modules/autocannon/autocannon.js'), '--json', '-c', String(CONNECTIONS), '-d', String(options.seconds ?? DURATION_S)];
   if (options.method) args.push('-m', options.method);
   for (const [name, value] of Object.entries(options.headers ?? {})) args.push('-H', `${name}=${value}`);
@@ -77,7 +89,9 @@ function load(url: string, options: { method?: string; headers?: Record<string, 
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`autocannon exited with ${code}`));
       const result = JSON.parse(out);
-      resolveLoad({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors });
+      const cpuAfter = cpuMicros(options.server?.pid);
+      const cpuPerRequest = cpuBefore !== undefined && cpuAfter !== undefined && result.requests.total > 0 ? (cpuAfter - cpuBefore) / result.requests.total : undefined;
+      resolveLoad({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors, cpuPerRequest });
     });
   });
 }
@@ -113,14 +127,16 @@ async function main(): Promise<void> {
   const credentials = { publicKey: 'pk_test_bench', apiUser: 'bench', apiPassword: randomBytes(8).toString('hex') };
   const merchantKey = `sk_bench_${randomBytes(16).toString('hex')}`;
   const proxy = `http://localhost:${PORTS.proxy}`;
+  // This process is the client of the pay rounds: it must not take the measured server's CPU either.
+  if (pin) spawnSync('taskset', ['-a', '-p', '-c', String(LOAD_CPU), String(process.pid)], { stdio: 'ignore' });
   const simulator = `http://127.0.0.1:${PORTS.simulator}`;
 
-  await startServer('bench/servers/bare-http.mjs', [String(PORTS.http)]);
-  await startServer('bench/servers/bare-express.mjs', [String(PORTS.express)]);
+  const bareHttp = await startServer('bench/servers/bare-http.mjs', [String(PORTS.http)]);
+  const bareExpress = await startServer('bench/servers/bare-express.mjs', [String(PORTS.express)]);
   await startServer('bench/servers/milkypay-simulator.mjs', [String(PORTS.simulator), credentials.publicKey, credentials.apiUser, credentials.apiPassword], { cpu: LOAD_CPU });
   // Where the simulator's callbacks about the direct calls go: they are no payment of the proxy's.
   const callbackSink = createServer((req, res) => req.resume().on('end', () => res.writeHead(200).end())).listen(PORTS.callbackSink, '127.0.0.1');
-  await startServer('dist/server/main.js', [], { env: {
+  const proxyServer = await startServer('dist/server/main.js', [], { env: {
     PORT: String(PORTS.proxy),
     DATA_DIR: mkdtempSync(join(tmpdir(), 'pay-checkout-bench-')),
     MERCHANT_API_KEY: merchantKey,
@@ -150,11 +166,11 @@ async function main(): Promise<void> {
 
   // Rounds interleave the scenarios, so a neighbour's load on a shared machine hits them alike.
   const scenarios = {
-    bareHttp: (seconds?: number) => load(`http://127.0.0.1:${PORTS.http}/`, { seconds }),
-    bareExpress: (seconds?: number) => load(`http://127.0.0.1:${PORTS.express}/`, { seconds }),
-    sessions: (seconds?: number) => load(`${proxy}/api/sessions`, { method: 'POST', headers: merchantHeaders, body: sessionBody(1), seconds }),
-    methods: (seconds?: number) => load(`${proxy}/api/checkout`, { headers: widgetHeaders(token), seconds }),
-    status: (seconds?: number) => load(`${proxy}/api/checkout/payments/${pay.payment.id}`, { headers: widgetHeaders(token), seconds }),
+    bareHttp: (seconds?: number) => load(`http://127.0.0.1:${PORTS.http}/`, { seconds, server: bareHttp }),
+    bareExpress: (seconds?: number) => load(`http://127.0.0.1:${PORTS.express}/`, { seconds, server: bareExpress }),
+    sessions: (seconds?: number) => load(`${proxy}/api/sessions`, { method: 'POST', headers: merchantHeaders, body: sessionBody(1), seconds, server: proxyServer }),
+    methods: (seconds?: number) => load(`${proxy}/api/checkout`, { headers: widgetHeaders(token), seconds, server: proxyServer }),
+    status: (seconds?: number) => load(`${proxy}/api/checkout/payments/${pay.payment.id}`, { headers: widgetHeaders(token), seconds, server: proxyServer }),
   };
   // A process runs its code unoptimized at first: a short unreported pass warms every scenario.
   for (const scenario of Object.values(scenarios)) await scenario(WARM_UP_S);
@@ -213,12 +229,13 @@ async function main(): Promise<void> {
   const braintreeSource = readFileSync(join(bench, 'node_modules/braintree-web-drop-in/dist/browser/dropin.js'), 'utf8');
   const braintree = sizes((await transform(braintreeSource, { minify: true })).code);
 
-  writeFileSync(join(root, 'BENCHMARKS.md'), report({ results, added, addedCold, direct, viaProxy, viaProxyCold, element, adyen, braintree }));
+  writeFileSync(join(root, 'BENCHMARKS.md'), report({ results, rounds, added, addedCold, direct, viaProxy, viaProxyCold, element, adyen, braintree }));
   console.log(readFileSync(join(root, 'BENCHMARKS.md'), 'utf8'));
 }
 
 function report(r: {
   results: Record<'bareHttp' | 'bareExpress' | 'sessions' | 'methods' | 'status', LoadResult>;
+  rounds: Record<'bareHttp' | 'bareExpress' | 'sessions' | 'methods' | 'status', LoadResult>[];
   added: { p50: number; p99: number };
   addedCold: { p50: number; p99: number };
   direct: number[];
@@ -230,8 +247,11 @@ function report(r: {
 }): string {
   const { results, added, element, adyen, braintree } = r;
   const express = results.bareExpress.rps;
+  const expressCpu = results.bareExpress.cpuPerRequest;
+  const cpu = (x: LoadResult) =>
+    x.cpuPerRequest === undefined || expressCpu === undefined ? 'n/a | n/a' : `${x.cpuPerRequest.toFixed(0)} | ${((expressCpu / x.cpuPerRequest) * 100).toFixed(0)}%`;
   const row = (name: string, x: LoadResult) =>
-    `| ${name} | ${x.rps.toFixed(0)} | ${(x.rps / express * 100).toFixed(0)}% | ${x.p50} | ${x.p99} | ${x.non2xx + x.errors} |`;
+    `| ${name} | ${x.rps.toFixed(0)} | ${(x.rps / express * 100).toFixed(0)}% | ${x.p50} | ${x.p99} | ${cpu(x)} | ${x.non2xx + x.errors} |`;
   const kb = (bytes: number) => (bytes / 1024).toFixed(1);
   const smallerPeer = Math.min(adyen.gzip, braintree.gzip);
   const check = (ok: boolean) => (ok ? 'met' : '**missed**');
@@ -241,7 +261,7 @@ function report(r: {
   return `# Benchmarks
 
 Measured by \`npm run bench\` (bench/run.ts) on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}.
-Loopback only. The measured servers on CPU ${SERVER_CPU}; the load generator and the provider simulator on CPU ${LOAD_CPU} (${pin ? 'taskset' : 'not pinned: no taskset'}).
+Loopback only. The measured servers on CPU ${SERVER_CPU}; the load generator, the pay rounds' client and the provider simulator on CPU ${LOAD_CPU} (${pin ? 'taskset' : 'not pinned: no taskset'}).
 Every process runs compiled JavaScript with the same Node. Each scenario is warmed for ${WARM_UP_S} s first, unreported.
 Absolute numbers drift on shared machines; the ratios to bare Express measured in the same run are the figures that count.
 
@@ -251,13 +271,17 @@ Absolute numbers drift on shared machines; the ratios to bare Express measured i
 with the scenarios interleaved; each row is its median round. The proxy runs its compiled build
 (\`node dist/server/main.js\`, as the package's \`pay-checkout\` command does) with SQLite in a temporary DATA_DIR, LOG_LEVEL=warn, and MilkyPay pointed at its simulator in another process.
 
-| Scenario | req/s | vs bare Express | p50 ms | p99 ms | non-2xx + errors |
-|---|---:|---:|---:|---:|---:|
+| Scenario | req/s | vs bare Express | p50 ms | p99 ms | server CPU µs/req | bare Express's CPU/req over this | non-2xx + errors |
+|---|---:|---:|---:|---:|---:|---:|---:|
 ${row('bare node:http, GET /', results.bareHttp)}
 ${row('bare Express, GET /', results.bareExpress)}
 ${row('POST /api/sessions (merchant API)', results.sessions)}
 ${row('GET /api/checkout (session + cached methods)', results.methods)}
 ${row('GET /api/checkout/payments/:id (status poll)', results.status)}
+
+Server CPU is read from /proc (user and system time of the server process, all its threads) around each load.
+It moves less than req/s when neighbours share the machine; its ratio is bare Express's CPU per request over the scenario's.
+Every round, in req/s: ${(Object.keys(results) as (keyof typeof results)[]).map((name) => `${name} ${r.rounds.map((round) => round[name].rps.toFixed(0)).join(' / ')}`).join('; ')}.
 
 ## Latency the proxy adds to a pay call
 
