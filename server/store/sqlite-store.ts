@@ -5,7 +5,7 @@ import { AppError } from '../errors.js';
 import type { PaymentStatus } from '../payments/payment-status.js';
 import { GroupFlush } from './group-flush.js';
 import { KeyedMutex } from './keyed-mutex.js';
-import { syncFile } from './sync-file.js';
+import { WalFlush } from './wal-flush.js';
 import { MIGRATIONS } from './migrations.js';
 import {
   eventFromRow,
@@ -49,13 +49,13 @@ export class SqliteStore implements Store {
   /** Prepared statements by SQL text: preparing is a large share of a query's cost. */
   private readonly statements = new Map<string, Database.Statement>();
   private readonly locks = new KeyedMutex();
+  private readonly wal: WalFlush | undefined;
   private readonly flushes: GroupFlush | undefined;
-  /** Whether the directory entry of the WAL (created by the first write after opening) is on disk. */
-  private walEntrySynced = false;
 
-  private constructor(private readonly path: string) {
+  private constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.flushes = path === ':memory:' ? undefined : new GroupFlush(() => this.syncWal());
+    this.wal = path === ':memory:' ? undefined : new WalFlush(path);
+    this.flushes = this.wal && new GroupFlush(() => this.wal!.flush());
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
@@ -125,18 +125,6 @@ export class SqliteStore implements Store {
 
   async durable(): Promise<void> {
     await this.flushes?.sync();
-  }
-
-  private async syncWal(): Promise<void> {
-    await syncFile(`${this.path}-wal`).catch(async (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-      // No WAL: every commit has been checkpointed into the database file.
-      await syncFile(this.path);
-    });
-    if (!this.walEntrySynced) {
-      await syncFile(dirname(this.path));
-      this.walEntrySynced = true;
-    }
   }
 
   /** Runs one write transaction with synchronous=FULL: it is on disk when this returns. */
@@ -353,6 +341,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     this.db.close();
+    await this.wal?.close();
   }
 
   private insertEvent(paymentId: string, event: NewEvent, at: string): void {
