@@ -7,6 +7,7 @@ import { createLogger } from '../logger.js';
 import type { PaymentMethod, PaymentProvider, ProviderPaymentState } from '../providers/provider.js';
 import { ProviderRegistry } from '../providers/registry.js';
 import { SqliteStore } from '../store/sqlite-store.js';
+import { openTestSession } from '../testing/open-session.js';
 import { PaymentService } from './payment-service.js';
 
 const HOSTED: PaymentMethod = { id: 'milkypay:hosted', provider: 'milkypay', name: 'Hosted page', category: 'card', fields: [] };
@@ -14,18 +15,8 @@ const PAGE: ProviderPaymentState = { status: 'requires_action', providerRef: 'in
 
 async function setUp() {
   const store = SqliteStore.open(':memory:');
-  const now = new Date();
-  await store.createSession({
-    id: 's',
-    orderId: 'o',
-    amount: 4800,
-    currency: 'USD',
-    returnUrl: 'https://shop.example',
-    locale: 'en',
-    captureMethod: 'automatic',
-    createdAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + 60_000).toISOString(),
-  });
+  const session = await openTestSession(store);
+
   const log: string[] = [];
   let answerCreate: (state: ProviderPaymentState) => void = () => undefined;
   let failCreate: (error: Error) => void = () => undefined;
@@ -47,7 +38,7 @@ async function setUp() {
     readCallback: (input) => (input.paymentId ? { paymentId: input.paymentId } : undefined),
   };
   const service = new PaymentService({ store, providers: new ProviderRegistry([provider]), logger: createLogger({ level: 'silent' }), publicUrl: 'http://proxy' });
-  return { store, service, log, session: (await store.getSession('s'))!, answerCreate: (state: ProviderPaymentState) => answerCreate(state), failCreate: (error: Error) => failCreate(error) };
+  return { store, service, log, session, answerCreate: (state: ProviderPaymentState) => answerCreate(state), failCreate: (error: Error) => failCreate(error) };
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 20));

@@ -9,6 +9,7 @@ import { createLogger } from '../logger.js';
 import type { PaymentMethod, PaymentProvider, ProviderPaymentState } from '../providers/provider.js';
 import { ProviderRegistry } from '../providers/registry.js';
 import { SqliteStore } from '../store/sqlite-store.js';
+import { openTestSession } from '../testing/open-session.js';
 import { PaymentService } from './payment-service.js';
 
 const HOSTED: PaymentMethod = { id: 'milkypay:hosted', provider: 'milkypay', name: 'Hosted page', category: 'card', fields: [] };
@@ -37,18 +38,8 @@ function storeWithHeldFlushes() {
 
 async function setUp() {
   const { store, log, finishFlush, failFlush } = storeWithHeldFlushes();
-  const now = new Date();
-  await store.createSession({
-    id: 's',
-    orderId: 'o',
-    amount: 4800,
-    currency: 'USD',
-    returnUrl: 'https://shop.example',
-    locale: 'en',
-    captureMethod: 'automatic',
-    createdAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + 60_000).toISOString(),
-  });
+  const session = await openTestSession(store);
+
   const provider: PaymentProvider = {
     id: 'milkypay',
     capabilities: { refund: false, capture: false, cancel: false, installments: false },
@@ -61,7 +52,6 @@ async function setUp() {
     readCallback: () => undefined,
   };
   const service = new PaymentService({ store, providers: new ProviderRegistry([provider]), logger: createLogger({ level: 'silent' }), publicUrl: 'http://proxy' });
-  const session = (await store.getSession('s'))!;
   return { store, service, session, log, finishFlush, failFlush };
 }
 

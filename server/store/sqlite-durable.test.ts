@@ -24,15 +24,15 @@ vi.mock('node:fs/promises', async (original) => {
 });
 
 const { SqliteStore } = await import('./sqlite-store.js');
+const { openTestSession } = await import('../testing/open-session.js');
 
 async function storeWithSession(path: string) {
   const store = SqliteStore.open(path);
-  const now = new Date().toISOString();
-  await store.createSession({ id: 's', orderId: 'o', amount: 100, currency: 'USD', returnUrl: 'https://shop.example', locale: 'en', captureMethod: 'automatic', createdAt: now, expiresAt: now });
+  await openTestSession(store);
   return store;
 }
 
-const payment = (id: string) => ({ id, sessionId: 's', orderId: 'o', provider: 'milkypay' as const, methodId: 'milkypay:x', amount: 100, currency: 'USD', idempotencyKey: id, status: 'failed' as const });
+const payment = (id: string) => ({ id, sessionId: 's', orderId: 'o', provider: 'milkypay' as const, methodId: 'milkypay:x', amount: 4800, currency: 'USD', idempotencyKey: id, status: 'failed' as const });
 
 describe('SqliteStore.durable', () => {
   beforeEach(() => {
