@@ -25,6 +25,8 @@ export const ERROR_STATUS = {
   outcome_unknown: 502,
   not_supported: 422,
   internal: 500,
+  // The database could not make a new payment durable: nothing more is attempted until a restart.
+  storage_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

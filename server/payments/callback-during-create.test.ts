@@ -1,6 +1,7 @@
 /**
  * MilkyPay calls back as soon as the invoice exists, before our create call has its answer. The
- * lookup that callback asks for waits for that answer: it neither races it nor delays the shopper.
+ * provider is answered at once (it may be waiting for us before answering the create), and the
+ * lookup it asks for is made once the create has answered: it neither races it nor delays the shopper.
  */
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.js';
@@ -10,7 +11,7 @@ import { SqliteStore } from '../store/sqlite-store.js';
 import { openTestSession } from '../testing/open-session.js';
 import { PaymentService } from './payment-service.js';
 
-const HOSTED: PaymentMethod = { id: 'milkypay:hosted', provider: 'milkypay', name: 'Hosted page', category: 'card', fields: [] };
+const HOSTED: PaymentMethod = { id: 'milkypay:hosted', provider: 'milkypay', name: 'Hosted page', category: 'card', fields: [], paidOnProviderPage: true };
 const PAGE: ProviderPaymentState = { status: 'requires_action', providerRef: 'inv_1', action: { type: 'redirect', url: 'https://milkypay.example/pay/inv_1' } };
 
 async function setUp() {
@@ -44,18 +45,21 @@ async function setUp() {
 const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
 const callbackFor = (paymentId: string) => ({ paymentId, headers: {}, body: {}, query: {} });
 
+async function waitForLookup(log: string[]): Promise<void> {
+  for (let i = 0; i < 100 && !log.includes('lookup'); i++) await tick();
+}
+
 describe('a callback that arrives while our create call is under way', () => {
-  it('is looked up only once the create has answered, and the shopper gets the page first', async () => {
+  it('is answered at once, and looked up only once the create has answered and the shopper has the page', async () => {
     const { store, service, log, session, answerCreate } = await setUp();
     const paying = service.pay(session, { methodId: HOSTED.id, fields: {} }, 'k1', {}).then((payment) => (log.push('shopper answered'), payment));
     await tick();
     const [created] = await store.listPaymentsBySession('s');
-    const callback = service.handleCallback('milkypay', callbackFor(created!.id));
-    await tick();
+    await expect(service.handleCallback('milkypay', callbackFor(created!.id))).resolves.toMatchObject({ id: created!.id, status: 'created' });
     expect(log).toEqual(['create sent']);
     answerCreate(PAGE);
     await expect(paying).resolves.toMatchObject({ status: 'requires_action', providerRef: 'inv_1' });
-    await expect(callback).resolves.toMatchObject({ status: 'requires_action' });
+    await waitForLookup(log);
     expect(log).toEqual(['create sent', 'create answered', 'shopper answered', 'lookup']);
   });
 
@@ -64,10 +68,10 @@ describe('a callback that arrives while our create call is under way', () => {
     const paying = service.pay(session, { methodId: HOSTED.id, fields: {} }, 'k2', {});
     await tick();
     const [created] = await store.listPaymentsBySession('s');
-    const callback = service.handleCallback('milkypay', callbackFor(created!.id));
+    await service.handleCallback('milkypay', callbackFor(created!.id));
     failCreate(new Error('socket hang up'));
     await paying.catch(() => undefined);
-    await callback;
+    await waitForLookup(log);
     expect(log).toEqual(['create sent', 'lookup']);
   });
 

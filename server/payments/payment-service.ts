@@ -141,43 +141,66 @@ export class PaymentService {
     shopper: { ip?: string; port?: number },
   ): Promise<PaymentRecord> {
     // The row must outlive a power loss before money can move without it, or we could not find the
-    // invoice afterwards. A method that takes nothing from the shopper (a hosted page, a transfer)
-    // moves money only once the shopper acts on our answer: its flush runs alongside the provider
-    // call and the answer waits for it. Card details or shopper fields may be charged at once.
+    // invoice afterwards. Where money moves only once the shopper acts on the page we hand over (the
+    // adapter says so), the flush runs alongside the provider call and the answer waits for it.
     const durable = this.deps.store.durable();
-    if (method.cardEntry || method.fields.length > 0) {
-      await durable;
+    if (!method.paidOnProviderPage) {
+      try {
+        await durable;
+      } catch (error) {
+        throw await this.refuseUnflushed(payment, error, async () => {
+          // Nothing was sent to the provider: the attempt is over.
+          const failure = { code: 'storage_unavailable', message: 'the payment could not be recorded; nothing was charged' };
+          await this.deps.store.transitionPayment(payment.id, 'created', 'failed', { failure }, { type: 'status_changed', source: 'pay', detail: { failure } }, this.webhookFor(payment, 'failed', { failure }));
+        });
+      }
     } else {
       durable.catch(() => undefined);
     }
-    const provider = this.deps.providers.get(method.provider);
-    let state: ProviderPaymentState;
+    const shared = method.id === sharedPageMethod(method.provider).id;
+    let state: ProviderPaymentState | undefined;
+    let createError: unknown;
     try {
-      if (method.id === sharedPageMethod(method.provider).id) {
-        state = await this.createSharedPayment(session, payment);
-        await durable;
-        return await this.applyState(payment, state, 'pay');
-      }
-      state = await provider.createPayment({
-        ...this.orderOf(session, payment),
-        methodCode: method.id.slice(method.provider.length + 1),
-        fields,
-        shopperIp: shopper.ip,
-        shopperPort: shopper.port,
-        card: request.card,
-        installments: request.installments,
-        captureMode: session.captureMethod,
-        challengeReturnUrls: {
-          success: `${this.deps.publicUrl}/api/checkout/3ds/${payment.id}?outcome=success`,
-          failure: `${this.deps.publicUrl}/api/checkout/3ds/${payment.id}?outcome=failure`,
-        },
-      });
+      state = shared
+        ? await this.createSharedPayment(session, payment)
+        : await this.deps.providers.get(method.provider).createPayment({
+            ...this.orderOf(session, payment),
+            methodCode: method.id.slice(method.provider.length + 1),
+            fields,
+            shopperIp: shopper.ip,
+            shopperPort: shopper.port,
+            card: request.card,
+            installments: request.installments,
+            captureMode: session.captureMethod,
+            challengeReturnUrls: {
+              success: `${this.deps.publicUrl}/api/checkout/3ds/${payment.id}?outcome=success`,
+              failure: `${this.deps.publicUrl}/api/checkout/3ds/${payment.id}?outcome=failure`,
+            },
+          });
     } catch (error) {
-      await durable;
-      return this.recordCreateFailure(payment, error);
+      createError = error;
     }
-    await durable;
-    return this.applyState(payment, this.withChallengePage(payment, state), 'pay');
+    try {
+      await durable;
+    } catch (error) {
+      throw await this.refuseUnflushed(payment, error, async () => {
+        // The provider's reference (never its page) lets the reconciler find the invoice after a restart.
+        if (createError !== undefined) await this.recordCreateFailure(payment, createError).catch(() => undefined);
+        else if (state?.providerRef) await this.deps.store.updatePayment(payment.id, { providerRef: state.providerRef });
+      });
+    }
+    if (createError !== undefined || !state) return this.recordCreateFailure(payment, createError);
+    return this.applyState(payment, shared ? state : this.withChallengePage(payment, state), 'pay');
+  }
+
+  /**
+   * The new payment could not be flushed to disk: the shopper gets no page and no charge, and the
+   * store takes no payment until a restart. `record` keeps what can still help, at best effort.
+   */
+  private async refuseUnflushed(payment: PaymentRecord, error: unknown, record: () => Promise<void>): Promise<AppError> {
+    this.deps.logger.error({ paymentId: payment.id, err: error }, 'a new payment could not be flushed to disk; no payment is taken until the proxy restarts on a working disk');
+    await record().catch(() => undefined);
+    return new AppError('storage_unavailable', 'the payment could not be recorded safely; nothing was charged, please try again later');
   }
 
   /** The shared payment page the merchant asked for at session creation, if any. */
@@ -279,6 +302,9 @@ export class PaymentService {
     if (provider.hasStatusLookup?.(lookup) === false) return payment;
     try {
       const state = await retryRead(() => provider.getPayment(lookup));
+      // A payment still `created` may not be on disk yet (its flush runs alongside the create): no
+      // page of it goes out before it is, and none at all once flushing has failed.
+      if (payment.status === 'created') await this.deps.store.durable();
       return await this.applyState(payment, state, source);
     } catch (error) {
       const neverCreated = (payment.status === 'pending' || payment.status === 'created') && !payment.providerRef;
@@ -362,6 +388,8 @@ export class PaymentService {
    */
   async refreshIfStale(payment: PaymentRecord): Promise<PaymentRecord> {
     if (isShopperFinal(payment.status)) return payment;
+    // Our own create's answer is on its way, and its page may not go out before the row is on disk.
+    if (this.creating.has(payment.id)) return payment;
     if (Date.now() - Date.parse(payment.checkedAt ?? '1970-01-01T00:00:00Z') < REFRESH_INTERVAL_MS) return payment;
     try {
       return await this.refresh(payment, 'poll');
@@ -386,12 +414,22 @@ export class PaymentService {
       return undefined;
     }
     // Some providers call back as soon as the invoice exists (MilkyPay), before our create has its
-    // answer: looking up then would race that answer and delay the shopper's. Look once it is out.
+    // answer: looking up then would race that answer and delay the shopper's. The provider is
+    // answered at once (it may wait for us before answering the create), and the lookup is made
+    // once the create has answered; the reconciler is there if it fails.
     const creation = this.creating.get(payment.id);
     if (creation) {
-      await creation.catch(() => undefined);
-      await new Promise((resolve) => setImmediate(resolve));
+      void creation
+        .catch(() => undefined)
+        .then(() => new Promise((resolve) => setImmediate(resolve)))
+        .then(() => this.lookUpAfterCallback(payment))
+        .catch((error: unknown) => this.deps.logger.warn({ paymentId: payment.id, err: error }, 'status lookup after a callback failed; the reconciler retries it'));
+      return payment;
     }
+    return this.lookUpAfterCallback(payment);
+  }
+
+  private lookUpAfterCallback(payment: PaymentRecord): Promise<PaymentRecord> {
     // The payment is read again when its lookup starts: a coalesced one may start after another moved it.
     return this.callbackLookups.run(payment.id, async () => this.refresh((await this.deps.store.getPayment(payment.id)) ?? payment, 'callback'));
   }

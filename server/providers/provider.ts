@@ -35,6 +35,13 @@ export interface PaymentMethod {
   cardEntry?: boolean;
   /** The provider offers installments for some cards: the element asks once it knows the card's prefix. */
   installments?: boolean;
+  /**
+   * Money can move only once the shopper acts on the page (or details) the pay answer hands over:
+   * the provider takes nothing at creation. Set by the adapter only where its document says so; it
+   * lets the proxy call the provider while the new payment is flushed to disk (the answer still
+   * waits for the flush). Absent: the payment is on disk before the provider is called.
+   */
+  paidOnProviderPage?: boolean;
 }
 
 /** What the shopper must do next. Exactly one per payment step. */

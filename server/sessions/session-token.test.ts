@@ -35,6 +35,10 @@ describe('session tokens', async () => {
     expect(Buffer.from(token.split('.')[2]!, 'base64url')).toHaveLength(64);
   });
 
+  it('refuses to sign a token without a valid expiry', async () => {
+    await expect(tokens.sign('ses_bad', new Date(Number.NaN))).rejects.toThrow(/valid expiry/);
+  });
+
   it('keeps the generated key, so a restart still accepts live tokens', async () => {
     const token = await tokens.sign('ses_2', inAMinute());
     const restarted = createSessionTokens(await loadSigningKey({ dataDir }), ISSUER);

@@ -45,7 +45,9 @@ export function createSessionTokens(key: SigningKey, issuer: string): SessionTok
   return {
     async sign(sessionId, expiresAt, origin) {
       const now = Math.floor(Date.now() / 1000);
-      const claims = { ...(origin ? { origin } : {}), sub: sessionId, iss: issuer, aud: SESSION_AUDIENCE, iat: now, nbf: now, exp: Math.floor(expiresAt.getTime() / 1000) };
+      const exp = Math.floor(expiresAt.getTime() / 1000);
+      if (!Number.isSafeInteger(exp)) throw new TypeError('the session token needs a valid expiry date');
+      const claims = { ...(origin ? { origin } : {}), sub: sessionId, iss: issuer, aud: SESSION_AUDIENCE, iat: now, nbf: now, exp };
       const signingInput = `${header}.${base64url(JSON.stringify(claims))}`;
       // JWS wants the raw r||s pair (IEEE P1363), not the DER that node:crypto gives by default.
       const signature = signDigest('sha256', Buffer.from(signingInput), { key: privateKey, dsaEncoding: 'ieee-p1363' });

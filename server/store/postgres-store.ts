@@ -135,12 +135,14 @@ export class PostgresStore implements Store {
     return rows[0] && sessionFromRow(rows[0]);
   }
 
-  /** A PostgreSQL commit has reached the server's WAL on disk already (synchronous_commit=on). */
+  /** A new payment's commit has reached the server's WAL on disk already (createPayment commits with synchronous_commit=on). */
   async durable(): Promise<void> {}
 
   async createPayment(payment: NewPayment): Promise<{ payment: PaymentRecord; created: boolean }> {
     try {
       return await this.transaction(async (client) => {
+        // Whatever the server's or role's setting, this commit waits for the WAL to be on disk.
+        await client.query('SET LOCAL synchronous_commit = on');
         const now = new Date().toISOString();
         const status = payment.status ?? 'created';
         // A concurrent insert under the same key makes this one wait, then do nothing.

@@ -6,6 +6,8 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 /** Every file opened and every file flushed through node:fs/promises, in order. */
 const calls = vi.hoisted(() => [] as string[]);
+/** Makes the next fdatasync of a file fail as a disk would (EIO). */
+const faults = vi.hoisted(() => ({ failNextDatasync: false }));
 vi.mock('node:fs/promises', async (original) => {
   const real = await original<typeof import('node:fs/promises')>();
   return {
@@ -16,6 +18,10 @@ vi.mock('node:fs/promises', async (original) => {
       const datasync = handle.datasync.bind(handle);
       handle.datasync = async () => {
         calls.push(`datasync ${path}`);
+        if (faults.failNextDatasync) {
+          faults.failNextDatasync = false;
+          throw Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+        }
         await datasync();
       };
       return handle as FileHandle;
@@ -37,6 +43,7 @@ const payment = (id: string) => ({ id, sessionId: 's', orderId: 'o', provider: '
 describe('SqliteStore.durable', () => {
   beforeEach(() => {
     calls.length = 0;
+    faults.failNextDatasync = false;
   });
 
   it('flushes the WAL, where a NORMAL commit leaves its writes, and the directory holding it once', async () => {
@@ -54,6 +61,34 @@ describe('SqliteStore.durable', () => {
     await store.durable();
     expect(calls).toEqual([`datasync ${path}-wal`, `datasync ${path}-wal`]);
     await store.close();
+  });
+
+  it('stays failed after a failed flush, even if a later fdatasync would succeed, and says so to readiness', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'pay-checkout-durable-')), 'checkout.db');
+    const store = await storeWithSession(path);
+    await store.createPayment(payment('p1'));
+    await store.durable();
+    await expect(store.ping()).resolves.toBeUndefined();
+    faults.failNextDatasync = true;
+    await store.createPayment(payment('p2'));
+    await expect(store.durable()).rejects.toThrow('EIO');
+    // Linux may have marked the lost pages clean: a second fdatasync proves nothing.
+    calls.length = 0;
+    await store.createPayment(payment('p3'));
+    await expect(store.durable()).rejects.toThrow('EIO');
+    expect(calls).toEqual([]);
+    await expect(store.ping()).rejects.toThrow(/could not be flushed to disk/);
+    await store.close();
+  });
+
+  it('touches no file once closed', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'pay-checkout-durable-')), 'checkout.db');
+    const store = await storeWithSession(path);
+    await store.createPayment(payment('p1'));
+    await store.close();
+    calls.length = 0;
+    await expect(store.durable()).resolves.toBeUndefined();
+    expect(calls).toEqual([]);
   });
 
   it('has nothing to flush in memory', async () => {

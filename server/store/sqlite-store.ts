@@ -271,6 +271,8 @@ export class SqliteStore implements Store {
 
   async ping(): Promise<void> {
     this.sql('SELECT 1').get();
+    // A store that could not flush a payment to disk takes none until it is restarted.
+    if (this.wal?.failed) throw new Error(`the database could not be flushed to disk: ${this.wal.failed.message}`);
   }
 
   async getProviderState(key: string): Promise<string | undefined> {

@@ -18,6 +18,7 @@ import {
 import {
   checkoutCreatedToState,
   describeFailure,
+  directCardMethods,
   installmentOptionsFromResponse,
   mapDirectCardStatus,
   normalizeIp,
@@ -72,6 +73,16 @@ function expectDocumentTypes(body: object, block: Record<string, unknown>): void
     expect(typeof value, key).toBe(block[key]);
   }
 }
+
+describe('methods', () => {
+  it('flushes a card payment before the sale (money moves at once), not the payment link (paid on its page)', () => {
+    const [card, hosted] = directCardMethods();
+    expect(card).toMatchObject({ cardEntry: true });
+    expect(card?.paidOnProviderPage).toBeUndefined();
+    expect(hosted).toMatchObject({ paidOnProviderPage: true });
+    expect(hosted?.cardEntry).toBeUndefined();
+  });
+});
 
 describe('requests follow the document field by field', () => {
   it('builds /api/payment exactly as the example table writes it', () => {

@@ -307,6 +307,8 @@ export function directCardMethods(): PaymentMethod[] {
       name: 'Card on the directcard payment page',
       category: 'card',
       fields: [],
+      // The payment link only creates a page; the card is entered there.
+      paidOnProviderPage: true,
     },
   ];
 }

@@ -209,7 +209,7 @@ describe('HPAY currency and methods', () => {
 
   it('lists one hosted method, only in the account currency', async () => {
     const hpay = provider();
-    expect(await hpay.listMethods({ currency: 'CAD', locale: 'en' })).toEqual([{ id: 'hpay:hosted', provider: 'hpay', name: 'HPAY', category: 'wallet', fields: [] }]);
+    expect(await hpay.listMethods({ currency: 'CAD', locale: 'en' })).toEqual([{ id: 'hpay:hosted', provider: 'hpay', name: 'HPAY', category: 'wallet', fields: [], paidOnProviderPage: true }]);
     expect(await hpay.listMethods({ currency: 'USD', locale: 'en' })).toEqual([]);
   });
 

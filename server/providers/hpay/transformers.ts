@@ -263,6 +263,8 @@ export function hpayMethods(): PaymentMethod[] {
       name: 'HPAY',
       category: 'wallet',
       fields: [],
+      // The payment is made on the checkout_url page we hand to the shopper.
+      paidOnProviderPage: true,
     },
   ];
 }

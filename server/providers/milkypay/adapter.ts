@@ -128,7 +128,8 @@ export function createMilkyPayProvider(options: MilkyPayClientOptions): PaymentP
       if (!byLocale) methodsByAnswer.set(response, (byLocale = new Map()));
       const known = byLocale.get(locale);
       if (known) return known;
-      const methods = prerequestToPaymentMethods(response, { currency, locale });
+      // Shared by every caller from now on: frozen, so none can change another's list.
+      const methods = Object.freeze(prerequestToPaymentMethods(response, { currency, locale }).map((method) => Object.freeze({ ...method, fields: Object.freeze(method.fields) }))) as PaymentMethod[];
       // The locale comes from the shopper: a bounded number of them is kept.
       if (byLocale.size < MAX_CACHED_LOCALES) byLocale.set(locale, methods);
       return methods;

@@ -80,6 +80,8 @@ describe('pre-request → methods', () => {
         minAmount: 1, // 0.01 USD
         maxAmount: 100_000_000, // 1000000 USD
         fields: [],
+        // flow "hpp": the invoice is paid on MilkyPay's page, which only our answer hands over.
+        paidOnProviderPage: true,
       },
       {
         id: 'milkypay:test_usd_test',
@@ -95,6 +97,16 @@ describe('pre-request → methods', () => {
         ],
       },
     ]);
+  });
+
+  it('says money waits for the shopper only for hosted-page services that take no fields', () => {
+    const answer = prerequest() as { data: { services: Record<string, { flow?: string; fields?: unknown[] }> | { flow?: string; fields?: unknown[] }[] } };
+    const services = Object.values(answer.data.services);
+    const hosted = services.find((service) => service.flow === 'hpp')!;
+    hosted.fields = [{ key: 'phone', name: 'Phone', type: 'text', required: true, position: 1 }];
+    const withFields = prerequestToPaymentMethods(answer as never, { currency: 'USD', locale: 'en' });
+    expect(withFields.find((method) => method.id === 'milkypay:payment_card_usd_hpp')?.paidOnProviderPage).toBeUndefined();
+    expect(withFields.find((method) => method.id === 'milkypay:test_usd_test')?.paidOnProviderPage).toBeUndefined();
   });
 
   it('localizes names, labels and hints in Russian and Ukrainian', () => {

@@ -296,6 +296,8 @@ export function prerequestToPaymentMethods(
         .sort((a, b) => (a.position ?? 0) - (b.position ?? 0))
         .map((field) => toMethodField(field, query.locale)),
     };
+    // A hosted payment page service: the invoice waits for the shopper on MilkyPay's page.
+    if (service.flow === 'hpp' && entry.fields.length === 0) entry.paidOnProviderPage = true;
     if (method?.logo) entry.logoUrl = method.logo;
     if (method?.icon) entry.iconUrl = method.icon;
     const serviceCurrency = service.currency ?? response.data.currency ?? query.currency;
