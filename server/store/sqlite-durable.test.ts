@@ -38,6 +38,14 @@ async function storeWithSession(path: string) {
   return store;
 }
 
+/** A store in a new file, holding a session and one payment. */
+async function fileStoreWithPayment() {
+  const path = join(mkdtempSync(join(tmpdir(), 'pay-checkout-durable-')), 'checkout.db');
+  const store = await storeWithSession(path);
+  await store.createPayment(payment('p1'));
+  return { path, store };
+}
+
 const payment = (id: string) => ({ id, sessionId: 's', orderId: 'o', provider: 'milkypay' as const, methodId: 'milkypay:x', amount: 4800, currency: 'USD', idempotencyKey: id, status: 'failed' as const });
 
 describe('SqliteStore.durable', () => {
@@ -47,9 +55,7 @@ describe('SqliteStore.durable', () => {
   });
 
   it('flushes the WAL, where a NORMAL commit leaves its writes, and the directory holding it once', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'pay-checkout-durable-')), 'checkout.db');
-    const store = await storeWithSession(path);
-    await store.createPayment(payment('p1'));
+    const { path, store } = await fileStoreWithPayment();
     await store.durable();
     expect(calls).toEqual([`open ${path}-wal`, `datasync ${path}-wal`, `open ${dirname(path)}`, `datasync ${dirname(path)}`]);
 
@@ -64,9 +70,7 @@ describe('SqliteStore.durable', () => {
   });
 
   it('stays failed after a failed flush, even if a later fdatasync would succeed, and says so to readiness', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'pay-checkout-durable-')), 'checkout.db');
-    const store = await storeWithSession(path);
-    await store.createPayment(payment('p1'));
+    const { store } = await fileStoreWithPayment();
     await store.durable();
     await expect(store.ping()).resolves.toBeUndefined();
     faults.failNextDatasync = true;
@@ -82,9 +86,7 @@ describe('SqliteStore.durable', () => {
   });
 
   it('touches no file once closed', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'pay-checkout-durable-')), 'checkout.db');
-    const store = await storeWithSession(path);
-    await store.createPayment(payment('p1'));
+    const { store } = await fileStoreWithPayment();
     await store.close();
     calls.length = 0;
     await expect(store.durable()).resolves.toBeUndefined();
