@@ -39,10 +39,10 @@ import type {
  *
  * Durability: every commit survives a crash of the process (synchronous=NORMAL: the last ones may
  * be lost with the machine, never corrupted; sessions can be opened again, and statuses are looked
- * up again from the provider by the reconciler). What must survive a power loss, a new payment
- * before its provider is called, asks `durable()`: the WAL is flushed on the thread pool, shared by
- * every payment that asks meanwhile, while the event loop goes on (a synchronous=FULL commit would
- * block every other request for the whole flush).
+ * up again from the provider by the reconciler). What must survive a power loss (a new payment
+ * before its provider is called, a rotated credential) waits for `durable()`: the WAL is flushed on
+ * the thread pool, shared by every writer that asks meanwhile, while the event loop goes on (a
+ * synchronous=FULL commit would block every other request for the whole flush).
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
@@ -119,25 +119,11 @@ export class SqliteStore implements Store {
     return row && sessionFromRow(row);
   }
 
-  async createPayment(payment: NewPayment): Promise<{ payment: PaymentRecord; created: boolean }> {
-    return this.insertPayment(payment);
-  }
-
   async durable(): Promise<void> {
     await this.flushes?.sync();
   }
 
-  /** Runs one write transaction with synchronous=FULL: it is on disk when this returns. */
-  private flushed<T>(write: () => T): T {
-    this.db.pragma('synchronous = FULL');
-    try {
-      return write();
-    } finally {
-      this.db.pragma('synchronous = NORMAL');
-    }
-  }
-
-  private insertPayment(payment: NewPayment): { payment: PaymentRecord; created: boolean } {
+  async createPayment(payment: NewPayment): Promise<{ payment: PaymentRecord; created: boolean }> {
     return this.db.transaction(() => {
       if (payment.idempotencyKey) {
         const existing = this
@@ -281,15 +267,14 @@ export class SqliteStore implements Store {
   }
 
   async saveProviderState(key: string, value: string): Promise<void> {
-    // Flushed: the value may be a rotated credential, the only one that works from now on.
-    this.flushed(() =>
-      this
-        .sql(
-          `INSERT INTO provider_state (key, value, updated_at) VALUES (?, ?, ?)
-           ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-        )
-        .run(key, value, new Date().toISOString()),
-    );
+    this
+      .sql(
+        `INSERT INTO provider_state (key, value, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+      )
+      .run(key, value, new Date().toISOString());
+    // On disk before it is used: the value may be a rotated credential, the only one that works from now on.
+    await this.durable();
   }
 
   async claimOutbox(now: string, limit: number, leaseMs: number): Promise<OutboxMessage[]> {
