@@ -71,3 +71,25 @@ describe('GET /api/checkout: the texts in the wanted language, in the same answe
     }
   });
 });
+
+describe('POST /api/checkout/payments: the body', () => {
+  const pay = (token: string, body: string) =>
+    fetch(`${proxy.url}/api/checkout/payments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, origin: SHOP_ORIGIN, 'content-type': 'application/json', 'idempotency-key': 'malformed-body' },
+      body,
+    });
+
+  it('answers malformed JSON with a 400 the element can read', async () => {
+    const response = await pay(await newSession(), '{"methodId":');
+    expect(response.status).toBe(400);
+    expect(response.headers.get('access-control-allow-origin')).toBe(SHOP_ORIGIN);
+    expect(((await response.json()) as any).error).toMatchObject({ code: 'invalid_request', message: 'the request body is not valid JSON' });
+  });
+
+  it('checks the session before it reads the body', async () => {
+    const response = await pay('not-a-token', '{"methodId":');
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as any).error.code).toBe('unauthorized');
+  });
+});

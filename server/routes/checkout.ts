@@ -35,11 +35,13 @@ export function createCheckoutRouter(deps: {
       maxAge: 600,
     }),
   );
-  // After CORS, so that even a 400 for a malformed body or a 429 is readable by the element.
+  // After CORS, so that even a 429, a 401 or a 400 is readable by the element.
   if (deps.rateLimits) router.use(deps.rateLimits.perIp);
-  router.use(express.json({ limit: '16kb' }));
   router.use(requireAllowedOrigin(deps.allowedOrigins, deps.proxyOrigin), requireSession(deps.tokens, deps.store, deps.proxyOrigin));
   if (deps.rateLimits) router.use(deps.rateLimits.perSession);
+  // Only the routes that take a body read one, and only for a caller with a valid session: the
+  // element's GETs (its first load, every status poll) skip the parser.
+  const json = express.json({ limit: '16kb' });
 
   router.get('/', async (req, res) => {
     const query = checkoutQuerySchema.safeParse(req.query);
@@ -76,7 +78,7 @@ export function createCheckoutRouter(deps: {
     res.set('Cache-Control', 'no-store').json(view);
   });
 
-  router.post('/payments', validateBody(payRequestSchema), async (req, res) => {
+  router.post('/payments', json, validateBody(payRequestSchema), async (req, res) => {
     const key = req.get('idempotency-key')?.trim();
     if (!key || key.length > 255) {
       throw new AppError('invalid_request', 'Idempotency-Key: the header is required (1 to 255 characters)');
@@ -87,7 +89,7 @@ export function createCheckoutRouter(deps: {
     res.status(201).set('Cache-Control', 'no-store').json(body);
   });
 
-  router.post('/installments', validateBody(installmentsRequestSchema), async (req, res) => {
+  router.post('/installments', json, validateBody(installmentsRequestSchema), async (req, res) => {
     const { methodId, bin } = req.body as InstallmentsRequest;
     const options = await deps.payments.installmentOptions(currentSession(res), methodId, bin);
     const body: InstallmentsResponse = {
