@@ -21,12 +21,12 @@ const bench = join(root, 'bench');
 const pin = existsSync('/usr/bin/taskset') && cpus().length >= 2;
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 10;
-const PAY_SAMPLES = 1000;
+const PAY_SAMPLES = 2000;
 const PAY_WARM_UP = 30;
 /** Every scenario is loaded this many times, the rounds interleaved, and the median round reported. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARM_UP_S = 2;
-const PORTS = { http: 4101, express: 4102, simulator: 4103, proxy: 4104, callbackSink: 4105 };
+const PORTS = { http: 4101, express: 4102, simulator: 4103, proxy: 4104, callbackSink: 4105, passThrough: 4106 };
 /** The CPU of the measured servers, and the one of the load generator and the simulated provider. */
 const SERVER_CPU = 0;
 const LOAD_CPU = 1;
@@ -101,6 +101,17 @@ function medianRound(results: LoadResult[]): LoadResult {
   return [...results].sort((a, b) => a.rps - b.rps)[Math.floor(results.length / 2)]!;
 }
 
+type PayPath = 'direct' | 'passThrough' | 'proxy' | 'proxyCold';
+
+function shuffled<T>(items: T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+}
+
 function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -136,6 +147,7 @@ async function main(): Promise<void> {
   await startServer('bench/servers/milkypay-simulator.mjs', [String(PORTS.simulator), credentials.publicKey, credentials.apiUser, credentials.apiPassword], { cpu: LOAD_CPU });
   // Where the simulator's callbacks about the direct calls go: they are no payment of the proxy's.
   const callbackSink = createServer((req, res) => req.resume().on('end', () => res.writeHead(200).end())).listen(PORTS.callbackSink, '127.0.0.1');
+  await startServer('bench/servers/pass-through.mjs', [String(PORTS.passThrough), simulator]);
   const proxyServer = await startServer('dist/server/main.js', [], { env: {
     PORT: String(PORTS.proxy),
     DATA_DIR: mkdtempSync(join(tmpdir(), 'pay-checkout-bench-')),
@@ -187,41 +199,42 @@ async function main(): Promise<void> {
   // Added latency on pay: the same invoice creation, through the proxy and straight to the simulator.
   // Through the proxy as the element does it: it loaded the checkout (GET /api/checkout) with its
   // token first, so the pay call finds the token verified and the session read. The cold row pays
-  // with a token the proxy has never seen (as after a failover to another instance).
+  // with a token the proxy has never seen (as after a failover to another instance). The
+  // pass-through row is a hop without logic on the proxy's CPU: what any proxy adds here.
   const basic = `Basic ${Buffer.from(`${credentials.apiUser}:${credentials.apiPassword}`).toString('base64')}`;
-  const direct: number[] = [];
-  const viaProxy: number[] = [];
-  const viaProxyCold: number[] = [];
+  const samples: Record<PayPath, number[]> = { direct: [], passThrough: [], proxy: [], proxyCold: [] };
   const sessionTokens = async (from: number) => Promise.all(Array.from({ length: PAY_SAMPLES + PAY_WARM_UP }, (_, i) => newSession(from + i).then((s) => s.token)));
   const [warmTokens, coldTokens] = [await sessionTokens(10_000), await sessionTokens(20_000)];
+  const invoice = (origin: string, i: number, path: string) => () =>
+    fetch(`${origin}/api/payment-invoices`, {
+      method: 'POST',
+      headers: { authorization: basic, 'content-type': 'application/json' },
+      body: JSON.stringify({ data: { type: 'payment-invoices', attributes: { reference_id: `${path}-${i}`, amount: 48, currency: 'USD', service: 'payment_card_usd_hpp', flow: 'charge', callback_url: `http://127.0.0.1:${PORTS.callbackSink}/callbacks` } } }),
+    });
   const payThroughProxy = (token: string, key: string) => () =>
     fetch(`${proxy}/api/checkout/payments`, {
       method: 'POST',
       headers: { ...widgetHeaders(token), 'idempotency-key': key },
       body: JSON.stringify({ methodId: 'milkypay:payment_card_usd_hpp' }),
     });
+  const calls: Record<PayPath, (i: number) => Promise<number>> = {
+    direct: (i) => timed(invoice(simulator, i, 'direct')),
+    passThrough: (i) => timed(invoice(`http://127.0.0.1:${PORTS.passThrough}`, i, 'pass-through')),
+    proxy: async (i) => {
+      await (await fetch(`${proxy}/api/checkout`, { headers: widgetHeaders(warmTokens[i]!) })).arrayBuffer();
+      return timed(payThroughProxy(warmTokens[i]!, `bench-pay-${i}`));
+    },
+    proxyCold: (i) => timed(payThroughProxy(coldTokens[i]!, `bench-pay-cold-${i}`)),
+  };
   for (let i = 0; i < PAY_SAMPLES + PAY_WARM_UP; i++) {
-    await (await fetch(`${proxy}/api/checkout`, { headers: widgetHeaders(warmTokens[i]!) })).arrayBuffer();
-    const directMs = await timed(() =>
-      fetch(`${simulator}/api/payment-invoices`, {
-        method: 'POST',
-        headers: { authorization: basic, 'content-type': 'application/json' },
-        body: JSON.stringify({ data: { type: 'payment-invoices', attributes: { reference_id: `direct-${i}`, amount: 48, currency: 'USD', service: 'payment_card_usd_hpp', flow: 'charge', callback_url: `http://127.0.0.1:${PORTS.callbackSink}/callbacks` } } }),
-      }),
-    );
-    const proxyMs = await timed(payThroughProxy(warmTokens[i]!, `bench-pay-${i}`));
-    const coldMs = await timed(payThroughProxy(coldTokens[i]!, `bench-pay-cold-${i}`));
-    // The first calls warm connections and caches on both sides.
-    if (i >= PAY_WARM_UP) {
-      direct.push(directMs);
-      viaProxy.push(proxyMs);
-      viaProxyCold.push(coldMs);
+    // A new order every round, so no path always follows another's work (a callback, a flush).
+    for (const path of shuffled(Object.keys(calls) as PayPath[])) {
+      const ms = await calls[path](i);
+      // The first calls warm connections and caches on every side.
+      if (i >= PAY_WARM_UP) samples[path].push(ms);
     }
   }
   callbackSink.close();
-  const addedBy = (samples: number[]) => ({ p50: percentile(samples, 50) - percentile(direct, 50), p99: percentile(samples, 99) - percentile(direct, 99) });
-  const added = addedBy(viaProxy);
-  const addedCold = addedBy(viaProxyCold);
 
   const element = sizes(readFileSync(join(root, 'dist/sdk/pay-checkout.js')));
   const adyen = sizes(readFileSync(join(bench, 'node_modules/@adyen/adyen-web/dist/cjs/index.cjs')));
@@ -229,23 +242,24 @@ async function main(): Promise<void> {
   const braintreeSource = readFileSync(join(bench, 'node_modules/braintree-web-drop-in/dist/browser/dropin.js'), 'utf8');
   const braintree = sizes((await transform(braintreeSource, { minify: true })).code);
 
-  writeFileSync(join(root, 'BENCHMARKS.md'), report({ results, rounds, added, addedCold, direct, viaProxy, viaProxyCold, element, adyen, braintree }));
+  writeFileSync(join(root, 'BENCHMARKS.md'), report({ results, rounds, pay: samples, element, adyen, braintree }));
   console.log(readFileSync(join(root, 'BENCHMARKS.md'), 'utf8'));
 }
 
 function report(r: {
   results: Record<'bareHttp' | 'bareExpress' | 'sessions' | 'methods' | 'status', LoadResult>;
   rounds: Record<'bareHttp' | 'bareExpress' | 'sessions' | 'methods' | 'status', LoadResult>[];
-  added: { p50: number; p99: number };
-  addedCold: { p50: number; p99: number };
-  direct: number[];
-  viaProxy: number[];
-  viaProxyCold: number[];
+  pay: Record<PayPath, number[]>;
   element: ReturnType<typeof sizes>;
   adyen: ReturnType<typeof sizes>;
   braintree: ReturnType<typeof sizes>;
 }): string {
-  const { results, added, element, adyen, braintree } = r;
+  const { results, pay, element, adyen, braintree } = r;
+  const over = (samples: number[], base: number[], p: number) => percentile(samples, p) - percentile(base, p);
+  const added = { p50: over(pay.proxy, pay.direct, 50), p99: over(pay.proxy, pay.direct, 99) };
+  const floor = { p50: over(pay.passThrough, pay.direct, 50), p99: over(pay.passThrough, pay.direct, 99) };
+  const payRow = (name: string, samples: number[]) => `| ${name} | ${percentile(samples, 50).toFixed(2)} | ${percentile(samples, 99).toFixed(2)} |`;
+  const addedRow = (name: string, samples: number[], base: number[]) => `| ${name} | ${over(samples, base, 50).toFixed(2)} | ${over(samples, base, 99).toFixed(2)} |`;
   const express = results.bareExpress.rps;
   const expressCpu = results.bareExpress.cpuPerRequest;
   const cpu = (x: LoadResult) =>
@@ -285,19 +299,27 @@ Every round, in req/s: ${(Object.keys(results) as (keyof typeof results)[]).map(
 
 ## Latency the proxy adds to a pay call
 
-${r.direct.length} sequential rounds after ${PAY_WARM_UP} unreported ones. Each round: one invoice creation straight to the
-simulator, then one \`POST /api/checkout/payments\` through the proxy as the element makes it (its session's
-checkout loaded first, untimed), then one with a token the proxy has not seen yet. Every pay is a new session's.
-The simulator (on the load CPU) calls the proxy back about each payment, and the proxy looks the invoice up, as
-against the real provider; its callbacks about the direct invoices go elsewhere.
+${pay.direct.length} rounds after ${PAY_WARM_UP} unreported ones, each path once per round in a shuffled order. The paths:
+the invoice creation straight to the simulator; the same through a pass-through hop (bench/servers/pass-through.mjs:
+node:http and the proxy's own outbound transport, no logic, on the proxy's CPU); one \`POST /api/checkout/payments\`
+through the proxy as the element makes it (its session's checkout loaded first, untimed); and one with a token the
+proxy has not seen yet. Every pay is a new session's. The simulator (on the load CPU) calls the proxy back about each
+payment, and the proxy looks the invoice up, as against the real provider; its other callbacks go elsewhere.
+The proxy makes the new payment durable (an fdatasync of its WAL) before it answers.
 
-| | p50 ms | p99 ms |
+| Path | p50 ms | p99 ms |
 |---|---:|---:|
-| simulator directly | ${percentile(r.direct, 50).toFixed(2)} | ${percentile(r.direct, 99).toFixed(2)} |
-| through the proxy | ${percentile(r.viaProxy, 50).toFixed(2)} | ${percentile(r.viaProxy, 99).toFixed(2)} |
-| **added by the proxy** | **${added.p50.toFixed(2)}** | **${added.p99.toFixed(2)}** |
-| through the proxy, token not seen before | ${percentile(r.viaProxyCold, 50).toFixed(2)} | ${percentile(r.viaProxyCold, 99).toFixed(2)} |
-| added by the proxy, token not seen before | ${r.addedCold.p50.toFixed(2)} | ${r.addedCold.p99.toFixed(2)} |
+${payRow('simulator directly', pay.direct)}
+${payRow('through the pass-through hop', pay.passThrough)}
+${payRow('through the proxy', pay.proxy)}
+${payRow('through the proxy, token not seen before', pay.proxyCold)}
+
+| Added over calling the simulator directly | p50 ms | p99 ms |
+|---|---:|---:|
+${addedRow('by the pass-through hop: the least any proxy adds on this machine', pay.passThrough, pay.direct)}
+| **by the proxy** | **${added.p50.toFixed(2)}** | **${added.p99.toFixed(2)}** |
+${addedRow('by the proxy, token not seen before', pay.proxyCold, pay.direct)}
+${addedRow('by the proxy over the pass-through hop: its own work', pay.proxy, pay.passThrough)}
 
 ## Size of the script a shopper downloads
 
@@ -315,7 +337,7 @@ gzip level 9 and brotli quality 11, measured in the same run from the files in n
 |---|---|---|
 | session creation ≥ 50% of bare Express req/s | ${(sessionsRatio * 100).toFixed(0)}% | ${check(sessionsRatio >= 0.5)} |
 | cached methods ≥ 70% of bare Express req/s | ${(methodsRatio * 100).toFixed(0)}% | ${check(methodsRatio >= 0.7)} |
-| p99 added latency on pay ≤ 3 ms | ${added.p99.toFixed(2)} ms | ${check(added.p99 <= 3)} |
+| p99 added latency on pay ≤ 3 ms | ${added.p99.toFixed(2)} ms (a hop without logic: ${floor.p99.toFixed(2)} ms) | ${check(added.p99 <= 3)} |
 | element ≤ a quarter of the smaller peer's gzip size | ${(elementRatio * 100).toFixed(1)}% of ${kb(smallerPeer)} KB | ${check(elementRatio <= 0.25)} |
 `;
 }
