@@ -257,7 +257,7 @@ function report(r: {
   const { results, pay, element, adyen, braintree } = r;
   const over = (samples: number[], base: number[], p: number) => percentile(samples, p) - percentile(base, p);
   const added = { p50: over(pay.proxy, pay.direct, 50), p99: over(pay.proxy, pay.direct, 99) };
-  const floor = { p50: over(pay.passThrough, pay.direct, 50), p99: over(pay.passThrough, pay.direct, 99) };
+  const hopP99 = over(pay.passThrough, pay.direct, 99);
   const payRow = (name: string, samples: number[]) => `| ${name} | ${percentile(samples, 50).toFixed(2)} | ${percentile(samples, 99).toFixed(2)} |`;
   const addedRow = (name: string, samples: number[], base: number[]) => `| ${name} | ${over(samples, base, 50).toFixed(2)} | ${over(samples, base, 99).toFixed(2)} |`;
   const express = results.bareExpress.rps;
@@ -337,7 +337,7 @@ gzip level 9 and brotli quality 11, measured in the same run from the files in n
 |---|---|---|
 | session creation ≥ 50% of bare Express req/s | ${(sessionsRatio * 100).toFixed(0)}% | ${check(sessionsRatio >= 0.5)} |
 | cached methods ≥ 70% of bare Express req/s | ${(methodsRatio * 100).toFixed(0)}% | ${check(methodsRatio >= 0.7)} |
-| p99 added latency on pay ≤ 3 ms | ${added.p99.toFixed(2)} ms (a hop without logic: ${floor.p99.toFixed(2)} ms) | ${check(added.p99 <= 3)} |
+| p99 added latency on pay ≤ 3 ms | ${added.p99.toFixed(2)} ms (a hop without logic: ${hopP99.toFixed(2)} ms) | ${check(added.p99 <= 3)} |
 | element ≤ a quarter of the smaller peer's gzip size | ${(elementRatio * 100).toFixed(1)}% of ${kb(smallerPeer)} KB | ${check(elementRatio <= 0.25)} |
 `;
 }
