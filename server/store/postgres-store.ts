@@ -91,6 +91,14 @@ export class PostgresStore implements Store {
   }
 
   /** Runs `work` in one transaction on one connection; any error rolls it back. */
+  /** A transaction whose commit waits for the WAL to be on disk, whatever the server's or role's setting. */
+  private durableTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.transaction(async (client) => {
+      await client.query('SET LOCAL synchronous_commit = on');
+      return work(client);
+    });
+  }
+
   private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
@@ -135,14 +143,15 @@ export class PostgresStore implements Store {
     return rows[0] && sessionFromRow(rows[0]);
   }
 
-  /** A new payment's commit has reached the server's WAL on disk already (createPayment commits with synchronous_commit=on). */
+  /**
+   * What must outlive a power loss (a new payment, a rotated provider credential) is on disk when
+   * its own commit returns: those commits are made by `durableTransaction`.
+   */
   async durable(): Promise<void> {}
 
   async createPayment(payment: NewPayment): Promise<{ payment: PaymentRecord; created: boolean }> {
     try {
-      return await this.transaction(async (client) => {
-        // Whatever the server's or role's setting, this commit waits for the WAL to be on disk.
-        await client.query('SET LOCAL synchronous_commit = on');
+      return await this.durableTransaction(async (client) => {
         const now = new Date().toISOString();
         const status = payment.status ?? 'created';
         // A concurrent insert under the same key makes this one wait, then do nothing.
@@ -361,10 +370,13 @@ export class PostgresStore implements Store {
   }
 
   async saveProviderState(key: string, value: string): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO provider_state (key, value, updated_at) VALUES ($1, $2, $3)
-       ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-      [key, value, new Date().toISOString()],
+    // The value may be a rotated credential, the only one that works from now on.
+    await this.durableTransaction((client) =>
+      client.query(
+        `INSERT INTO provider_state (key, value, updated_at) VALUES ($1, $2, $3)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+        [key, value, new Date().toISOString()],
+      ),
     );
   }
 
