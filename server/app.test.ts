@@ -351,3 +351,38 @@ describe('widget API: paying with MilkyPay', () => {
     expect(await simulatorInvoiceCount()).toBe(before + 1);
   });
 });
+
+describe('security headers', () => {
+  const documentOnly = ['cross-origin-opener-policy', 'origin-agent-cluster', 'x-dns-prefetch-control', 'x-download-options', 'x-permitted-cross-domain-policies', 'x-xss-protection'];
+
+  it("gives a JSON answer exactly the API set, with no document policy merged into its CSP", async () => {
+    const { token } = await newSession();
+    const answers = [
+      await fetch(`${proxy.url}/api/checkout`, { headers: { authorization: `Bearer ${token}`, origin: SHOP_ORIGIN } }),
+      await fetch(`${proxy.url}/api/sessions`, { method: 'POST', headers: { authorization: `Bearer ${MERCHANT_KEY}`, 'content-type': 'application/json' }, body: '{' }),
+      await fetch(`${proxy.url}/api/no-such-route`),
+      await fetch(`${proxy.url}/healthz`),
+    ];
+    expect(answers.map((answer) => answer.status)).toEqual([200, 400, 404, 200]);
+    for (const answer of answers) {
+      expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(answer.headers.get('content-security-policy')).toBe("default-src 'none';frame-ancestors 'none'");
+      expect(answer.headers.get('x-frame-options')).toBe('DENY');
+      expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(answer.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+      expect(answer.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(answer.headers.get('cross-origin-resource-policy')).toBe('same-site');
+      for (const name of documentOnly) expect(answer.headers.get(name), name).toBeNull();
+    }
+  });
+
+  it('adds the document headers on the pages the proxy serves', async () => {
+    // The harness has no card-entry build: the page route answers 503 in plain text, still as a page route.
+    const answer = await fetch(`${proxy.url}/api/checkout/card-entry`);
+    expect(answer.status).toBe(503);
+    expect(answer.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(answer.headers.get('origin-agent-cluster')).toBe('?1');
+    expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(answer.headers.get('content-security-policy')).toBe("default-src 'none';frame-ancestors 'none'");
+  });
+});

@@ -1,4 +1,4 @@
-import express, { type Router } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { merchantOpenApi } from './api/openapi.js';
@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { errorMiddleware, notFound } from './http/error-middleware.js';
 import { idempotentRequests } from './http/idempotency.js';
 import { requireMerchantKey } from './http/merchant-auth.js';
+import { apiSecurityHeaders, pageSecurityHeaders } from './http/security-headers.js';
 import { widgetRateLimits } from './http/rate-limits.js';
 import { serializeError, type Logger } from './logger.js';
 import { Readiness } from './operations/readiness.js';
@@ -84,12 +85,11 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
     app.use(simulatorPath(id as ProviderId), helmet({ contentSecurityPolicy: false, frameguard: false }), simulator);
   }
 
-  app.use(
-    helmet({
-      contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-      crossOriginResourcePolicy: { policy: 'same-site' },
-    }),
-  );
+  app.use(apiSecurityHeaders());
+  const page = pageSecurityHeaders();
+  // One router layer per mount: a request for another path skips it with one match, and the prefix
+  // is taken off the URL once instead of once per handler.
+  const mount = (path: string | string[], ...handlers: RequestHandler[]) => app.use(path, Router().use(...handlers));
 
   const json = express.json({ limit: '32kb' });
   const form = express.urlencoded({ extended: false, limit: '32kb' });
@@ -97,20 +97,20 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
   app.use('/sdk', createSdkRouter({ sdkDir: deps.sdkDir }));
   const merchantAuth = requireMerchantKey(deps.merchantApiKey);
   const idempotent = idempotentRequests({ store, scope: 'merchant', logger });
-  app.use('/api/sessions', merchantAuth, json, idempotent, createSessionsRouter({ store, tokens, providers, payments, sessionTtlSeconds: config.sessionTtlSeconds, allowedOrigins: config.allowedOrigins }));
-  app.use('/api/payments', merchantAuth, json, idempotent, createPaymentsRouter({ store, payments, providers }));
+  mount('/api/sessions', merchantAuth, json, idempotent, createSessionsRouter({ store, tokens, providers, payments, sessionTtlSeconds: config.sessionTtlSeconds, allowedOrigins: config.allowedOrigins }));
+  mount('/api/payments', merchantAuth, json, idempotent, createPaymentsRouter({ store, payments, providers }));
   const backOffice = createProvidersRouters({ providers });
-  app.use('/api/providers', merchantAuth, backOffice.providers);
-  app.use('/api/payouts', merchantAuth, json, idempotent, backOffice.payouts);
+  mount('/api/providers', merchantAuth, backOffice.providers);
+  mount('/api/payouts', merchantAuth, json, idempotent, backOffice.payouts);
   const rateLimits = widgetRateLimits(config.rateLimits);
-  app.use('/api/checkout/return', rateLimits.perIp, form, createReturnsRouter({ store, payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
-  app.use(['/api/checkout/challenge', '/api/checkout/3ds'], rateLimits.perIp);
-  app.use('/api/checkout/card-entry', rateLimits.perIp, createCardEntryRouter({ cardEntryDir: deps.cardEntryDir, allowedOrigins: config.allowedOrigins }));
+  mount('/api/checkout/return', page, rateLimits.perIp, form, createReturnsRouter({ store, payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
+  mount(['/api/checkout/challenge', '/api/checkout/3ds'], page, rateLimits.perIp);
+  mount('/api/checkout/card-entry', page, rateLimits.perIp, createCardEntryRouter({ cardEntryDir: deps.cardEntryDir, allowedOrigins: config.allowedOrigins }));
   // Only the 3-D Secure return is a form post; the widget API's calls skip the form parser.
   app.use('/api/checkout/3ds', form);
   app.use('/api/checkout', createChallengesRouter({ payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
   app.use('/api/checkout', createCheckoutRouter({ store, tokens, payments, allowedOrigins: config.allowedOrigins, proxyOrigin, rateLimits }));
-  app.use('/api/callbacks', json, form, express.text({ type: '*/*', limit: '64kb' }), createCallbacksRouter({ payments, providers, logger }));
+  mount('/api/callbacks', json, form, express.text({ type: '*/*', limit: '64kb' }), createCallbacksRouter({ payments, providers, logger }));
   const openApi = merchantOpenApi(config.publicUrl);
   app.get('/api/openapi.json', (_req, res) => {
     res.set('Access-Control-Allow-Origin', '*').json(openApi);
@@ -125,7 +125,7 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
     res.json({ ok: true, ...(statuses.length > 0 ? { providers: Object.fromEntries(statuses) } : {}) });
   });
   app.get('/readyz', readiness.handler());
-  if (deps.site) app.use(deps.site);
+  if (deps.site) app.use(page, deps.site);
 
   app.use(notFound);
   app.use(errorMiddleware(logger));
