@@ -24,7 +24,7 @@ const CONNECTIONS = 10;
 const PAY_SAMPLES = 2000;
 const PAY_WARM_UP = 30;
 /** Every scenario is loaded this many times, the rounds interleaved, and the median round reported. */
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const WARM_UP_S = 2;
 const PORTS = { http: 4101, express: 4102, simulator: 4103, proxy: 4104, callbackSink: 4105, passThrough: 4106 };
 /** The CPU of the measured servers, and the one of the load generator and the simulated provider. */

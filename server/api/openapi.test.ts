@@ -35,17 +35,18 @@ interface Layer {
   handle?: { stack?: Layer[] };
 }
 
-/** [method, full path] of every route of every router mounted on the app. */
-function routes(): [string, string][] {
-  const found: [string, string][] = [];
-  for (const layer of (app as unknown as { router: { stack: Layer[] } }).router.stack) {
-    for (const inner of layer.handle?.stack ?? []) {
-      if (!inner.route) continue;
-      const full = `${layer.rawPath ?? ''}${inner.route.path === '/' ? '' : inner.route.path}`;
-      for (const method of Object.keys(inner.route.methods)) if (['get', 'post', 'put', 'patch', 'delete'].includes(method)) found.push([method, full]);
+/** [method, full path] of every route of every router mounted on the app, at any depth. */
+function routes(stack = (app as unknown as { router: { stack: Layer[] } }).router.stack, prefix = ''): [string, string][] {
+  return stack.flatMap((layer): [string, string][] => {
+    if (layer.route) {
+      const full = `${prefix}${layer.route.path === '/' ? '' : layer.route.path}`;
+      return Object.keys(layer.route.methods)
+        .filter((method) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))
+        .map((method): [string, string] => [method, full || '/']);
     }
-  }
-  return found;
+    const mountPath = layer.rawPath === undefined || layer.rawPath === '/' ? '' : layer.rawPath;
+    return layer.handle?.stack ? routes(layer.handle.stack, `${prefix}${mountPath}`) : [];
+  });
 }
 
 beforeAll(async () => {
