@@ -73,7 +73,7 @@ function cpuMicros(pid: number | undefined): number | undefined {
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
-/** Runs autocannon (the CLI, on the load CPU) and returns requests per second and latency percentiles. */
+/** Runs autocannon (the CLI, on the load CPU): requests per second, latency percentiles, and the server's CPU per request. */
 function load(url: string, options: { method?: string; headers?: Record<string, string>; body?: string; seconds?: number; server?: ChildProcess } = {}): Promise<LoadResult> {
   const cpuBefore = cpuMicros(options.server?.pid);
   const args = [join(bench, 'node_modules/autocannon/autocannon.js'), '--json', '-c', String(CONNECTIONS), '-d', String(options.seconds ?? DURATION_S)];

@@ -106,8 +106,6 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
   mount('/api/checkout/return', page, rateLimits.perIp, form, createReturnsRouter({ store, payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
   mount(['/api/checkout/challenge', '/api/checkout/3ds'], page, rateLimits.perIp);
   mount('/api/checkout/card-entry', page, rateLimits.perIp, createCardEntryRouter({ cardEntryDir: deps.cardEntryDir, allowedOrigins: config.allowedOrigins }));
-  // Only the 3-D Secure return is a form post; the widget API's calls skip the form parser.
-  app.use('/api/checkout/3ds', form);
   app.use('/api/checkout', createChallengesRouter({ payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
   app.use('/api/checkout', createCheckoutRouter({ store, tokens, payments, allowedOrigins: config.allowedOrigins, proxyOrigin, rateLimits }));
   mount('/api/callbacks', json, form, express.text({ type: '*/*', limit: '64kb' }), createCallbacksRouter({ payments, providers, logger }));

@@ -413,7 +413,7 @@ export class PaymentService {
       this.deps.logger.warn({ paymentId: payment.id }, 'callback names another provider reference; ignored');
       return undefined;
     }
-    // Some providers call back as soon as the invoice exists (MilkyPay), before our create has its
+    // Some providers call back as soon as the invoice exists, before our create has its
     // answer: looking up then would race that answer and delay the shopper's. The provider is
     // answered at once (it may wait for us before answering the create), and the lookup is made
     // once the create has answered; the reconciler is there if it fails.

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import express, { Router } from 'express';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { challengePagePolicy, challengeWrapper } from '../pages/challenge-page.js';
@@ -45,7 +45,8 @@ export function createChallengesRouter(deps: {
       .send(page.html);
   });
 
-  router.post('/3ds/:paymentId', async (req, res) => {
+  // The gateway's post back is a form; only this route reads one.
+  router.post('/3ds/:paymentId', express.urlencoded({ extended: false, limit: '32kb' }), async (req, res) => {
     const paymentId = String(req.params.paymentId);
     const fields = Object.fromEntries(
       Object.entries((req.body ?? {}) as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),

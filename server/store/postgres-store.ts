@@ -91,18 +91,10 @@ export class PostgresStore implements Store {
   }
 
   /** Runs `work` in one transaction on one connection; any error rolls it back. */
-  /** A transaction whose commit waits for the WAL to be on disk, whatever the server's or role's setting. */
-  private durableTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    return this.transaction(async (client) => {
-      await client.query('SET LOCAL synchronous_commit = on');
-      return work(client);
-    });
-  }
-
-  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
+      await client.query(begin);
       const result = await work(client);
       await client.query('COMMIT');
       client.release();
@@ -113,6 +105,12 @@ export class PostgresStore implements Store {
       client.release(rollback);
       throw error;
     }
+  }
+
+  /** A transaction whose commit waits for the WAL to be on disk, whatever the server's or role's setting. */
+  private durableTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    // One round trip: a query without parameters may hold several statements.
+    return this.transaction(work, 'BEGIN; SET LOCAL synchronous_commit = on');
   }
 
   async createSession(session: SessionRecord): Promise<void> {

@@ -127,8 +127,9 @@ export interface Store {
   createPayment(payment: NewPayment): Promise<{ payment: PaymentRecord; created: boolean }>;
 
   /**
-   * Resolves once every write committed before the call is on disk, so that it survives a power
-   * loss. A store whose commits are durable by themselves resolves at once.
+   * Resolves once the new payments and provider state committed before the call are on disk, so
+   * that they survive a power loss. A store that commits those durably by themselves (PostgreSQL,
+   * with synchronous_commit = on for them) resolves at once.
    */
   durable(): Promise<void>;
   getPayment(id: string): Promise<PaymentRecord | undefined>;

@@ -63,10 +63,9 @@ const MAX_CACHED_LOCALES = 16;
 
 export function createMilkyPayProvider(options: MilkyPayClientOptions): PaymentProvider {
   const client = new MilkyPayClient(options);
-  const prerequests = new TtlCache<MilkyPayPrerequestResponse>(PREREQUEST_TTL_MS);
-  // The methods read from one pre-request answer, per locale: the same for every shopper until the
-  // answer itself is refreshed (a new object, so the old entries go with it).
-  const methodsByAnswer = new WeakMap<MilkyPayPrerequestResponse, Map<string, PaymentMethod[]>>();
+  // Each answer with the methods read from it, per locale: the same for every shopper until the
+  // answer itself expires, and they with it.
+  const prerequests = new TtlCache<{ response: MilkyPayPrerequestResponse; byLocale: Map<string, PaymentMethod[]> }>(PREREQUEST_TTL_MS);
 
   async function findByReference(paymentId: string): Promise<MilkyPayPrivateInvoiceResource | undefined> {
     const found = await client.findInvoicesByReference(paymentId);
@@ -123,9 +122,7 @@ export function createMilkyPayProvider(options: MilkyPayClientOptions): PaymentP
     },
 
     async listMethods({ currency, locale }): Promise<PaymentMethod[]> {
-      const response = await prerequests.get(currency, () => client.prerequest(currency));
-      let byLocale = methodsByAnswer.get(response);
-      if (!byLocale) methodsByAnswer.set(response, (byLocale = new Map()));
+      const { response, byLocale } = await prerequests.get(currency, async () => ({ response: await client.prerequest(currency), byLocale: new Map() }));
       const known = byLocale.get(locale);
       if (known) return known;
       // Shared by every caller from now on: frozen, so none can change another's list.
