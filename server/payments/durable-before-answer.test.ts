@@ -72,6 +72,10 @@ async function setUp() {
       held.log.push('lookup');
       return PAGE;
     },
+    getPayments: async (lookups) => {
+      held.log.push('batch lookup');
+      return new Map(lookups.map((lookup) => [lookup.paymentId, PAGE]));
+    },
     readCallback: (input) => (input.paymentId ? { paymentId: input.paymentId } : undefined),
   };
   const service = new PaymentService({ store: held.store, providers: new ProviderRegistry([provider]), logger: createLogger({ level: 'silent' }), publicUrl: 'http://proxy' });
@@ -144,6 +148,22 @@ describe('a new payment is on disk before money can move without it', () => {
     await service.refreshIfStale(payment!).catch(() => undefined);
     expect(log.filter((entry) => entry === 'lookup').length).toBeGreaterThan(0);
     expect((await store.getPayment(payment!.id))?.action).toBeUndefined();
+  });
+
+  it("gives the reconciler's batch lookup no page before the flush either", async () => {
+    const { store, service, session, log, finishFlush } = await setUp();
+    const paying = service.pay(session, { methodId: HOSTED.id, fields: {} }, 'k6', {});
+    await tick();
+    const [created] = await store.listPaymentsBySession('s');
+    let reconciled = false;
+    const batch = service.refreshBatch([created!], 'reconcile').finally(() => (reconciled = true));
+    await tick();
+    expect(log).toContain('batch lookup');
+    expect(reconciled).toBe(false);
+    expect((await store.getPayment(created!.id))?.action).toBeUndefined();
+    finishFlush();
+    await paying;
+    await expect(batch).resolves.toEqual([expect.objectContaining({ status: 'requires_action' })]);
   });
 
   it('fails the payment without calling the provider when a flush that comes first fails', async () => {

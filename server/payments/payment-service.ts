@@ -302,10 +302,7 @@ export class PaymentService {
     if (provider.hasStatusLookup?.(lookup) === false) return payment;
     try {
       const state = await retryRead(() => provider.getPayment(lookup));
-      // A payment still `created` may not be on disk yet (its flush runs alongside the create): no
-      // page of it goes out before it is, and none at all once flushing has failed.
-      if (payment.status === 'created') await this.deps.store.durable();
-      return await this.applyState(payment, state, source);
+      return await this.applyLookedUp(payment, state, source);
     } catch (error) {
       const neverCreated = (payment.status === 'pending' || payment.status === 'created') && !payment.providerRef;
       if (error instanceof ProviderError && error.code === 'not_found' && neverCreated) {
@@ -315,6 +312,16 @@ export class PaymentService {
       }
       throw error;
     }
+  }
+
+  /**
+   * Applies what a status lookup found. A payment still `created` may not be on disk yet (its flush
+   * runs alongside the create): no page of it goes out before it is, and none at all once flushing
+   * has failed.
+   */
+  private async applyLookedUp(payment: PaymentRecord, state: ProviderPaymentState, source: string): Promise<PaymentRecord> {
+    if (payment.status === 'created') await this.deps.store.durable();
+    return this.applyState(payment, state, source);
   }
 
   /**
@@ -364,7 +371,7 @@ export class PaymentService {
     const updated: PaymentRecord[] = [];
     for (const payment of payments) {
       const state = states.get(payment.id);
-      updated.push(state ? await this.applyState(payment, state, source) : await this.refresh(payment, source));
+      updated.push(state ? await this.applyLookedUp(payment, state, source) : await this.refresh(payment, source));
     }
     return updated;
   }
