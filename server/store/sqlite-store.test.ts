@@ -51,3 +51,33 @@ it('applies a missing lower version merged after a higher one was applied', asyn
   expect(versions).toEqual(MIGRATIONS.map((m) => m.version).sort((a, b) => a - b));
   expect(table).toEqual({ name: 'provider_state' });
 });
+
+it('drops the sessions index by order that no query used, keeping the sessions of an older database', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'pay-checkout-db-')), 'checkout.db');
+  // A database from the build before version 4.
+  const list = MIGRATIONS as Migration[];
+  const index = list.findIndex((migration) => migration.version === 4);
+  const [dropping] = list.splice(index, 1);
+  try {
+    const older = SqliteStore.open(path);
+    await older.createSession({
+      id: 'ses_old', orderId: 'o1', amount: 100, currency: 'USD', returnUrl: 'https://shop.example/r', locale: 'en', captureMethod: 'automatic',
+      createdAt: new Date().toISOString(), expiresAt: new Date().toISOString(),
+    });
+    await older.close();
+  } finally {
+    list.splice(index, 0, dropping!);
+  }
+  const indexesOfSessions = (db: Database.Database) =>
+    db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sessions' AND sql IS NOT NULL").all();
+  const before = new Database(path, { readonly: true });
+  expect(indexesOfSessions(before)).toEqual([{ name: 'sessions_order_id' }]);
+  before.close();
+
+  const upgraded = SqliteStore.open(path);
+  expect((await upgraded.getSession('ses_old'))?.orderId).toBe('o1');
+  await upgraded.close();
+  const after = new Database(path, { readonly: true });
+  expect(indexesOfSessions(after)).toEqual([]);
+  after.close();
+});
