@@ -15,7 +15,7 @@ import { simulatorPath, type ProviderRegistry } from './providers/registry.js';
 import type { ProviderId } from './providers/provider.js';
 import { createCallbacksRouter } from './routes/callbacks.js';
 import { createCardEntryRouter } from './routes/card-entry.js';
-import { createChallengesRouter } from './routes/challenges.js';
+import { createChallengesRouters } from './routes/challenges.js';
 import { createCheckoutRouter } from './routes/checkout.js';
 import { createPaymentsRouter } from './routes/payments.js';
 import { createProvidersRouters } from './routes/providers.js';
@@ -74,6 +74,8 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
       }),
     );
   } else {
+    // An own property, not one on app.request: mounted in a host app that logs with pino-http, the
+    // host's req.log would shadow it, and our handlers would log without our redaction.
     app.use((req, _res, next) => {
       req.log = logger;
       next();
@@ -94,20 +96,24 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
   const json = express.json({ limit: '32kb' });
   const form = express.urlencoded({ extended: false, limit: '32kb' });
 
-  app.use('/sdk', createSdkRouter({ sdkDir: deps.sdkDir }));
   const merchantAuth = requireMerchantKey(deps.merchantApiKey);
   const idempotent = idempotentRequests({ store, scope: 'merchant', logger });
+  const rateLimits = widgetRateLimits(config.rateLimits);
+  const { challenges, postBacks } = createChallengesRouters({ payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger });
+  // Express walks these layers in order for every request, so the hot routes come first: session
+  // creation, then the widget API. The proxy's own pages under /api/checkout must precede the widget
+  // API, whose token check would refuse them.
   mount('/api/sessions', merchantAuth, json, idempotent, createSessionsRouter({ store, tokens, providers, payments, sessionTtlSeconds: config.sessionTtlSeconds, allowedOrigins: config.allowedOrigins }));
+  mount('/api/checkout/return', page, ...rateLimits.perIp, form, createReturnsRouter({ store, payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
+  mount('/api/checkout/challenge', page, ...rateLimits.perIp, challenges);
+  mount('/api/checkout/3ds', page, ...rateLimits.perIp, postBacks);
+  mount('/api/checkout/card-entry', page, ...rateLimits.perIp, createCardEntryRouter({ cardEntryDir: deps.cardEntryDir, allowedOrigins: config.allowedOrigins }));
+  app.use('/api/checkout', createCheckoutRouter({ store, tokens, payments, allowedOrigins: config.allowedOrigins, proxyOrigin, rateLimits }));
   mount('/api/payments', merchantAuth, json, idempotent, createPaymentsRouter({ store, payments, providers }));
   const backOffice = createProvidersRouters({ providers });
   mount('/api/providers', merchantAuth, backOffice.providers);
   mount('/api/payouts', merchantAuth, json, idempotent, backOffice.payouts);
-  const rateLimits = widgetRateLimits(config.rateLimits);
-  mount('/api/checkout/return', page, rateLimits.perIp, form, createReturnsRouter({ store, payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
-  mount(['/api/checkout/challenge', '/api/checkout/3ds'], page, rateLimits.perIp);
-  mount('/api/checkout/card-entry', page, rateLimits.perIp, createCardEntryRouter({ cardEntryDir: deps.cardEntryDir, allowedOrigins: config.allowedOrigins }));
-  app.use('/api/checkout', createChallengesRouter({ payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
-  app.use('/api/checkout', createCheckoutRouter({ store, tokens, payments, allowedOrigins: config.allowedOrigins, proxyOrigin, rateLimits }));
+  app.use('/sdk', createSdkRouter({ sdkDir: deps.sdkDir }));
   mount('/api/callbacks', json, form, express.text({ type: '*/*', limit: '64kb' }), createCallbacksRouter({ payments, providers, logger }));
   const openApi = merchantOpenApi(config.publicUrl);
   app.get('/api/openapi.json', (_req, res) => {

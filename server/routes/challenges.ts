@@ -6,34 +6,38 @@ import { sendFramedReturnPage } from '../pages/framed-return-page.js';
 import type { PaymentService } from '../payments/payment-service.js';
 
 /**
- * 3-D Secure, as the shopper's browser sees it inside the element's dialog:
- *   GET  /api/checkout/challenge/:id   the gateway's markup as a page of the proxy's own origin
- *   POST /api/checkout/3ds/:paymentId  where the gateway posts back (paymentId, securityKey); the
- *                                      proxy completes the payment server-side, then tells the element.
+ * 3-D Secure, as the shopper's browser sees it inside the element's dialog, in two routers so that
+ * each is mounted on its own prefix and the widget API's requests never walk them:
+ *   challenges, at /api/checkout/challenge:
+ *     GET  /:id        the gateway's markup as a page of the proxy's own origin
+ *   postBacks, at /api/checkout/3ds:
+ *     POST /:paymentId where the gateway posts back (paymentId, securityKey); the proxy completes
+ *                      the payment server-side, then tells the element.
  * Neither carries a session token: they are frame navigations. The challenge id is unguessable, and
  * a post back completes nothing the provider does not confirm.
  */
-export function createChallengesRouter(deps: {
+export function createChallengesRouters(deps: {
   payments: PaymentService;
   allowedOrigins: readonly string[];
   proxyOrigin: string;
   logger: Logger;
-}): Router {
-  const router = Router();
+}): { challenges: Router; postBacks: Router } {
+  const challenges = Router();
+  const postBacks = Router();
   const ended = (res: import('express').Response) => res.status(404).type('text/plain').send('This verification has ended or does not exist.');
 
-  router.get('/challenge/:id', (req, res) => {
+  challenges.get('/:id', (req, res) => {
     const id = String(req.params.id);
     if (!deps.payments.challengePage(id)) return void ended(res);
     const { html, policy } = challengeWrapper({
-      contentUrl: `${req.baseUrl}/challenge/${encodeURIComponent(id)}/content`,
+      contentUrl: `${req.baseUrl}/${encodeURIComponent(id)}/content`,
       proxyOrigin: deps.proxyOrigin,
       allowedOrigins: deps.allowedOrigins,
     });
     res.set('Content-Security-Policy', policy).set('Cache-Control', 'no-store').set('Referrer-Policy', 'no-referrer').type('html').send(html);
   });
 
-  router.get('/challenge/:id/content', (req, res) => {
+  challenges.get('/:id/content', (req, res) => {
     const page = deps.payments.challengePage(String(req.params.id));
     if (!page) return void ended(res);
     res
@@ -46,7 +50,7 @@ export function createChallengesRouter(deps: {
   });
 
   // The gateway's post back is a form; only this route reads one.
-  router.post('/3ds/:paymentId', express.urlencoded({ extended: false, limit: '32kb' }), async (req, res) => {
+  postBacks.post('/:paymentId', express.urlencoded({ extended: false, limit: '32kb' }), async (req, res) => {
     const paymentId = String(req.params.paymentId);
     const fields = Object.fromEntries(
       Object.entries((req.body ?? {}) as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
@@ -72,5 +76,5 @@ export function createChallengesRouter(deps: {
     }
   });
 
-  return router;
+  return { challenges, postBacks };
 }

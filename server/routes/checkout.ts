@@ -21,7 +21,7 @@ export function createCheckoutRouter(deps: {
   /** The element's texts in other languages than English; by default widget/locales, read on first use. */
   catalogs?: LocaleCatalogs;
   /** Request limits per client IP (before the token is read) and per session (after). */
-  rateLimits?: { perIp: RequestHandler; perSession: RequestHandler };
+  rateLimits?: { perIp: RequestHandler[]; perSession: RequestHandler[] };
 }): Router {
   const catalogs = deps.catalogs ?? new LocaleCatalogs();
   const router = Router();
@@ -36,9 +36,12 @@ export function createCheckoutRouter(deps: {
     }),
   );
   // After CORS, so that even a 429, a 401 or a 400 is readable by the element.
-  if (deps.rateLimits) router.use(deps.rateLimits.perIp);
-  router.use(requireAllowedOrigin(deps.allowedOrigins, deps.proxyOrigin), requireSession(deps.tokens, deps.store, deps.proxyOrigin));
-  if (deps.rateLimits) router.use(deps.rateLimits.perSession);
+  router.use(
+    ...(deps.rateLimits?.perIp ?? []),
+    requireAllowedOrigin(deps.allowedOrigins, deps.proxyOrigin),
+    requireSession(deps.tokens, deps.store, deps.proxyOrigin),
+    ...(deps.rateLimits?.perSession ?? []),
+  );
   // Only the routes that take a body read one, and only for a caller with a valid session: the
   // element's GETs (its first load, every status poll) skip the parser.
   const json = express.json({ limit: '16kb' });

@@ -171,6 +171,12 @@ const PATCH_COLUMNS = {
   failure: 'failure',
 } as const;
 
+// A loop rather than entries/filter/fromEntries: it runs for every row read, on the element's hot path.
 function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  const defined: Record<string, unknown> = {};
+  for (const key in value) {
+    const field = value[key];
+    if (field !== undefined) defined[key] = field;
+  }
+  return defined as T;
 }

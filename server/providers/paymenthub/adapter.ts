@@ -86,6 +86,8 @@ const VENDORS_NEEDING_EMAIL = new Set(['stripe', 'reddot']);
 interface Catalog {
   vendors: PaymentHubVendor[];
   gateways: PaymentHubPaymentGateway[];
+  /** The methods per currency, worked out once per catalog rather than on every checkout load. */
+  methodsByCurrency: Map<string, PaymentMethod[]>;
 }
 
 export function createPaymentHubProvider(options: PaymentHubProviderOptions): PaymentHubProvider {
@@ -110,7 +112,7 @@ export function createPaymentHubProvider(options: PaymentHubProviderOptions): Pa
   function catalog(): Promise<Catalog> {
     return catalogCache.get('catalog', async () => {
       const [vendors, gateways] = await Promise.all([client.listVendors(), client.listPaymentGateways()]);
-      return { vendors, gateways };
+      return { vendors, gateways, methodsByCurrency: new Map() };
     });
   }
 
@@ -168,8 +170,14 @@ export function createPaymentHubProvider(options: PaymentHubProviderOptions): Pa
     },
 
     async listMethods(query: { currency: string; locale: string }): Promise<PaymentMethod[]> {
-      const { vendors, gateways } = await catalog();
-      return gatewaysToPaymentMethods({ gateways, vendors, currency: query.currency, ...(options.paymentVendor ? { onlyGatewayId: options.paymentVendor } : {}) });
+      const { vendors, gateways, methodsByCurrency } = await catalog();
+      const currency = query.currency.toUpperCase();
+      let methods = methodsByCurrency.get(currency);
+      if (!methods) {
+        methods = gatewaysToPaymentMethods({ gateways, vendors, currency, ...(options.paymentVendor ? { onlyGatewayId: options.paymentVendor } : {}) });
+        methodsByCurrency.set(currency, methods);
+      }
+      return methods;
     },
 
     async createPayment(request: CreatePaymentRequest): Promise<ProviderPaymentState> {
