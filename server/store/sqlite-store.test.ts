@@ -32,17 +32,23 @@ it('keeps provider state across reopening', async () => {
   await second.close();
 });
 
+/** Runs `work` as a build without migration `version` would: the database it leaves lacks that version. */
+async function withoutMigration(version: number, work: () => Promise<void>): Promise<void> {
+  const list = MIGRATIONS as Migration[];
+  const index = list.findIndex((migration) => migration.version === version);
+  if (index < 0) throw new Error(`there is no migration ${version}`);
+  const [left] = list.splice(index, 1);
+  try {
+    await work();
+  } finally {
+    list.splice(index, 0, left!);
+  }
+}
+
 it('applies a missing lower version merged after a higher one was applied', async () => {
   const path = join(mkdtempSync(join(tmpdir(), 'pay-checkout-db-')), 'checkout.db');
   // A database migrated by a build that had every version but 2 (merged later from another branch).
-  const list = MIGRATIONS as Migration[];
-  const index = list.findIndex((migration) => migration.version === 2);
-  const [late] = list.splice(index, 1);
-  try {
-    await SqliteStore.open(path).close();
-  } finally {
-    list.splice(index, 0, late!);
-  }
+  await withoutMigration(2, () => SqliteStore.open(path).close());
   await SqliteStore.open(path).close();
   const db = new Database(path, { readonly: true });
   const versions = db.prepare('SELECT version FROM schema_migrations ORDER BY version').all().map((row) => (row as { version: number }).version);
@@ -55,19 +61,14 @@ it('applies a missing lower version merged after a higher one was applied', asyn
 it('drops the sessions index by order that no query used, keeping the sessions of an older database', async () => {
   const path = join(mkdtempSync(join(tmpdir(), 'pay-checkout-db-')), 'checkout.db');
   // A database from the build before version 4.
-  const list = MIGRATIONS as Migration[];
-  const index = list.findIndex((migration) => migration.version === 4);
-  const [dropping] = list.splice(index, 1);
-  try {
+  await withoutMigration(4, async () => {
     const older = SqliteStore.open(path);
     await older.createSession({
       id: 'ses_old', orderId: 'o1', amount: 100, currency: 'USD', returnUrl: 'https://shop.example/r', locale: 'en', captureMethod: 'automatic',
       createdAt: new Date().toISOString(), expiresAt: new Date().toISOString(),
     });
     await older.close();
-  } finally {
-    list.splice(index, 0, dropping!);
-  }
+  });
   const indexesOfSessions = (db: Database.Database) =>
     db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sessions' AND sql IS NOT NULL").all();
   const before = new Database(path, { readonly: true });
