@@ -99,7 +99,7 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
   const merchantAuth = requireMerchantKey(deps.merchantApiKey);
   const idempotent = idempotentRequests({ store, scope: 'merchant', logger });
   const rateLimits = widgetRateLimits(config.rateLimits);
-  const { challenges, postBacks } = createChallengesRouters({ payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger });
+  const { challenges, postBacks } = createChallengesRouters({ payments, allowedOrigins: config.allowedOrigins, proxyOrigin });
   // Express walks these layers in order for every request, so the hot routes come first: session
   // creation, then the widget API. The proxy's own pages under /api/checkout must precede the widget
   // API, whose token check would refuse them.

@@ -1,6 +1,5 @@
 import express, { Router } from 'express';
 import { AppError } from '../errors.js';
-import type { Logger } from '../logger.js';
 import { challengePagePolicy, challengeWrapper } from '../pages/challenge-page.js';
 import { sendFramedReturnPage } from '../pages/framed-return-page.js';
 import type { PaymentService } from '../payments/payment-service.js';
@@ -10,6 +9,7 @@ import type { PaymentService } from '../payments/payment-service.js';
  * each is mounted on its own prefix and the widget API's requests never walk them:
  *   challenges, at /api/checkout/challenge:
  *     GET  /:id        the gateway's markup as a page of the proxy's own origin
+ *     GET  /:id/content that markup itself, framed by the page above
  *   postBacks, at /api/checkout/3ds:
  *     POST /:paymentId where the gateway posts back (paymentId, securityKey); the proxy completes
  *                      the payment server-side, then tells the element.
@@ -20,7 +20,6 @@ export function createChallengesRouters(deps: {
   payments: PaymentService;
   allowedOrigins: readonly string[];
   proxyOrigin: string;
-  logger: Logger;
 }): { challenges: Router; postBacks: Router } {
   const challenges = Router();
   const postBacks = Router();
