@@ -21,7 +21,7 @@ import { createPaymentsRouter } from './routes/payments.js';
 import { createProvidersRouters } from './routes/providers.js';
 import { createReturnsRouter } from './routes/returns.js';
 import { createSdkRouter } from './routes/sdk.js';
-import { createSessionsRouter } from './routes/sessions.js';
+import { createSessionHandlers } from './routes/sessions.js';
 import type { SessionTokenIssuer } from './sessions/session-token.js';
 import type { Store } from './store/store.js';
 
@@ -103,7 +103,7 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
   // Express walks these layers in order for every request, so the hot routes come first: session
   // creation, then the widget API. The proxy's own pages under /api/checkout must precede the widget
   // API, whose token check would refuse them.
-  mount('/api/sessions', merchantAuth, json, idempotent, createSessionsRouter({ store, tokens, providers, payments, sessionTtlSeconds: config.sessionTtlSeconds, allowedOrigins: config.allowedOrigins }));
+  app.post('/api/sessions', merchantAuth, json, idempotent, ...createSessionHandlers({ store, tokens, providers, payments, sessionTtlSeconds: config.sessionTtlSeconds, allowedOrigins: config.allowedOrigins }));
   mount('/api/checkout/return', page, ...rateLimits.perIp, form, createReturnsRouter({ store, payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
   mount('/api/checkout/challenge', page, ...rateLimits.perIp, challenges);
   mount('/api/checkout/3ds', page, ...rateLimits.perIp, postBacks);

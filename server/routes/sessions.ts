@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { RequestHandler } from 'express';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
@@ -113,18 +113,21 @@ function readSharedPage(page: z.output<typeof sharedPaymentPageSchema>, currency
   };
 }
 
-/** POST /api/sessions: the merchant backend opens a checkout session for one order. */
-export function createSessionsRouter(deps: {
+/**
+ * POST /api/sessions: the merchant backend opens a checkout session for one order. The handlers
+ * (validation, then the handler) go straight on the app's route: session creation is the hottest
+ * merchant call, and each Router it would pass through costs more than the rest of its own code.
+ */
+export function createSessionHandlers(deps: {
   store: Store;
   tokens: SessionTokenIssuer;
   providers: ProviderRegistry;
   sessionTtlSeconds: number;
   allowedOrigins: readonly string[];
   payments: PaymentService;
-}): Router {
-  const router = Router();
+}): RequestHandler[] {
   const allowed = new Set(deps.allowedOrigins);
-  router.post('/', validateBody(createSessionSchema), async (req, res) => {
+  const create: RequestHandler = async (req, res) => {
     const body = req.body as z.output<typeof createSessionSchema>;
     if (body.provider !== undefined && !deps.providers.has(body.provider)) {
       throw new AppError('invalid_request', `provider: must be one of ${deps.providers.ids.join(', ')}`);
@@ -140,8 +143,7 @@ export function createSessionsRouter(deps: {
         throw new AppError('invalid_request', `sharedPaymentPage: ${provider ? `provider ${provider} has` : 'no configured provider has'} no shared payment page`);
       }
     }
-    const returnOrigin = new URL(body.returnUrl).origin;
-    const origin = body.origin ?? (allowed.has(returnOrigin) ? returnOrigin : undefined);
+    const origin = body.origin ?? originIfAllowed(body.returnUrl, allowed);
     const now = new Date();
     const expiresAt = new Date(now.getTime() + deps.sessionTtlSeconds * 1000);
     const sessionId = `ses_${randomUUID().replaceAll('-', '')}`;
@@ -163,6 +165,12 @@ export function createSessionsRouter(deps: {
     if (body.sharedPaymentPage) await deps.payments.saveSharedPaymentPage(sessionId, body.sharedPaymentPage);
     const token = await deps.tokens.sign(sessionId, expiresAt, origin);
     res.status(201).json({ sessionId, token, expiresAt: expiresAt.toISOString() });
-  });
-  return router;
+  };
+  return [validateBody(createSessionSchema), create];
+}
+
+/** The return URL's origin when it may show the element, so the token can be bound to it. */
+function originIfAllowed(returnUrl: string, allowed: ReadonlySet<string>): string | undefined {
+  const origin = new URL(returnUrl).origin;
+  return allowed.has(origin) ? origin : undefined;
 }
