@@ -116,7 +116,7 @@ function readSharedPage(page: z.output<typeof sharedPaymentPageSchema>, currency
 /**
  * POST /api/sessions: the merchant backend opens a checkout session for one order. The handlers
  * (validation, then the handler) go straight on the app's route: session creation is the hottest
- * merchant call, and each Router it would pass through costs more than the rest of its own code.
+ * merchant call, and in a bare Express server two nested Routers cost about 5% of a request.
  */
 export function createSessionHandlers(deps: {
   store: Store;
