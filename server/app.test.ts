@@ -163,14 +163,21 @@ describe('widget API: authentication', () => {
   });
 
   it('lets a foreign page read why it was refused, but never serves it', async () => {
-    const preflight = (origin: string) =>
-      fetch(`${proxy.url}/api/checkout/payments`, {
+    const preflight = (origin: string, path = '/api/checkout/payments', method = 'POST') =>
+      fetch(`${proxy.url}${path}`, {
         method: 'OPTIONS',
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,idempotency-key' },
+        headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'authorization,idempotency-key' },
       });
     const allowed = await preflight(SHOP_ORIGIN);
     expect(allowed.headers.get('access-control-allow-origin')).toBe(SHOP_ORIGIN);
     expect(allowed.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('idempotency-key');
+    // The element's reads are flat routes on the app; their preflights are answered all the same.
+    for (const path of ['/api/checkout', '/api/checkout/payments/pay_x']) {
+      const read = await preflight(SHOP_ORIGIN, path, 'GET');
+      expect(read.status, path).toBe(204);
+      expect(read.headers.get('access-control-allow-origin'), path).toBe(SHOP_ORIGIN);
+      expect(read.headers.get('access-control-allow-headers')?.toLowerCase(), path).toContain('authorization');
+    }
     const { token } = await newSession();
     const refused = await fetch(`${proxy.url}/api/checkout/payments`, {
       method: 'POST',

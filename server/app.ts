@@ -16,7 +16,7 @@ import type { ProviderId } from './providers/provider.js';
 import { createCallbacksRouter } from './routes/callbacks.js';
 import { createCardEntryRouter } from './routes/card-entry.js';
 import { createChallengesRouters } from './routes/challenges.js';
-import { createCheckoutRouter } from './routes/checkout.js';
+import { createWidgetApi } from './routes/checkout.js';
 import { createPaymentsRouter } from './routes/payments.js';
 import { createProvidersRouters } from './routes/providers.js';
 import { createReturnsRouter } from './routes/returns.js';
@@ -100,15 +100,17 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
   const idempotent = idempotentRequests({ store, scope: 'merchant', logger });
   const rateLimits = widgetRateLimits(config.rateLimits);
   const { challenges, postBacks } = createChallengesRouters({ payments, allowedOrigins: config.allowedOrigins, proxyOrigin });
+  const widget = createWidgetApi({ store, tokens, payments, allowedOrigins: config.allowedOrigins, proxyOrigin, rateLimits });
   // Express walks these layers in order for every request, so the hot routes come first: session
-  // creation, then the widget API. The proxy's own pages under /api/checkout must precede the widget
-  // API, whose token check would refuse them.
+  // creation, then the element's reads (every page view, every poll). The proxy's own pages under
+  // /api/checkout must precede the rest of the widget API, whose token check would refuse them.
   app.post('/api/sessions', merchantAuth, json, idempotent, ...createSessionHandlers({ store, tokens, providers, payments, sessionTtlSeconds: config.sessionTtlSeconds, allowedOrigins: config.allowedOrigins }));
+  for (const read of widget.reads) app.get(`/api/checkout${read.path}`, ...read.handlers);
   mount('/api/checkout/return', page, ...rateLimits.perIp, form, createReturnsRouter({ store, payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
   mount('/api/checkout/challenge', page, ...rateLimits.perIp, challenges);
   mount('/api/checkout/3ds', page, ...rateLimits.perIp, postBacks);
   mount('/api/checkout/card-entry', page, ...rateLimits.perIp, createCardEntryRouter({ cardEntryDir: deps.cardEntryDir, allowedOrigins: config.allowedOrigins }));
-  app.use('/api/checkout', createCheckoutRouter({ store, tokens, payments, allowedOrigins: config.allowedOrigins, proxyOrigin, rateLimits }));
+  app.use('/api/checkout', widget.router);
   mount('/api/payments', merchantAuth, json, idempotent, createPaymentsRouter({ store, payments, providers }));
   const backOffice = createProvidersRouters({ providers });
   mount('/api/providers', merchantAuth, backOffice.providers);

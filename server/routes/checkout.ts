@@ -11,8 +11,24 @@ import { toMethodView, toPaymentView, type PaymentService } from '../payments/pa
 import type { SessionTokenIssuer } from '../sessions/session-token.js';
 import type { Store } from '../store/store.js';
 
-/** The widget API (see server/api/widget-api.ts), called by `<pay-checkout>` with its session token. */
-export function createCheckoutRouter(deps: {
+/** A GET route of the widget API: its handlers, the guard first, and its path after /api/checkout. */
+export interface WidgetRead {
+  /** `''` for /api/checkout itself. */
+  path: string;
+  handlers: RequestHandler[];
+}
+
+/**
+ * The widget API (see server/api/widget-api.ts), called by `<pay-checkout>` with its session token,
+ * mounted at /api/checkout. Every call passes the same guard first: CORS, the per-IP limit, the
+ * origin, the session, the per-session limit.
+ *
+ * The element's two reads, the checkout load (every page view) and the status poll (every few
+ * seconds while a payment is open), come as `reads`, for the app to put on flat routes: inside a
+ * Router the checkout load cost 7% more instructions per request (69k of 1,031k under cachegrind).
+ * The rest (pay, installments, preflights) is `router`.
+ */
+export function createWidgetApi(deps: {
   store: Store;
   tokens: SessionTokenIssuer;
   payments: PaymentService;
@@ -22,10 +38,9 @@ export function createCheckoutRouter(deps: {
   catalogs?: LocaleCatalogs;
   /** Request limits per client IP (before the token is read) and per session (after). */
   rateLimits?: { perIp: RequestHandler[]; perSession: RequestHandler[] };
-}): Router {
+}): { reads: WidgetRead[]; router: Router } {
   const catalogs = deps.catalogs ?? new LocaleCatalogs();
-  const router = Router();
-  router.use(
+  const guard: RequestHandler[] = [
     cors({
       // CORS answers every origin so that a page on a wrong origin can read the 403 below, which
       // names the origin to add to ALLOWED_ORIGINS; the origin check itself is on the server.
@@ -34,19 +49,19 @@ export function createCheckoutRouter(deps: {
       allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
       maxAge: 600,
     }),
-  );
-  // After CORS, so that even a 429, a 401 or a 400 is readable by the element.
-  router.use(
+    // After CORS, so that even a 429, a 401 or a 400 is readable by the element.
     ...(deps.rateLimits?.perIp ?? []),
     requireAllowedOrigin(deps.allowedOrigins, deps.proxyOrigin),
     requireSession(deps.tokens, deps.store, deps.proxyOrigin),
     ...(deps.rateLimits?.perSession ?? []),
-  );
+  ];
+  const router = Router();
+  router.use(...guard);
   // Only the routes that take a body read one, and only for a caller with a valid session: the
   // element's GETs (its first load, every status poll) skip the parser.
   const json = express.json({ limit: '16kb' });
 
-  router.get('/', async (req, res) => {
+  const load: RequestHandler = async (req, res) => {
     const query = checkoutQuerySchema.safeParse(req.query);
     if (!query.success) throw new AppError('invalid_request', describeIssues(query.error.issues));
     const session = currentSession(res);
@@ -79,7 +94,7 @@ export function createCheckoutRouter(deps: {
       ...(catalog ? { locale: catalog.locale, messages: catalog.messages } : {}),
     };
     res.set('Cache-Control', 'no-store').json(view);
-  });
+  };
 
   router.post('/payments', json, validateBody(payRequestSchema), async (req, res) => {
     const key = req.get('idempotency-key')?.trim();
@@ -106,10 +121,16 @@ export function createCheckoutRouter(deps: {
     res.set('Cache-Control', 'no-store').json(body);
   });
 
-  router.get('/payments/:id', async (req, res) => {
+  const status: RequestHandler = async (req, res) => {
     const payment = await deps.payments.getPaymentInSession(currentSession(res), String(req.params.id));
     res.set('Cache-Control', 'no-store').json(toPaymentView(await deps.payments.refreshIfStale(payment)));
-  });
+  };
 
-  return router;
+  return {
+    reads: [
+      { path: '', handlers: [...guard, load] },
+      { path: '/payments/:id', handlers: [...guard, status] },
+    ],
+    router,
+  };
 }
