@@ -108,7 +108,7 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
   for (const read of widget.reads) app.get(`/api/checkout${read.path}`, ...read.handlers);
   mount('/api/checkout/return', page, ...rateLimits.perIp, form, createReturnsRouter({ store, payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
   mount('/api/checkout/challenge', page, ...rateLimits.perIp, challenges);
-  mount('/api/checkout/3ds', page, ...rateLimits.perIp, postBacks);
+  mount('/api/checkout/3ds', page, ...rateLimits.perIp, form, postBacks);
   mount('/api/checkout/card-entry', page, ...rateLimits.perIp, createCardEntryRouter({ cardEntryDir: deps.cardEntryDir, allowedOrigins: config.allowedOrigins }));
   app.use('/api/checkout', widget.router);
   mount('/api/payments', merchantAuth, json, idempotent, createPaymentsRouter({ store, payments, providers }));

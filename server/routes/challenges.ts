@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { AppError } from '../errors.js';
 import { challengePagePolicy, challengeWrapper } from '../pages/challenge-page.js';
 import { sendFramedReturnPage } from '../pages/framed-return-page.js';
@@ -48,8 +48,8 @@ export function createChallengesRouters(deps: {
       .send(page.html);
   });
 
-  // The gateway's post back is a form; only this route reads one.
-  postBacks.post('/:paymentId', express.urlencoded({ extended: false, limit: '32kb' }), async (req, res) => {
+  // The gateway's post back is a form: mount postBacks behind a form parser.
+  postBacks.post('/:paymentId', async (req, res) => {
     const paymentId = String(req.params.paymentId);
     const fields = Object.fromEntries(
       Object.entries((req.body ?? {}) as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
