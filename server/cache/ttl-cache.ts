@@ -1,7 +1,7 @@
 /**
  * A small in-memory cache for answers that are the same for every shopper (a provider's method
- * list per currency) and for records that never change once written (a session). Concurrent misses for one key share one load (single flight); a failed load
- * is not cached.
+ * list per currency) and for records that never change once written (a session). Concurrent
+ * misses for one key share one load (single flight); a failed load is not cached.
  */
 export class TtlCache<V> {
   private readonly entries = new Map<string, { value: V; expiresAt: number }>();
