@@ -204,7 +204,7 @@ function warnOfCredentialsWithoutAdapter(config: Config, logger: Logger): void {
 }
 
 async function openStore(config: Config, logger: Logger): Promise<Store> {
-  if (config.databaseUrl.startsWith('sqlite:')) return SqliteStore.open(config.databaseUrl.slice('sqlite:'.length));
+  if (config.databaseUrl.startsWith('sqlite:')) return SqliteStore.open(config.databaseUrl.slice('sqlite:'.length), { logger });
   return PostgresStore.open(config.databaseUrl, { logger });
 }
 

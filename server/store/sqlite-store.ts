@@ -2,9 +2,11 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppError } from '../errors.js';
+import type { Logger } from '../logger.js';
 import type { PaymentStatus } from '../payments/payment-status.js';
 import { GroupFlush } from './group-flush.js';
 import { KeyedMutex } from './keyed-mutex.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 import { WalFlush } from './wal-flush.js';
 import { MIGRATIONS } from './migrations.js';
 import {
@@ -33,6 +35,22 @@ import type {
   Store,
 } from './store.js';
 
+export interface SqliteStoreOptions {
+  /** Where a stopped checkpointer is reported. */
+  logger?: Logger;
+  /** How often the worker thread checkpoints; by default CHECKPOINT_INTERVAL_MS. */
+  checkpointIntervalMs?: number;
+}
+
+/** SQLite's own automatic checkpoint threshold, in WAL pages. */
+const SQLITE_CHECKPOINT_PAGES = 1_000;
+/**
+ * Past this many WAL pages a commit checkpoints after all: only if the worker has fallen behind, or
+ * has never found a quiet moment to let the WAL start over. Frames it has already copied are not
+ * copied again, so that checkpoint is then short.
+ */
+const BACKSTOP_CHECKPOINT_PAGES = 10_000;
+
 /**
  * The embedded store: better-sqlite3 in WAL mode. Its calls are synchronous, which makes each
  * compare-and-set and its event insert one atomic step inside a single process.
@@ -43,6 +61,9 @@ import type {
  * before its provider is called, a rotated credential) waits for `durable()`: the WAL is flushed on
  * the thread pool, shared by every writer that asks meanwhile, while the event loop goes on (a
  * synchronous=FULL commit would block every other request for the whole flush).
+ *
+ * Checkpoints (copying the WAL into the database file) run on a worker thread, off the event loop
+ * (WalCheckpointer); this connection checkpoints only past BACKSTOP_CHECKPOINT_PAGES.
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
@@ -51,8 +72,9 @@ export class SqliteStore implements Store {
   private readonly locks = new KeyedMutex();
   private readonly wal: WalFlush | undefined;
   private readonly flushes: GroupFlush | undefined;
+  private readonly checkpointer: WalCheckpointer | undefined;
 
-  private constructor(path: string) {
+  private constructor(path: string, options: SqliteStoreOptions) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.wal = path === ':memory:' ? undefined : new WalFlush(path);
     this.flushes = this.wal && new GroupFlush(() => this.wal!.flush());
@@ -61,12 +83,29 @@ export class SqliteStore implements Store {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
+    if (path !== ':memory:') {
+      this.db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+      this.checkpointer = new WalCheckpointer(path, {
+        intervalMs: options.checkpointIntervalMs,
+        onFailure: (error) => {
+          // SQLite's own checkpoints again: slower commits, but never a WAL that grows without end.
+          if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${SQLITE_CHECKPOINT_PAGES}`);
+          options.logger?.error({ err: error }, 'the WAL checkpointer stopped; commits checkpoint the database themselves again');
+        },
+      });
+    }
   }
 
   /** Opens (creating when absent) the database at `path` and applies pending migrations. */
-  static open(path: string): SqliteStore {
-    const store = new SqliteStore(path);
-    store.migrate();
+  static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
+    const store = new SqliteStore(path, options);
+    try {
+      store.migrate();
+    } catch (error) {
+      // Not left behind: the checkpointer's thread and connection.
+      void store.close().catch(() => undefined);
+      throw error;
+    }
     return store;
   }
 
@@ -327,6 +366,8 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    // The checkpointer's connection first: the last one to close checkpoints the WAL and deletes it.
+    await this.checkpointer?.close();
     this.db.close();
     await this.wal?.close();
   }

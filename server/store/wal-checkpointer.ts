@@ -1,0 +1,74 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+/** How often the checkpointer copies the WAL into the database file, by default. */
+export const CHECKPOINT_INTERVAL_MS = 1_000;
+
+/**
+ * The worker's whole program. CommonJS in a string, so that it runs the same from the TypeScript
+ * sources (tests, `npm start`) and from dist; the driver's path comes resolved from here.
+ *
+ * A PASSIVE checkpoint never waits for and never blocks a writer. Frames committed while one pass
+ * runs are left for another: a few quick passes usually leave none, so that the next commit can
+ * start the WAL over from its beginning instead of growing it.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.path, { fileMustExist: true });
+const checkpoint = () => {
+  for (let pass = 0; pass < 3; pass++) {
+    const [{ log, checkpointed }] = db.pragma('wal_checkpoint(PASSIVE)');
+    if (checkpointed >= log) return;
+  }
+};
+const timer = setInterval(checkpoint, workerData.intervalMs);
+parentPort.once('message', () => {
+  clearInterval(timer);
+  db.close();
+  parentPort.close();
+});
+`;
+
+/**
+ * Checkpoints an SQLite database's WAL from a worker thread, off the event loop.
+ *
+ * SQLite otherwise checkpoints inside the commit that takes the WAL past 1,000 pages: that commit
+ * then copies every page into the database file and syncs both files before it returns, and on the
+ * proxy's one thread every request waits for it. Measured on the proxy's schema (a session, a
+ * payment and its first status change, 9,000 commits), those checkpoints held single commits for
+ * up to 95 ms and took 48% of all the time spent committing; p99 of a commit went from 0.54 ms to
+ * 3.7 ms.
+ *
+ * The database's own connection keeps a higher automatic threshold as a backstop, and goes back to
+ * SQLite's default if this worker stops (see SqliteStore).
+ */
+export class WalCheckpointer {
+  private readonly worker: Worker;
+  private readonly exited: Promise<void>;
+  private stopping = false;
+
+  constructor(path: string, options: { intervalMs?: number; onFailure: (error: Error) => void }) {
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, driver, intervalMs: options.intervalMs ?? CHECKPOINT_INTERVAL_MS } });
+    // A store left open (a test, a script) must not keep the process alive for its checkpoints.
+    this.worker.unref();
+    let failure: Error | undefined;
+    this.worker.on('error', (error) => (failure = error));
+    this.exited = new Promise((resolve) => {
+      this.worker.once('exit', (code) => {
+        if (!this.stopping) options.onFailure(failure ?? new Error(`the WAL checkpointer exited with code ${code}`));
+        resolve();
+      });
+    });
+  }
+
+  /** Stops after the pass under way, if any, and closes the worker's connection. */
+  async close(): Promise<void> {
+    if (!this.stopping) {
+      this.stopping = true;
+      this.worker.postMessage('stop');
+    }
+    await this.exited;
+  }
+}
