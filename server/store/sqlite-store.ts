@@ -102,7 +102,7 @@ export class SqliteStore implements Store {
     try {
       store.migrate();
     } catch (error) {
-      // Not left behind: the checkpointer's thread and connection.
+      // The checkpointer's thread and connection must not outlive a store that failed to open.
       void store.close().catch(() => undefined);
       throw error;
     }
@@ -366,7 +366,8 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    // The checkpointer's connection first: the last one to close checkpoints the WAL and deletes it.
+    // The checkpointer's connection first, so that this one closes last: the last connection runs
+    // the final checkpoint and removes the WAL, and here close() waits for that.
     await this.checkpointer?.close();
     this.db.close();
     await this.wal?.close();

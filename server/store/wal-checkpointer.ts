@@ -3,6 +3,8 @@ import { Worker } from 'node:worker_threads';
 
 /** How often the checkpointer copies the WAL into the database file, by default. */
 export const CHECKPOINT_INTERVAL_MS = 1_000;
+/** How long closing waits for the pass under way before it cuts the worker off. */
+const CLOSE_TIMEOUT_MS = 5_000;
 
 /**
  * The worker's whole program. CommonJS in a string, so that it runs the same from the TypeScript
@@ -10,16 +12,23 @@ export const CHECKPOINT_INTERVAL_MS = 1_000;
  *
  * A PASSIVE checkpoint never waits for and never blocks a writer. Frames committed while one pass
  * runs are left for another: a few quick passes usually leave none, so that the next commit can
- * start the WAL over from its beginning instead of growing it.
+ * start the WAL over from its beginning instead of growing it. The busy timeout only ever holds
+ * this thread (reading the schema while another connection recovers the WAL, say); a pass that
+ * still finds the database busy is skipped, and any other error ends the worker (see onFailure).
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path, { fileMustExist: true });
+db.pragma('busy_timeout = 5000');
 const checkpoint = () => {
-  for (let pass = 0; pass < 3; pass++) {
-    const [{ log, checkpointed }] = db.pragma('wal_checkpoint(PASSIVE)');
-    if (checkpointed >= log) return;
+  try {
+    for (let pass = 0; pass < 3; pass++) {
+      const [{ log, checkpointed }] = db.pragma('wal_checkpoint(PASSIVE)');
+      if (checkpointed >= log) return;
+    }
+  } catch (error) {
+    if (!String(error.code).startsWith('SQLITE_BUSY')) throw error;
   }
 };
 const timer = setInterval(checkpoint, workerData.intervalMs);
@@ -67,7 +76,13 @@ export class WalCheckpointer {
   async close(): Promise<void> {
     if (!this.stopping) {
       this.stopping = true;
+      // Referenced again: an unreferenced worker does not keep the process alive, so at shutdown,
+      // with nothing else running, Node could exit during a pass under way, before the store
+      // closes its own connection.
+      this.worker.ref();
       this.worker.postMessage('stop');
+      const cutOff = setTimeout(() => void this.worker.terminate(), CLOSE_TIMEOUT_MS);
+      void this.exited.then(() => clearTimeout(cutOff));
     }
     await this.exited;
   }
