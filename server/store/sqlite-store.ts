@@ -75,15 +75,16 @@ export class SqliteStore implements Store {
   private readonly checkpointer: WalCheckpointer | undefined;
 
   private constructor(path: string, options: SqliteStoreOptions) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.wal = path === ':memory:' ? undefined : new WalFlush(path);
+    const onDisk = path !== ':memory:';
+    if (onDisk) mkdirSync(dirname(path), { recursive: true });
+    this.wal = onDisk ? new WalFlush(path) : undefined;
     this.flushes = this.wal && new GroupFlush(() => this.wal!.flush());
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
-    if (path !== ':memory:') {
+    if (onDisk) {
       this.db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
       this.checkpointer = new WalCheckpointer(path, {
         intervalMs: options.checkpointIntervalMs,

@@ -2,12 +2,12 @@ import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { afterEach, expect, it, vi } from 'vitest';
 import type { Logger } from '../logger.js';
 import { openTestSession } from '../testing/open-session.js';
+import { TSX_LOADER } from '../testing/proxy-process.js';
 import { SqliteStore } from './sqlite-store.js';
 
 const PAGE = 4096;
@@ -50,11 +50,11 @@ function walIndex(path: string): { frames: number; copied: number } {
   return { frames: read(16), copied: read(96) };
 }
 
-async function until(condition: () => boolean): Promise<void> {
-  for (let waited = 0; !condition(); waited += 20) {
-    if (waited > 10_000) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+/** Resolves once `condition` holds, checking every 20 ms for up to 10 s. */
+function until(condition: () => boolean): Promise<void> {
+  return vi.waitFor(() => {
+    if (!condition()) throw new Error('not yet');
+  }, { timeout: 10_000, interval: 20 });
 }
 
 it('leaves checkpoints out of commits: after 1,500 commits (6,000 WAL frames) the database file has not grown', async () => {
@@ -105,15 +105,14 @@ it('starts and stops in a plain Node process, where nothing else keeps the event
   const path = join(dir, 'checkout.db');
   new Database(path).pragma('journal_mode = WAL');
   const script = join(dir, 'close.mjs');
-  const source = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), 'wal-checkpointer.ts')).href;
+  const source = new URL('./wal-checkpointer.ts', import.meta.url).href;
   writeFileSync(script, `import { WalCheckpointer } from ${JSON.stringify(source)};
 const checkpointer = new WalCheckpointer(process.argv[2], { onFailure: (error) => console.log(error.message) });
 await checkpointer.close();
 console.log('closed');
 `);
   // A process of its own, loading the driver as the proxy does; the test runner would keep the event loop alive.
-  const tsx = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
-  const run = spawnSync(process.execPath, ['--import', tsx, script, path], { encoding: 'utf8', timeout: 30_000 });
+  const run = spawnSync(process.execPath, ['--import', TSX_LOADER, script, path], { encoding: 'utf8', timeout: 30_000 });
   expect(run.stdout.trim(), run.stderr).toBe('closed');
   expect(run.status).toBe(0);
 });

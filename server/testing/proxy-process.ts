@@ -4,6 +4,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { freePort } from './free-port.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** tsx's loader by its path, for `node --import`: a process may then run in any directory (one without the project's .env). */
+export const TSX_LOADER = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 
 /** One proxy started as production starts it (`tsx server/main.ts`), in its own process. */
 export interface ProxyProcess {
@@ -23,9 +25,7 @@ export interface ProxyProcess {
 export async function startProxyProcess(name: string, env: Record<string, string>, options: { cwd: string; readyWithinMs?: number }): Promise<ProxyProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  // tsx's loader by its path, so the process may run in any directory (one without the project's .env).
-  const tsx = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
-  const child: ChildProcess = spawn(process.execPath, ['--import', tsx, join(root, 'server', 'main.ts')], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', TSX_LOADER, join(root, 'server', 'main.ts')], {
     cwd: options.cwd,
     // PUBLIC_URL defaults to the instance's own address; behind a load balancer, `env` names the balancer's.
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', PUBLIC_URL: url, ...env, PORT: String(port), HOST: '127.0.0.1' },
