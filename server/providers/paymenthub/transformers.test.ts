@@ -123,7 +123,7 @@ describe('methods', () => {
     expect(php).toEqual(expect.arrayContaining(['GCash', 'Maya', 'Credit card', 'ShopeePay', 'Stripe']));
     expect(php).not.toContain('QRIS');
     expect(payableIn('grabpay', 'IDR')).toBe(true);
-    expect(idr.find((method) => method.name === 'Credit card')).toMatchObject({ id: 'paymenthub:65c314574bea7be0c0405e1d.CREDIT_CARD', category: 'card', provider: 'paymenthub', fields: [] });
+    expect(idr.find((method) => method.name === 'Credit card')).toMatchObject({ id: 'paymenthub:65c314574bea7be0c0405e1d.CREDIT_CARD', category: 'card', provider: 'paymenthub', fields: [], paidOnProviderPage: true });
     expect(idr.find((method) => method.name === 'OVO')?.category).toBe('wallet');
     expect(idr.find((method) => method.name === 'BCA virtual account')?.category).toBe('bank');
     expect(parseMethodCode('65c314574bea7be0c0405e1d.QRIS')).toEqual({ gatewayId: '65c314574bea7be0c0405e1d', paymentMethod: 'QRIS' });

@@ -386,6 +386,9 @@ export function gatewaysToPaymentMethods(input: {
       name: shared && entry.method ? `${name} (${entry.vendor})` : name,
       category: paymentMethodCategory(entry.method),
       fields: [],
+      // A transaction is a payment link: the shopper pays on the vendor's page at payment_url
+      // ("used to make invoice payments"), so nothing is taken when it is created.
+      paidOnProviderPage: true,
     };
   });
 }
