@@ -149,7 +149,7 @@ describe('createMilkyPayProvider', () => {
     expect(provider.refund).toBeUndefined();
   });
 
-  it('reads the methods of one pre-request answer once per locale, and again once the answer is refreshed', async () => {
+  it('reads the methods of one pre-request answer once per locale, whatever its case, and again once the answer is refreshed', async () => {
     const { calls, fetchImpl } = scriptedFetch([json(200, fixture('prerequest-response')), json(200, fixture('prerequest-response'))]);
     vi.useFakeTimers({ toFake: ['Date'] });
     const provider = createMilkyPayProvider({ baseUrl: BASE, publicKey: PUBLIC_KEY, fetch: fetchImpl });
@@ -157,6 +157,8 @@ describe('createMilkyPayProvider', () => {
     expect(first.length).toBeGreaterThan(0);
     expect(await provider.listMethods({ currency: 'USD', locale: 'en' })).toBe(first);
     expect(await provider.listMethods({ currency: 'USD', locale: 'tr' })).not.toBe(first);
+    const brazilian = await provider.listMethods({ currency: 'USD', locale: 'pt-BR' });
+    expect(await provider.listMethods({ currency: 'USD', locale: 'pt-br' })).toBe(brazilian);
     expect(calls).toHaveLength(1);
     vi.setSystemTime(Date.now() + 24 * 3600_000);
     const refreshed = await provider.listMethods({ currency: 'USD', locale: 'en' });

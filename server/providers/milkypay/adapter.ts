@@ -123,12 +123,14 @@ export function createMilkyPayProvider(options: MilkyPayClientOptions): PaymentP
 
     async listMethods({ currency, locale }): Promise<PaymentMethod[]> {
       const { response, byLocale } = await prerequests.get(currency, async () => ({ response: await client.prerequest(currency), byLocale: new Map() }));
-      const known = byLocale.get(locale);
+      // Texts are picked without regard to case (pickLocalized): pt-BR and pt-br share one list.
+      const key = locale.toLowerCase();
+      const known = byLocale.get(key);
       if (known) return known;
       // Shared by every caller from now on: frozen, so none can change another's list.
       const methods = Object.freeze(prerequestToPaymentMethods(response, { currency, locale }).map((method) => Object.freeze({ ...method, fields: Object.freeze(method.fields) }))) as PaymentMethod[];
       // The locale comes from the shopper: a bounded number of them is kept.
-      if (byLocale.size < MAX_CACHED_LOCALES) byLocale.set(locale, methods);
+      if (byLocale.size < MAX_CACHED_LOCALES) byLocale.set(key, methods);
       return methods;
     },
 
