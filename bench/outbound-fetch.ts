@@ -8,7 +8,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
-import { outboundFetch } from '../server/http/outbound-fetch.js';
+import { CONNECTIONS_PER_ORIGIN, outboundFetch } from '../server/http/outbound-fetch.js';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 2_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -22,7 +22,7 @@ const server = createServer((req, res) => {
 });
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/invoices`;
-const agent = new Agent({ connections: 64 });
+const agent = new Agent({ connections: CONNECTIONS_PER_ORIGIN });
 
 const transports: Record<string, () => Promise<unknown>> = {
   'global fetch': async () => (await fetch(url, { method: 'POST', headers: HEADERS, body: BODY, signal: AbortSignal.timeout(5_000), redirect: 'manual' })).text(),

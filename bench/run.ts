@@ -244,7 +244,7 @@ async function main(): Promise<void> {
   const floorToken = ((await (await fetch(`${floor}/token`)).json()) as { token: string }).token;
 
   // Rounds interleave the scenarios, so a neighbour's load on a shared machine hits them alike.
-  const scenarios = {
+  const scenarios: Record<Scenario, (seconds?: number) => Promise<LoadResult>> = {
     bareHttp: (seconds?: number) => load(`http://127.0.0.1:${PORTS.http}/`, { seconds, server: bareHttp }),
     bareExpress: (seconds?: number) => load(`http://127.0.0.1:${PORTS.express}/`, { seconds, server: bareExpress }),
     sessions: (seconds?: number) => load(`${proxy}/api/sessions`, { method: 'POST', headers: merchantHeaders, body: sessionBody(1), seconds, server: proxyServer }),
@@ -255,15 +255,15 @@ async function main(): Promise<void> {
   };
   // A process runs its code unoptimized at first: a short unreported pass warms every scenario.
   for (const scenario of Object.values(scenarios)) await scenario(WARM_UP_S);
-  const rounds: Record<keyof typeof scenarios, LoadResult>[] = [];
+  const rounds: Record<Scenario, LoadResult>[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const measured = {} as Record<keyof typeof scenarios, LoadResult>;
-    for (const [name, run] of Object.entries(scenarios) as [keyof typeof scenarios, () => Promise<LoadResult>][]) measured[name] = await run();
+    const measured = {} as Record<Scenario, LoadResult>;
+    for (const [name, run] of Object.entries(scenarios) as [Scenario, () => Promise<LoadResult>][]) measured[name] = await run();
     rounds.push(measured);
   }
   const results = Object.fromEntries(
-    (Object.keys(scenarios) as (keyof typeof scenarios)[]).map((name) => [name, medianRound(rounds.map((round) => round[name]))]),
-  ) as Record<keyof typeof scenarios, LoadResult>;
+    (Object.keys(scenarios) as Scenario[]).map((name) => [name, medianRound(rounds.map((round) => round[name]))]),
+  ) as Record<Scenario, LoadResult>;
 
   // Added latency on pay: the same invoice creation, through the proxy and straight to the simulator.
   // Through the proxy as the element does it: it loaded the checkout (GET /api/checkout) with its

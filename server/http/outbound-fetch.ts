@@ -35,7 +35,7 @@ import { Readable } from 'node:stream';
 import { Agent, request, type Dispatcher } from 'undici';
 
 /** Keep-alive connections per provider origin; more calls than this wait for a free one. */
-const CONNECTIONS_PER_ORIGIN = 64;
+export const CONNECTIONS_PER_ORIGIN = 64;
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 const NORMALIZED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
 const USER_AGENT = 'node';
