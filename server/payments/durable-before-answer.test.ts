@@ -68,6 +68,10 @@ async function setUp() {
       held.log.push('provider called');
       return PAGE;
     },
+    createSharedPayment: async () => {
+      held.log.push('shared page created');
+      return PAGE;
+    },
     getPayment: async () => {
       held.log.push('lookup');
       return PAGE;
@@ -115,6 +119,22 @@ describe('a new payment is on disk before money can move without it', () => {
     finishFlush();
     await expect(paying).resolves.toMatchObject({ status: 'requires_action', action: { type: 'redirect' } });
     expect(log).toEqual(['flush started', 'provider called', 'flush done']);
+  });
+
+  it('creates a shared payment page during the flush: the shopper chooses what to pay with on it', async () => {
+    const { service, store, log, finishFlush } = await setUp();
+    const shared = await openTestSession(store, { id: 's-shared', provider: 'milkypay' });
+    const saving = service.saveSharedPaymentPage(shared.id, { options: [{ label: 'Any card', vendor: 'cards' }], amounts: [] });
+    await tick();
+    finishFlush();
+    await saving;
+    log.length = 0;
+    const [method] = await service.listMethods(shared);
+    const paying = service.pay(shared, { methodId: method!.id, fields: {} }, 'k-shared', {});
+    await tick();
+    expect(log).toEqual(['flush started', 'shared page created']);
+    finishFlush();
+    await expect(paying).resolves.toMatchObject({ status: 'requires_action', action: { type: 'redirect' } });
   });
 
   it('gives a poll during the flush no page: the payment is shown as it is, unasked', async () => {

@@ -678,7 +678,8 @@ function sharedPageStateKey(sessionId: string): string {
 
 /** The one method of a session with a shared payment page. */
 function sharedPageMethod(provider: ProviderId): PaymentMethod {
-  return { id: `${provider}:${SHARED_PAGE_METHOD_CODE}`, provider, name: 'Choose on the payment page', category: 'alternative', fields: [] };
+  // The shopper chooses the method on the page itself: nothing can be taken before they have.
+  return { id: `${provider}:${SHARED_PAGE_METHOD_CODE}`, provider, name: 'Choose on the payment page', category: 'alternative', fields: [], paidOnProviderPage: true };
 }
 
 /** The widget's view of a payment. */

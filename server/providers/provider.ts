@@ -37,9 +37,10 @@ export interface PaymentMethod {
   installments?: boolean;
   /**
    * Money can move only once the shopper acts on the page (or details) the pay answer hands over:
-   * the provider takes nothing at creation. Set by the adapter only where its document says so; it
-   * lets the proxy call the provider while the new payment is flushed to disk (the answer still
-   * waits for the flush). Absent: the payment is on disk before the provider is called.
+   * the provider takes nothing at creation. Set by the adapter only where its document says so,
+   * and on a shared payment page, where the shopper has not even chosen a method yet. It lets the
+   * proxy call the provider while the new payment is flushed to disk (the answer still waits for
+   * the flush). Absent: the payment is on disk before the provider is called.
    */
   paidOnProviderPage?: boolean;
 }
