@@ -160,7 +160,7 @@ async function assemble(options: {
  */
 export async function createCheckoutRouter(config: Env, options: { logger?: Logger } = {}): Promise<CheckoutRouter> {
   const parsed = loadConfig(config);
-  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
+  const logger = options.logger ?? createLogger({ level: parsed.logLevel });
   const assembled = await assemble({ config: parsed, logger, internalUrl: parsed.publicUrl, demo: false });
   return Object.assign(assembled.app, { close: assembled.close, payments: assembled.payments });
 }
@@ -171,7 +171,7 @@ export async function createCheckoutRouter(config: Env, options: { logger?: Logg
  */
 export async function startCheckoutServer(env: Env, options: { logger?: Logger } = {}): Promise<CheckoutServer> {
   const config = loadConfig(env);
-  const logger = options.logger ?? createLogger({ level: env.LOG_LEVEL });
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
   const internalHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const internalUrl = `http://${internalHost.includes(':') ? `[${internalHost}]` : internalHost}:${config.port}`;
   const assembled = await assemble({ config, logger, internalUrl, demo: true });

@@ -23,6 +23,7 @@ describe('loadConfig', () => {
       databaseUrl: 'sqlite:./data/checkout.db',
       sessionTtlSeconds: 900,
       sandbox: true,
+      logLevel: 'info',
     });
     expect(config.providers.milkypay).toBeUndefined();
   });
@@ -39,6 +40,7 @@ describe('loadConfig', () => {
     expect(problems({ PUBLIC_URL: 'ftp://x' })).toEqual([expect.stringMatching(/^PUBLIC_URL must be an absolute http\(s\) URL/)]);
     expect(problems({ SESSION_TTL_SECONDS: '5' })).toEqual([expect.stringMatching(/^SESSION_TTL_SECONDS /)]);
     expect(problems({ DATABASE_URL: 'mysql://db' })).toEqual(['DATABASE_URL must be sqlite:<path> or postgres://...']);
+    expect(problems({ LOG_LEVEL: 'loud' })).toEqual(['LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent']);
     expect(problems({ ALLOWED_ORIGINS: 'https://shop.example, not an origin' })).toEqual([
       expect.stringMatching(/^ALLOWED_ORIGINS "not an origin"/),
     ]);

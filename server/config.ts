@@ -14,6 +14,9 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
+/** pino's levels, and `silent`. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
 const envSchema = z
   .object({
     PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).default(3000),
@@ -32,11 +35,12 @@ const envSchema = z
     SESSION_SIGNING_JWK: z.string().optional(),
     SANDBOX: booleanFlag.default(true),
     TRUST_PROXY: z.string().trim().default('loopback'),
-    /** How often unsettled payments quiet for as long are looked up at their provider. */
     /** Browser-facing requests per minute from one IP, and for one checkout session; 0: no limit. */
     RATE_LIMIT_PER_IP: z.coerce.number({ message: 'must be a number of requests per minute' }).int().min(0).default(600),
     RATE_LIMIT_PER_SESSION: z.coerce.number({ message: 'must be a number of requests per minute' }).int().min(0).default(120),
+    /** How often unsettled payments quiet for as long are looked up at their provider. */
     RECONCILE_INTERVAL_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).int().min(1).max(86_400).default(60),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
     // Each provider's variables (MILKYPAY_*, PAYMENTHUB_*, ...) come from its own env.ts.
     ...PROVIDER_ENV_SHAPE,
   })
@@ -79,6 +83,8 @@ export interface Config {
   /** How often the reconciler runs, and how long a payment must have been quiet to be looked up. */
   reconcileIntervalSeconds: number;
   rateLimits: { perIpPerMinute: number; perSessionPerMinute: number };
+  /** The lowest level logged (LOG_LEVEL). */
+  logLevel: (typeof LOG_LEVELS)[number];
   /** Faults the simulators inject (SIMULATOR_FAULTS, <PROVIDER>_SIMULATOR_FAULTS); absent: none. */
   simulatorFaults: Partial<Record<ProviderId, SimulatorFaultSettings>>;
   /** Real-provider credentials; a provider absent here is served by its simulator in sandbox mode. */
@@ -121,6 +127,7 @@ export function loadConfig(env: Env): Config {
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS,
     rateLimits: { perIpPerMinute: e.RATE_LIMIT_PER_IP, perSessionPerMinute: e.RATE_LIMIT_PER_SESSION },
+    logLevel: e.LOG_LEVEL,
     simulatorFaults: readSimulatorFaults(present),
     providers: readProviderCredentials(e),
   };
