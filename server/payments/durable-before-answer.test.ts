@@ -130,9 +130,11 @@ describe('a new payment is on disk before money can move without it', () => {
     await saving;
     log.length = 0;
     const [method] = await service.listMethods(shared);
-    const paying = service.pay(shared, { methodId: method!.id, fields: {} }, 'k-shared', {});
+    let answered = false;
+    const paying = service.pay(shared, { methodId: method!.id, fields: {} }, 'k-shared', {}).finally(() => (answered = true));
     await tick();
     expect(log).toEqual(['flush started', 'shared page created']);
+    expect(answered).toBe(false);
     finishFlush();
     await expect(paying).resolves.toMatchObject({ status: 'requires_action', action: { type: 'redirect' } });
   });

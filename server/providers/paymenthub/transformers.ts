@@ -386,8 +386,8 @@ export function gatewaysToPaymentMethods(input: {
       name: shared && entry.method ? `${name} (${entry.vendor})` : name,
       category: paymentMethodCategory(entry.method),
       fields: [],
-      // A transaction is a payment link: the shopper pays on the vendor's page at payment_url
-      // ("used to make invoice payments"), so nothing is taken when it is created.
+      // A new transaction is `initial`: "just been created and the payment process has not yet been
+      // carried out". The shopper pays on the vendor's page at its payment_url.
       paidOnProviderPage: true,
     };
   });
