@@ -1,4 +1,5 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createTestDatabase } from '../testing/postgres-cluster.js';
 import { testPostgres } from '../testing/postgres-database.js';
 import { PostgresStore, toPostgres } from './postgres-store.js';
@@ -97,6 +98,45 @@ if (!serverUrl) {
       expect(ids.length).toBe(24);
       expect(claims.flat().every((message) => message.attempts === 1)).toBe(true);
       expect(await others[0]!.claimOutbox(due, 50, 30_000)).toEqual([]);
+    });
+  });
+
+  describe('PostgreSQL store durability', () => {
+    it('commits a new payment and provider state with synchronous_commit on, even where the database turns it off', async () => {
+      // A database whose default lets commits return before their WAL is on disk.
+      const database = await createTestDatabase(serverUrl);
+      cleanups.push(() => database.drop());
+      const admin = new pg.Client({ connectionString: database.url });
+      await admin.connect();
+      await admin.query(`ALTER DATABASE "${admin.database}" SET synchronous_commit = off`);
+      await admin.end();
+      const probe = new pg.Client({ connectionString: database.url });
+      await probe.connect();
+      expect((await probe.query('SHOW synchronous_commit')).rows[0]).toEqual({ synchronous_commit: 'off' });
+      await probe.end();
+      const store = await PostgresStore.open(database.url);
+      cleanups.push(() => store.close());
+
+      const statements: string[] = [];
+      const query = pg.Client.prototype.query;
+      const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+        const first = args[0] as string | { text: string };
+        statements.push(typeof first === 'string' ? first : first.text);
+        return (query as (...a: unknown[]) => unknown).apply(this, args) as never;
+      });
+      try {
+        const now = new Date().toISOString();
+        await store.createSession({ id: 'ses_durable', orderId: 'o', amount: 100, currency: 'USD', returnUrl: 'https://shop.example/r', locale: 'en', captureMethod: 'automatic', createdAt: now, expiresAt: now });
+        const sessionStatements = statements.length;
+        await store.createPayment({ id: 'pay_durable', sessionId: 'ses_durable', orderId: 'o', provider: 'milkypay', methodId: 'milkypay:card', amount: 100, currency: 'USD' });
+        await store.saveProviderState('token', 'rotated');
+        const durableBegins = statements.slice(sessionStatements).filter((text) => /^BEGIN; SET LOCAL synchronous_commit = on$/.test(text));
+        expect(durableBegins).toHaveLength(2);
+        // Sessions need no such wait: one lost with the machine is opened again.
+        expect(statements.slice(0, sessionStatements).some((text) => text.includes('synchronous_commit'))).toBe(false);
+      } finally {
+        spy.mockRestore();
+      }
     });
   });
 }
