@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import type { LevelWithSilent } from 'pino';
 import { z } from 'zod';
 import { httpUrl, requireTogether } from './providers/env-helpers.js';
 import type { ProviderId } from './providers/provider.js';
@@ -14,8 +15,8 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
-/** pino's levels, and `silent`. */
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** pino's levels, and `silent`; the compiler holds the list to pino's own names. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const satisfies readonly LevelWithSilent[];
 
 const envSchema = z
   .object({

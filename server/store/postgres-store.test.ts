@@ -117,23 +117,19 @@ if (!serverUrl) {
       const store = await PostgresStore.open(database.url);
       cleanups.push(() => store.close());
 
-      const statements: string[] = [];
-      const query = pg.Client.prototype.query;
-      const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
-        const first = args[0] as string | { text: string };
-        statements.push(typeof first === 'string' ? first : first.text);
-        return (query as (...a: unknown[]) => unknown).apply(this, args) as never;
-      });
+      // A spy calls through to the real query and records what each was given.
+      const spy = vi.spyOn(pg.Client.prototype, 'query');
+      const statements = () => spy.mock.calls.map(([first]) => (typeof first === 'string' ? first : (first as { text: string }).text));
       try {
         const now = new Date().toISOString();
         await store.createSession({ id: 'ses_durable', orderId: 'o', amount: 100, currency: 'USD', returnUrl: 'https://shop.example/r', locale: 'en', captureMethod: 'automatic', createdAt: now, expiresAt: now });
-        const sessionStatements = statements.length;
+        const sessionStatements = statements().length;
         await store.createPayment({ id: 'pay_durable', sessionId: 'ses_durable', orderId: 'o', provider: 'milkypay', methodId: 'milkypay:card', amount: 100, currency: 'USD' });
         await store.saveProviderState('token', 'rotated');
-        const durableBegins = statements.slice(sessionStatements).filter((text) => /^BEGIN; SET LOCAL synchronous_commit = on$/.test(text));
+        const durableBegins = statements().slice(sessionStatements).filter((text) => /^BEGIN; SET LOCAL synchronous_commit = on$/.test(text));
         expect(durableBegins).toHaveLength(2);
         // Sessions need no such wait: one lost with the machine is opened again.
-        expect(statements.slice(0, sessionStatements).some((text) => text.includes('synchronous_commit'))).toBe(false);
+        expect(statements().slice(0, sessionStatements).some((text) => text.includes('synchronous_commit'))).toBe(false);
       } finally {
         spy.mockRestore();
       }
