@@ -157,40 +157,45 @@ export class PaymentService {
     } else {
       durable.catch(() => undefined);
     }
-    const shared = method.id === sharedPageMethod(method.provider).id;
-    let state: ProviderPaymentState | undefined;
-    let createError: unknown;
-    try {
-      state = shared
-        ? await this.createSharedPayment(session, payment)
-        : await this.deps.providers.get(method.provider).createPayment({
-            ...this.orderOf(session, payment),
-            methodCode: method.id.slice(method.provider.length + 1),
-            fields,
-            shopperIp: shopper.ip,
-            shopperPort: shopper.port,
-            card: request.card,
-            installments: request.installments,
-            captureMode: session.captureMethod,
-            challengeReturnUrls: {
-              success: `${this.deps.publicUrl}/api/checkout/3ds/${payment.id}?outcome=success`,
-              failure: `${this.deps.publicUrl}/api/checkout/3ds/${payment.id}?outcome=failure`,
-            },
-          });
-    } catch (error) {
-      createError = error;
-    }
+    // Settled rather than awaited: whatever the provider said must be recorded even if the flush fails.
+    const [created] = await Promise.allSettled([this.callProvider(session, method, payment, request, fields, shopper)]);
     try {
       await durable;
     } catch (error) {
       throw await this.refuseUnflushed(payment, error, async () => {
         // The provider's reference (never its page) lets the reconciler find the invoice after a restart.
-        if (createError !== undefined) await this.recordCreateFailure(payment, createError).catch(() => undefined);
-        else if (state?.providerRef) await this.deps.store.updatePayment(payment.id, { providerRef: state.providerRef });
+        if (created.status === 'rejected') await this.recordCreateFailure(payment, created.reason).catch(() => undefined);
+        else if (created.value.providerRef) await this.deps.store.updatePayment(payment.id, { providerRef: created.value.providerRef });
       });
     }
-    if (createError !== undefined || !state) return this.recordCreateFailure(payment, createError);
-    return this.applyState(payment, shared ? state : this.withChallengePage(payment, state), 'pay');
+    if (created.status === 'rejected') return this.recordCreateFailure(payment, created.reason);
+    return this.applyState(payment, isSharedPage(method) ? created.value : this.withChallengePage(payment, created.value), 'pay');
+  }
+
+  /** The one call that creates the payment at the provider: a shared page or the method's own invoice. */
+  private async callProvider(
+    session: SessionRecord,
+    method: PaymentMethod,
+    payment: PaymentRecord,
+    request: PayInput,
+    fields: Record<string, string>,
+    shopper: { ip?: string; port?: number },
+  ): Promise<ProviderPaymentState> {
+    if (isSharedPage(method)) return this.createSharedPayment(session, payment);
+    return this.deps.providers.get(method.provider).createPayment({
+      ...this.orderOf(session, payment),
+      methodCode: method.id.slice(method.provider.length + 1),
+      fields,
+      shopperIp: shopper.ip,
+      shopperPort: shopper.port,
+      card: request.card,
+      installments: request.installments,
+      captureMode: session.captureMethod,
+      challengeReturnUrls: {
+        success: `${this.deps.publicUrl}/api/checkout/3ds/${payment.id}?outcome=success`,
+        failure: `${this.deps.publicUrl}/api/checkout/3ds/${payment.id}?outcome=failure`,
+      },
+    });
   }
 
   /**
@@ -674,6 +679,10 @@ export class PaymentService {
 
 function sharedPageStateKey(sessionId: string): string {
   return `session:${sessionId}:shared-payment-page`;
+}
+
+function isSharedPage(method: PaymentMethod): boolean {
+  return method.id === `${method.provider}:${SHARED_PAGE_METHOD_CODE}`;
 }
 
 /** The one method of a session with a shared payment page. */
