@@ -522,9 +522,30 @@ export class PaymentService {
       const refundable = current.amount - current.refundedAmount;
       const value = amount ?? refundable;
       if (value > refundable) throw new AppError('invalid_request', `amount: at most ${refundable} minor units can still be refunded`);
-      const state = await refund({ paymentId: current.id, providerRef: current.providerRef }, value, current.currency, reason);
+      const state = await refund({ paymentId: current.id, providerRef: current.providerRef }, value, current.currency, reason).catch(async (error: unknown) => {
+        if (!(error instanceof ProviderError) || error.code !== 'outcome_unknown') throw error;
+        await this.awaitRefundOutcome(current, value, error);
+        throw new ProviderError('outcome_unknown', `${error.message}; the payment is refund_pending until the provider confirms the outcome: do not send the refund again`, error.provider, error.httpStatus, error.raw);
+      });
       return this.applyState(current, state, 'merchant');
     });
+  }
+
+  /**
+   * A refund got no answer and may have been made. Until a lookup tells, the payment is
+   * refund_pending: a retried refund is refused rather than sent again, and the reconciler asks.
+   */
+  private async awaitRefundOutcome(payment: PaymentRecord, amount: number, error: ProviderError): Promise<void> {
+    const failure = { code: error.code, message: error.message };
+    await this.deps.store.transitionPayment(
+      payment.id,
+      payment.status,
+      'refund_pending',
+      {},
+      { type: 'provider_error', source: 'merchant', detail: { failure, refundAmount: amount } },
+      this.webhookFor(payment, 'refund_pending', {}),
+    );
+    this.deps.logger.error({ paymentId: payment.id, amount, code: error.code }, 'refund outcome unknown; the payment is refund_pending until the provider is asked');
   }
 
   async capture(payment: PaymentRecord, amount: number | undefined): Promise<PaymentRecord> {
