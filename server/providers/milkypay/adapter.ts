@@ -61,6 +61,9 @@ const PREREQUEST_TTL_MS = 5 * 60_000;
 /** How many locales' method lists are kept per pre-request answer. */
 const MAX_CACHED_LOCALES = 16;
 
+/** The readiness pre-request asks for the document's sample currency: only whether the key is taken matters. */
+const READINESS_CURRENCY = 'USD';
+
 export function createMilkyPayProvider(options: MilkyPayClientOptions): PaymentProvider {
   const client = new MilkyPayClient(options);
   // Each answer with the methods read from it, per locale: the same for every shopper until the
@@ -116,9 +119,17 @@ export function createMilkyPayProvider(options: MilkyPayClientOptions): PaymentP
     id: MILKYPAY_PROVIDER_ID,
     capabilities: CAPABILITIES,
 
-    /** A search by a reference we never use: an empty list with good credentials, a 401 without. */
+    /**
+     * Every credential in use: the public key by a pre-request (the method list needs it in both
+     * modes), and the API user and password, when configured, by a search for a reference we never
+     * use. A 401 to either is a refusal; a refusal wins over the other call merely failing.
+     */
     async checkCredentials(): Promise<void> {
-      await client.findInvoicesByReference('pay-checkout-readiness-probe');
+      const checks: Promise<unknown>[] = [client.prerequest(READINESS_CURRENCY)];
+      if (client.hasPrivateCredentials) checks.push(client.findInvoicesByReference('pay-checkout-readiness-probe'));
+      const failures = (await Promise.allSettled(checks)).flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
+      const refusal = failures.find((error) => error instanceof ProviderError && error.code === 'authentication_failed');
+      if (failures.length > 0) throw refusal ?? failures[0];
     },
 
     async listMethods({ currency, locale }): Promise<PaymentMethod[]> {
