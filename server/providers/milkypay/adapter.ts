@@ -20,7 +20,8 @@
  * - The public API documents only public_key, reference_id, service, currency, amount and
  *   description. Without private credentials nothing else is sent, so there is no return URL or
  *   callback URL for the invoice (the shopper stays on MilkyPay's page; the proxy learns the
- *   outcome by polling) and services whose fields are required cannot be paid that way.
+ *   outcome by polling). Services with a required field cannot be paid that way, so they are
+ *   not listed, and optional fields are not asked for.
  * - The callback body is not documented: it is read only for the invoice id (`data.id` or `id`,
  *   a `cpi_...` string) and our reference (`reference_id`); its status words are ignored.
  *   Because callbacks carry no signature, `getPayment` checks that an invoice fetched by id
@@ -139,7 +140,7 @@ export function createMilkyPayProvider(options: MilkyPayClientOptions): PaymentP
       const known = byLocale.get(key);
       if (known) return known;
       // Shared by every caller from now on: frozen, so none can change another's list.
-      const methods = Object.freeze(prerequestToPaymentMethods(response, { currency, locale }).map((method) => Object.freeze({ ...method, fields: Object.freeze(method.fields) }))) as PaymentMethod[];
+      const methods = Object.freeze(prerequestToPaymentMethods(response, { currency, locale }, { serviceFields: client.hasPrivateCredentials }).map((method) => Object.freeze({ ...method, fields: Object.freeze(method.fields) }))) as PaymentMethod[];
       // The locale comes from the shopper: a bounded number of them is kept.
       if (byLocale.size < MAX_CACHED_LOCALES) byLocale.set(key, methods);
       return methods;

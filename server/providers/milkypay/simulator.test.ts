@@ -144,13 +144,21 @@ describe('pre-request', () => {
   });
 
   it('localizes and covers EUR and GBP', async () => {
-    const ru = await publicProvider.listMethods({ currency: 'EUR', locale: 'ru' });
+    const ru = await privateProvider.listMethods({ currency: 'EUR', locale: 'ru' });
     expect(ru.map((m) => [m.id, m.name])).toEqual([
       ['milkypay:payment_card_eur_hpp', 'Платежная карта'],
       ['milkypay:test_eur_test', 'Тест'],
     ]);
     const gbp = await publicProvider.listMethods({ currency: 'GBP', locale: 'uk' });
     expect(gbp[0]?.name).toBe('Платіжна карта');
+  });
+
+  it('leaves out, on the public API alone, the test service whose required field it cannot send', async () => {
+    const methods = await publicProvider.listMethods({ currency: 'USD', locale: 'en' });
+    expect(methods.map((m) => m.id)).toEqual(['milkypay:payment_card_usd_hpp']);
+    // What listing it would lead to: the public create carries no service_fields and is refused.
+    const refused = await rejection(publicProvider.createPayment(paymentRequest({ methodCode: 'test_usd_test', fields: { status: 'processed' } })));
+    expect(refused.message).toContain('service_fields.status: This value should not be blank.');
   });
 
   it('refuses a wrong public key as authentication_failed', async () => {

@@ -109,6 +109,19 @@ describe('pre-request → methods', () => {
     expect(withFields.find((method) => method.id === 'milkypay:test_usd_test')?.paidOnProviderPage).toBeUndefined();
   });
 
+  it('without service_fields (public API) leaves out services with a required field and asks for no optional one', () => {
+    const answer = prerequest() as { data: { services: Record<string, { flow?: string; fields?: unknown[] }> } };
+    const hosted = Object.values(answer.data.services).find((service) => service.flow === 'hpp')!;
+    hosted.fields = [{ key: 'phone', type: 'string', required: false, position: 0 }];
+    const publicOnly = prerequestToPaymentMethods(answer as never, { currency: 'USD', locale: 'en' }, { serviceFields: false });
+    expect(publicOnly.map((method) => [method.id, method.fields, method.paidOnProviderPage])).toEqual([['milkypay:payment_card_usd_hpp', [], true]]);
+    const withPrivate = prerequestToPaymentMethods(answer as never, { currency: 'USD', locale: 'en' });
+    expect(withPrivate.map((method) => [method.id, method.fields.map((field) => field.key)])).toEqual([
+      ['milkypay:payment_card_usd_hpp', ['phone']],
+      ['milkypay:test_usd_test', ['status']],
+    ]);
+  });
+
   it('localizes names, labels and hints in Russian and Ukrainian', () => {
     const ru = prerequestToPaymentMethods(prerequest(), { currency: 'USD', locale: 'ru' });
     expect(ru.map((m) => m.name)).toEqual(['Платежная карта', 'Тест']);

@@ -274,10 +274,15 @@ function toMethodField(field: MilkyPayServiceField, locale: string): MethodField
  * named after its payment method; methods marked `hide: true` are left out. Amount limits are
  * converted to minor units only when the service's currency is the one asked for, since the
  * document says a service may take another currency than the given one.
+ *
+ * Without `serviceFields` (the public API, whose create body has no `service_fields`), a service
+ * with a required field is left out, since its create would be refused, and optional fields are
+ * not asked for, since what the shopper typed would not be sent.
  */
 export function prerequestToPaymentMethods(
   response: MilkyPayPrerequestResponse,
   query: { currency: string; locale: string },
+  options: { serviceFields: boolean } = { serviceFields: true },
 ): PaymentMethod[] {
   const methods = methodsByCode(response.data.methods);
   const services: MilkyPayService[] = Array.isArray(response.data.services)
@@ -287,12 +292,14 @@ export function prerequestToPaymentMethods(
   for (const service of services) {
     const method = methods.get(service.method);
     if (method?.hide === true) continue;
+    const fields = service.fields ?? [];
+    if (!options.serviceFields && fields.some((field) => field.required === true)) continue;
     const entry: PaymentMethod = {
       id: `${MILKYPAY_PROVIDER_ID}:${service.code}`,
       provider: MILKYPAY_PROVIDER_ID,
       name: pickLocalized(method?.name, query.locale) ?? service.method,
       category: methodCategory(method?.category),
-      fields: [...(service.fields ?? [])]
+      fields: [...(options.serviceFields ? fields : [])]
         .sort((a, b) => (a.position ?? 0) - (b.position ?? 0))
         .map((field) => toMethodField(field, query.locale)),
     };
