@@ -28,6 +28,11 @@
  *   carries the expected reference_id, so a forged callback cannot tie another payment's invoice
  *   to ours.
  * - The by-reference look-up may return several invoices; the most recently created is used.
+ * - Test or live: the document's keys are "live or test Public keys" and its sample test key,
+ *   `pk_test_...`, is answered `test_mode: true` everywhere. `test_mode` is a request field of
+ *   the private create only ("send true for test transactions; it is false by default"), so with
+ *   a `pk_test_` key private creates send `test_mode: true`, and with any other key nothing (the
+ *   default, live). The public API has no such field: the key decides there.
  */
 import { TtlCache } from '../../cache/ttl-cache.js';
 import { ProviderError } from '../../errors.js';
@@ -149,7 +154,7 @@ export function createMilkyPayProvider(options: MilkyPayClientOptions): PaymentP
     async createPayment(request: CreatePaymentRequest): Promise<ProviderPaymentState> {
       try {
         const { invoice } = client.hasPrivateCredentials
-          ? await client.createInvoicePrivate(toPrivateInvoiceRequest(request))
+          ? await client.createInvoicePrivate(toPrivateInvoiceRequest(request, options.publicKey))
           : await client.createInvoicePublic(toPublicInvoiceRequest(request, options.publicKey));
         return invoiceToPaymentState(invoice);
       } catch (error) {

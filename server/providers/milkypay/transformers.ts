@@ -358,10 +358,19 @@ function customerOf(request: CreatePaymentRequest): MilkyPayCustomer | undefined
 }
 
 /**
+ * Whether the public key is a test key: the document's keys are "live or test", its sample test
+ * key is `pk_test_...`, and every answer to it says `test_mode: true`.
+ */
+export function isTestKey(publicKey: string): boolean {
+  return publicKey.startsWith('pk_test_');
+}
+
+/**
  * The private API's create body. `return_url` (the document's "common URL for user return") is
  * our pending URL, where the proxy looks the outcome up itself; `return_urls` carry all three.
+ * `test_mode` is "false by default": true is sent with a test key, nothing with a live one.
  */
-export function toPrivateInvoiceRequest(request: CreatePaymentRequest): MilkyPayPrivateInvoiceRequest {
+export function toPrivateInvoiceRequest(request: CreatePaymentRequest, publicKey: string): MilkyPayPrivateInvoiceRequest {
   const attributes: MilkyPayPrivateInvoiceRequest['data']['attributes'] = {
     reference_id: request.paymentId,
     amount: toMajorNumber(request.amount, request.currency),
@@ -369,6 +378,7 @@ export function toPrivateInvoiceRequest(request: CreatePaymentRequest): MilkyPay
     service: request.methodCode,
     flow: 'charge',
   };
+  if (isTestKey(publicKey)) attributes.test_mode = true;
   if (request.description) attributes.description = request.description;
   const customer = customerOf(request);
   if (customer) attributes.customer = customer;
