@@ -12,7 +12,12 @@
  *   can create again". We check (by reference_id, private API) and return what exists, but never
  *   create again here: without a confirmed absence the payment stays waiting (`outcome_unknown`)
  *   and the caller decides. Without private credentials there is no by-reference look-up, so
- *   the answer is `outcome_unknown` directly.
+ *   the answer is `outcome_unknown` directly, and a later look-up of a payment with no invoice id
+ *   answers `not_found`, which ends it as never created. That is not a confirmed absence, but
+ *   nothing can be paid: an invoice such a create may have made has no callback URL (the public
+ *   API sends none) and its page was never handed to the shopper, so it can only expire. Keeping
+ *   the payment waiting instead would hold the order forever, since no look-up could settle it.
+ *   The shopper may pay again under a new reference_id.
  * - A 400 on create: the document's directive is to "request the transaction status", so with
  *   private credentials an existing invoice for the reference is returned; otherwise the 400
  *   stands as `invalid_request`.
@@ -175,7 +180,7 @@ export function createMilkyPayProvider(options: MilkyPayClientOptions): PaymentP
       if (!client.hasPrivateCredentials) {
         throw new ProviderError(
           'not_found',
-          `MilkyPay has no invoice id for payment ${lookup.paymentId}, and the public API cannot look invoices up by reference_id`,
+          `MilkyPay has no invoice id for payment ${lookup.paymentId}, and the public API cannot look invoices up by reference_id: an invoice a lost create may have made was never shown to the shopper and cannot be paid`,
           MILKYPAY_PROVIDER_ID,
         );
       }
