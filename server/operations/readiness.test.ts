@@ -35,6 +35,20 @@ describe('/readyz', () => {
     expect(await readiness.report()).toEqual({ ready: false, database: 'ok', providers: { milkypay: 'refused' } });
   });
 
+  it('checks a public-key-only MilkyPay with its public key: ready with the right one, refused with a wrong one', async () => {
+    const publicOnly = (publicKey: string) => createMilkyPayProvider({ baseUrl: proxy.simulatorUrl, publicKey });
+    const ready = new Readiness({ store: proxy.store, providers: new ProviderRegistry([publicOnly('pk_test_harness')]), logger });
+    expect(await ready.report()).toEqual({ ready: true, database: 'ok', providers: { milkypay: 'ok' } });
+    const refused = new Readiness({ store: proxy.store, providers: new ProviderRegistry([publicOnly('pk_test_wrong')]), logger });
+    expect(await refused.report()).toEqual({ ready: false, database: 'ok', providers: { milkypay: 'refused' } });
+  });
+
+  it('is not ready when MilkyPay refuses the public key even though the API user and password are right', async () => {
+    const wrongKey = createMilkyPayProvider({ baseUrl: proxy.simulatorUrl, publicKey: 'pk_test_wrong', apiUser: 'harness', apiPassword: 'harness-password' });
+    const readiness = new Readiness({ store: proxy.store, providers: new ProviderRegistry([wrongKey]), logger });
+    expect(await readiness.report()).toEqual({ ready: false, database: 'ok', providers: { milkypay: 'refused' } });
+  });
+
   it('is not ready when an adapter already met a refusal of its credentials', async () => {
     const refused = { ...milkypay('harness-password'), checkCredentials: undefined, credentialsStatus: () => ({ ok: false, message: 'refresh token refused' }) };
     const readiness = new Readiness({ store: proxy.store, providers: new ProviderRegistry([refused]), logger });

@@ -12,7 +12,12 @@
  *   can create again". We check (by reference_id, private API) and return what exists, but never
  *   create again here: without a confirmed absence the payment stays waiting (`outcome_unknown`)
  *   and the caller decides. Without private credentials there is no by-reference look-up, so
- *   the answer is `outcome_unknown` directly.
+ *   the answer is `outcome_unknown` directly, and a later look-up of a payment with no invoice id
+ *   answers `not_found`, which ends it as never created. That is not a confirmed absence, but
+ *   nothing can be paid: an invoice such a create may have made has no callback URL (the public
+ *   API sends none) and its page was never handed to the shopper, so it can only expire. Keeping
+ *   the payment waiting instead would hold the order forever, since no look-up could settle it.
+ *   The shopper may pay again under a new reference_id.
  * - A 400 on create: the document's directive is to "request the transaction status", so with
  *   private credentials an existing invoice for the reference is returned; otherwise the 400
  *   stands as `invalid_request`.
@@ -20,13 +25,19 @@
  * - The public API documents only public_key, reference_id, service, currency, amount and
  *   description. Without private credentials nothing else is sent, so there is no return URL or
  *   callback URL for the invoice (the shopper stays on MilkyPay's page; the proxy learns the
- *   outcome by polling) and services whose fields are required cannot be paid that way.
+ *   outcome by polling). Services with a required field cannot be paid that way, so they are
+ *   not listed, and optional fields are not asked for.
  * - The callback body is not documented: it is read only for the invoice id (`data.id` or `id`,
  *   a `cpi_...` string) and our reference (`reference_id`); its status words are ignored.
  *   Because callbacks carry no signature, `getPayment` checks that an invoice fetched by id
  *   carries the expected reference_id, so a forged callback cannot tie another payment's invoice
  *   to ours.
  * - The by-reference look-up may return several invoices; the most recently created is used.
+ * - Test or live: the document's keys are "live or test Public keys" and its sample test key,
+ *   `pk_test_...`, is answered `test_mode: true` everywhere. `test_mode` is a request field of
+ *   the private create only ("send true for test transactions; it is false by default"), so with
+ *   a `pk_test_` key private creates send `test_mode: true`, and with any other key nothing (the
+ *   default, live). The public API has no such field: the key decides there.
  */
 import { TtlCache } from '../../cache/ttl-cache.js';
 import { ProviderError } from '../../errors.js';
@@ -60,6 +71,9 @@ const PREREQUEST_TTL_MS = 5 * 60_000;
 
 /** How many locales' method lists are kept per pre-request answer. */
 const MAX_CACHED_LOCALES = 16;
+
+/** The readiness pre-request asks for the document's sample currency: only whether the key is taken matters. */
+const READINESS_CURRENCY = 'USD';
 
 export function createMilkyPayProvider(options: MilkyPayClientOptions): PaymentProvider {
   const client = new MilkyPayClient(options);
@@ -116,9 +130,17 @@ export function createMilkyPayProvider(options: MilkyPayClientOptions): PaymentP
     id: MILKYPAY_PROVIDER_ID,
     capabilities: CAPABILITIES,
 
-    /** A search by a reference we never use: an empty list with good credentials, a 401 without. */
+    /**
+     * Every credential in use: the public key by a pre-request (the method list needs it in both
+     * modes), and the API user and password, when configured, by a search for a reference we never
+     * use. A 401 to either is a refusal; a refusal wins over the other call merely failing.
+     */
     async checkCredentials(): Promise<void> {
-      await client.findInvoicesByReference('pay-checkout-readiness-probe');
+      const checks: Promise<unknown>[] = [client.prerequest(READINESS_CURRENCY)];
+      if (client.hasPrivateCredentials) checks.push(client.findInvoicesByReference('pay-checkout-readiness-probe'));
+      const failures = (await Promise.allSettled(checks)).flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
+      const refusal = failures.find((error) => error instanceof ProviderError && error.code === 'authentication_failed');
+      if (failures.length > 0) throw refusal ?? failures[0];
     },
 
     async listMethods({ currency, locale }): Promise<PaymentMethod[]> {
@@ -128,7 +150,7 @@ export function createMilkyPayProvider(options: MilkyPayClientOptions): PaymentP
       const known = byLocale.get(key);
       if (known) return known;
       // Shared by every caller from now on: frozen, so none can change another's list.
-      const methods = Object.freeze(prerequestToPaymentMethods(response, { currency, locale }).map((method) => Object.freeze({ ...method, fields: Object.freeze(method.fields) }))) as PaymentMethod[];
+      const methods = Object.freeze(prerequestToPaymentMethods(response, { currency, locale }, { serviceFields: client.hasPrivateCredentials }).map((method) => Object.freeze({ ...method, fields: Object.freeze(method.fields) }))) as PaymentMethod[];
       // The locale comes from the shopper: a bounded number of them is kept.
       if (byLocale.size < MAX_CACHED_LOCALES) byLocale.set(key, methods);
       return methods;
@@ -137,7 +159,7 @@ export function createMilkyPayProvider(options: MilkyPayClientOptions): PaymentP
     async createPayment(request: CreatePaymentRequest): Promise<ProviderPaymentState> {
       try {
         const { invoice } = client.hasPrivateCredentials
-          ? await client.createInvoicePrivate(toPrivateInvoiceRequest(request))
+          ? await client.createInvoicePrivate(toPrivateInvoiceRequest(request, options.publicKey))
           : await client.createInvoicePublic(toPublicInvoiceRequest(request, options.publicKey));
         return invoiceToPaymentState(invoice);
       } catch (error) {
@@ -158,7 +180,7 @@ export function createMilkyPayProvider(options: MilkyPayClientOptions): PaymentP
       if (!client.hasPrivateCredentials) {
         throw new ProviderError(
           'not_found',
-          `MilkyPay has no invoice id for payment ${lookup.paymentId}, and the public API cannot look invoices up by reference_id`,
+          `MilkyPay has no invoice id for payment ${lookup.paymentId}, and the public API cannot look invoices up by reference_id: an invoice a lost create may have made was never shown to the shopper and cannot be paid`,
           MILKYPAY_PROVIDER_ID,
         );
       }

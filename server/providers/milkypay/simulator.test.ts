@@ -144,13 +144,21 @@ describe('pre-request', () => {
   });
 
   it('localizes and covers EUR and GBP', async () => {
-    const ru = await publicProvider.listMethods({ currency: 'EUR', locale: 'ru' });
+    const ru = await privateProvider.listMethods({ currency: 'EUR', locale: 'ru' });
     expect(ru.map((m) => [m.id, m.name])).toEqual([
       ['milkypay:payment_card_eur_hpp', 'Платежная карта'],
       ['milkypay:test_eur_test', 'Тест'],
     ]);
     const gbp = await publicProvider.listMethods({ currency: 'GBP', locale: 'uk' });
     expect(gbp[0]?.name).toBe('Платіжна карта');
+  });
+
+  it('leaves out, on the public API alone, the test service whose required field it cannot send', async () => {
+    const methods = await publicProvider.listMethods({ currency: 'USD', locale: 'en' });
+    expect(methods.map((m) => m.id)).toEqual(['milkypay:payment_card_usd_hpp']);
+    // What listing it would lead to: the public create carries no service_fields and is refused.
+    const refused = await rejection(publicProvider.createPayment(paymentRequest({ methodCode: 'test_usd_test', fields: { status: 'processed' } })));
+    expect(refused.message).toContain('service_fields.status: This value should not be blank.');
   });
 
   it('refuses a wrong public key as authentication_failed', async () => {
@@ -184,7 +192,31 @@ describe('invoice creation', () => {
       callback_url: request.callbackUrl,
       return_url: request.returnUrls.pending,
       source: 'merchant_api',
+      // The adapter sends test_mode: true with the test key; the simulator keeps what was sent.
+      test_mode: true,
     });
+  });
+
+  it('takes test_mode from the private create body, false by default, and refuses a non-boolean', async () => {
+    const create = async (extra: Record<string, unknown>) => {
+      const attributes = { reference_id: `pay_${randomUUID()}`, service: 'payment_card_usd_hpp', currency: 'USD', amount: 10, ...extra };
+      const response = await fetch(`${baseUrl}/api/payment-invoices`, {
+        method: 'POST',
+        headers: { Authorization: basic, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ data: { type: 'payment-invoices', attributes } }),
+      });
+      return { status: response.status, body: (await response.json()) as any };
+    };
+    const byDefault = await create({});
+    expect(byDefault.status).toBe(201);
+    expect(byDefault.body.data.attributes.test_mode).toBe(false);
+    expect((await create({ test_mode: false })).body.data.attributes.test_mode).toBe(false);
+    const asked = await create({ test_mode: true });
+    expect(asked.body.data.attributes.test_mode).toBe(true);
+    expect((await privateGet(`/api/payment-invoices/${asked.body.data.id as string}`)).body.data.attributes.test_mode).toBe(true);
+    const wrongType = await create({ test_mode: 'true' });
+    expect(wrongType.status).toBe(422);
+    expect(wrongType.body.errors).toEqual({ test_mode: 'This value should be of type bool.' });
   });
 
   it('creates through the public API when there are no private credentials', async () => {
@@ -196,7 +228,8 @@ describe('invoice creation', () => {
 
     const raw = await fetch(`${baseUrl}/public-api/payment-invoices/${state.providerRef}?public_key=${PUBLIC_KEY}`);
     const body = (await raw.json()) as { data: Record<string, unknown> };
-    expect(body.data).toMatchObject({ id: state.providerRef, reference_id: request.paymentId, amount: 123.45, resolution: 'OK' });
+    // The public API has no test_mode field: the test key makes it a test invoice, as in the document's sample.
+    expect(body.data).toMatchObject({ id: state.providerRef, reference_id: request.paymentId, amount: 123.45, resolution: 'OK', test_mode: true });
     expect(body.data).not.toHaveProperty('attributes');
 
     // The public by-id look-up has no hpp_url in the document: the form of active_payment is used.

@@ -27,6 +27,12 @@
  * entry points accept the private API's optional fields too (return and callback URLs, customer,
  * service fields), since the document refers to a guide with more parameters than it lists.
  * A form post that reuses a reference_id is redirected to the earlier invoice's page.
+ *
+ * Test mode: the account is a test one when its public key starts with `pk_test_` (the document's
+ * sample key, answered `test_mode: true`); the pre-request, the services and public-API invoices
+ * say so. A private-API invoice takes the request's `test_mode` as documented ("send true for test
+ * transactions; it is false by default") and answers it back; a value that is not a boolean is
+ * refused with 422 "This value should be of type bool." (the simulator's words).
  */
 import type { SimulatorLogger } from '../simulator-page.js';
 import { escapeHtml } from '../../pages/html.js';
@@ -125,6 +131,7 @@ interface InvoiceInput {
   returnUrls: { success: string; fail: string; pending: string } | null;
   hasCustomer: boolean;
   metadata: Record<string, unknown>;
+  testMode: boolean;
 }
 
 const METHODS = {
@@ -222,7 +229,9 @@ export function createMilkyPaySimulator(options: MilkyPaySimulatorOptions): Rout
   const logger: MilkyPaySimulatorLogger = options.logger ?? { info: () => {}, warn: () => {} };
   const retryDelayMs = options.callbackRetryDelayMs ?? 500;
   const faultInjection = options.faultInjection ?? new SimulatorFaults();
-  const testMode = !options.publicKey.startsWith('pk_live_');
+  // The account's mode, from its key: what the pre-request and the services answer, and what a
+  // public-API invoice is.
+  const accountTestMode = options.publicKey.startsWith('pk_test_');
 
   const services = new Map<string, SimService>();
   for (const currency of MILKYPAY_SIMULATED_CURRENCIES) {
@@ -373,7 +382,7 @@ export function createMilkyPaySimulator(options: MilkyPaySimulatorOptions): Rout
         reserve_lifetime: 0,
         reserve_rate: 0,
         currency: ACCOUNT_CURRENCY,
-        test_mode: testMode,
+        test_mode: accountTestMode,
       },
       relationships: {
         'payment-method': { data: { type: 'payment-methods', id: service.method } },
@@ -430,7 +439,7 @@ export function createMilkyPaySimulator(options: MilkyPaySimulatorOptions): Rout
       customerId: input.hasCustomer ? `cus_${randomId()}` : null,
       metadata: input.metadata,
       source,
-      testMode,
+      testMode: input.testMode,
       callbackLogs: {},
     };
     invoices.set(id, invoice);
@@ -494,8 +503,17 @@ export function createMilkyPaySimulator(options: MilkyPaySimulatorOptions): Rout
   // -------------------------------------------------------------------------------------------
   // Validation (422 with the field-map shape)
 
-  function validateInvoice(raw: Record<string, unknown>): { input: InvoiceInput } | { errors: Record<string, string> } {
+  function validateInvoice(raw: Record<string, unknown>, api: Api): { input: InvoiceInput } | { errors: Record<string, string> } {
     const errors: Record<string, string> = {};
+
+    // The private API's test_mode: "send true for test transactions; it is false by default".
+    // The public API documents no such field: the key decides there.
+    let invoiceTestMode = accountTestMode;
+    if (api === 'private') {
+      if (raw.test_mode === undefined || raw.test_mode === null) invoiceTestMode = false;
+      else if (typeof raw.test_mode === 'boolean') invoiceTestMode = raw.test_mode;
+      else errors.test_mode = 'This value should be of type bool.';
+    }
 
     const serviceCode = text(raw.service);
     const service = serviceCode ? services.get(serviceCode) : undefined;
@@ -603,6 +621,7 @@ export function createMilkyPaySimulator(options: MilkyPaySimulatorOptions): Rout
         returnUrls,
         hasCustomer: customer !== undefined && customer !== null,
         metadata: asRecord(raw.metadata) ?? {},
+        testMode: invoiceTestMode,
       },
     };
   }
@@ -642,7 +661,7 @@ export function createMilkyPaySimulator(options: MilkyPaySimulatorOptions): Rout
 
   /** Shared by the JSON creates: faults, validation, 409 on a reused reference_id, 201. */
   function createFromApi(raw: Record<string, unknown>, api: Api, res: Response): void {
-    const checked = validateInvoice(raw);
+    const checked = validateInvoice(raw, api);
     if ('errors' in checked) {
       res.status(422).json({ errors: checked.errors });
       return;
@@ -708,7 +727,7 @@ export function createMilkyPaySimulator(options: MilkyPaySimulatorOptions): Rout
       res.json({
         data: {
           currency,
-          test_mode: testMode,
+          test_mode: accountTestMode,
           services: Object.fromEntries(
             offered.map((service) => [
               service.code,
@@ -738,7 +757,7 @@ export function createMilkyPaySimulator(options: MilkyPaySimulatorOptions): Rout
         res.status(401).json(ERROR_UNAUTHORIZED);
         return;
       }
-      const checked = validateInvoice(body);
+      const checked = validateInvoice(body, 'public');
       if ('errors' in checked) {
         res.status(422).json({ errors: checked.errors });
         return;

@@ -109,6 +109,19 @@ describe('pre-request → methods', () => {
     expect(withFields.find((method) => method.id === 'milkypay:test_usd_test')?.paidOnProviderPage).toBeUndefined();
   });
 
+  it('without service_fields (public API) leaves out services with a required field and asks for no optional one', () => {
+    const answer = prerequest() as { data: { services: Record<string, { flow?: string; fields?: unknown[] }> } };
+    const hosted = Object.values(answer.data.services).find((service) => service.flow === 'hpp')!;
+    hosted.fields = [{ key: 'phone', type: 'string', required: false, position: 0 }];
+    const publicOnly = prerequestToPaymentMethods(answer as never, { currency: 'USD', locale: 'en' }, { serviceFields: false });
+    expect(publicOnly.map((method) => [method.id, method.fields, method.paidOnProviderPage])).toEqual([['milkypay:payment_card_usd_hpp', [], true]]);
+    const withPrivate = prerequestToPaymentMethods(answer as never, { currency: 'USD', locale: 'en' });
+    expect(withPrivate.map((method) => [method.id, method.fields.map((field) => field.key)])).toEqual([
+      ['milkypay:payment_card_usd_hpp', ['phone']],
+      ['milkypay:test_usd_test', ['status']],
+    ]);
+  });
+
   it('localizes names, labels and hints in Russian and Ukrainian', () => {
     const ru = prerequestToPaymentMethods(prerequest(), { currency: 'USD', locale: 'ru' });
     expect(ru.map((m) => m.name)).toEqual(['Платежная карта', 'Тест']);
@@ -291,6 +304,8 @@ describe('the shopper action', () => {
 });
 
 describe('request bodies', () => {
+  const TEST_KEY = 'pk_test_ClSQHi2T9WXuFa76WcwwBB6rspRpg6ANM69cS9zNOJy';
+  const LIVE_KEY = 'pk_live_ClSQHi2T9WXuFa76WcwwBB6rspRpg6ANM69cS9zNOJy';
   const request: CreatePaymentRequest = {
     paymentId: 'a30ebec4-035c-4fc5-8c48-b525ca601f37',
     methodCode: 'payment_card_usd_hpp',
@@ -305,7 +320,7 @@ describe('request bodies', () => {
   };
 
   it('builds the private JSON:API body of the document', () => {
-    expect(toPrivateInvoiceRequest(request)).toEqual({
+    expect(toPrivateInvoiceRequest(request, LIVE_KEY)).toEqual({
       data: {
         type: 'payment-invoices',
         attributes: {
@@ -326,7 +341,7 @@ describe('request bodies', () => {
 
   it('sends only attributes the document names, with the same JSON types as its sample', () => {
     const sample = fixture('private-invoice-request') as { data: { type: string; attributes: Record<string, unknown> } };
-    const built = toPrivateInvoiceRequest({ ...request, fields: { status: 'processed' } });
+    const built = toPrivateInvoiceRequest({ ...request, fields: { status: 'processed' } }, TEST_KEY);
     expect(built.data.type).toBe(sample.data.type);
     // service_fields is documented in the text (not in the JSON sample).
     const documented = new Set([...Object.keys(sample.data.attributes), 'service_fields']);
@@ -338,16 +353,23 @@ describe('request bodies', () => {
     expect(built.data.attributes.service_fields).toEqual({ status: 'processed' });
   });
 
+  it('sends test_mode true (a JSON boolean) with a test key, and leaves it at its default false with a live key', () => {
+    expect(toPrivateInvoiceRequest(request, TEST_KEY).data.attributes.test_mode).toBe(true);
+    expect(toPrivateInvoiceRequest(request, LIVE_KEY).data.attributes).not.toHaveProperty('test_mode');
+    // The public body documents no test_mode: the key itself is the test key there.
+    expect(toPublicInvoiceRequest(request, TEST_KEY)).not.toHaveProperty('test_mode');
+  });
+
   it('converts minor units to a JSON number of major units', () => {
-    expect(toPrivateInvoiceRequest({ ...request, amount: 12345 }).data.attributes.amount).toBe(123.45);
-    expect(toPrivateInvoiceRequest({ ...request, amount: 10050 }).data.attributes.amount).toBe(100.5);
-    expect(toPrivateInvoiceRequest({ ...request, amount: 500, currency: 'JPY' }).data.attributes.amount).toBe(500);
+    expect(toPrivateInvoiceRequest({ ...request, amount: 12345 }, LIVE_KEY).data.attributes.amount).toBe(123.45);
+    expect(toPrivateInvoiceRequest({ ...request, amount: 10050 }, LIVE_KEY).data.attributes.amount).toBe(100.5);
+    expect(toPrivateInvoiceRequest({ ...request, amount: 500, currency: 'JPY' }, LIVE_KEY).data.attributes.amount).toBe(500);
   });
 
   it('sends a customer only when given, with reference_id falling back to the payment id', () => {
     const { customer: _customer, ...withoutCustomer } = request;
-    expect(toPrivateInvoiceRequest(withoutCustomer).data.attributes).not.toHaveProperty('customer');
-    expect(toPrivateInvoiceRequest({ ...request, customer: { name: 'John Wick' } }).data.attributes.customer).toEqual({
+    expect(toPrivateInvoiceRequest(withoutCustomer, LIVE_KEY).data.attributes).not.toHaveProperty('customer');
+    expect(toPrivateInvoiceRequest({ ...request, customer: { name: 'John Wick' } }, LIVE_KEY).data.attributes.customer).toEqual({
       reference_id: 'a30ebec4-035c-4fc5-8c48-b525ca601f37',
       name: 'John Wick',
     });
@@ -356,7 +378,7 @@ describe('request bodies', () => {
         ...request,
         customer: { reference: 'c1' },
         billingAddress: { country: 'UA', city: 'Kyiv', postCode: '01001', fullAddress: 'Test Address' },
-      }).data.attributes.customer,
+      }, LIVE_KEY).data.attributes.customer,
     ).toEqual({
       reference_id: 'c1',
       address: { country: 'UA', city: 'Kyiv', post_code: '01001', full_address: 'Test Address' },

@@ -274,10 +274,15 @@ function toMethodField(field: MilkyPayServiceField, locale: string): MethodField
  * named after its payment method; methods marked `hide: true` are left out. Amount limits are
  * converted to minor units only when the service's currency is the one asked for, since the
  * document says a service may take another currency than the given one.
+ *
+ * Without `serviceFields` (the public API, whose create body has no `service_fields`), a service
+ * with a required field is left out, since its create would be refused, and optional fields are
+ * not asked for, since what the shopper typed would not be sent.
  */
 export function prerequestToPaymentMethods(
   response: MilkyPayPrerequestResponse,
   query: { currency: string; locale: string },
+  options: { serviceFields: boolean } = { serviceFields: true },
 ): PaymentMethod[] {
   const methods = methodsByCode(response.data.methods);
   const services: MilkyPayService[] = Array.isArray(response.data.services)
@@ -287,12 +292,14 @@ export function prerequestToPaymentMethods(
   for (const service of services) {
     const method = methods.get(service.method);
     if (method?.hide === true) continue;
+    const fields = service.fields ?? [];
+    if (!options.serviceFields && fields.some((field) => field.required === true)) continue;
     const entry: PaymentMethod = {
       id: `${MILKYPAY_PROVIDER_ID}:${service.code}`,
       provider: MILKYPAY_PROVIDER_ID,
       name: pickLocalized(method?.name, query.locale) ?? service.method,
       category: methodCategory(method?.category),
-      fields: [...(service.fields ?? [])]
+      fields: [...(options.serviceFields ? fields : [])]
         .sort((a, b) => (a.position ?? 0) - (b.position ?? 0))
         .map((field) => toMethodField(field, query.locale)),
     };
@@ -351,10 +358,19 @@ function customerOf(request: CreatePaymentRequest): MilkyPayCustomer | undefined
 }
 
 /**
+ * Whether the public key is a test key: the document's keys are "live or test", its sample test
+ * key is `pk_test_...`, and every answer to it says `test_mode: true`.
+ */
+export function isTestKey(publicKey: string): boolean {
+  return publicKey.startsWith('pk_test_');
+}
+
+/**
  * The private API's create body. `return_url` (the document's "common URL for user return") is
  * our pending URL, where the proxy looks the outcome up itself; `return_urls` carry all three.
+ * `test_mode` is "false by default": true is sent with a test key, nothing with a live one.
  */
-export function toPrivateInvoiceRequest(request: CreatePaymentRequest): MilkyPayPrivateInvoiceRequest {
+export function toPrivateInvoiceRequest(request: CreatePaymentRequest, publicKey: string): MilkyPayPrivateInvoiceRequest {
   const attributes: MilkyPayPrivateInvoiceRequest['data']['attributes'] = {
     reference_id: request.paymentId,
     amount: toMajorNumber(request.amount, request.currency),
@@ -362,6 +378,7 @@ export function toPrivateInvoiceRequest(request: CreatePaymentRequest): MilkyPay
     service: request.methodCode,
     flow: 'charge',
   };
+  if (isTestKey(publicKey)) attributes.test_mode = true;
   if (request.description) attributes.description = request.description;
   const customer = customerOf(request);
   if (customer) attributes.customer = customer;
