@@ -64,7 +64,8 @@ export const paymentHubTokenDataSchema = z
   .object({
     ID: optionalText,
     IpValidation: z.boolean().nullish(),
-    Name: optionalText,
+    // Typed "optional | decimal" with a text sample ("Client"), and never read: anything is accepted.
+    Name: z.unknown(),
     Token: z.string().min(1),
     RefreshToken: z.string().min(1),
     Ip: optionalText,

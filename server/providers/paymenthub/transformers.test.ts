@@ -56,6 +56,14 @@ describe('schemas', () => {
     expect(paymentHubCancelResponseSchema.parse(fixture('cancel-response')).data.Status).toBe('expired');
     expect(paymentHubErrorLogResponseSchema.parse(fixture('error-log-response')).data).toHaveLength(2);
   });
+
+  it('reads a token answer whose Name is a number, as its "decimal" type allows', () => {
+    const answer = fixture('reset-all-token-response') as { data: Record<string, unknown> };
+    for (const Name of [12345, 1.5, null, 'Client']) {
+      const parsed = paymentHubTokenResponseSchema.safeParse({ ...answer, data: { ...answer.data, Name } });
+      expect(parsed.success).toBe(true);
+    }
+  });
 });
 
 describe('status mapping', () => {
