@@ -25,6 +25,16 @@ import {
   type HpayKeys,
 } from './transformers.js';
 
+/** What a synchronous call throws; fails the test if it returns. */
+function thrown(call: () => unknown): unknown {
+  try {
+    call();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to throw');
+}
+
 function fixture(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
 }
@@ -127,6 +137,11 @@ describe('HPAY answers', () => {
     });
   });
 
+  it('reads an unreadable amount in the /payment/ answer as outcome_unknown: the payment may exist', () => {
+    const response = hpayPaymentResponseSchema.parse(fixture('payment-response'));
+    expect(thrown(() => paymentCreatedToState({ ...response, amount: '100.005' }))).toMatchObject({ code: 'outcome_unknown' });
+  });
+
   it('reads the history example (string amounts in XOF) into a state and a transaction', () => {
     const response = hpayPaymentHistoryResponseSchema.parse(fixture('history-response'));
     const entry = response.history[0]!;
@@ -156,9 +171,20 @@ describe('HPAY answers', () => {
     expect(hpayPaymentHistoryResponseSchema.parse({ success: true, history: null }).history).toEqual([]);
   });
 
-  it('refuses an unreadable amount rather than guessing', () => {
+  it('refuses an unreadable amount rather than guessing, as provider_unavailable on a read', () => {
     const entry = hpayPaymentHistoryResponseSchema.parse(fixture('history-response')).history[0]!;
-    expect(() => historyEntryToState({ ...entry, status: 'PAID', amount: '7000.5' })).toThrow(/unreadable amount/);
+    const error = thrown(() => historyEntryToState({ ...entry, status: 'PAID', amount: '7000.5' }));
+    expect(error).toMatchObject({ code: 'provider_unavailable', message: expect.stringMatching(/unreadable amount/) as unknown });
+    expect(thrown(() => historyEntryToTransaction({ ...entry, amount: '7000.5' }))).toMatchObject({ code: 'provider_unavailable' });
+  });
+
+  it('reads a history row whose fees and profit have cents in XOF, and leaves out fees it cannot read', () => {
+    const entry = hpayPaymentHistoryResponseSchema.parse(fixture('history-response')).history[0]!;
+    // XOF has no minor unit: cents are rounded to the franc, as the document writes fees 0.5 elsewhere.
+    expect(historyEntryToTransaction({ ...entry, amount: '7005.00', fees: '700.50', profit: 6304.4 })).toMatchObject({ amount: 7005, fees: 701, profit: 6304 });
+    const unreadable = historyEntryToTransaction({ ...entry, fees: 'n/a' });
+    expect(unreadable).toMatchObject({ amount: 7000, profit: 6300 });
+    expect(unreadable).not.toHaveProperty('fees');
   });
 
   it('reads the collect balance example', () => {

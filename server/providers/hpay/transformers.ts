@@ -15,10 +15,13 @@
  *   any other word  pending           kept in providerStatus; an undocumented word is never final.
  *
  * Amounts are major units on the wire in both JSON types (14900, "7000.00", fees 0.5 and
- * "700.00") and integer minor units here (`../../payments/money.ts`).
+ * "700.00") and integer minor units here (`../../payments/money.ts`). A payment's own amount is
+ * read strictly; a history row's `fees` and `profit` are only shown, and the document writes them
+ * with cents even in XOF ("700.00", fees 0.5), so they are read tolerantly (rounded to the
+ * currency's units) and left out when unreadable, rather than failing the whole history.
  */
-import { ProviderError } from '../../errors.js';
-import { AmountError, toMajorNumber, toMinorUnits } from '../../payments/money.js';
+import { ProviderError, type ErrorCode } from '../../errors.js';
+import { AmountError, readProviderAmount, toMajorNumber, toMinorUnits } from '../../payments/money.js';
 import type { PaymentStatus } from '../../payments/payment-status.js';
 import { SCRUB, scrubPayload } from '../../security/card-masking.js';
 import type { CreatePaymentRequest, PaymentMethod, ProviderPaymentState } from '../provider.js';
@@ -150,13 +153,17 @@ export function toCollectBalanceRequest(keys: HpayKeys, token: string): HpayColl
 // ---------------------------------------------------------------------------------------------
 // Answers
 
-/** A major-unit amount (number or string) in minor units, or a ProviderError naming the field. */
-export function readAmount(value: number | string, currency: string, field: string): number {
+/**
+ * A major-unit amount (number or string) in minor units, or a ProviderError naming the field:
+ * `provider_unavailable` for a read, `outcome_unknown` for the answer to a call that may have
+ * created a payment.
+ */
+export function readAmount(value: number | string, currency: string, field: string, code: ErrorCode = 'provider_unavailable'): number {
   try {
     return toMinorUnits(typeof value === 'string' ? value.trim() : value, currency);
   } catch (error) {
     const reason = error instanceof AmountError ? error.message : String(error);
-    throw new ProviderError('outcome_unknown', `HPAY answered an unreadable ${field} (${reason})`, HPAY_PROVIDER_ID);
+    throw new ProviderError(code, `HPAY answered an unreadable ${field} (${reason})`, HPAY_PROVIDER_ID);
   }
 }
 
@@ -176,7 +183,7 @@ export function paymentCreatedToState(response: HpayPaymentResponse): ProviderPa
     status: 'pending',
     providerRef: response.transaction_id,
     action: { type: 'redirect', url: response.checkout_url },
-    amount: readAmount(response.amount, currency, 'amount'),
+    amount: readAmount(response.amount, currency, 'amount', 'outcome_unknown'),
     currency,
     providerStatus: 'UNPAID',
   };
@@ -224,8 +231,10 @@ export function historyEntryToTransaction(entry: HpayHistoryEntry): HpayTransact
     amount: readAmount(entry.amount, currency, 'amount'),
     currency,
   };
-  if (entry.fees !== undefined) transaction.fees = readAmount(entry.fees, currency, 'fees');
-  if (entry.profit !== undefined) transaction.profit = readAmount(entry.profit, currency, 'profit');
+  const fees = readProviderAmount(entry.fees, currency);
+  if (fees !== undefined) transaction.fees = fees;
+  const profit = readProviderAmount(entry.profit, currency);
+  if (profit !== undefined) transaction.profit = profit;
   if (entry.mode !== undefined) transaction.mode = entry.mode;
   if (entry.product !== undefined) transaction.product = entry.product;
   if (entry.description !== undefined) transaction.description = entry.description;
