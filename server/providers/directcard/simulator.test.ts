@@ -517,7 +517,9 @@ describe('hosted checkout links', () => {
     expect(state.action).toEqual({ type: 'redirect', url: `${baseUrl}/checkout-link/${state.providerRef!.slice('checkout:'.length)}` });
     const lookup = { paymentId: request.paymentId, providerRef: state.providerRef };
     expect(provider.hasStatusLookup!(lookup)).toBe(true);
-    expect(await provider.getPayment(lookup)).toMatchObject({ status: 'requires_action', providerStatus: 'PENDING/-', amount: 100000 });
+    // Not paid yet: no status word, since the document's three (SUCCESS, FAILED, ENROLLED) all describe a payment.
+    expect(await provider.getPayment(lookup)).toMatchObject({ status: 'requires_action', providerStatus: '-/-', amount: 100000 });
+    expect(JSON.parse(transcript.at(-1)!)).toMatchObject({ status: null, paymentId: null, orderId: request.paymentId, amount: 1000, currency: 'TRY' });
 
     const result = await payOnHostedPage(state, CARDS.approvedAfterChallenge.number, '3');
     expect(result.status).toBe(200);

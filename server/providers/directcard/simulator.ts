@@ -13,7 +13,7 @@
  *   POST /api/3ds/:paymentId/complete               {securityKey}, once → ApiPaymentResponse
  *   POST /api/installment-options                   {amount, currency, pan, maxInstallmentCount?, interestPaidByCustomer?} → {options}
  *   POST /api/checkout                              → {checkoutId, redirectUrl}
- *   GET  /api/checkout/:checkoutId                  → ApiPaymentResponse (status PENDING before the shopper pays)
+ *   GET  /api/checkout/:checkoutId                  → ApiPaymentResponse (status null before the shopper pays)
  * Shopper pages (no API headers; they are what the shopper's browser reaches):
  *   POST /3ds/acs/:paymentId                        where htmlContent's form goes (token); decides or shows the challenge
  *   POST /3ds/acs/:paymentId/decide                 decision=complete|fail → auto-posting form of paymentId + securityKey
@@ -48,6 +48,10 @@
  *   second completion, even with the right key, is 409; a wrong key is 400 and uses nothing up;
  * - a pre-authorization is captured once; the capture's ApiPaymentResponse carries the captured amount;
  * - the amount of ApiPaymentResponse is the order amount, interest not included;
+ * - a checkout looked up before the shopper pays answers the ApiPaymentResponse shape with the
+ *   order's orderId, amount, currency and customerId and everything else null, status included:
+ *   the document's statuses are SUCCESS, FAILED and ENROLLED, none of which means "not paid yet",
+ *   and there is no payment to report;
  * - the hosted page runs no 3-D Secure (test cards' challenge behaviour approves there), and a
  *   checkout is paid once: a declined one stays declined;
  * - orderId is unique across card payments, and across checkouts.
@@ -618,7 +622,7 @@ export function createDirectCardSimulator(options: DirectCardSimulatorOptions): 
       installmentCount: null,
       currency: checkout.currency,
       merchantCommission: null,
-      status: 'PENDING',
+      status: null,
       paymentDate: null,
       cardHolderName: null,
       pan: null,

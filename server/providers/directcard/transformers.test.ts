@@ -229,7 +229,7 @@ describe('answers → the normalized state', () => {
     expect(state.card?.mask).toBe('411111******1111');
   });
 
-  const table: [string | null, DirectCardOperation, string][] = [
+  const table: [string | null | undefined, DirectCardOperation, string][] = [
     ['SUCCESS', 'payment', 'succeeded'],
     ['SUCCESS', 'pre-authorization', 'authorized'],
     ['SUCCESS', 'capture', 'succeeded'],
@@ -251,6 +251,7 @@ describe('answers → the normalized state', () => {
     ['PROCESSING', '3ds-complete', 'pending'],
     ['PENDING', 'checkout', 'requires_action'],
     [null, 'checkout', 'requires_action'],
+    [undefined, 'checkout', 'requires_action'],
     ['success', 'payment', 'succeeded'],
   ];
   it.each(table)('%s from %s → %s', (status, operation, expected) => {
