@@ -65,7 +65,7 @@ export const paymentHubTokenDataSchema = z
     ID: optionalText,
     IpValidation: z.boolean().nullish(),
     // Typed "optional | decimal" with a text sample ("Client"), and never read: anything is accepted.
-    Name: z.unknown(),
+    Name: z.unknown().optional(),
     Token: z.string().min(1),
     RefreshToken: z.string().min(1),
     Ip: optionalText,

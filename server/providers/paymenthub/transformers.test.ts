@@ -63,6 +63,9 @@ describe('schemas', () => {
       const parsed = paymentHubTokenResponseSchema.safeParse({ ...answer, data: { ...answer.data, Name } });
       expect(parsed.success).toBe(true);
     }
+    // "optional": an answer without it is read too.
+    const { Name: _left, ...withoutName } = answer.data;
+    expect(paymentHubTokenResponseSchema.safeParse({ ...answer, data: withoutName }).success).toBe(true);
   });
 });
 
