@@ -16,6 +16,8 @@
  *   is refused before anything is sent.
  * - Refunds: Payment Hub answers `pending refund`; the payment is `refund_pending` until a lookup
  *   (webhook, poll, reconciliation) reads the stage's outcome.
+ * - A transaction whose Status is "success refund" with no refund amounts (Refunds null) is read
+ *   as refunded in full: the document's partial word is "partial refund" (transformers.ts).
  * - `expired` means "expired or canceled" (the document). A transaction `expired` before its
  *   ExpiredAt was canceled (by the shopper on the vendor page, or by our cancel): `canceled` here;
  *   after it, `expired`.

@@ -89,6 +89,7 @@ describe('status mapping', () => {
   it('reads refund words in a transaction Status by the refunded total', () => {
     expect(mapPaymentHubTransactionStatus('success refund', { refunded: 100, amount: 100 }).status).toBe('refunded');
     expect(mapPaymentHubTransactionStatus('success refund', { refunded: 40, amount: 100 }).status).toBe('partially_refunded');
+    expect(mapPaymentHubTransactionStatus('success refund', { amount: 100 }).status).toBe('refunded');
     expect(mapPaymentHubTransactionStatus('failed refund', { refunded: 0, amount: 100 }).status).toBe('succeeded');
   });
 
@@ -103,8 +104,11 @@ describe('status mapping', () => {
     const status = paymentHubTransactionStatusResponseSchema.parse(fixture('status-response')).data;
     expect(transactionToState(status)).toEqual({ status: 'pending', providerStatus: 'initial', providerRef: '656d96e92f42c9a894ceb1bb', amount: 500000000, currency: 'IDR' });
     const [full, partial] = paymentHubFetchMultipleResponseSchema.parse(fixture('fetch-multiple-response')).data;
-    // The first record says "success refund" with no Refunds: nothing known refunded, so partially.
-    expect(transactionToState(full!).status).toBe('partially_refunded');
+    // The first record says "success refund" with no Refunds: a full refund (not "partial refund"), of its Amount.
+    expect(transactionToState(full!)).toMatchObject({ status: 'refunded', amount: 5000000, refundedAmount: 5000000, currency: 'IDR' });
+    expect(transactionToState({ ...full!, RefundTotal: 0 })).toMatchObject({ status: 'refunded', refundedAmount: 5000000 });
+    // Where the amounts are given they decide, as for the other refund words.
+    expect(transactionToState({ ...full!, RefundTotal: 20000 })).toMatchObject({ status: 'partially_refunded', refundedAmount: 2000000 });
     expect(transactionToState(partial!)).toMatchObject({ status: 'partially_refunded', amount: 5000000, refundedAmount: 2000000, currency: 'IDR' });
     const canceled = paymentHubCancelResponseSchema.parse(fixture('cancel-response')).data;
     expect(transactionToState(canceled).status).toBe('expired');

@@ -14,8 +14,9 @@
  *   pending refund       refund_pending
  *   partial refund       partially_refunded
  *   full refund          refunded
- *   success refund       partially_refunded   a refund word in `Status` (the fetch-multiple example):
- *                        / refunded            read by the refunded total against the amount
+ *   success refund       refunded /           a refund word in `Status` (the fetch-multiple example):
+ *                        partially_refunded    by the refunded total against the amount; with no
+ *                                              refund amounts given, refunded in full (below)
  *   failed refund        succeeded / partially_refunded, by the refunded total (the money stays paid)
  *   anything else        pending              never read as final; the word is kept
  *
@@ -23,6 +24,13 @@
  * succeeded; failed refund → failed. The refunded total is the sum of the `success refund` stages.
  *
  * `providerStatus` is the Status as Payment Hub wrote it, with PaymentFailReason in brackets.
+ *
+ * "success refund" with no refund amounts (Refunds null, RefundTotal absent or 0) is a full
+ * refund, with refundedAmount the transaction's Amount: the document's word for a partly refunded
+ * transaction is "partial refund" ("the refund amount being less than the total transaction
+ * amount"), which the same sample uses for the other record; the sample's "success refund" record
+ * is ABC11111, the reference of the full-refund request example; and only "paid" or "partial
+ * refund" transactions can be refunded again, so the hub would refuse any further stage anyway.
  */
 import { readProviderAmount as majorToMinor } from '../../payments/money.js';
 import { toMajorNumber } from '../../payments/money.js';
@@ -104,7 +112,8 @@ export function mapPaymentHubTransactionStatus(
       case 'pending refund':
         return { status: 'refund_pending' };
       case 'success refund':
-        return { status: whole ? 'refunded' : 'partially_refunded' };
+        // No refunded amount given: a full refund (see the header).
+        return { status: whole || context.refunded === undefined ? 'refunded' : 'partially_refunded' };
       case 'failed refund':
         return { status: refunded > 0 ? (whole ? 'refunded' : 'partially_refunded') : 'succeeded' };
       default:
@@ -162,11 +171,13 @@ export function transactionToState(
 ): ProviderPaymentState {
   const currency = (record.Currency ?? '').trim().toUpperCase() || options.fallbackCurrency;
   const amount = currency ? majorToMinor(record.Amount, currency) : undefined;
-  const refunded = currency
+  const given = currency
     ? record.Refunds.length > 0
       ? refundTotals(record.Refunds, currency).succeeded
       : majorToMinor(record.RefundTotal, currency)
     : undefined;
+  // "success refund" with no refund amounts is a full refund (see the header).
+  const refunded = normalizeStatusWord(record.Status) === 'success refund' && record.Refunds.length === 0 && !given ? amount : given;
   const reading = mapPaymentHubTransactionStatus(record.Status, {
     failReason: record.PaymentFailReason,
     refunded,
