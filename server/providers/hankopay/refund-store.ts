@@ -71,6 +71,11 @@ export function memoryHankoPayRefunds(): HankoPayRefundStore {
     lock: <T>(paymentId: string, fn: () => Promise<T>): Promise<T> => {
       const run = (locks.get(paymentId) ?? Promise.resolve()).catch(() => undefined).then(fn);
       locks.set(paymentId, run);
+      // The last one out leaves no entry behind.
+      const forget = () => {
+        if (locks.get(paymentId) === run) locks.delete(paymentId);
+      };
+      run.then(forget, forget);
       return run;
     },
   };
