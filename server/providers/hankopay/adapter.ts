@@ -48,7 +48,8 @@
  *   total; `failed` forgets the refund and reports what the original says. The other reading is
  *   accepted too: an original whose record shows the refund (status refunded, partially_refunded
  *   with no earlier refund, or a `refundedAmount` covering it) settles it, and a record's larger
- *   `refundedAmount` wins. A refund answered or looked up `failed`, or refused, raises the error.
+ *   `refundedAmount` wins (a refund answered without a refundTransactionId can be settled only this
+ *   way). A refund answered or looked up `failed`, or refused, raises the error.
  *   A refund asked before these records were kept is known only from the original's record.
  * - Capabilities: refund yes; capture and cancel no (the document has neither); installments no.
  *   A manual capture mode or an installment count above one is refused before anything is sent.

@@ -403,6 +403,11 @@ describe('refunds', () => {
     const partial = await provider.refund!(lookup, 20000, 'USD', 'Customer requested partial refund');
     expect(partial).toMatchObject({ status: 'partially_refunded', refundedAmount: 20000, amount: 50000, currency: 'USD' });
     expect(partial.providerStatus).toMatch(/refund pending \w+$/);
+    // The refund is its own transaction, as the document answers it; the original stays as it was.
+    const refundId = /refund pending (\w+)$/.exec(partial.providerStatus!)![1]!;
+    expect((await simulatorApi(`/api/v1/transactions/${refundId}/status`)).json).toMatchObject({ transactionId: refundId, referenceTransactionId: state.providerRef, status: 'success' });
+    expect((await simulatorApi(`/api/v1/transactions/${refundId}`)).json).toMatchObject({ data: { _id: refundId, referenceTransactionId: state.providerRef, fromAmount: 200, currency: 'USD' } });
+    expect((await simulatorApi(`/api/v1/transactions/${state.providerRef}/status`)).json).toMatchObject({ status: 'success' });
 
     const tooMuch = await rejection(provider.refund!(lookup, 30001, 'USD', 'too much'));
     expect(tooMuch.code).toBe('provider_rejected');
