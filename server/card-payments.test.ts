@@ -233,6 +233,11 @@ describe('card payments with directcard through the proxy', () => {
     const { token } = await newSession({ provider: 'hankopay', currency: 'USD', amount: '35.00' });
     const paid = await widget('POST', '/api/checkout/payments', token, { key: 'k', body: { methodId: 'hankopay:card', card: card(HANKOPAY_CARD) } });
     expect(paid.body.payment).toMatchObject({ status: 'succeeded', card: { mask: '424242******4242' } });
+    // Paid on the strength of a status lookup (its statusReason; the create's answer has none), not the create's word alone.
+    const { events } = (await merchant('GET', `/api/payments/${paid.body.payment.id}`)).body;
+    expect(events.filter((event: { toStatus?: string }) => event.toStatus === 'succeeded')).toEqual([
+      expect.objectContaining({ detail: expect.objectContaining({ providerStatus: 'success (Approved)' }) as unknown }),
+    ]);
   });
 
   it('never writes the card number or the security code to a log, a row or a file', async () => {

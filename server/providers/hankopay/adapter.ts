@@ -20,20 +20,37 @@
  *   transaction id (`transactionId`, else `_id`) and the order id, and `getPayment` asks HankoPay.
  *   A callback's status or amount is never read, so a forged or replayed one changes nothing
  *   beyond a lookup.
- * - getPayment asks the documented status endpoint for the status words and the details
- *   endpoint (the "stored record", undocumented shape) for amount, currency, order id, refunds and
- *   the paymentLink, since the status answer carries none of them: the service needs the amount
- *   and currency to hold a mismatch for review. Both run in parallel; a record whose orderId is
- *   not our payment id is refused (`not_found`), so a callback cannot tie another order to ours.
+ * - getPayment takes the status words from the documented status endpoint only. The details
+ *   endpoint ("the current stored record", no shape given) is asked beside it for amount,
+ *   currency, order id, refunds and the paymentLink, and read tolerantly: bare or wrapped in
+ *   `data` / `transaction`, the id as `_id`, `id` or `transactionId`, fields of unexpected types
+ *   dropped; when it fails or lacks them, the lookup goes on without it. A record (status, details
+ *   or list) whose orderId is not our payment id is refused (`not_found`), so a callback cannot
+ *   tie another order to ours.
+ * - Amount and currency are checked before a payment counts as paid (the document: "Verify
+ *   amount, currency, and order reference before marking the payment complete"): for a paid
+ *   status they come from the details record, else from the documented list (`fromAmount`,
+ *   `currency`), searched like a lost create. Without them a `success` stays `pending`, logged,
+ *   until a later lookup can check them; the service holds a differing amount for review.
+ * - A create answered `success` is confirmed by a lookup before it counts ("Only finalize the
+ *   order after callback confirmation or a successful status lookup"); if that lookup fails the
+ *   payment is `pending` and the callback or the reconciler settles it.
  * - A `pending` lookup whose record still shows the paymentLink stays `requires_action` with that
  *   link; without a link it is `pending`.
  * - A payment without providerRef (the create's answer was lost) is looked for in the list by
  *   orderId, newest pages first as HankoPay returns them, up to `lookupPages` pages; not found is
  *   `not_found`, which the service reads as "never created".
- * - Refunds answer `pending`. After a refund the original is looked up: if it already shows the
- *   refund (status refunded / partially_refunded, or `refundedAmount` on the record) that state is
- *   returned with the refunded total; otherwise `refund_pending`. A refund answered `failed`, or
- *   refused, raises the error and moves nothing.
+ * - Refunds: the document answers one with its own `refundTransactionId` and `"status":
+ *   "pending"`, and never says the original changes. So each refund's id and amount are kept
+ *   (`refundStore`: the proxy's store in setup) and a lookup asks each pending refund's own status
+ *   endpoint: `pending` keeps the payment `refund_pending` (never `succeeded` while a refund we
+ *   know of is pending); `success` makes it partially_refunded / refunded with the refunds'
+ *   total; `failed` forgets the refund and reports what the original says. The other reading is
+ *   accepted too: an original whose record shows the refund (status refunded, partially_refunded
+ *   with no earlier refund, or a `refundedAmount` covering it) settles it, and a record's larger
+ *   `refundedAmount` wins (a refund answered without a refundTransactionId can be settled only this
+ *   way). A refund answered or looked up `failed`, or refused, raises the error.
+ *   A refund asked before these records were kept is known only from the original's record.
  * - Capabilities: refund yes; capture and cancel no (the document has neither); installments no.
  *   A manual capture mode or an installment count above one is refused before anything is sent.
  * - The shopper's IP is required (the document: "always send" it); a request without one is
@@ -63,14 +80,17 @@ import type {
   WalletBalance,
 } from '../provider.js';
 import { HankoPayClient, type HankoPayClientOptions } from './client.js';
-import type { HankoPayTransactionRecord } from './hankopay-types.js';
+import { recordIdOf, type HankoPayTransactionRecord } from './hankopay-types.js';
+import { memoryHankoPayRefunds, type HankoPayKnownRefund, type HankoPayRefundStore } from './refund-store.js';
 import {
   availableBalance,
   HANKOPAY_CARD_METHOD,
+  HANKOPAY_PAID_STATUSES,
   HANKOPAY_PROVIDER_ID,
   hankoPayMethods,
   listToPage,
   lookupToState,
+  mapHankoPayStatus,
   payoutResponseToState,
   readHankoPayCallback,
   readRefundStatus,
@@ -80,6 +100,7 @@ import {
   toTransactionRequest,
   transactionCreatedToState,
   walletsFromBalance,
+  withKnownRefunds,
   type PaymentLinkAction,
 } from './transformers.js';
 
@@ -90,40 +111,161 @@ export interface HankoPayProviderOptions extends HankoPayClientOptions {
   checkBalanceBeforePayout?: boolean;
   /** How many list pages to search for a payment whose transaction id was never learnt. Default 5. */
   lookupPages?: number;
+  /** Where the refunds asked for are kept; the proxy's store in setup. Default: this process's memory. */
+  refundStore?: HankoPayRefundStore;
+  /** Where a lookup that could not be completed is explained (the proxy's logger in setup). */
+  logger?: { warn(details: object, message: string): void };
 }
 
 const CAPABILITIES: ProviderCapabilities = { refund: true, capture: false, cancel: false, installments: false };
 const LIST_LIMIT_MAX = 100;
+
+type RefundOutcome = HankoPayKnownRefund['status'];
+
+/** The original transaction as HankoPay reports it, before the refunds we know of are applied. */
+interface OriginalLookup {
+  transactionId: string;
+  state: ProviderPaymentState;
+  /** The details endpoint's record as it answered; undefined when it could not be read. */
+  record: HankoPayTransactionRecord | undefined;
+}
+
+function hasAmount(record: HankoPayTransactionRecord | undefined): boolean {
+  return Boolean(record?.currency) && (record?.fromAmount ?? record?.amount) != null;
+}
 
 export function createHankoPayProvider(options: HankoPayProviderOptions): PaymentProvider {
   const client = new HankoPayClient(options);
   const paymentLinkAction = options.paymentLinkAction ?? 'redirect';
   const checkBalanceBeforePayout = options.checkBalanceBeforePayout ?? true;
   const lookupPages = options.lookupPages ?? 5;
+  const refunds = options.refundStore ?? memoryHankoPayRefunds();
+  const logger = options.logger;
+
+  /** The first record of the list, newest pages first, that `matches`; up to `lookupPages` pages. */
+  async function findInList(matches: (record: HankoPayTransactionRecord) => boolean): Promise<HankoPayTransactionRecord | undefined> {
+    for (let page = 1; page <= lookupPages; page++) {
+      const list = await client.listTransactions({ page, limit: LIST_LIMIT_MAX });
+      const found = list.data.find(matches);
+      if (found) return found;
+      if (page >= list.pagination.pages) break;
+    }
+    return undefined;
+  }
 
   /** The transaction id: the one we hold, else the list's record with our orderId. */
   async function transactionIdOf(lookup: PaymentLookup): Promise<string> {
     if (lookup.providerRef) return lookup.providerRef;
-    for (let page = 1; page <= lookupPages; page++) {
-      const list = await client.listTransactions({ page, limit: LIST_LIMIT_MAX });
-      const found = list.data.find((record) => record.orderId === lookup.paymentId);
-      const id = found?._id ?? found?.transactionId;
-      if (id) return id;
-      if (page >= list.pagination.pages) break;
-    }
+    const id = recordIdOf(await findInList((record) => record.orderId === lookup.paymentId));
+    if (id) return id;
     throw new ProviderError('not_found', `HankoPay has no transaction with orderId ${lookup.paymentId}`, HANKOPAY_PROVIDER_ID, 404);
   }
 
-  async function lookUp(lookup: PaymentLookup): Promise<{ state: ProviderPaymentState; record: HankoPayTransactionRecord }> {
+  function refuseOtherOrder(transactionId: string, paymentId: string, orderId: string | null | undefined): void {
+    if (orderId && orderId !== paymentId) {
+      throw new ProviderError('not_found', `HankoPay transaction ${transactionId} belongs to orderId ${orderId}, not ${paymentId}`, HANKOPAY_PROVIDER_ID);
+    }
+  }
+
+  /** The details endpoint's record, or undefined when it fails: its shape is undocumented. */
+  async function readDetails(transactionId: string): Promise<HankoPayTransactionRecord | undefined> {
+    try {
+      return await client.getTransaction(transactionId);
+    } catch (error) {
+      if (!(error instanceof ProviderError)) throw error;
+      logger?.warn({ provider: HANKOPAY_PROVIDER_ID, transactionId, code: error.code }, `HankoPay transaction details not read: ${error.message}`);
+      return undefined;
+    }
+  }
+
+  /** The list's record of the transaction (documented: fromAmount, currency), or undefined. */
+  async function readListed(transactionId: string, paymentId: string): Promise<HankoPayTransactionRecord | undefined> {
+    try {
+      return await findInList((record) => recordIdOf(record) === transactionId || record.orderId === paymentId);
+    } catch (error) {
+      if (!(error instanceof ProviderError)) throw error;
+      logger?.warn({ provider: HANKOPAY_PROVIDER_ID, transactionId, code: error.code }, `HankoPay transaction list not read: ${error.message}`);
+      return undefined;
+    }
+  }
+
+  async function lookUpOriginal(lookup: PaymentLookup): Promise<OriginalLookup> {
     const transactionId = await transactionIdOf(lookup);
-    const [status, record] = await Promise.all([client.getStatus(transactionId), client.getTransaction(transactionId)]);
-    for (const orderId of [status.orderId, record.orderId]) {
-      if (orderId && orderId !== lookup.paymentId) {
-        throw new ProviderError('not_found', `HankoPay transaction ${transactionId} belongs to orderId ${orderId}, not ${lookup.paymentId}`, HANKOPAY_PROVIDER_ID);
-      }
+    const [status, details] = await Promise.all([client.getStatus(transactionId), readDetails(transactionId)]);
+    refuseOtherOrder(transactionId, lookup.paymentId, status.orderId);
+    refuseOtherOrder(transactionId, lookup.paymentId, details?.orderId);
+    let record = details;
+    // The amount and currency are checked before a payment is called paid (document: "Verify
+    // amount, currency, and order reference"); the list documents both where the details do not.
+    if (!hasAmount(details) && HANKOPAY_PAID_STATUSES.has(mapHankoPayStatus(status.status).status)) {
+      const listed = await readListed(transactionId, lookup.paymentId);
+      refuseOtherOrder(transactionId, lookup.paymentId, listed?.orderId);
+      if (hasAmount(listed)) record = { ...details, fromAmount: listed!.fromAmount ?? listed!.amount, amount: null, currency: listed!.currency };
     }
     const state = lookupToState({ ...status, transactionId: status.transactionId ?? transactionId }, record, { paymentLinkAction });
-    return { state, record };
+    return { transactionId, state, record: details };
+  }
+
+  /**
+   * What became of a refund we asked for: its own status lookup (the document's
+   * refundTransactionId), else the original's record showing it (another reading the document
+   * allows). `settledBefore`: the refunds of this payment settled before this one.
+   */
+  async function refundOutcome(refund: HankoPayKnownRefund, original: ProviderPaymentState, settledBefore: number): Promise<RefundOutcome> {
+    if (refund.id) {
+      try {
+        const outcome = readRefundStatus((await client.getStatus(refund.id)).status);
+        if (outcome !== 'pending') return outcome;
+      } catch (error) {
+        if (!(error instanceof ProviderError)) throw error;
+      }
+    }
+    if (original.status === 'refunded') return 'success';
+    if (original.refundedAmount !== undefined && original.refundedAmount >= settledBefore + refund.amount) return 'success';
+    if (original.status === 'partially_refunded' && original.refundedAmount === undefined && settledBefore === 0) return 'success';
+    return 'pending';
+  }
+
+  /** Asks after every pending refund of the payment and keeps what settled; answers the refunds as kept now. */
+  async function settleRefunds(paymentId: string, original: OriginalLookup): Promise<HankoPayKnownRefund[]> {
+    const ledger = await refunds.load(paymentId);
+    if (!ledger || ledger.transactionId !== original.transactionId) return [];
+    const outcomes = new Map<number, RefundOutcome>();
+    let settled = ledger.refunds.filter((refund) => refund.status === 'success').reduce((sum, refund) => sum + refund.amount, 0);
+    for (const [index, refund] of ledger.refunds.entries()) {
+      if (refund.status !== 'pending') continue;
+      const outcome = await refundOutcome(refund, original.state, settled);
+      if (outcome === 'pending') continue;
+      outcomes.set(index, outcome);
+      if (outcome === 'success') settled += refund.amount;
+    }
+    if (outcomes.size === 0) return ledger.refunds;
+    // Read again under the lock: another lookup or a new refund may have written since (refunds only append).
+    return refunds.lock(paymentId, async () => {
+      const current = (await refunds.load(paymentId)) ?? ledger;
+      const next = current.refunds.map((refund, index) => {
+        const outcome = outcomes.get(index);
+        return outcome && refund.status === 'pending' && refund.id === ledger.refunds[index]?.id ? { ...refund, status: outcome } : refund;
+      });
+      await refunds.save(paymentId, { ...current, refunds: next });
+      return next;
+    });
+  }
+
+  /** A paid state without HankoPay's amount and currency stays pending: the check comes first. */
+  function withCheckedAmount(lookup: PaymentLookup, transactionId: string, state: ProviderPaymentState): ProviderPaymentState {
+    if (!HANKOPAY_PAID_STATUSES.has(state.status) || (state.amount !== undefined && state.currency !== undefined)) return state;
+    logger?.warn(
+      { provider: HANKOPAY_PROVIDER_ID, paymentId: lookup.paymentId, transactionId, providerStatus: state.providerStatus },
+      'HankoPay reports the payment paid, but neither the transaction details nor the transaction list gave its amount and currency; it stays pending until they can be checked',
+    );
+    return { status: 'pending', providerRef: transactionId, providerStatus: `${state.providerStatus ?? '-'}; amount and currency not confirmed` };
+  }
+
+  async function lookUp(lookup: PaymentLookup): Promise<{ state: ProviderPaymentState; record: HankoPayTransactionRecord | undefined }> {
+    const original = await lookUpOriginal(lookup);
+    const state = withKnownRefunds(original.state, await settleRefunds(lookup.paymentId, original));
+    return { state: withCheckedAmount(lookup, original.transactionId, state), record: original.record };
   }
 
   return {
@@ -151,7 +293,17 @@ export function createHankoPayProvider(options: HankoPayProviderOptions): Paymen
       if (response.orderId && response.orderId !== request.paymentId) {
         throw new ProviderError('outcome_unknown', `HankoPay answered about orderId ${response.orderId} instead of ${request.paymentId}`, HANKOPAY_PROVIDER_ID);
       }
-      return transactionCreatedToState(response, { ...(request.card ? { card: request.card } : {}), paymentLinkAction });
+      const created = transactionCreatedToState(response, { ...(request.card ? { card: request.card } : {}), paymentLinkAction });
+      if (created.status !== 'succeeded') return created;
+      // "Only finalize the order after callback confirmation or a successful status lookup."
+      const card = created.card ? { card: created.card } : {};
+      try {
+        return { ...(await lookUp({ paymentId: request.paymentId, providerRef: response.transactionId })).state, ...card };
+      } catch (error) {
+        if (!(error instanceof ProviderError)) throw error;
+        logger?.warn({ provider: HANKOPAY_PROVIDER_ID, paymentId: request.paymentId, code: error.code }, `HankoPay created the payment as success; its lookup failed, so it waits: ${error.message}`);
+        return { status: 'pending', providerRef: response.transactionId, providerStatus: `${created.providerStatus ?? '-'}; not confirmed yet`, ...card };
+      }
     },
 
     async getPayment(lookup: PaymentLookup): Promise<ProviderPaymentState> {
@@ -160,7 +312,7 @@ export function createHankoPayProvider(options: HankoPayProviderOptions): Paymen
 
     async paymentDetails(lookup: PaymentLookup): Promise<ProviderPaymentDetails> {
       const { state, record } = await lookUp(lookup);
-      return { state, record: scrubHankoPayPayload(record) };
+      return { state, record: scrubHankoPayPayload(record ?? null) };
     },
 
     readCallback(input: CallbackInput): PaymentLookup | undefined {
@@ -178,16 +330,27 @@ export function createHankoPayProvider(options: HankoPayProviderOptions): Paymen
       const response = await client.refund(transactionId, toRefundRequest(amount, currency, reason));
       const refundStatus = readRefundStatus(response.status);
       const words = `refund ${response.status ?? '-'}${response.refundTransactionId ? ` ${response.refundTransactionId}` : ''}`;
-      if (refundStatus === 'failed') {
-        throw new ProviderError('provider_rejected', `HankoPay did not refund ${toMajorString(amount, currency)} ${currency} (${words})`, HANKOPAY_PROVIDER_ID, 200, scrubHankoPayPayload(response));
-      }
+      const declined = () =>
+        new ProviderError('provider_rejected', `HankoPay did not refund ${toMajorString(amount, currency)} ${currency} (${words})`, HANKOPAY_PROVIDER_ID, 200, scrubHankoPayPayload(response));
+      if (refundStatus === 'failed') throw declined();
+      // Kept before anything else is asked: from now on no lookup may report the payment unrefunded.
+      const index = await refunds.lock(lookup.paymentId, async () => {
+        const kept = await refunds.load(lookup.paymentId);
+        const ledger = kept?.transactionId === transactionId ? kept : { transactionId, currency, refunds: [] };
+        const refund: HankoPayKnownRefund = { ...(response.refundTransactionId ? { id: response.refundTransactionId } : {}), amount, status: refundStatus };
+        await refunds.save(lookup.paymentId, { ...ledger, refunds: [...ledger.refunds, refund] });
+        return ledger.refunds.length;
+      });
+      let state: ProviderPaymentState | undefined;
       try {
-        const { state } = await lookUp({ ...lookup, providerRef: transactionId });
-        if (state.status === 'refunded' || state.status === 'partially_refunded') return { ...state, providerStatus: `${state.providerStatus ?? '-'}; ${words}` };
+        state = (await lookUp({ ...lookup, providerRef: transactionId })).state;
       } catch (error) {
         // The refund was accepted; a lookup that fails now leaves it pending, to be read later.
         if (!(error instanceof ProviderError)) throw error;
       }
+      if ((await refunds.load(lookup.paymentId))?.refunds[index]?.status === 'failed') throw declined();
+      if (state?.status === 'refund_pending') return state;
+      if (state?.status === 'partially_refunded' || state?.status === 'refunded') return { ...state, providerStatus: `${state.providerStatus ?? '-'}; ${words}` };
       return { status: 'refund_pending', providerRef: transactionId, providerStatus: words };
     },
 

@@ -10,9 +10,10 @@
  * transaction details, callbacks or errors:
  * - every object passes unknown keys through (`z.looseObject`);
  * - fields beyond the ids may be absent or null; amounts are read as numbers or decimal strings;
- * - a transaction record is read with `_id` (the list's word) or `transactionId`, and `fromAmount`
- *   (the list's word) or `amount`; the details answer may wrap it in `data` or `transaction`, or
- *   not wrap it at all;
+ * - a transaction record is read with `_id` (the list's word), `transactionId` or `id`, and
+ *   `fromAmount` (the list's word) or `amount`; a field of another type than expected (a numeric
+ *   statusId) is dropped, not refused; the details answer may wrap it in `data` or `transaction`,
+ *   or not wrap it at all, and is never refused for its shape (the document gives none);
  * - error bodies are not documented: every answer carries `success`, so an error is read as
  *   `{success: false, message | error | code}` in any combination.
  */
@@ -153,38 +154,59 @@ export const hankoPayStatusResponseSchema = z.looseObject({
 });
 export type HankoPayStatusResponse = z.infer<typeof hankoPayStatusResponseSchema>;
 
-/** One stored transaction, as the list shows it (and, by assumption, as details show it). */
+/** Text; anything else is dropped. */
+const lenientText = z.string().nullable().optional().catch(undefined);
+/** An id or a statusId: text, or a number written as text; anything else is dropped. */
+const lenientId = z
+  .union([z.string(), z.number().transform(String)])
+  .nullable()
+  .optional()
+  .catch(undefined);
+/** An amount as a number or a decimal string; anything else is dropped. */
+const lenientAmount = amountSchema.nullable().optional().catch(undefined);
+
+/**
+ * One stored transaction, as the list shows it (`_id`, `orderId`, `status`, `fromAmount`,
+ * `currency`) and, read the same way, whatever the details endpoint answers: a field of an
+ * unexpected type is dropped, never a reason to refuse the record.
+ */
 export const hankoPayTransactionRecordSchema = z.looseObject({
-  _id: optionalText,
-  transactionId: optionalText,
-  orderId: optionalText,
-  status: optionalText,
-  statusReason: optionalText,
-  statusId: optionalText,
-  fromAmount: optionalAmount,
-  amount: optionalAmount,
-  currency: optionalText,
-  refundedAmount: optionalAmount,
-  paymentLink: optionalText,
-  createdAt: optionalText,
-  updatedAt: optionalText,
+  _id: lenientId,
+  id: lenientId,
+  transactionId: lenientId,
+  referenceTransactionId: lenientId,
+  orderId: lenientId,
+  status: lenientText,
+  statusReason: lenientText,
+  statusId: lenientId,
+  fromAmount: lenientAmount,
+  amount: lenientAmount,
+  currency: lenientText,
+  refundedAmount: lenientAmount,
+  paymentLink: lenientText,
+  createdAt: lenientText,
+  updatedAt: lenientText,
 });
 export type HankoPayTransactionRecord = z.infer<typeof hankoPayTransactionRecordSchema>;
 
-/** GET /api/v1/transactions/:transactionId: the record, bare or wrapped in `data` / `transaction`. */
-export const hankoPayTransactionDetailsSchema = z
-  .looseObject({
-    data: hankoPayTransactionRecordSchema.optional(),
-    transaction: hankoPayTransactionRecordSchema.optional(),
-  })
-  .transform((body, ctx): HankoPayTransactionRecord => {
-    const record = body.data ?? body.transaction ?? hankoPayTransactionRecordSchema.parse(body);
-    if (!record._id && !record.transactionId) {
-      ctx.addIssue({ code: 'custom', message: 'the record has neither _id nor transactionId' });
-      return z.NEVER;
-    }
-    return record;
-  });
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * GET /api/v1/transactions/:transactionId, whose shape the document does not give: the record
+ * wrapped in `data` or `transaction`, or bare. Never refused: what cannot be read is left out.
+ */
+export const hankoPayTransactionDetailsSchema = z.unknown().transform((body): HankoPayTransactionRecord => {
+  const outer = isObject(body) ? body : {};
+  const inner = [outer.data, outer.transaction].find(isObject) ?? outer;
+  return hankoPayTransactionRecordSchema.parse(inner);
+});
+
+/** The record's transaction id: `_id` (the list's word), else `transactionId`, else `id`. */
+export function recordIdOf(record: HankoPayTransactionRecord | undefined): string | undefined {
+  return record?._id ?? record?.transactionId ?? record?.id ?? undefined;
+}
 
 export const hankoPayPaginationSchema = z.looseObject({
   page: z.coerce.number().int(),

@@ -180,18 +180,25 @@ describe('authentication', () => {
     const request = paymentRequest();
     const state = await provider.createPayment(request);
     await provider.getPayment({ paymentId: request.paymentId, providerRef: state.providerRef });
-    await provider.refund!({ paymentId: request.paymentId, providerRef: state.providerRef }, 100, 'USD', 'test');
+    const refunded = await provider.refund!({ paymentId: request.paymentId, providerRef: state.providerRef }, 100, 'USD', 'test');
+    const refundId = /refund pending (\w+)$/.exec(refunded.providerStatus ?? '')?.[1];
     await provider.listTransactions!({ page: 1, limit: 5 });
     await provider.walletBalances!();
     await provider.createPayout!(payoutRequest({ amount: 100 }));
     const calls = adapterCalls.slice(first);
+    expect(refundId).toBeDefined();
     expect(calls.map((call) => `${call.method} ${new URL(call.url).pathname.replace(MOUNT, '')}`)).toEqual([
+      // A create answered success is confirmed by a lookup before it counts.
       'POST /api/v1/transactions',
       'GET /api/v1/transactions/' + state.providerRef + '/status',
       'GET /api/v1/transactions/' + state.providerRef,
+      'GET /api/v1/transactions/' + state.providerRef + '/status',
+      'GET /api/v1/transactions/' + state.providerRef,
+      // The refund is settled from its own status: the document's refundTransactionId.
       'POST /api/v1/transactions/' + state.providerRef + '/refund',
       'GET /api/v1/transactions/' + state.providerRef + '/status',
       'GET /api/v1/transactions/' + state.providerRef,
+      'GET /api/v1/transactions/' + refundId + '/status',
       'GET /api/v1/transactions',
       'GET /api/v1/wallet/balance',
       'GET /api/v1/wallet/balance',
@@ -205,7 +212,8 @@ describe('test cards', () => {
   it('4242…: success at once, with the proxy\'s URLs, the shopper IP and the masked card', async () => {
     const request = paymentRequest();
     const state = await provider.createPayment(request);
-    expect(state).toMatchObject({ status: 'succeeded', providerStatus: 'success', card: { mask: '424242******4242', brand: 'VISA' } });
+    // Confirmed by a status lookup before it counts: the amount and currency come from that lookup.
+    expect(state).toMatchObject({ status: 'succeeded', providerStatus: 'success (Approved)', amount: 50000, currency: 'USD', card: { mask: '424242******4242', brand: 'VISA' } });
     expect(state.action).toBeUndefined();
     const sent = JSON.parse(sentBodies.at(-1)!) as Record<string, Record<string, unknown>>;
     expect(sent.urls).toEqual({ success: request.returnUrls.success, failure: request.returnUrls.fail, callback: request.callbackUrl });
@@ -221,7 +229,6 @@ describe('test cards', () => {
       providerStatus: 'success (Approved)',
       amount: 50000,
       currency: 'USD',
-      refundedAmount: 0,
     });
   });
 
@@ -396,6 +403,11 @@ describe('refunds', () => {
     const partial = await provider.refund!(lookup, 20000, 'USD', 'Customer requested partial refund');
     expect(partial).toMatchObject({ status: 'partially_refunded', refundedAmount: 20000, amount: 50000, currency: 'USD' });
     expect(partial.providerStatus).toMatch(/refund pending \w+$/);
+    // The refund is its own transaction, as the document answers it; the original stays as it was.
+    const refundId = /refund pending (\w+)$/.exec(partial.providerStatus!)![1]!;
+    expect((await simulatorApi(`/api/v1/transactions/${refundId}/status`)).json).toMatchObject({ transactionId: refundId, referenceTransactionId: state.providerRef, status: 'success' });
+    expect((await simulatorApi(`/api/v1/transactions/${refundId}`)).json).toMatchObject({ data: { _id: refundId, referenceTransactionId: state.providerRef, fromAmount: 200, currency: 'USD' } });
+    expect((await simulatorApi(`/api/v1/transactions/${state.providerRef}/status`)).json).toMatchObject({ status: 'success' });
 
     const tooMuch = await rejection(provider.refund!(lookup, 30001, 'USD', 'too much'));
     expect(tooMuch.code).toBe('provider_rejected');

@@ -10,8 +10,9 @@
  *   POST /api/v1/transactions                        create with card data → {success, transactionId, orderId, status,
  *                                                    statusId, paymentLink, createdAt} (+ statusReason when failed)
  *   GET  /api/v1/transactions/:id/status             → {success, transactionId, orderId, status, statusReason, statusId, updatedAt}
- *                                                    (refund transactions too)
- *   GET  /api/v1/transactions/:id                    → {success, data: <stored record, card masked>}
+ *                                                    (a refund transaction adds referenceTransactionId)
+ *   GET  /api/v1/transactions/:id                    → {success, data: <stored record, card masked>} (a refund's too:
+ *                                                    {_id, referenceTransactionId, orderId, status, fromAmount, currency, ...})
  *   GET  /api/v1/transactions?limit=&page=           → {success, data: [{_id, orderId, status, fromAmount, currency, createdAt}],
  *                                                    pagination: {page, limit, total, pages}}, newest first; limit 1-100 (50)
  *   POST /api/v1/transactions/:id/refund             {amount, reason, metadata?} → {success, refundTransactionId,
@@ -43,13 +44,16 @@
  * message}` with VALIDATION_ERROR (400), UNAUTHORIZED (401), NOT_FOUND (404), DUPLICATE_ORDER_ID
  * (409), TRANSACTION_NOT_REFUNDABLE, REFUND_AMOUNT_EXCEEDED, CURRENCY_MISMATCH,
  * INSUFFICIENT_WALLET_BALANCE (422), INTERNAL_ERROR (500); statuses besides `pending`/`success`
- * are failed, cancelled, refunded, partially_refunded. Refunds answer `pending` and settle at once
- * (a later lookup shows the refund `success` and the original partially_refunded / refunded with
- * `refundedAmount`); a refund above what was charged minus earlier refunds is refused. A
+ * are failed and cancelled. A refund is its own transaction, as the document's answer shows: it
+ * answers `pending` with its refundTransactionId and referenceTransactionId, and settles at once
+ * (its own status lookup then says `success`). The original is left as it was (`success`, no
+ * refunded amount on its record): the document never says it changes, so the simulator does
+ * not, and the adapter must learn refunds from the refund transaction. A refund above what was
+ * charged minus earlier refunds is refused (TRANSACTION_NOT_REFUNDABLE once nothing is left). A
  * successful payment credits the wallet in its currency, a refund or a payout debits it; a
  * payout above the active wallets' balance in its currency is refused. Callbacks are JSON
- * `{transactionId, orderId, status, statusId, amount, currency, updatedAt}` posted once to
- * urls.callback when a transaction settles or is refunded.
+ * `{transactionId, orderId, status, statusId, amount, currency, updatedAt}` of the original, posted
+ * once to urls.callback when a transaction settles or is refunded.
  *
  * Card data: the number and security code are read, checked and dropped within the request. Only
  * the masked number and the holder's name are kept; nothing of a request body is ever logged.
@@ -108,7 +112,7 @@ export const HANKOPAY_TEST_CARDS = {
 
 const BEHAVIOR_BY_NUMBER: ReadonlyMap<string, CardBehavior> = new Map(Object.values(HANKOPAY_TEST_CARDS).map((card) => [card.number, card.behavior]));
 
-type TransactionStatus = 'pending' | 'success' | 'failed' | 'cancelled' | 'refunded' | 'partially_refunded';
+type TransactionStatus = 'pending' | 'success' | 'failed' | 'cancelled';
 
 interface SimTransaction {
   id: string;
@@ -118,6 +122,7 @@ interface SimTransaction {
   status: TransactionStatus;
   statusReason: string | null;
   statusId: string;
+  /** What its refunds took back, minor units: the simulator's own count, not shown on the record. */
   refunded: number;
   behavior: CardBehavior;
   linkToken: string | null;
@@ -366,7 +371,6 @@ export function createHankoPaySimulator(options: HankoPaySimulatorOptions): Rout
       statusId: transaction.statusId,
       fromAmount: toMajorNumber(transaction.amount, transaction.currency),
       currency: transaction.currency,
-      refundedAmount: toMajorNumber(transaction.refunded, transaction.currency),
       paymentLink: paymentLinkOf(transaction),
       customer: transaction.customer,
       billingAddress: transaction.billingAddress,
@@ -375,6 +379,21 @@ export function createHankoPaySimulator(options: HankoPaySimulatorOptions): Rout
       metadata: transaction.metadata,
       createdAt: transaction.createdAt,
       updatedAt: transaction.updatedAt,
+    };
+  }
+
+  function refundRecord(refund: SimRefund): Record<string, unknown> {
+    return {
+      _id: refund.id,
+      referenceTransactionId: refund.referenceId,
+      orderId: refund.orderId,
+      status: refund.status,
+      statusReason: refund.reason,
+      statusId: refund.statusId,
+      fromAmount: toMajorNumber(refund.amount, refund.currency),
+      currency: refund.currency,
+      createdAt: refund.createdAt,
+      updatedAt: refund.updatedAt,
     };
   }
 
@@ -504,7 +523,16 @@ export function createHankoPaySimulator(options: HankoPaySimulatorOptions): Rout
       const id = String(req.params.id);
       const refund = refunds.get(id);
       if (refund) {
-        res.json({ success: true, transactionId: refund.id, orderId: refund.orderId, status: refund.status, statusReason: refund.reason, statusId: refund.statusId, updatedAt: refund.updatedAt });
+        res.json({
+          success: true,
+          transactionId: refund.id,
+          referenceTransactionId: refund.referenceId,
+          orderId: refund.orderId,
+          status: refund.status,
+          statusReason: refund.reason,
+          statusId: refund.statusId,
+          updatedAt: refund.updatedAt,
+        });
         return;
       }
       const transaction = findTransaction(id);
@@ -523,7 +551,9 @@ export function createHankoPaySimulator(options: HankoPaySimulatorOptions): Rout
   api
     .route('/transactions/:id')
     .get((req, res) => {
-      res.json({ success: true, data: record(findTransaction(String(req.params.id))) });
+      const id = String(req.params.id);
+      const refund = refunds.get(id);
+      res.json({ success: true, data: refund ? refundRecord(refund) : record(findTransaction(id)) });
     })
     .all(methodNotAllowed);
 
@@ -535,10 +565,11 @@ export function createHankoPaySimulator(options: HankoPaySimulatorOptions): Rout
       const amount = amountOf(raw, transaction.currency);
       const reason = requiredString(raw, 'reason', 'reason', 500);
       metadataOf(raw);
-      if (transaction.status !== 'success' && transaction.status !== 'partially_refunded') {
+      if (transaction.status !== 'success') {
         throw new SimError(422, 'TRANSACTION_NOT_REFUNDABLE', `A ${transaction.status} transaction cannot be refunded`);
       }
       const remaining = transaction.amount - transaction.refunded;
+      if (remaining === 0) throw new SimError(422, 'TRANSACTION_NOT_REFUNDABLE', 'A refunded transaction cannot be refunded');
       if (amount > remaining) {
         throw new SimError(
           422,
@@ -561,12 +592,11 @@ export function createHankoPaySimulator(options: HankoPaySimulatorOptions): Rout
       };
       refunds.set(refund.id, refund);
       res.json({ success: true, refundTransactionId: refund.id, referenceTransactionId: transaction.id, status: 'pending', statusId: refund.statusId });
-      // Settled at once: the answer says pending, as documented; lookups show the outcome.
+      // Settled at once: the answer says pending, as documented; the refund's own lookup shows the outcome.
       refund.status = 'success';
       refund.updatedAt = iso();
       transaction.refunded += amount;
       wallet(transaction.currency).amount -= amount;
-      settle(transaction, transaction.refunded >= transaction.amount ? 'refunded' : 'partially_refunded', `Refunded ${toMajorString(transaction.refunded, transaction.currency)} ${transaction.currency}`);
       logger.info({ refundTransactionId: refund.id, transactionId: transaction.id, amount }, 'hankopay simulator: refund settled');
       notify(transaction);
     })

@@ -15,6 +15,7 @@ import {
   hankoPayTransactionDetailsSchema,
   hankoPayTransactionListSchema,
   hankoPayTransactionResponseSchema,
+  recordIdOf,
 } from './hankopay-types.js';
 import {
   availableBalance,
@@ -34,6 +35,7 @@ import {
   toTransactionRequest,
   transactionCreatedToState,
   walletsFromBalance,
+  withKnownRefunds,
 } from './transformers.js';
 
 function fixture(name: string): Record<string, unknown> {
@@ -76,7 +78,21 @@ describe('the document\'s answers parse', () => {
     for (const body of [item, { success: true, data: item }, { success: true, transaction: item }]) {
       expect(hankoPayTransactionDetailsSchema.parse(body)).toMatchObject({ _id: '662d7a1f4d8c91f0b1d2e345', fromAmount: 500 });
     }
-    expect(hankoPayTransactionDetailsSchema.safeParse({ success: true, data: { status: 'success' } }).success).toBe(false);
+  });
+
+  it('reads any details answer tolerantly: id as _id, id or transactionId, a numeric statusId, an unknown wrapper', () => {
+    expect(hankoPayTransactionDetailsSchema.parse({ success: true, data: { id: 'T1', statusId: 7, amount: '50.00', currency: 'USD', extra: { a: 1 } } })).toMatchObject({
+      id: 'T1',
+      statusId: '7',
+      amount: '50.00',
+      currency: 'USD',
+    });
+    expect(recordIdOf(hankoPayTransactionDetailsSchema.parse({ transaction: { transactionId: 'T2' } }))).toBe('T2');
+    expect(recordIdOf(hankoPayTransactionDetailsSchema.parse({ data: { _id: 'T3', id: 99 } }))).toBe('T3');
+    // An answer with nothing readable is an empty record, not an error: the status comes from the status endpoint.
+    expect(hankoPayTransactionDetailsSchema.parse({ success: true, record: { _id: 'T1' } })).toMatchObject({});
+    expect(hankoPayTransactionDetailsSchema.parse('not json')).toEqual({});
+    expect(hankoPayTransactionDetailsSchema.parse({ data: { currency: 5, fromAmount: { v: 1 } } })).toEqual({});
   });
 });
 
@@ -184,6 +200,18 @@ describe('answers → state', () => {
       status: 'requires_action',
       action: { type: 'iframe', url: 'https://hp.example/x' },
     });
+  });
+
+  it('applies the refunds we know of: pending wins over a sale left at success; settled ones make it partially refunded or refunded', () => {
+    const sale = { status: 'succeeded', providerRef: 'T1', providerStatus: 'success (Approved)', amount: 50000, currency: 'USD' } as const;
+    expect(withKnownRefunds(sale, [])).toEqual(sale);
+    expect(withKnownRefunds(sale, [{ id: 'R1', amount: 20000, status: 'pending' }])).toEqual({ ...sale, status: 'refund_pending', providerStatus: 'success (Approved); refund pending R1' });
+    expect(withKnownRefunds(sale, [{ id: 'R1', amount: 20000, status: 'success' }, { id: 'R2', amount: 100, status: 'pending' }])).toMatchObject({ status: 'refund_pending', refundedAmount: 20000 });
+    expect(withKnownRefunds(sale, [{ id: 'R1', amount: 20000, status: 'success' }, { id: 'R2', amount: 100, status: 'failed' }])).toEqual({ ...sale, status: 'partially_refunded', refundedAmount: 20000 });
+    expect(withKnownRefunds(sale, [{ id: 'R1', amount: 20000, status: 'success' }, { id: 'R2', amount: 30000, status: 'success' }])).toMatchObject({ status: 'refunded', refundedAmount: 50000 });
+    // The record's own refunded total counts where it says more (a refund made elsewhere).
+    expect(withKnownRefunds({ ...sale, status: 'partially_refunded', refundedAmount: 30000 }, [{ id: 'R1', amount: 20000, status: 'success' }])).toMatchObject({ status: 'partially_refunded', refundedAmount: 30000 });
+    expect(withKnownRefunds({ ...sale, status: 'failed' }, [{ id: 'R1', amount: 20000, status: 'success' }])).toMatchObject({ status: 'failed' });
   });
 
   it('reads the example list, payout and balance answers', () => {

@@ -16,8 +16,9 @@
  *   partially_refunded     partially_refunded      refundedAmount from the record where given
  *   anything else          pending                 never read as final; the word is kept
  *
- * Refund status: pending * → refund_pending; success → partially_refunded / refunded (by the
- * refunded total the record reports); failed → the refund is refused (an error to the merchant).
+ * Refund status (the refund's own transaction): pending * → refund_pending; success →
+ * partially_refunded / refunded (by the total of the refunds kept, or the record's where larger);
+ * failed → the refund is refused (an error to the merchant), or forgotten once asked.
  * Payout status: pending * → pending; success → succeeded; failed → failed.
  *
  * `providerStatus` is always "<status>" or "<status> (<statusReason>)" as HankoPay wrote them.
@@ -47,6 +48,7 @@ import {
   HANKOPAY_TRANSACTION_STATUSES,
   hankoPayCallbackSchema,
   hankoPayErrorBodySchema,
+  recordIdOf,
   type HankoPayBalanceResponse,
   type HankoPayBillingAddress,
   type HankoPayCardPaymentMethod,
@@ -61,6 +63,7 @@ import {
   type HankoPayTransactionRequest,
   type HankoPayTransactionResponse,
 } from './hankopay-types.js';
+import type { HankoPayKnownRefund } from './refund-store.js';
 
 export const HANKOPAY_PROVIDER_ID = 'hankopay';
 /** Our one method code: the card form, sent server-side. */
@@ -397,7 +400,7 @@ export function lookupToState(
   const action = linkAction(record?.paymentLink, options.paymentLinkAction);
   const reading = mapHankoPayStatus(status.status, status.statusReason, action !== undefined);
   const state: ProviderPaymentState = { status: reading.status, providerStatus: statusWords(status.status, status.statusReason) };
-  const ref = status.transactionId ?? record?._id ?? record?.transactionId;
+  const ref = status.transactionId ?? recordIdOf(record);
   if (ref) state.providerRef = ref;
   if (reading.status === 'requires_action' && action) state.action = action;
   if (reading.failure) state.failure = reading.failure;
@@ -416,9 +419,31 @@ export function lookupToState(
   return state;
 }
 
+/** The statuses that say money was taken: never reported without HankoPay's amount and currency. */
+export const HANKOPAY_PAID_STATUSES: ReadonlySet<ProviderPaymentState['status']> = new Set(['succeeded', 'partially_refunded', 'refunded']);
+
+/**
+ * The original transaction's state with the refunds we asked for (see the adapter's header): any
+ * refund still pending makes it `refund_pending`; settled ones make a paid state partially
+ * refunded or refunded, by the larger of their total and the total the record itself reports.
+ */
+export function withKnownRefunds(original: ProviderPaymentState, refunds: readonly HankoPayKnownRefund[]): ProviderPaymentState {
+  const settled = refunds.filter((refund) => refund.status === 'success').reduce((sum, refund) => sum + refund.amount, 0);
+  const refunded = Math.max(settled, original.refundedAmount ?? 0);
+  const pending = refunds.filter((refund) => refund.status === 'pending');
+  const { action: _action, failure: _failure, ...kept } = original;
+  if (pending.length > 0) {
+    const ids = pending.map((refund) => refund.id ?? '-').join(', ');
+    return { ...kept, status: 'refund_pending', ...(refunded > 0 ? { refundedAmount: refunded } : {}), providerStatus: `${original.providerStatus ?? '-'}; refund pending ${ids}` };
+  }
+  if (refunded === 0 || !HANKOPAY_PAID_STATUSES.has(original.status)) return original;
+  const whole = original.status === 'refunded' || (original.amount !== undefined && refunded >= original.amount);
+  return { ...kept, status: whole ? 'refunded' : 'partially_refunded', refundedAmount: refunded };
+}
+
 /** A list item → our summary. */
 export function recordToSummary(record: HankoPayTransactionRecord): ProviderTransactionSummary | undefined {
-  const providerRef = record._id ?? record.transactionId;
+  const providerRef = recordIdOf(record);
   if (!providerRef) return undefined;
   const summary: ProviderTransactionSummary = {
     providerRef,

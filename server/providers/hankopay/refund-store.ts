@@ -1,0 +1,82 @@
+/**
+ * The refunds the adapter asked of HankoPay, per payment: each refund's own transaction id, its
+ * amount (minor units) and what its status lookup last said. The document answers a refund with
+ * its own `refundTransactionId` and `"status": "pending"` and never says the original transaction
+ * changes, so this record is what tells a settled or pending refund from none at all. It lives in
+ * the proxy's database (Store.getProviderState / saveProviderState), so a restart forgets nothing.
+ * A stored value that cannot be read counts as no refunds.
+ */
+import { z } from 'zod';
+import type { Store } from '../../store/store.js';
+
+/** The provider_state key prefix of a payment's refunds (`<prefix>:<paymentId>`). */
+export const HANKOPAY_REFUNDS_STATE_KEY = 'hankopay:refunds';
+
+const refundSchema = z.object({
+  /** Absent when HankoPay's answer named no refundTransactionId: then only the original can tell. */
+  id: z.string().min(1).optional(),
+  amount: z.number().int().positive(),
+  status: z.enum(['pending', 'success', 'failed']),
+});
+export type HankoPayKnownRefund = z.infer<typeof refundSchema>;
+
+const ledgerSchema = z.object({
+  /** The original transaction the refunds belong to. */
+  transactionId: z.string().min(1),
+  currency: z.string(),
+  refunds: z.array(refundSchema),
+});
+export type HankoPayRefundLedger = z.infer<typeof ledgerSchema>;
+
+export interface HankoPayRefundStore {
+  load(paymentId: string): Promise<HankoPayRefundLedger | undefined>;
+  save(paymentId: string, ledger: HankoPayRefundLedger): Promise<void>;
+  /** Runs `fn` alone for this payment (read, change, save), across every instance on the store. */
+  lock<T>(paymentId: string, fn: () => Promise<T>): Promise<T>;
+}
+
+function parseLedger(text: string | undefined): HankoPayRefundLedger | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const parsed = ledgerSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The refunds kept in the proxy's store under `<prefix>:<paymentId>`. */
+export function storeHankoPayRefunds(
+  store: Pick<Store, 'getProviderState' | 'saveProviderState' | 'withLock'>,
+  prefix = HANKOPAY_REFUNDS_STATE_KEY,
+): HankoPayRefundStore {
+  const key = (paymentId: string) => `${prefix}:${paymentId}`;
+  return {
+    load: async (paymentId) => parseLedger(await store.getProviderState(key(paymentId))),
+    save: (paymentId, ledger) => store.saveProviderState(key(paymentId), JSON.stringify(ledger)),
+    lock: (paymentId, fn) => store.withLock(key(paymentId), fn),
+  };
+}
+
+/** Refunds remembered by this process only: for an adapter built without the proxy's store (tests, scripts). */
+export function memoryHankoPayRefunds(): HankoPayRefundStore {
+  const values = new Map<string, string>();
+  const locks = new Map<string, Promise<unknown>>();
+  return {
+    load: (paymentId) => Promise.resolve(parseLedger(values.get(paymentId))),
+    save: (paymentId, ledger) => {
+      values.set(paymentId, JSON.stringify(ledger));
+      return Promise.resolve();
+    },
+    lock: <T>(paymentId: string, fn: () => Promise<T>): Promise<T> => {
+      const run = (locks.get(paymentId) ?? Promise.resolve()).catch(() => undefined).then(fn);
+      locks.set(paymentId, run);
+      // The last one out leaves no entry behind.
+      const forget = () => {
+        if (locks.get(paymentId) === run) locks.delete(paymentId);
+      };
+      run.then(forget, forget);
+      return run;
+    },
+  };
+}
