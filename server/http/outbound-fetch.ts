@@ -31,7 +31,6 @@
  * added when missing, since some provider front ends refuse requests without a User-Agent.
  */
 import { STATUS_CODES } from 'node:http';
-import { Readable } from 'node:stream';
 import { Agent, request, type Dispatcher } from 'undici';
 
 /** Keep-alive connections per provider origin; more calls than this wait for a free one. */
@@ -137,6 +136,42 @@ function toResponse(answer: Dispatcher.ResponseData, method: string): Response {
     answer.body.dump().catch(() => undefined);
     return new Response(null, init);
   }
-  // undici keeps watching the signal until the body is read, and errors the body with its reason.
-  return new Response(Readable.toWeb(answer.body) as ReadableStream<Uint8Array>, init);
+  return new Response(webBody(answer.body), init);
+}
+
+/**
+ * The answer's body as a web stream. Not `Readable.toWeb`: after a cancel it still enqueues the
+ * chunks already on their way and throws from an event handler (nodejs/node#54205), which ends
+ * the process; a webhook receiver's "OK" is such a chunk. A cancel drains what is left, so the
+ * connection can be reused. undici keeps watching the signal until the body is read, and errors
+ * the body with its reason.
+ */
+function webBody(body: Dispatcher.ResponseData['body']): ReadableStream<Uint8Array> {
+  let canceled = false;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      body.pause();
+      body.on('data', (chunk: Buffer) => {
+        if (canceled) return;
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 0) <= 0) body.pause();
+      });
+      body.on('end', () => {
+        if (!canceled) controller.close();
+      });
+      body.on('error', (error) => {
+        if (!canceled) controller.error(error);
+      });
+    },
+    pull() {
+      body.resume();
+    },
+    cancel() {
+      canceled = true;
+      return body.dump().then(
+        () => undefined,
+        () => undefined,
+      );
+    },
+  });
 }

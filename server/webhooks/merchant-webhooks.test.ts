@@ -20,7 +20,8 @@ beforeAll(async () => {
     req.on('end', () => {
       const header = req.headers[WEBHOOK_SIGNATURE_HEADER.toLowerCase()] as string;
       received.push(verifyWebhook({ rawBody: Buffer.concat(chunks), signatureHeader: header, secret }));
-      res.writeHead(204).end();
+      // What Express's res.sendStatus(200) answers: a body the dispatcher does not read.
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' }).end('OK');
     });
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
