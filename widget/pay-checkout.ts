@@ -63,7 +63,7 @@ type FocusTarget = 'first-invalid' | 'method' | 'pay-button' | 'result';
  * @fires {PayReadyEvent} pay-ready - The checkout loaded and the shopper can pay. Once per session. `detail: null`.
  * @fires {PayMethodSelectEvent} pay-method-select - The shopper chose a method (not fired for the automatic choice of a single method). `detail: {methodId: string}`.
  * @fires {PayCompleteEvent} pay-complete - A payment reached a final status (`authorized`, `succeeded`, `failed`, `canceled`, `expired`, `refund_pending`, `partially_refunded`, `refunded`). Once per payment. `detail: {paymentId: string, status: PaymentStatus}`.
- * @fires {PaySessionExpiringEvent} pay-session-expiring - The session token expires in a minute (or less, when the checkout loads that late): ask your backend for a new session for the same order and set its token on `session`; what the shopper typed and chose stays. Without a new token the element shows that the checkout expired instead of failing. `detail: {expiresAt: string, secondsLeft: number}`.
+ * @fires {PaySessionExpiringEvent} pay-session-expiring - The session token expires in a minute (or less, when the checkout loads that late): ask your backend for a new session for the same order and set its token on `session`; what the shopper typed and chose stays, and a payment under way (3-D Secure, a provider page) goes on to its end. Without a new token the element shows that the checkout expired instead of failing. `detail: {expiresAt: string, secondsLeft: number}`.
  * @fires {PayErrorEvent} pay-error - Loading the checkout, paying, or checking a payment failed. `detail: {code: string, message: string}`; `code` is the proxy's error code (`card_declined`, `invalid_request`, ...) or `network_error` when the proxy could not be reached.
  *
  * @csspart container - The element's outer box.
@@ -189,8 +189,9 @@ export class PayCheckout extends LitElement {
     }
     if (!this.session) this.expiry.watch(undefined);
     const method = this.selectedMethod(view);
-    if (this.session && view && method?.cardEntry) {
-      this.card.configure({ token: this.session, lang: this.textLang, t: this.t, method });
+    const token = this.checkout.token;
+    if (token && view && method?.cardEntry) {
+      this.card.configure({ token, lang: this.textLang, t: this.t, method });
     } else {
       this.card.disconnect();
     }
