@@ -44,6 +44,34 @@ describe('CheckoutController', () => {
     expect(host.events.map((e) => e.type)).toEqual(['pay-ready']);
   });
 
+  it('keeps the checkout on screen, busy, while a new locale or token loads; pay-ready once per session', async () => {
+    const renewed = { ...checkoutView(), session: { ...checkoutView().session, id: 's2' } };
+    const { host, proxy, controller } = setUp({
+      'GET /api/checkout': [json(checkoutView()), json(checkoutView()), json(renewed)],
+      'POST /api/checkout/payments': json({ payment: payment('pending') }, 201),
+    });
+    controller.configure({ token: 't1', endpoint: 'https://proxy.test' });
+    await vi.runAllTimersAsync();
+    controller.configure({ token: 't1', endpoint: 'https://proxy.test', locale: 'tr' });
+    expect(controller.load.status).toBe('complete');
+    expect(controller.reloading).toBe(true);
+    // Paying now would go with the methods of the checkout being replaced.
+    await controller.pay('sim:card', {});
+    expect(proxy.calls.filter((call) => call.key === 'POST /api/checkout/payments')).toHaveLength(0);
+    await vi.runAllTimersAsync();
+    expect(controller.reloading).toBe(false);
+    expect(proxy.urls.at(-1)).toBe('https://proxy.test/api/checkout?locale=tr');
+    expect(host.events.map((e) => e.type)).toEqual(['pay-ready']);
+
+    // A renewal is another session, ready in its turn.
+    controller.configure({ token: 't2', endpoint: 'https://proxy.test', locale: 'tr' });
+    expect(controller.load.status).toBe('complete');
+    await vi.runAllTimersAsync();
+    expect(controller.checkout?.session.id).toBe('s2');
+    expect(controller.stage).toEqual({ name: 'choose' });
+    expect(host.events.map((e) => e.type)).toEqual(['pay-ready', 'pay-ready']);
+  });
+
   it("sends the shopper's locale with the one checkout request", async () => {
     const { proxy, controller } = setUp({ 'GET /api/checkout': json(checkoutView()) });
     controller.configure({ token: 't', endpoint: 'https://proxy.test', locale: 'ja-JP' });
@@ -504,7 +532,8 @@ describe('CheckoutController with a card', () => {
         await vi.advanceTimersByTimeAsync(3_000);
         expect(controller.stage).toMatchObject({ name: 'result', payment: { status: 'succeeded' } });
         expect(tokensOf(proxy.calls, 'GET /api/checkout/payments/pay_1')).toEqual(['Bearer t1', 'Bearer t1']);
-        expect(host.events.map((e) => e.type)).toEqual(['pay-ready', 'pay-complete']);
+        // pay-ready for the new session, then the payment's end.
+        expect(host.events.map((e) => e.type)).toEqual(['pay-ready', 'pay-ready', 'pay-complete']);
       });
 
       it('after "Cancel payment" looks the payment up with its token and pays anew with the new one', async () => {

@@ -140,7 +140,8 @@ export class CheckoutController implements ReactiveController {
   private lifetime: AbortController | undefined;
   /** Aborts the current payment flow: pay request, message listener, polling. */
   private flow: AbortController | undefined;
-  private readyEmitted = false;
+  /** The session pay-ready was emitted for: once per session, so not again for a new locale or the same session's token. */
+  private announced: string | undefined;
   /** The API of the session each payment was made in: the proxy shows a payment to its own session's token only. */
   private readonly owners = new Map<string, CheckoutApi>();
   /** A new token, endpoint or locale set while a pay request was in flight: applied once it is answered. */
@@ -195,9 +196,11 @@ export class CheckoutController implements ReactiveController {
   }
 
   /**
-   * A new session, endpoint or locale (or none). While a payment is under way (its dialog, its
-   * check, the redirect), only the credentials for what comes next change: the payment is followed
-   * to its end with its own session's token, since the proxy shows it to no other session.
+   * A new session, endpoint or locale (or none). A checkout on screen stays there, busy, while the
+   * new one loads, so the card frame and what the shopper chose are kept. While a payment is under
+   * way (its dialog, its check, the redirect), only the credentials for what comes next change:
+   * the payment is followed to its end with its own session's token, since the proxy shows it to
+   * no other session.
    */
   configure(config: CheckoutConfig | undefined): void {
     // The pay request may be retried with the token it started with; the frame sends it with that one too.
@@ -208,11 +211,11 @@ export class CheckoutController implements ReactiveController {
     this.deferred = undefined;
     this.config = config;
     this.api = config && new CheckoutApi({ ...config, ...(this.options.fetch && { fetch: this.options.fetch }) });
-    if (config && this.checkout && ['action', 'checking', 'redirecting'].includes(this.stage.name)) {
+    if (config && this.checkout) {
       void this.reload();
       return;
     }
-    this.readyEmitted = false;
+    if (!config) this.announced = undefined;
     this.completed.clear();
     this.unansweredAttempt = undefined;
     this.owners.clear();
@@ -230,7 +233,14 @@ export class CheckoutController implements ReactiveController {
     try {
       const checkout = await api.getCheckout(abort.signal);
       if (abort.signal.aborted) return;
+      const previous = this.checkout;
       this.load = { status: 'complete', checkout };
+      this.announce(checkout);
+      // Another session that already has a payment, with nothing under way here: as on a first load.
+      if (checkout.payment && checkout.session.id !== previous?.session.id && this.stage.name === 'choose' && !this.unfinishedPayment) {
+        this.owners.set(checkout.payment.id, api);
+        this.resumePayment(checkout.payment);
+      }
     } catch (thrown) {
       if (abort.signal.aborted) return;
       // The screen stays as it is; what comes next goes with the new token and may fail the same way.
@@ -263,7 +273,7 @@ export class CheckoutController implements ReactiveController {
    */
   async pay(methodId: string, fields: Record<string, string>, cardPayment?: CardPayment): Promise<void> {
     const api = this.api;
-    if (!api || this.paying || !this.checkout || this.stage.name !== 'choose') return;
+    if (!api || this.paying || this.reloading || !this.checkout || this.stage.name !== 'choose') return;
     const flow = this.startFlow();
     const installments = cardPayment?.installments;
     const body: PayRequest = {
@@ -390,10 +400,7 @@ export class CheckoutController implements ReactiveController {
       if (lifetime.signal.aborted) return;
       this.load = { status: 'complete', checkout };
       this.host.requestUpdate();
-      if (!this.readyEmitted) {
-        this.readyEmitted = true;
-        this.host.dispatchEvent(new PayReadyEvent());
-      }
+      this.announce(checkout);
       if (checkout.payment) {
         this.owners.set(checkout.payment.id, api);
         this.resumePayment(checkout.payment);
@@ -582,6 +589,12 @@ export class CheckoutController implements ReactiveController {
     this.stage = { name: 'result', payment };
     this.host.requestUpdate();
     this.emitComplete(payment);
+  }
+
+  private announce(checkout: CheckoutView): void {
+    if (checkout.session.id === this.announced) return;
+    this.announced = checkout.session.id;
+    this.host.dispatchEvent(new PayReadyEvent());
   }
 
   /** pay-complete, once per payment that reached a final status. */

@@ -60,7 +60,7 @@ type FocusTarget = 'first-invalid' | 'method' | 'pay-button' | 'result';
  * @attr theme - `light` or `dark` forces that color theme; without it the element follows the shopper's `prefers-color-scheme`. Custom properties set by the page win over both.
  * @attr locale - A BCP 47 language tag (`tr`, `ja-JP`) for the texts, numbers and amounts. Defaults to the browser's language, else the session's locale. Texts come in English, Bahasa Indonesia, Japanese, Russian, Thai, Turkish and Ukrainian (the proxy sends the catalog with the checkout, so no extra request); any other language reads English, with numbers and amounts still written its way. Changing it loads the checkout again.
  *
- * @fires {PayReadyEvent} pay-ready - The checkout loaded and the shopper can pay. Once per session. `detail: null`.
+ * @fires {PayReadyEvent} pay-ready - The checkout loaded and the shopper can pay. Once per session: not again for a new `locale` or another token of the same session, but again for a new session's token (a renewal: the new session is ready). `detail: null`.
  * @fires {PayMethodSelectEvent} pay-method-select - The shopper chose a method (not fired for the automatic choice of a single method). `detail: {methodId: string}`.
  * @fires {PayCompleteEvent} pay-complete - A payment reached a final status (`authorized`, `succeeded`, `failed`, `canceled`, `expired`, `refund_pending`, `partially_refunded`, `refunded`). Once per payment. `detail: {paymentId: string, status: PaymentStatus}`.
  * @fires {PaySessionExpiringEvent} pay-session-expiring - The session token expires in a minute (or less, when the checkout loads that late): ask your backend for a new session for the same order and set its token on `session`; what the shopper typed and chose stays, and a payment under way (3-D Secure, a provider page) goes on to its end. Without a new token the element shows that the checkout expired instead of failing. `detail: {expiresAt: string, secondsLeft: number}`.
@@ -200,7 +200,7 @@ export class PayCheckout extends LitElement {
 
   protected override render(): TemplateResult {
     const { load } = this.checkout;
-    const busy = load.status === 'pending' || this.checkout.stage.name === 'checking';
+    const busy = load.status === 'pending' || this.checkout.reloading || this.checkout.stage.name === 'checking';
     return html`
       <div class="container" part="container" lang=${this.textLang} aria-busy=${busy ? 'true' : 'false'}>
         ${load.status === 'pending' ? this.renderSkeleton() : nothing}
@@ -272,7 +272,7 @@ export class PayCheckout extends LitElement {
   }
 
   private renderPayForm(checkout: CheckoutView): TemplateResult {
-    const { paying, payError, canceledNotice, unfinishedPayment, stage } = this.checkout;
+    const { paying, payError, canceledNotice, unfinishedPayment, stage, reloading } = this.checkout;
     const busy = paying || stage.name === 'action';
     const method = this.selectedMethod(checkout);
     // With installments that carry interest, the shopper pays the plan's total.
@@ -311,7 +311,7 @@ export class PayCheckout extends LitElement {
               type="submit"
               class="primary pay-button"
               part="button"
-              ?disabled=${busy}
+              ?disabled=${busy || reloading}
               aria-busy=${busy ? 'true' : 'false'}
             >
               ${busy ? html`<span class="spinner" part="spinner" aria-hidden="true"></span>${this.t('processing')}` : this.t('pay', { amount })}
