@@ -247,12 +247,14 @@ export class PayCheckout extends LitElement {
     const { stage, payError } = this.checkout;
     switch (stage.name) {
       case 'choose':
-        // Nothing is under way: paying would fail, so say why instead.
-        if (this.expiry.expired || (payError && isExpiredError(payError))) return this.renderExpired();
-        return this.renderPayForm(checkout);
       case 'action':
+        // Nothing is under way: paying would fail, so say why instead.
+        if (stage.name === 'choose' && (this.expiry.expired || (payError && isExpiredError(payError)))) return this.renderExpired();
+        // One template for both, so the card frame (and the card in it) outlives the dialog.
         return html`${this.renderPayForm(checkout)}
-        ${renderActionDialog({ action: stage.action, onCancel: () => void this.checkout.cancelAction(), t: this.t })}`;
+        ${stage.name === 'action'
+          ? renderActionDialog({ action: stage.action, onCancel: () => void this.checkout.cancelAction(), t: this.t })
+          : nothing}`;
       case 'redirecting':
         return this.renderStatus(this.t('redirecting'));
       case 'checking':
