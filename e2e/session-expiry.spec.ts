@@ -54,6 +54,19 @@ test('an expired session shows a clear message instead of a pay button', async (
   await page.screenshot({ path: 'test-results/screens/session-expired.png', fullPage: true });
 });
 
+test('a session that expires while the shopper types a card puts focus on the box saying so', async ({ page }) => {
+  await page.clock.install();
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Buy Espresso tamper' }).click();
+  const number = page.frameLocator('iframe[title="Card details"]').getByRole('textbox', { name: 'Card number' });
+  await number.fill('4111 1111');
+  await expect(number).toBeFocused();
+  await page.clock.fastForward('15:05');
+  const alert = page.getByRole('alert').filter({ hasText: 'This checkout has expired' });
+  await expect(alert).toBeFocused();
+  await page.screenshot({ path: 'test-results/screens/session-expired-while-typing.png', fullPage: true });
+});
+
 test('a new token or locale keeps the card and its installments, busy meanwhile, and the card frame loads once', async ({ page, baseURL }) => {
   let cardEntryLoads = 0;
   page.on('framenavigated', (frame) => {

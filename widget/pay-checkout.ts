@@ -32,7 +32,7 @@ const scriptOrigin = originOf(import.meta.url);
 export const SLOW_CONFIRMATION_MS = 15_000;
 
 /** The elements focus can be sent to after the next render. */
-type FocusTarget = 'first-invalid' | 'method' | 'pay-button' | 'result';
+type FocusTarget = 'first-invalid' | 'method' | 'pay-button' | 'result' | 'status' | 'alert';
 
 /**
  * An embeddable checkout: lists the payment methods of a session, collects what the chosen
@@ -162,6 +162,12 @@ export class PayCheckout extends LitElement {
   private shopperActed = false;
   /** Focus was on "Continue payment" before this update, which may remove it. */
   private focusInUnfinished = false;
+  /** Focus was in the element (the card frame included) before this update. */
+  private focusInside = false;
+  /** The expired box was on screen after the last update. */
+  private expiredShown = false;
+  /** "Try again" on a failed load: focus goes to what the new load shows. */
+  private retrying = false;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     // A new token (the page renewed an expiring session) keeps what the shopper typed and chose;
@@ -196,6 +202,8 @@ export class PayCheckout extends LitElement {
       this.card.disconnect();
     }
     this.focusInUnfinished = Boolean(this.shadowRoot?.activeElement?.closest('.unfinished'));
+    // :focus-within misses a focused frame; the shadow root's activeElement does not.
+    this.focusInside = Boolean(this.shadowRoot?.activeElement);
   }
 
   protected override render(): TemplateResult {
@@ -228,6 +236,8 @@ export class PayCheckout extends LitElement {
         }, SLOW_CONFIRMATION_MS);
       }
       if (stage.name === 'result' && this.shopperActed) this.focusTarget = 'result';
+      // The pay button or the dialog that had focus is gone: the wait's words take it.
+      else if (stage.name === 'checking' && this.shopperActed) this.focusTarget = 'status';
       // Back from the dialog, or "Try another method": the dialog or the button took focus with
       // it, so put it on the method again.
       else if (stage.name === 'choose' && (this.lastStage === 'action' || this.lastStage === 'result')) {
@@ -240,6 +250,16 @@ export class PayCheckout extends LitElement {
     // The disabled button lost focus while paying; give it back when the shopper can act again.
     if (this.wasPaying && !paying && stage.name === 'choose') this.focusTarget ??= 'pay-button';
     this.wasPaying = paying;
+    const load = this.checkout.load.status;
+    if (this.retrying && load !== 'pending') {
+      this.retrying = false;
+      if (load === 'error') this.focusTarget = 'alert';
+      else if (stage.name === 'choose') this.focusTarget ??= 'method';
+    }
+    // The session ended while the shopper was in the element (typing a card, say): the box saying so takes focus.
+    const expiredShown = Boolean(this.renderRoot.querySelector('.expired'));
+    if (expiredShown && !this.expiredShown && this.focusInside) this.focusTarget = 'alert';
+    this.expiredShown = expiredShown;
     this.applyFocus();
   }
 
@@ -348,7 +368,7 @@ export class PayCheckout extends LitElement {
 
   /** A wait with words; `advice`, when the wait is long, says what the shopper can do. */
   private renderStatus(text: string, advice?: string): TemplateResult {
-    return html`<div class="status" part="status" role="status" aria-live="polite">
+    return html`<div class="status" part="status" role="status" aria-live="polite" tabindex="-1">
       <p class="status-line"><span class="spinner" part="spinner" aria-hidden="true"></span><span>${text}</span></p>
       ${advice ? html`<p class="status-advice" part="status-advice">${advice}</p>` : nothing}
     </div>`;
@@ -366,7 +386,7 @@ export class PayCheckout extends LitElement {
   }
 
   private renderExpired(): TemplateResult {
-    return html`<div class="expired" part="expired" role="alert">
+    return html`<div class="expired" part="expired" role="alert" tabindex="-1">
       <p class="error-title">${this.t('sessionExpiredTitle')}</p>
       <p>${this.t('sessionExpiredMessage')}</p>
       <button type="button" class="secondary" part="secondary-button" @click=${() => location.reload()}>${this.t('reloadPage')}</button>
@@ -379,9 +399,15 @@ export class PayCheckout extends LitElement {
         <p class="error-title">${this.t('loadFailed')}</p>
         <p>${errorMessage(error, this.t)}</p>
       </div>
-      <button type="button" class="secondary" part="secondary-button" @click=${() => this.checkout.retry()}>${this.t('tryAgain')}</button>
+      <button type="button" class="secondary" part="secondary-button" @click=${this.onRetry}>${this.t('tryAgain')}</button>
     </div>`;
   }
+
+  private onRetry = (): void => {
+    this.shopperActed = true;
+    this.retrying = true;
+    this.checkout.retry();
+  };
 
   private onSelectMethod = (methodId: string): void => {
     this.selectedMethodId = methodId;
@@ -478,6 +504,13 @@ export class PayCheckout extends LitElement {
         break;
       case 'result':
         element = root.querySelector<HTMLElement>(`#${RESULT_HEADING_ID}`);
+        break;
+      case 'status':
+        element = root.querySelector<HTMLElement>('.status');
+        break;
+      case 'alert':
+        // An expired session has nothing to retry; a failed load has "Try again".
+        element = root.querySelector<HTMLElement>('.expired, .load-error button');
         break;
     }
     element?.focus();
