@@ -76,6 +76,27 @@ test('a shopper who closes the 3-D Secure dialog is back on the methods, nothing
   expect(payments.map((payment) => payment.status)).toEqual(['requires_action']);
 });
 
+test('Escape on the 3-D Secure dialog brings back the card as typed, the card frame loaded once', async ({ page }) => {
+  let cardEntryLoads = 0;
+  page.on('framenavigated', (frame) => {
+    if (frame.url().includes('/api/checkout/card-entry')) cardEntryLoads += 1;
+  });
+  await openCardCheckout(page);
+  await enterCard(page, '5421 1901 2209 0656');
+  await page.getByRole('radio', { name: /^3 ×/ }).check();
+  await page.getByRole('button', { name: /^Pay/ }).click();
+  await expect(challengeFrame(page).getByRole('button', { name: 'Complete verification' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog')).toBeHidden();
+  await expect(page.getByText('Payment canceled. You can choose another method.')).toBeVisible();
+  await expect(cardFrame(page).getByRole('textbox', { name: 'Card number' })).toHaveValue('5421 1901 2209 0656');
+  await expect(cardFrame(page).getByRole('textbox', { name: 'Expiry date' })).toHaveValue('12 / 30');
+  await expect(cardFrame(page).getByRole('textbox', { name: 'Name on card' })).toHaveValue('Ada Lovelace');
+  await expect(page.getByRole('radio', { name: /^3 ×/ })).toBeChecked();
+  await page.screenshot({ path: `${SCREENS}/directcard-6-after-escape.png`, fullPage: true });
+  expect(cardEntryLoads).toBe(1);
+});
+
 /** Presses Tab (or Shift+Tab) until `target` has focus; fails after `limit` presses. */
 async function tabTo(page: Page, target: Locator, { back = false, limit = 12 } = {}): Promise<void> {
   for (let press = 0; press < limit; press += 1) {

@@ -83,3 +83,37 @@ test('a shopper who cancels on the framed HankoPay page sees the payment cancele
   await page.getByRole('button', { name: 'Try another method' }).click();
   await expect(page.getByRole('radio', { name: 'Card', exact: true })).toBeVisible();
 });
+
+test('a session renewed while the HankoPay page is open keeps the payment, which ends once', async ({ page, request, baseURL }) => {
+  await page.addInitScript(() => {
+    const seen: string[] = ((window as unknown as { payEvents: string[] }).payEvents = []);
+    document.addEventListener('pay-complete', (event) => seen.push((event as CustomEvent<{ status: string }>).detail.status));
+  });
+  const orderId = await openCardCheckout(page);
+  await enterCard(page);
+  await page.getByRole('button', { name: 'Pay $35.00' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Payment page' });
+  const frame = hankoPayFrame(page);
+  await expect(frame.getByRole('heading', { name: 'Confirm your payment' })).toBeVisible();
+
+  // What docs/integration.md §6 tells the page to do on pay-session-expiring: a new session for the same order.
+  const response = await request.post('/api/sessions', {
+    headers: { authorization: `Bearer ${process.env.E2E_MERCHANT_API_KEY}` },
+    data: { orderId, amount: '35.00', currency: 'USD', provider: 'hankopay', returnUrl: `${baseURL}/return?orderId=${orderId}` },
+  });
+  const { token } = (await response.json()) as { token: string };
+  const renewed = page.waitForResponse((answer) => answer.url().includes('/api/checkout?') || answer.url().endsWith('/api/checkout'));
+  await page.locator('pay-checkout').evaluate((element, value) => element.setAttribute('session', value), token);
+  await renewed;
+  await page.waitForTimeout(500);
+  await expect(dialog).toBeVisible();
+  await expect(frame.getByRole('heading', { name: 'Confirm your payment' })).toBeVisible();
+  await page.screenshot({ path: `${SCREENS}/hankopay-5-renewed-during-page.png`, fullPage: true });
+
+  await frame.getByRole('button', { name: 'Pay', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Payment successful' })).toBeVisible();
+  await expect(dialog).toBeHidden();
+  expect(await page.evaluate(() => (window as unknown as { payEvents: string[] }).payEvents)).toEqual(['succeeded']);
+  const payments = await paymentsOfOrder(request, orderId);
+  expect(payments.map((payment) => payment.status)).toEqual(['succeeded']);
+});

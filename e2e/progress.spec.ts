@@ -41,6 +41,18 @@ test('a skeleton while the methods load, announced in words', async ({ page }) =
   await expect(page.getByRole('radio', { name: /^Test/ })).toBeVisible();
 });
 
+test('"Try again" after a failed load puts focus on the methods it brings', async ({ page }) => {
+  let failing = true;
+  await page.route(/\/api\/checkout(\?|$)/, (route) => (failing ? route.abort('connectionrefused') : route.fallback()));
+  await buyBeans(page);
+  const retry = page.getByRole('button', { name: 'Try again' });
+  await expect(retry).toBeVisible();
+  failing = false;
+  await retry.click();
+  await expect(page.locator('pay-checkout').getByRole('radio').first()).toBeFocused();
+  await page.screenshot({ path: `${SCREENS}/progress-5-after-retry.png`, fullPage: true });
+});
+
 test('a spinner with words on the pay button while paying', async ({ page }) => {
   await buyBeans(page);
   await page.getByRole('radio', { name: /^Test/ }).check();
@@ -70,6 +82,8 @@ test('waiting for the provider’s confirmation, then what to do when it takes l
   await expect(status).toContainText('Waiting for the payment provider to confirm your payment…');
   await expect(status).toHaveAttribute('role', 'status');
   await expect(status).not.toContainText('longer than usual');
+  // The pay button the shopper pressed is gone: the wait's words take focus, not the page.
+  await expect(status).toBeFocused();
   await page.screenshot({ path: `${SCREENS}/progress-3-confirming.png`, fullPage: true });
 
   await page.clock.fastForward('00:16');

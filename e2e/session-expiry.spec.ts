@@ -53,3 +53,84 @@ test('an expired session shows a clear message instead of a pay button', async (
   await expect(page.getByRole('button', { name: 'Reload page' })).toBeVisible();
   await page.screenshot({ path: 'test-results/screens/session-expired.png', fullPage: true });
 });
+
+test('a session that expires while the shopper types a card puts focus on the box saying so', async ({ page }) => {
+  await page.clock.install();
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Buy Espresso tamper' }).click();
+  const number = page.frameLocator('iframe[title="Card details"]').getByRole('textbox', { name: 'Card number' });
+  await number.fill('4111 1111');
+  await expect(number).toBeFocused();
+  await page.clock.fastForward('15:05');
+  const alert = page.getByRole('alert').filter({ hasText: 'This checkout has expired' });
+  await expect(alert).toBeFocused();
+  await page.screenshot({ path: 'test-results/screens/session-expired-while-typing.png', fullPage: true });
+});
+
+test('a new token or locale keeps the card and its installments, busy meanwhile, and the card frame loads once', async ({ page, baseURL }) => {
+  let cardEntryLoads = 0;
+  page.on('framenavigated', (frame) => {
+    if (frame.url().includes('/api/checkout/card-entry')) cardEntryLoads += 1;
+  });
+  await page.addInitScript(() => {
+    const ready: number[] = ((window as unknown as { ready: number[] }).ready = []);
+    document.addEventListener('pay-ready', () => ready.push(Date.now()));
+  });
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Buy Copper cezve set' }).click();
+  await expect(page).toHaveURL(/\/checkout\/order_/);
+  const orderId = page.url().split('/').at(-1)!;
+  await page.getByRole('radio', { name: 'Card', exact: true }).check();
+  // Named by its title, which the new locale translates.
+  const card = page.frameLocator('iframe.card-frame');
+  await card.getByRole('textbox', { name: 'Card number' }).fill('5421 1901 2209 0656');
+  await card.getByRole('textbox', { name: 'Expiry date' }).fill('12/30');
+  await card.getByRole('textbox', { name: 'Security code' }).fill('837');
+  await card.getByRole('textbox', { name: 'Name on card' }).fill('Ada Lovelace');
+  await page.getByRole('radio', { name: /^3 ×/ }).check();
+  const readyCount = () => page.evaluate(() => (window as unknown as { ready: number[] }).ready.length);
+  expect(await readyCount()).toBe(1);
+
+  // Hold the new checkout's answer, to see the element while it loads.
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route((url) => url.pathname === '/api/checkout', async (route) => {
+    await held;
+    await route.continue();
+  });
+  const checkoutBox = page.locator('pay-checkout').locator('.container');
+  const pay = page.getByRole('button', { name: /^Pay/ });
+
+  const response = await page.request.post('/api/sessions', {
+    headers: { authorization: `Bearer ${process.env.E2E_MERCHANT_API_KEY}` },
+    data: { orderId, amount: '1000.00', currency: 'TRY', provider: 'directcard', returnUrl: `${baseURL}/return?orderId=${orderId}` },
+  });
+  const { token } = (await response.json()) as { token: string };
+  await page.locator('pay-checkout').evaluate((element, value) => element.setAttribute('session', value), token);
+  await expect(checkoutBox).toHaveAttribute('aria-busy', 'true');
+  await expect(pay).toBeDisabled();
+  await expect(card.getByRole('textbox', { name: 'Card number' })).toHaveValue('5421 1901 2209 0656');
+  await page.screenshot({ path: 'test-results/screens/renew-card-busy.png', fullPage: true });
+  release();
+  await expect(checkoutBox).toHaveAttribute('aria-busy', 'false');
+  await expect(pay).toBeEnabled();
+  // The renewal is a new session: ready once for it.
+  expect(await readyCount()).toBe(2);
+
+  await page.locator('pay-checkout').evaluate((element) => element.setAttribute('locale', 'tr'));
+  await expect(page.getByRole('radio', { name: 'Kart', exact: true }).or(page.getByRole('radio', { name: 'Card', exact: true }))).toBeChecked();
+  await expect(checkoutBox).toHaveAttribute('lang', 'tr');
+  await expect(checkoutBox).toHaveAttribute('aria-busy', 'false');
+  await page.screenshot({ path: 'test-results/screens/renew-card-locale-tr.png', fullPage: true });
+
+  for (const [name, value] of [
+    [/Card number|Kart numarası/, '5421 1901 2209 0656'],
+    [/Expiry date|Son kullanma/, '12 / 30'],
+    [/Name on card|Kart üzerindeki/, 'Ada Lovelace'],
+  ] as const) {
+    await expect(card.getByRole('textbox', { name })).toHaveValue(value);
+  }
+  await expect(page.getByRole('radio', { name: /^3 taksit ×/ })).toBeChecked();
+  expect(await readyCount()).toBe(2);
+  expect(cardEntryLoads).toBe(1);
+});

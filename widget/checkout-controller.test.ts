@@ -44,6 +44,34 @@ describe('CheckoutController', () => {
     expect(host.events.map((e) => e.type)).toEqual(['pay-ready']);
   });
 
+  it('keeps the checkout on screen, busy, while a new locale or token loads; pay-ready once per session', async () => {
+    const renewed = { ...checkoutView(), session: { ...checkoutView().session, id: 's2' } };
+    const { host, proxy, controller } = setUp({
+      'GET /api/checkout': [json(checkoutView()), json(checkoutView()), json(renewed)],
+      'POST /api/checkout/payments': json({ payment: payment('pending') }, 201),
+    });
+    controller.configure({ token: 't1', endpoint: 'https://proxy.test' });
+    await vi.runAllTimersAsync();
+    controller.configure({ token: 't1', endpoint: 'https://proxy.test', locale: 'tr' });
+    expect(controller.load.status).toBe('complete');
+    expect(controller.reloading).toBe(true);
+    // Paying now would go with the methods of the checkout being replaced.
+    await controller.pay('sim:card', {});
+    expect(proxy.calls.filter((call) => call.key === 'POST /api/checkout/payments')).toHaveLength(0);
+    await vi.runAllTimersAsync();
+    expect(controller.reloading).toBe(false);
+    expect(proxy.urls.at(-1)).toBe('https://proxy.test/api/checkout?locale=tr');
+    expect(host.events.map((e) => e.type)).toEqual(['pay-ready']);
+
+    // A renewal is another session, ready in its turn.
+    controller.configure({ token: 't2', endpoint: 'https://proxy.test', locale: 'tr' });
+    expect(controller.load.status).toBe('complete');
+    await vi.runAllTimersAsync();
+    expect(controller.checkout?.session.id).toBe('s2');
+    expect(controller.stage).toEqual({ name: 'choose' });
+    expect(host.events.map((e) => e.type)).toEqual(['pay-ready', 'pay-ready']);
+  });
+
   it("sends the shopper's locale with the one checkout request", async () => {
     const { proxy, controller } = setUp({ 'GET /api/checkout': json(checkoutView()) });
     controller.configure({ token: 't', endpoint: 'https://proxy.test', locale: 'ja-JP' });
@@ -475,6 +503,79 @@ describe('CheckoutController with a card', () => {
       expect(paymentChecks(proxy.calls)).toBe(1);
       expect(controller.stage.name).toBe('action');
       expect(host.events.map((e) => e.type)).toEqual(['pay-ready']);
+    });
+
+    describe('a new token for the same order (the page renewed the session)', () => {
+      const renewed = { ...checkoutView(), session: { ...checkoutView().session, id: 's2' } };
+      const tokenOf = (init: RequestInit) => (init.headers as Record<string, string>).Authorization;
+      /** The proxy shows a payment to its own session's token only. */
+      const ownSessionOnly = (status: PaymentView['status']) => (init: RequestInit) =>
+        tokenOf(init) === 'Bearer t1' ? json(payment(status, { action: challenge }))(init) : json({ error: { code: 'not_found', message: 'no such payment in this session' } }, 404)(init);
+      const tokensOf = (calls: { key: string; init: RequestInit }[], key: string) => calls.filter((call) => call.key === key).map((call) => tokenOf(call.init));
+
+      it('keeps the dialog and follows the payment to its end with its own session token', async () => {
+        stubWindow();
+        const { host, proxy, controller } = setUp({
+          'GET /api/checkout': [json(checkoutView()), json(renewed)],
+          'POST /api/checkout/payments': json({ payment: payment('requires_action', { action: challenge }) }, 201),
+          'GET /api/checkout/payments/pay_1': [ownSessionOnly('requires_action'), ownSessionOnly('succeeded')],
+        });
+        controller.configure({ token: 't1', endpoint: 'https://proxy.test' });
+        await vi.runAllTimersAsync();
+        await controller.pay('dc:card', {}, viaFrame(proxy.fetch));
+        controller.configure({ token: 't2', endpoint: 'https://proxy.test' });
+        expect(controller.stage).toMatchObject({ name: 'action', payment: { id: 'pay_1' }, action: challenge });
+        await vi.advanceTimersByTimeAsync(3_100);
+        expect(controller.checkout?.session.id).toBe('s2');
+        expect(controller.token).toBe('t2');
+        expect(controller.stage.name).toBe('action');
+        await vi.advanceTimersByTimeAsync(3_000);
+        expect(controller.stage).toMatchObject({ name: 'result', payment: { status: 'succeeded' } });
+        expect(tokensOf(proxy.calls, 'GET /api/checkout/payments/pay_1')).toEqual(['Bearer t1', 'Bearer t1']);
+        // pay-ready for the new session, then the payment's end.
+        expect(host.events.map((e) => e.type)).toEqual(['pay-ready', 'pay-ready', 'pay-complete']);
+      });
+
+      it('after "Cancel payment" looks the payment up with its token and pays anew with the new one', async () => {
+        stubWindow();
+        const { proxy, controller } = setUp({
+          'GET /api/checkout': [json(checkoutView()), json(renewed)],
+          'POST /api/checkout/payments': json({ payment: payment('requires_action', { action: challenge }) }, 201),
+          'GET /api/checkout/payments/pay_1': ownSessionOnly('requires_action'),
+        });
+        controller.configure({ token: 't1', endpoint: 'https://proxy.test' });
+        await vi.runAllTimersAsync();
+        await controller.pay('dc:card', {});
+        controller.configure({ token: 't2', endpoint: 'https://proxy.test' });
+        await vi.advanceTimersByTimeAsync(10);
+        await controller.cancelAction();
+        expect(controller.stage).toEqual({ name: 'choose' });
+        await controller.pay('dc:card', {});
+        expect(tokensOf(proxy.calls, 'GET /api/checkout/payments/pay_1')).toEqual(['Bearer t1']);
+        expect(tokensOf(proxy.calls, 'POST /api/checkout/payments')).toEqual(['Bearer t1', 'Bearer t2']);
+      });
+
+      it('set while the pay request is in flight, waits for its answer', async () => {
+        stubWindow();
+        let answer: (response: Response) => void = () => {};
+        const { proxy, controller } = setUp({
+          'GET /api/checkout': [json(checkoutView()), json(renewed)],
+          'POST /api/checkout/payments': () => new Promise<Response>((resolve) => (answer = resolve)),
+          'GET /api/checkout/payments/pay_1': ownSessionOnly('succeeded'),
+        });
+        controller.configure({ token: 't1', endpoint: 'https://proxy.test' });
+        await vi.runAllTimersAsync();
+        const paid = controller.pay('dc:card', {});
+        controller.configure({ token: 't2', endpoint: 'https://proxy.test' });
+        expect(controller.token).toBe('t1');
+        answer(new Response(JSON.stringify({ payment: payment('requires_action', { action: challenge }) }), { status: 201 }));
+        await paid;
+        expect(controller.token).toBe('t2');
+        expect(controller.stage.name).toBe('action');
+        await vi.advanceTimersByTimeAsync(3_100);
+        expect(controller.stage).toMatchObject({ name: 'result', payment: { status: 'succeeded' } });
+        expect(tokensOf(proxy.calls, 'GET /api/checkout/payments/pay_1')).toEqual(['Bearer t1']);
+      });
     });
 
     it('stops checking when the shopper cancels, then looks once', async () => {

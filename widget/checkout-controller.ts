@@ -140,7 +140,14 @@ export class CheckoutController implements ReactiveController {
   private lifetime: AbortController | undefined;
   /** Aborts the current payment flow: pay request, message listener, polling. */
   private flow: AbortController | undefined;
-  private readyEmitted = false;
+  /** The session pay-ready was emitted for: once per session, so not again for a new locale or the same session's token. */
+  private announced: string | undefined;
+  /** The API of the session each payment was made in: the proxy shows a payment to its own session's token only. */
+  private readonly owners = new Map<string, CheckoutApi>();
+  /** A new token, endpoint or locale set while a pay request was in flight: applied once it is answered. */
+  private deferred: CheckoutConfig | undefined;
+  /** Aborts the quiet reload of the checkout under a new token or locale. */
+  private reloadAbort: AbortController | undefined;
   private readonly completed = new Set<string>();
   private readonly completeListeners = new Set<(payment: PaymentView) => void>();
   /** Back from another page through the back-forward cache: the page's state is stale. */
@@ -178,15 +185,80 @@ export class CheckoutController implements ReactiveController {
     this.reset();
   }
 
-  /** A new session or endpoint (or none): drops everything and loads again. */
+  /** The token new calls go with (the card frame's too): a new one waits until a pay request in flight is answered. */
+  get token(): string | undefined {
+    return this.config?.token;
+  }
+
+  /** The checkout of a new token or locale is loading while the previous one stays on screen. */
+  get reloading(): boolean {
+    return this.reloadAbort !== undefined;
+  }
+
+  /**
+   * A new session, endpoint or locale (or none). A checkout on screen stays there, busy, while the
+   * new one loads, so the card frame and what the shopper chose are kept. While a payment is under
+   * way (its dialog, its check, the redirect), only the credentials for what comes next change:
+   * the payment is followed to its end with its own session's token, since the proxy shows it to
+   * no other session.
+   */
   configure(config: CheckoutConfig | undefined): void {
+    // The pay request may be retried with the token it started with; the frame sends it with that one too.
+    if (config && this.paying) {
+      this.deferred = config;
+      return;
+    }
+    this.deferred = undefined;
     this.config = config;
     this.api = config && new CheckoutApi({ ...config, ...(this.options.fetch && { fetch: this.options.fetch }) });
-    this.readyEmitted = false;
+    if (config && this.checkout) {
+      void this.reload();
+      return;
+    }
+    if (!config) this.announced = undefined;
     this.completed.clear();
     this.unansweredAttempt = undefined;
+    this.owners.clear();
     this.reset();
     if (config && this.host.isConnected) void this.fetchCheckout();
+  }
+
+  /** Loads the checkout under the new token or locale and keeps the stage: nothing under way is dropped. */
+  private async reload(): Promise<void> {
+    const api = this.api!;
+    this.reloadAbort?.abort();
+    const abort = (this.reloadAbort = new AbortController());
+    this.lifetime?.signal.addEventListener('abort', () => abort.abort(), { once: true });
+    this.host.requestUpdate();
+    try {
+      const checkout = await api.getCheckout(abort.signal);
+      if (abort.signal.aborted) return;
+      const previous = this.checkout;
+      this.load = { status: 'complete', checkout };
+      this.announce(checkout);
+      // Another session that already has a payment, with nothing under way here: as on a first load.
+      if (checkout.payment && checkout.session.id !== previous?.session.id && this.stage.name === 'choose' && !this.unfinishedPayment) {
+        this.owners.set(checkout.payment.id, api);
+        this.resumePayment(checkout.payment);
+      }
+    } catch (thrown) {
+      if (abort.signal.aborted) return;
+      // The screen stays as it is; what comes next goes with the new token and may fail the same way.
+      this.emitError(toCheckoutApiError(thrown));
+    } finally {
+      if (this.reloadAbort === abort) this.reloadAbort = undefined;
+      this.host.requestUpdate();
+    }
+  }
+
+  /** The API a payment can be looked up with: its own session's. */
+  private apiFor(paymentId: string): CheckoutApi | undefined {
+    return this.owners.get(paymentId) ?? this.api;
+  }
+
+  /** Applies a new token set while a pay request was in flight. */
+  private applyDeferred(): void {
+    if (this.deferred) this.configure(this.deferred);
   }
 
   /** "Try again" after the checkout failed to load. */
@@ -201,7 +273,7 @@ export class CheckoutController implements ReactiveController {
    */
   async pay(methodId: string, fields: Record<string, string>, cardPayment?: CardPayment): Promise<void> {
     const api = this.api;
-    if (!api || this.paying || !this.checkout || this.stage.name !== 'choose') return;
+    if (!api || this.paying || this.reloading || !this.checkout || this.stage.name !== 'choose') return;
     const flow = this.startFlow();
     const installments = cardPayment?.installments;
     const body: PayRequest = {
@@ -233,10 +305,14 @@ export class CheckoutController implements ReactiveController {
       this.payError = error;
       this.emitError(error);
       this.host.requestUpdate();
+      this.applyDeferred();
       return;
     }
     this.paying = false;
+    if (flow.signal.aborted) return;
+    this.owners.set(payment.id, api);
     this.followPayment(payment, flow);
+    this.applyDeferred();
   }
 
   /**
@@ -261,9 +337,10 @@ export class CheckoutController implements ReactiveController {
 
   /** "Cancel payment" in the dialog: back to the methods, then one look at the payment. */
   async cancelAction(): Promise<void> {
-    const api = this.api;
-    if (!api || this.stage.name !== 'action') return;
+    if (this.stage.name !== 'action') return;
     const { payment } = this.stage;
+    const api = this.apiFor(payment.id);
+    if (!api) return;
     const flow = this.startFlow();
     this.stage = { name: 'choose' };
     this.canceledNotice = true;
@@ -300,6 +377,7 @@ export class CheckoutController implements ReactiveController {
   private reset(): void {
     this.lifetime?.abort();
     this.lifetime = undefined;
+    this.reloadAbort = undefined;
     this.endFlow();
     this.load = { status: 'initial' };
     this.stage = { name: 'choose' };
@@ -322,11 +400,11 @@ export class CheckoutController implements ReactiveController {
       if (lifetime.signal.aborted) return;
       this.load = { status: 'complete', checkout };
       this.host.requestUpdate();
-      if (!this.readyEmitted) {
-        this.readyEmitted = true;
-        this.host.dispatchEvent(new PayReadyEvent());
+      this.announce(checkout);
+      if (checkout.payment) {
+        this.owners.set(checkout.payment.id, api);
+        this.resumePayment(checkout.payment);
       }
-      if (checkout.payment) this.resumePayment(checkout.payment);
     } catch (thrown) {
       if (lifetime.signal.aborted) return;
       const error = toCheckoutApiError(thrown);
@@ -436,7 +514,7 @@ export class CheckoutController implements ReactiveController {
    * turns into "Checking your payment…".
    */
   private async poll(payment: PaymentView, flow: AbortController, firstDelay: number, watch: Watch = 'shown'): Promise<void> {
-    const api = this.api;
+    const api = this.apiFor(payment.id);
     if (!api) return;
     let deadline = Date.now() + POLL_LIMIT_MS;
     let latest = payment;
@@ -511,6 +589,12 @@ export class CheckoutController implements ReactiveController {
     this.stage = { name: 'result', payment };
     this.host.requestUpdate();
     this.emitComplete(payment);
+  }
+
+  private announce(checkout: CheckoutView): void {
+    if (checkout.session.id === this.announced) return;
+    this.announced = checkout.session.id;
+    this.host.dispatchEvent(new PayReadyEvent());
   }
 
   /** pay-complete, once per payment that reached a final status. */

@@ -565,7 +565,9 @@ export const payCheckoutStyles = css`
     font-weight: 600;
   }
 
-  .result-title:focus {
+  .result-title:focus,
+  .status:focus,
+  .expired:focus {
     outline: none;
   }
 

@@ -32,7 +32,7 @@ const scriptOrigin = originOf(import.meta.url);
 export const SLOW_CONFIRMATION_MS = 15_000;
 
 /** The elements focus can be sent to after the next render. */
-type FocusTarget = 'first-invalid' | 'method' | 'pay-button' | 'result';
+type FocusTarget = 'first-invalid' | 'method' | 'pay-button' | 'result' | 'status' | 'alert';
 
 /**
  * An embeddable checkout: lists the payment methods of a session, collects what the chosen
@@ -60,10 +60,10 @@ type FocusTarget = 'first-invalid' | 'method' | 'pay-button' | 'result';
  * @attr theme - `light` or `dark` forces that color theme; without it the element follows the shopper's `prefers-color-scheme`. Custom properties set by the page win over both.
  * @attr locale - A BCP 47 language tag (`tr`, `ja-JP`) for the texts, numbers and amounts. Defaults to the browser's language, else the session's locale. Texts come in English, Bahasa Indonesia, Japanese, Russian, Thai, Turkish and Ukrainian (the proxy sends the catalog with the checkout, so no extra request); any other language reads English, with numbers and amounts still written its way. Changing it loads the checkout again.
  *
- * @fires {PayReadyEvent} pay-ready - The checkout loaded and the shopper can pay. Once per session. `detail: null`.
+ * @fires {PayReadyEvent} pay-ready - The checkout loaded and the shopper can pay. Once per session: not again for a new `locale` or another token of the same session, but again for a new session's token (a renewal: the new session is ready). `detail: null`.
  * @fires {PayMethodSelectEvent} pay-method-select - The shopper chose a method (not fired for the automatic choice of a single method). `detail: {methodId: string}`.
  * @fires {PayCompleteEvent} pay-complete - A payment reached a final status (`authorized`, `succeeded`, `failed`, `canceled`, `expired`, `refund_pending`, `partially_refunded`, `refunded`). Once per payment. `detail: {paymentId: string, status: PaymentStatus}`.
- * @fires {PaySessionExpiringEvent} pay-session-expiring - The session token expires in a minute (or less, when the checkout loads that late): ask your backend for a new session for the same order and set its token on `session`; what the shopper typed and chose stays. Without a new token the element shows that the checkout expired instead of failing. `detail: {expiresAt: string, secondsLeft: number}`.
+ * @fires {PaySessionExpiringEvent} pay-session-expiring - The session token expires in a minute (or less, when the checkout loads that late): ask your backend for a new session for the same order and set its token on `session`; what the shopper typed and chose stays, and a payment under way (3-D Secure, a provider page) goes on to its end. Without a new token the element shows that the checkout expired instead of failing. `detail: {expiresAt: string, secondsLeft: number}`.
  * @fires {PayErrorEvent} pay-error - Loading the checkout, paying, or checking a payment failed. `detail: {code: string, message: string}`; `code` is the proxy's error code (`card_declined`, `invalid_request`, ...) or `network_error` when the proxy could not be reached.
  *
  * @csspart container - The element's outer box.
@@ -162,6 +162,12 @@ export class PayCheckout extends LitElement {
   private shopperActed = false;
   /** Focus was on "Continue payment" before this update, which may remove it. */
   private focusInUnfinished = false;
+  /** Focus was in the element (the card frame included) before this update. */
+  private focusInside = false;
+  /** The expired box was on screen after the last update. */
+  private expiredShown = false;
+  /** "Try again" on a failed load: focus goes to what the new load shows. */
+  private retrying = false;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     // A new token (the page renewed an expiring session) keeps what the shopper typed and chose;
@@ -189,17 +195,20 @@ export class PayCheckout extends LitElement {
     }
     if (!this.session) this.expiry.watch(undefined);
     const method = this.selectedMethod(view);
-    if (this.session && view && method?.cardEntry) {
-      this.card.configure({ token: this.session, lang: this.textLang, t: this.t, method });
+    const token = this.checkout.token;
+    if (token && view && method?.cardEntry) {
+      this.card.configure({ token, lang: this.textLang, t: this.t, method });
     } else {
       this.card.disconnect();
     }
     this.focusInUnfinished = Boolean(this.shadowRoot?.activeElement?.closest('.unfinished'));
+    // :focus-within misses a focused frame; the shadow root's activeElement does not.
+    this.focusInside = Boolean(this.shadowRoot?.activeElement);
   }
 
   protected override render(): TemplateResult {
     const { load } = this.checkout;
-    const busy = load.status === 'pending' || this.checkout.stage.name === 'checking';
+    const busy = load.status === 'pending' || this.checkout.reloading || this.checkout.stage.name === 'checking';
     return html`
       <div class="container" part="container" lang=${this.textLang} aria-busy=${busy ? 'true' : 'false'}>
         ${load.status === 'pending' ? this.renderSkeleton() : nothing}
@@ -227,6 +236,8 @@ export class PayCheckout extends LitElement {
         }, SLOW_CONFIRMATION_MS);
       }
       if (stage.name === 'result' && this.shopperActed) this.focusTarget = 'result';
+      // The pay button or the dialog that had focus is gone: the wait's words take it.
+      else if (stage.name === 'checking' && this.shopperActed) this.focusTarget = 'status';
       // Back from the dialog, or "Try another method": the dialog or the button took focus with
       // it, so put it on the method again.
       else if (stage.name === 'choose' && (this.lastStage === 'action' || this.lastStage === 'result')) {
@@ -239,6 +250,16 @@ export class PayCheckout extends LitElement {
     // The disabled button lost focus while paying; give it back when the shopper can act again.
     if (this.wasPaying && !paying && stage.name === 'choose') this.focusTarget ??= 'pay-button';
     this.wasPaying = paying;
+    const load = this.checkout.load.status;
+    if (this.retrying && load !== 'pending') {
+      this.retrying = false;
+      if (load === 'error') this.focusTarget = 'alert';
+      else if (stage.name === 'choose') this.focusTarget ??= 'method';
+    }
+    // The session ended while the shopper was in the element (typing a card, say): the box saying so takes focus.
+    const expiredShown = Boolean(this.renderRoot.querySelector('.expired'));
+    if (expiredShown && !this.expiredShown && this.focusInside) this.focusTarget = 'alert';
+    this.expiredShown = expiredShown;
     this.applyFocus();
   }
 
@@ -246,12 +267,14 @@ export class PayCheckout extends LitElement {
     const { stage, payError } = this.checkout;
     switch (stage.name) {
       case 'choose':
-        // Nothing is under way: paying would fail, so say why instead.
-        if (this.expiry.expired || (payError && isExpiredError(payError))) return this.renderExpired();
-        return this.renderPayForm(checkout);
       case 'action':
+        // Nothing is under way: paying would fail, so say why instead.
+        if (stage.name === 'choose' && (this.expiry.expired || (payError && isExpiredError(payError)))) return this.renderExpired();
+        // One template for both, so the card frame (and the card in it) outlives the dialog.
         return html`${this.renderPayForm(checkout)}
-        ${renderActionDialog({ action: stage.action, onCancel: () => void this.checkout.cancelAction(), t: this.t })}`;
+        ${stage.name === 'action'
+          ? renderActionDialog({ action: stage.action, onCancel: () => void this.checkout.cancelAction(), t: this.t })
+          : nothing}`;
       case 'redirecting':
         return this.renderStatus(this.t('redirecting'));
       case 'checking':
@@ -271,7 +294,7 @@ export class PayCheckout extends LitElement {
   }
 
   private renderPayForm(checkout: CheckoutView): TemplateResult {
-    const { paying, payError, canceledNotice, unfinishedPayment, stage } = this.checkout;
+    const { paying, payError, canceledNotice, unfinishedPayment, stage, reloading } = this.checkout;
     const busy = paying || stage.name === 'action';
     const method = this.selectedMethod(checkout);
     // With installments that carry interest, the shopper pays the plan's total.
@@ -310,7 +333,7 @@ export class PayCheckout extends LitElement {
               type="submit"
               class="primary pay-button"
               part="button"
-              ?disabled=${busy}
+              ?disabled=${busy || reloading}
               aria-busy=${busy ? 'true' : 'false'}
             >
               ${busy ? html`<span class="spinner" part="spinner" aria-hidden="true"></span>${this.t('processing')}` : this.t('pay', { amount })}
@@ -345,7 +368,7 @@ export class PayCheckout extends LitElement {
 
   /** A wait with words; `advice`, when the wait is long, says what the shopper can do. */
   private renderStatus(text: string, advice?: string): TemplateResult {
-    return html`<div class="status" part="status" role="status" aria-live="polite">
+    return html`<div class="status" part="status" role="status" aria-live="polite" tabindex="-1">
       <p class="status-line"><span class="spinner" part="spinner" aria-hidden="true"></span><span>${text}</span></p>
       ${advice ? html`<p class="status-advice" part="status-advice">${advice}</p>` : nothing}
     </div>`;
@@ -363,7 +386,7 @@ export class PayCheckout extends LitElement {
   }
 
   private renderExpired(): TemplateResult {
-    return html`<div class="expired" part="expired" role="alert">
+    return html`<div class="expired" part="expired" role="alert" tabindex="-1">
       <p class="error-title">${this.t('sessionExpiredTitle')}</p>
       <p>${this.t('sessionExpiredMessage')}</p>
       <button type="button" class="secondary" part="secondary-button" @click=${() => location.reload()}>${this.t('reloadPage')}</button>
@@ -376,9 +399,15 @@ export class PayCheckout extends LitElement {
         <p class="error-title">${this.t('loadFailed')}</p>
         <p>${errorMessage(error, this.t)}</p>
       </div>
-      <button type="button" class="secondary" part="secondary-button" @click=${() => this.checkout.retry()}>${this.t('tryAgain')}</button>
+      <button type="button" class="secondary" part="secondary-button" @click=${this.onRetry}>${this.t('tryAgain')}</button>
     </div>`;
   }
+
+  private onRetry = (): void => {
+    this.shopperActed = true;
+    this.retrying = true;
+    this.checkout.retry();
+  };
 
   private onSelectMethod = (methodId: string): void => {
     this.selectedMethodId = methodId;
@@ -475,6 +504,13 @@ export class PayCheckout extends LitElement {
         break;
       case 'result':
         element = root.querySelector<HTMLElement>(`#${RESULT_HEADING_ID}`);
+        break;
+      case 'status':
+        element = root.querySelector<HTMLElement>('.status');
+        break;
+      case 'alert':
+        // An expired session has nothing to retry; a failed load has "Try again".
+        element = root.querySelector<HTMLElement>('.expired, .load-error button');
         break;
     }
     element?.focus();
