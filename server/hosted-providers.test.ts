@@ -91,7 +91,7 @@ describe('HankoPay through the proxy', () => {
     const settled = await waitForStatus(id, (status) => status === 'partially_refunded');
     expect(settled.refundedAmountMinor).toBe(1000);
     const tooMuch = await merchant('POST', `/api/payments/${id}/refund`, { amount: '25.01', reason: 'too much' });
-    expect(tooMuch).toMatchObject({ status: 400, body: { error: { message: 'amount: at most 2500 minor units can still be refunded' } } });
+    expect(tooMuch).toMatchObject({ status: 400, body: { error: { message: 'amount: at most 25.00 USD can still be refunded' } } });
   });
 
   it('reports the wallet balance, lists transactions, and refuses a payout the balance cannot cover', async () => {

@@ -179,7 +179,7 @@ describe('Payment Hub merchant API', () => {
 
     const third = await merchant('POST', `/api/payments/${payment.id}/refund`, { amount: '50001', reason: 'more than is left' });
     expect(third.status).toBe(400);
-    expect(third.body.error.message).toMatch(/at most 5000000 minor units/);
+    expect(third.body.error.message).toMatch(/at most 50000.00 IDR can still be refunded/);
     expect((await merchant('GET', `/api/payments/${payment.id}`)).body.refundedAmount).toBe('100000.00');
   });
 

@@ -10,6 +10,7 @@ import { isWebhookStatus, paymentEventMessage } from '../webhooks/merchant-event
 import { ChallengePages } from './challenge-pages.js';
 import { CoalescedLookups } from './coalesced-lookups.js';
 import { retryRead } from './retry-read.js';
+import { toMajorString } from './money.js';
 import { isShopperFinal, type PaymentStatus } from './payment-status.js';
 import { isTerminal, judgeTransition } from './state-machine.js';
 
@@ -464,38 +465,56 @@ export class PaymentService {
       const verdict = judgeTransition(current.status, target);
       const patch = statePatch(current, state, target);
       if (verdict.kind === 'noop') {
-        return Object.keys(patch).length > 0 ? this.deps.store.updatePayment(current.id, patch) : current;
-      }
-      if (verdict.kind === 'illegal') {
+        if (patch.refundedAmount === undefined) return Object.keys(patch).length > 0 ? this.deps.store.updatePayment(current.id, patch) : current;
+        const settled = await this.recordRefundSettled(current, patch, state, source);
+        if (settled) return settled;
+      } else if (verdict.kind === 'illegal') {
         this.deps.logger.warn({ paymentId: current.id, from: current.status, to: target, source }, verdict.reason);
         return current;
-      }
-      const moved = await this.deps.store.transitionPayment(
-        current.id,
-        current.status,
-        target,
-        patch,
-        {
-          type: target === 'requires_action' ? 'action_required' : 'status_changed',
-          source,
-          detail: {
-            providerStatus: state.providerStatus,
-            ...(state.failure ? { failure: state.failure } : {}),
-            ...(state.capturedAmount !== undefined ? { capturedAmount: state.capturedAmount } : {}),
+      } else {
+        const moved = await this.deps.store.transitionPayment(
+          current.id,
+          current.status,
+          target,
+          patch,
+          {
+            type: target === 'requires_action' ? 'action_required' : 'status_changed',
+            source,
+            detail: {
+              providerStatus: state.providerStatus,
+              ...(state.failure ? { failure: state.failure } : {}),
+              ...(state.capturedAmount !== undefined ? { capturedAmount: state.capturedAmount } : {}),
+            },
           },
-        },
-        this.webhookFor(current, target, patch),
-      );
-      if (moved) {
-        this.deps.logger.info({ paymentId: moved.id, from: current.status, to: target, source }, 'payment status changed');
-        if (PAID_STATUSES.has(target) && !PAID_STATUSES.has(current.status)) await this.flagDuplicate(moved, source);
-        return moved;
+          this.webhookFor(current, target, patch),
+        );
+        if (moved) {
+          this.deps.logger.info({ paymentId: moved.id, from: current.status, to: target, source }, 'payment status changed');
+          if (PAID_STATUSES.has(target) && !PAID_STATUSES.has(current.status)) await this.flagDuplicate(moved, source);
+          return moved;
+        }
       }
       const reloaded = await this.deps.store.getPayment(current.id);
       if (!reloaded) throw new AppError('not_found', `payment ${current.id} does not exist`);
       current = reloaded;
     }
     return current;
+  }
+
+  /**
+   * A refund settled without a change of status (a second partial refund): money moved, so it is
+   * recorded and told to the merchant, once, however many lookups saw it settle. Undefined when
+   * another writer changed the payment first.
+   */
+  private recordRefundSettled(current: PaymentRecord, patch: PaymentPatch, state: ProviderPaymentState, source: string): Promise<PaymentRecord | undefined> {
+    return this.deps.store.transitionPayment(
+      current.id,
+      { status: current.status, refundedAmount: current.refundedAmount },
+      current.status,
+      patch,
+      { type: 'status_changed', source, detail: { providerStatus: state.providerStatus, refundedAmount: patch.refundedAmount } },
+      this.webhookFor(current, current.status, patch),
+    );
   }
 
   async getPaymentInSession(session: SessionRecord, paymentId: string): Promise<PaymentRecord> {
@@ -521,7 +540,7 @@ export class PaymentService {
     return this.oneAtATime(payment, async (current) => {
       const refundable = current.amount - current.refundedAmount;
       const value = amount ?? refundable;
-      if (value > refundable) throw new AppError('invalid_request', `amount: at most ${refundable} minor units can still be refunded`);
+      if (value > refundable) throw new AppError('invalid_request', `amount: at most ${toMajorString(refundable, current.currency)} ${current.currency} can still be refunded`);
       const state = await refund({ paymentId: current.id, providerRef: current.providerRef }, value, current.currency, reason).catch(async (error: unknown) => {
         if (!(error instanceof ProviderError) || error.code !== 'outcome_unknown') throw error;
         await this.awaitRefundOutcome(current, value, error);

@@ -28,6 +28,7 @@ import type {
   PaymentRecord,
   SessionRecord,
   Store,
+  TransitionFrom,
 } from './store.js';
 
 /** Taken by every instance while it migrates, so instances started together apply each migration once. */
@@ -240,21 +241,22 @@ export class PostgresStore implements Store {
 
   async transitionPayment(
     id: string,
-    from: PaymentStatus,
+    expected: TransitionFrom,
     to: PaymentStatus,
     patch: PaymentPatch,
     event: NewEvent,
     outbox?: NewOutboxMessage,
   ): Promise<PaymentRecord | undefined> {
+    const { status: from, refundedAmount } = typeof expected === 'string' ? { status: expected, refundedAmount: undefined } : expected;
     return this.transaction(async (client) => {
       const now = new Date().toISOString();
-      const { assignments, values } = patchToSql(patch, 5);
+      const { assignments, values } = patchToSql(patch, 6);
       // Under READ COMMITTED a concurrent writer of the row makes this wait, then the WHERE is
       // evaluated again on the row it committed: the loser updates nothing.
       const { rows } = await client.query<PaymentRow>(
         `UPDATE payments SET ${['status = $3', ...assignments, 'updated_at = $4'].join(', ')}
-         WHERE id = $1 AND status = $2 RETURNING *`,
-        [id, from, to, now, ...values],
+         WHERE id = $1 AND status = $2 AND ($5::bigint IS NULL OR refunded_amount = $5) RETURNING *`,
+        [id, from, to, now, refundedAmount ?? null, ...values],
       );
       if (!rows[0]) return undefined;
       await insertEvent(client, id, { ...event, fromStatus: from, toStatus: to }, now);

@@ -33,6 +33,7 @@ import type {
   PaymentRecord,
   SessionRecord,
   Store,
+  TransitionFrom,
 } from './store.js';
 
 export interface SqliteStoreOptions {
@@ -237,21 +238,22 @@ export class SqliteStore implements Store {
 
   async transitionPayment(
     id: string,
-    from: PaymentStatus,
+    expected: TransitionFrom,
     to: PaymentStatus,
     patch: PaymentPatch,
     event: NewEvent,
     outbox?: NewOutboxMessage,
   ): Promise<PaymentRecord | undefined> {
+    const { status: from, refundedAmount } = typeof expected === 'string' ? { status: expected, refundedAmount: undefined } : expected;
     return this.db.transaction(() => {
       const now = new Date().toISOString();
       const { assignments, values } = patchToSql(patch);
       const result = this
         .sql(
           `UPDATE payments SET ${['status = @to', ...assignments, 'updated_at = @now'].join(', ')}
-           WHERE id = @id AND status = @from`,
+           WHERE id = @id AND status = @from${refundedAmount === undefined ? '' : ' AND refunded_amount = @fromRefunded'}`,
         )
-        .run({ ...values, to, from, now, id });
+        .run({ ...values, to, from, now, id, ...(refundedAmount === undefined ? {} : { fromRefunded: refundedAmount }) });
       if (result.changes === 0) return undefined;
       this.insertEvent(id, { ...event, fromStatus: from, toStatus: to }, now);
       if (outbox) {

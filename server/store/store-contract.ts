@@ -118,6 +118,24 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
       expect(stored?.status).toBe(results[0] ? 'succeeded' : 'failed');
     });
 
+    it('compares the refunded amount too when asked: one of two writers recording the same refund wins', async () => {
+      const store = await openStore();
+      const s = session();
+      await store.createSession(s);
+      const { payment } = await store.createPayment(newPayment(s, `pay_${counter}_refund_cas`));
+      await store.transitionPayment(payment.id, 'created', 'partially_refunded', { refundedAmount: 500 }, { type: 'status_changed', source: 'merchant' });
+      const expected = { status: 'partially_refunded' as const, refundedAmount: 500 };
+      const results = await Promise.all([
+        store.transitionPayment(payment.id, expected, 'partially_refunded', { refundedAmount: 1000 }, { type: 'status_changed', source: 'poll' }),
+        store.transitionPayment(payment.id, expected, 'partially_refunded', { refundedAmount: 1000 }, { type: 'status_changed', source: 'callback' }),
+      ]);
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect((await store.getPayment(payment.id))?.refundedAmount).toBe(1000);
+      expect((await store.listEvents(payment.id)).filter((event) => event.fromStatus === 'partially_refunded')).toHaveLength(1);
+      // The status alone still matches; the amount does not.
+      expect(await store.transitionPayment(payment.id, expected, 'refunded', { refundedAmount: 2000 }, { type: 'status_changed', source: 'poll' })).toBeUndefined();
+    });
+
     it('applies a patch and its event together, and keeps JSON fields', async () => {
       const store = await openStore();
       const s = session();

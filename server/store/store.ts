@@ -82,6 +82,9 @@ export type NewPayment = Omit<PaymentRecord, 'createdAt' | 'updatedAt' | 'checke
 };
 
 /** Fields that may change without a status change. */
+/** What a compare-and-set expects the payment to still be: its status, or its status and refunded amount. */
+export type TransitionFrom = PaymentStatus | { status: PaymentStatus; refundedAmount: number };
+
 export type PaymentPatch = Partial<Pick<PaymentRecord, 'providerRef' | 'action' | 'refundedAmount' | 'capturedAmount' | 'failure' | 'card'>>;
 
 export type NewEvent = Omit<PaymentEvent, 'id' | 'paymentId' | 'at'>;
@@ -142,10 +145,12 @@ export interface Store {
   /**
    * Moves a payment from `from` to `to` only if it is still in `from` (compare-and-set), with the
    * patch and the event in the same transaction. Returns undefined when another writer won.
+   * `from` may also name the refunded amount the payment must still have: a refund settling
+   * without a change of status (a second partial refund) is then recorded once.
    */
   transitionPayment(
     id: string,
-    from: PaymentStatus,
+    from: TransitionFrom,
     to: PaymentStatus,
     patch: PaymentPatch,
     event: NewEvent,
