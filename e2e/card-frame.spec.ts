@@ -47,3 +47,36 @@ test('a card frame that cannot load says so, emits pay-error, and comes back wit
   await expect(cardFrame(page).getByRole('textbox', { name: 'Card number' })).toBeVisible();
   expect(await payErrors(page)).toHaveLength(1);
 });
+
+/** The card number input's look, as computed inside the frame. */
+const numberStyle = (page: Page) =>
+  cardFrame(page)
+    .getByRole('textbox', { name: 'Card number' })
+    .evaluate((input) => {
+      const style = getComputedStyle(input);
+      return { background: style.backgroundColor, font: style.fontFamily, radius: style.borderTopLeftRadius };
+    });
+
+test('the card frame follows a theme changed through custom properties alone: Light to Brand in the demo', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await openCardCheckout(page);
+  await expect.poll(() => numberStyle(page)).toMatchObject({ background: 'rgb(255, 255, 255)', radius: '8px' });
+  // The demo's Brand keeps theme="light" and sets --pay-* properties from the page's stylesheet.
+  await page.getByRole('radio', { name: 'Brand' }).check();
+  await expect.poll(() => numberStyle(page)).toMatchObject({ background: 'rgb(255, 250, 243)', radius: '18px', font: expect.stringContaining('Georgia') });
+  await page.screenshot({ path: `${SCREENS}/card-frame-brand-from-light.png`, fullPage: true });
+  await page.getByRole('radio', { name: 'Light' }).check();
+  await expect.poll(() => numberStyle(page)).toMatchObject({ background: 'rgb(255, 255, 255)', radius: '8px', font: expect.not.stringContaining('Georgia') });
+});
+
+test("without a theme attribute the card frame follows the shopper's color scheme as it changes", async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await openCardCheckout(page);
+  await page.locator('pay-checkout').evaluate((element) => element.removeAttribute('theme'));
+  await expect.poll(() => numberStyle(page)).toMatchObject({ background: 'rgb(17, 24, 39)' });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await expect.poll(() => numberStyle(page)).toMatchObject({ background: 'rgb(255, 255, 255)' });
+  await page.screenshot({ path: `${SCREENS}/card-frame-scheme-to-light.png`, fullPage: true });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect.poll(() => numberStyle(page)).toMatchObject({ background: 'rgb(17, 24, 39)' });
+});

@@ -146,6 +146,20 @@ describe('CardFrameController', () => {
     expect(host.events.filter((event) => event.type === 'pay-error')).toEqual([{ type: 'pay-error', detail: { code: 'card_entry_unavailable', message: english('cardEntryUnavailable') } }]);
   });
 
+  it("updates the element when the page changes a --pay-* property, which sends the frame its theme, until it is disconnected", async () => {
+    const { card, host } = await connected();
+    card.hostConnected();
+    const transition = (propertyName: string) => Object.assign(new Event('transitionend'), { propertyName });
+    const updates = host.updates;
+    host.dispatchEvent(transition('background-color'));
+    expect(host.updates).toBe(updates);
+    host.dispatchEvent(transition('--pay-color-primary'));
+    expect(host.updates).toBe(updates + 1);
+    card.hostDisconnected();
+    host.dispatchEvent(transition('--pay-color-primary'));
+    expect(host.updates).toBe(updates + 1);
+  });
+
   describe('a frame that never connects', () => {
     async function silentFrame() {
       const { host, controller: checkout } = setUp({ 'GET /api/checkout': json(checkoutView(undefined, [method])) });

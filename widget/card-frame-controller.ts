@@ -88,6 +88,16 @@ export class CardFrameController implements ReactiveController {
   /** Channels opened so far: one per frame document. */
   private channels = 0;
   private readonly waiting = new Map<number, (reply: Reply | undefined) => void>();
+  private colorScheme: MediaQueryList | undefined;
+  /**
+   * The element was restyled without an update: the shopper's color scheme changed, or the page
+   * changed a --pay-* property (the element's styles make that a transition). An update sends
+   * the frame the new theme, if it is new.
+   */
+  private readonly restyled = (event: Event): void => {
+    const property = (event as TransitionEvent).propertyName;
+    if (property === undefined || property.startsWith('--pay-')) this.host.requestUpdate();
+  };
 
   constructor(host: Host, checkout: CheckoutController, onSubmit: () => void, findFrame: () => HTMLIFrameElement | null) {
     this.host = host;
@@ -99,7 +109,15 @@ export class CardFrameController implements ReactiveController {
     checkout.onComplete(() => this.send({ type: 'wipe', what: 'card' }));
   }
 
+  hostConnected(): void {
+    this.colorScheme = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined;
+    this.colorScheme?.addEventListener('change', this.restyled);
+    this.host.addEventListener('transitionend', this.restyled);
+  }
+
   hostDisconnected(): void {
+    this.colorScheme?.removeEventListener('change', this.restyled);
+    this.host.removeEventListener('transitionend', this.restyled);
     this.disconnect();
   }
 

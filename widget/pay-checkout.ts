@@ -215,8 +215,10 @@ export class PayCheckout extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    // The card frame cannot see the element's styles: a new theme is sent to it.
-    if (changed.has('theme')) this.card.setTheme(effectiveTheme(this));
+    // The card frame cannot see the element's styles: it gets them again after every update, which
+    // a change of `theme`, of the color scheme or of a --pay-* property causes (the channel sends
+    // only what changed).
+    this.card.setTheme(effectiveTheme(this));
     const { stage, paying } = this.checkout;
     if (stage.name === 'action') {
       const dialog = this.renderRoot.querySelector('dialog');
