@@ -80,3 +80,42 @@ test("without a theme attribute the card frame follows the shopper's color schem
   await page.emulateMedia({ colorScheme: 'dark' });
   await expect.poll(() => numberStyle(page)).toMatchObject({ background: 'rgb(17, 24, 39)' });
 });
+
+/** Whether the number's text fits its box and the brand covers none of it. */
+const numberVisible = (page: Page) =>
+  cardFrame(page)
+    .locator('body')
+    .evaluate(() => {
+      const input = document.querySelector<HTMLInputElement>('input.card-number')!;
+      const brand = document.querySelector<HTMLElement>('.card-brand')!;
+      const box = input.getBoundingClientRect();
+      const style = getComputedStyle(input);
+      // Where the text may run: the input's box less its border and padding at the end.
+      const textEnd = box.right - parseFloat(style.borderRightWidth) - parseFloat(style.paddingRight);
+      const badge = brand.getBoundingClientRect();
+      const overlaps = badge.left < textEnd && badge.right > box.left && badge.top < box.bottom && badge.bottom > box.top;
+      return { fits: input.scrollWidth <= input.clientWidth, overlaps, brandShown: !brand.hidden && badge.width > 0 };
+    });
+
+for (const width of [320, 360, 1280]) {
+  for (const scheme of ['light', 'dark'] as const) {
+    test(`at ${width} px (${scheme}) the whole card number stays visible beside its brand`, async ({ page }) => {
+      await page.setViewportSize({ width, height: 900 });
+      await page.emulateMedia({ colorScheme: scheme });
+      await openCardCheckout(page);
+      const number = cardFrame(page).getByRole('textbox', { name: 'Card number' });
+      for (const [card, brand] of [
+        ['5421 1901 2209 0656', 'Mastercard'],
+        ['3782 822463 10005', 'American Express'],
+      ]) {
+        await number.fill(card!);
+        await cardFrame(page).getByRole('textbox', { name: 'Name on card' }).focus();
+        await expect(cardFrame(page).locator('.card-brand')).toHaveText(brand!);
+        // The brand is read with the number wherever it is shown.
+        await expect(number).toHaveAccessibleDescription(brand!);
+        expect(await numberVisible(page), `${card} at ${width} px`).toEqual({ fits: true, overlaps: false, brandShown: true });
+        await page.screenshot({ path: `${SCREENS}/card-brand-${brand!.split(' ')[0]!.toLowerCase()}-${width}-${scheme}.png`, fullPage: true });
+      }
+    });
+  }
+}
