@@ -119,3 +119,16 @@ for (const width of [320, 360, 1280]) {
     });
   }
 }
+
+test('--pay-density scales the card inputs as it scales the element', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await openCardCheckout(page);
+  const number = cardFrame(page).getByRole('textbox', { name: 'Card number' });
+  await expect(number).toBeVisible();
+  const height = () => number.evaluate((input) => input.getBoundingClientRect().height);
+  const normal = await height();
+  await page.locator('pay-checkout').evaluate((element: HTMLElement) => element.style.setProperty('--pay-density', '1.25'));
+  // 10px of padding above and below the text become 12.5px.
+  await expect.poll(height).toBeCloseTo(normal + 5, 0);
+  await page.screenshot({ path: `${SCREENS}/card-frame-density-1.25.png`, fullPage: true });
+});
