@@ -12,8 +12,14 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-/** The frame's side of the channel: what it was sent, and a way to answer. */
-function fakeFrame(answer: (message: ElementMessage, reply: (message: unknown) => void) => void = () => {}) {
+const EMPTY_STATE = { type: 'state', brand: null, lastFour: null, errors: {}, valid: { number: false, expiry: false, securityCode: false, holderName: false }, focused: null, cardId: 0 };
+
+/**
+ * The frame's side of the channel: what it was sent, and a way to answer. Like the real frame it
+ * says hello (its empty state) once it has the port, unless `silent` (a page that is not the card
+ * entry: the browser's error page, or one that refused the embedding).
+ */
+function fakeFrame(answer: (message: ElementMessage, reply: (message: unknown) => void) => void = () => {}, { silent = false } = {}) {
   const posted: { data: unknown; origin: string; ports: MessagePort[] }[] = [];
   const received: ElementMessage[] = [];
   const window = {
@@ -24,6 +30,7 @@ function fakeFrame(answer: (message: ElementMessage, reply: (message: unknown) =
         received.push(event.data as ElementMessage);
         answer(event.data as ElementMessage, (message) => port.postMessage(message));
       };
+      if (!silent) port.postMessage(EMPTY_STATE);
     },
   };
   const frame = { contentWindow: window, focus: vi.fn() } as unknown as HTMLIFrameElement;
@@ -37,7 +44,7 @@ async function connected(answer?: Parameters<typeof fakeFrame>[0]) {
   checkout.configure({ token: 'tok', endpoint: PROXY });
   await settle();
   const onSubmit = vi.fn();
-  const card = new CardFrameController(host as never, checkout, onSubmit);
+  const card = new CardFrameController(host as never, checkout, onSubmit, () => null);
   const frame = fakeFrame(answer);
   card.configure({ token: 'tok', lang: 'en', t: english, method });
   card.connect(frame.frame, PROXY, { '--pay-color-primary': '#0f766e' });
@@ -131,10 +138,96 @@ describe('CardFrameController', () => {
     expect(checkout.payError).toMatchObject({ code: 'card_declined', message: 'Declined.', status: 402 });
   });
 
-  it('treats a frame that is gone as a card to check again', async () => {
-    const { card } = await connected();
+  it('takes a frame that does not answer for an unavailable card entry, not for an invalid card', async () => {
+    const { card, host } = await connected();
     card.disconnect();
-    expect(await card.validate()).toBe('number');
+    expect(await card.validate()).toBe('unavailable');
+    expect(card.unavailable).toBe(true);
+    expect(host.events.filter((event) => event.type === 'pay-error')).toEqual([{ type: 'pay-error', detail: { code: 'card_entry_unavailable', message: english('cardEntryUnavailable') } }]);
+  });
+
+  it("updates the element when the page changes a --pay-* property, which sends the frame its theme, until it is disconnected", async () => {
+    const { card, host } = await connected();
+    card.hostConnected();
+    const transition = (propertyName: string) => Object.assign(new Event('transitionend'), { propertyName });
+    const updates = host.updates;
+    host.dispatchEvent(transition('background-color'));
+    expect(host.updates).toBe(updates);
+    host.dispatchEvent(transition('--pay-color-primary'));
+    expect(host.updates).toBe(updates + 1);
+    card.hostDisconnected();
+    host.dispatchEvent(transition('--pay-color-primary'));
+    expect(host.updates).toBe(updates + 1);
+  });
+
+  describe('a frame that never connects', () => {
+    async function silentFrame() {
+      const { host, controller: checkout } = setUp({ 'GET /api/checkout': json(checkoutView(undefined, [method])) });
+      let shown: HTMLIFrameElement | null = null;
+      const card = new CardFrameController(host as never, checkout, vi.fn(), () => shown);
+      card.configure({ token: 'tok', lang: 'en', t: english, method });
+      const frame = fakeFrame(undefined, { silent: true });
+      vi.useFakeTimers();
+      const show = (element: HTMLIFrameElement | null) => {
+        shown = element;
+        card.hostUpdated();
+      };
+      return { host, card, frame, show };
+    }
+    const payErrors = (host: { events: { type: string; detail: unknown }[] }) => host.events.filter((event) => event.type === 'pay-error');
+
+    it('is given up on soon after its load (an error page): an error in its place and a pay-error', async () => {
+      const { host, card, frame, show } = await silentFrame();
+      show(frame.frame);
+      card.connect(frame.frame, PROXY, {});
+      await vi.advanceTimersByTimeAsync(2_000);
+      expect(card.unavailable).toBe(false);
+      await vi.advanceTimersByTimeAsync(1_500);
+      expect(card.unavailable).toBe(true);
+      expect(payErrors(host)).toEqual([{ type: 'pay-error', detail: { code: 'card_entry_unavailable', message: english('cardEntryUnavailable') } }]);
+    });
+
+    it('is given up on when it does not even load, and Pay pressed meanwhile waits for that instead of focusing it', async () => {
+      const { host, card, frame, show } = await silentFrame();
+      show(frame.frame);
+      const validated = card.validate();
+      await vi.advanceTimersByTimeAsync(14_000);
+      expect(card.unavailable).toBe(false);
+      await vi.advanceTimersByTimeAsync(1_500);
+      expect(await validated).toBe('unavailable');
+      expect(payErrors(host)).toHaveLength(1);
+    });
+
+    it('Pay pressed while a loaded frame stays silent answers as soon as it is given up on', async () => {
+      const { card, frame, show } = await silentFrame();
+      show(frame.frame);
+      card.connect(frame.frame, PROXY, {});
+      let result: unknown;
+      void card.validate().then((value) => (result = value));
+      await vi.advanceTimersByTimeAsync(3_100);
+      expect(result).toBe('unavailable');
+    });
+
+    it('"Try again" shows a new frame, which gets its own time and, once it answers, stays', async () => {
+      const { host, card, frame, show } = await silentFrame();
+      show(frame.frame);
+      card.connect(frame.frame, PROXY, {});
+      await vi.advanceTimersByTimeAsync(3_100);
+      show(null);
+      const updates = host.updates;
+      card.retry();
+      expect(card.unavailable).toBe(false);
+      expect(host.updates).toBe(updates + 1);
+      const second = fakeFrame((message, reply) => {
+        if (message.type === 'validate') reply({ type: 'validated', id: message.id, firstInvalid: null });
+      });
+      show(second.frame);
+      card.connect(second.frame, PROXY, {});
+      await vi.advanceTimersByTimeAsync(20_000);
+      expect(card.unavailable).toBe(false);
+      expect(await card.validate()).toBeNull();
+      expect(payErrors(host)).toHaveLength(1);
+    });
   });
 
   it('keeps the Idempotency-Key for the same card after no answer, and not for card 1 of a new frame', async () => {

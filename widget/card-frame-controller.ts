@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { InstallmentOptionView, MethodView, PayRequest, PayResponse } from '../server/api/widget-api.js';
 import { CheckoutApiError } from './api-client.js';
+import { PayErrorEvent } from './events.js';
 import type { CardField } from './card.js';
 import {
   CARD_STRING_KEYS,
@@ -14,7 +15,7 @@ import {
   type Theme,
 } from './card-entry/protocol.js';
 import type { CheckoutController } from './checkout-controller.js';
-import type { Translate } from './strings.js';
+import { english, type Translate } from './strings.js';
 
 /** What the element tells the frame besides commands; sent again whenever it changes. */
 export interface CardFrameSettings {
@@ -26,6 +27,16 @@ export interface CardFrameSettings {
 
 /** How long the frame may take to check its fields before the element gives up on it. */
 const VALIDATE_TIMEOUT_MS = 5_000;
+/** How long a new frame may take to load at all (a proxy that does not answer). */
+const LOAD_TIMEOUT_MS = 15_000;
+/**
+ * How long a loaded frame may take to answer on its channel. Its script has run by its load
+ * event, so only a page that is not the card entry stays silent: the browser's error page (proxy
+ * unreachable, `frame-src` or `frame-ancestors` refusing it) or a page that did not accept us.
+ */
+const CONNECT_TIMEOUT_MS = 3_000;
+/** The `pay-error` code of a card entry that could not be loaded. */
+export const CARD_ENTRY_UNAVAILABLE = 'card_entry_unavailable';
 /** The frame's height before it has said; about the four fields' height, so little moves when it does. */
 export const INITIAL_FRAME_HEIGHT = 270;
 
@@ -39,6 +50,7 @@ const EMPTY_FACTS: CardFacts = {
 };
 
 type Reply = Extract<FrameMessage, { id: number }>;
+type Host = ReactiveControllerHost & HTMLElement;
 
 /**
  * The element's side of the card-entry frame: hands the frame its channel once it has loaded,
@@ -52,10 +64,20 @@ export class CardFrameController implements ReactiveController {
   /** The installment count chosen; 1 is a single payment. */
   installmentCount = 1;
   height = INITIAL_FRAME_HEIGHT;
+  /** The frame did not load or never answered: the element shows an error and "Try again" instead. */
+  unavailable = false;
 
-  private readonly host: ReactiveControllerHost;
+  private readonly host: Host;
   private readonly checkout: CheckoutController;
   private readonly onSubmit: () => void;
+  private readonly findFrame: () => HTMLIFrameElement | null;
+  /** The frame element on screen, watched until it connects. */
+  private shownFrame: HTMLIFrameElement | null = null;
+  /** The frame answered on the current channel. */
+  private connected = false;
+  private connectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Waiting for the frame to connect or be given up on (Pay pressed while it loads). */
+  private connectWaiters: (() => void)[] = [];
   private port: MessagePort | undefined;
   private frame: HTMLIFrameElement | undefined;
   private settings: CardFrameSettings | undefined;
@@ -66,18 +88,46 @@ export class CardFrameController implements ReactiveController {
   /** Channels opened so far: one per frame document. */
   private channels = 0;
   private readonly waiting = new Map<number, (reply: Reply | undefined) => void>();
+  private colorScheme: MediaQueryList | undefined;
+  /**
+   * The element was restyled without an update: the shopper's color scheme changed, or the page
+   * changed a --pay-* property (the element's styles make that a transition). An update sends
+   * the frame the new theme, if it is new.
+   */
+  private readonly restyled = (event: Event): void => {
+    const property = (event as TransitionEvent).propertyName;
+    if (property === undefined || property.startsWith('--pay-')) this.host.requestUpdate();
+  };
 
-  constructor(host: ReactiveControllerHost, checkout: CheckoutController, onSubmit: () => void) {
+  constructor(host: Host, checkout: CheckoutController, onSubmit: () => void, findFrame: () => HTMLIFrameElement | null) {
     this.host = host;
     this.checkout = checkout;
     this.onSubmit = onSubmit;
+    this.findFrame = findFrame;
     host.addController(this);
     // A final payment made with this card: the frame forgets the number and the code.
     checkout.onComplete(() => this.send({ type: 'wipe', what: 'card' }));
   }
 
+  hostConnected(): void {
+    this.colorScheme = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined;
+    this.colorScheme?.addEventListener('change', this.restyled);
+    this.host.addEventListener('transitionend', this.restyled);
+  }
+
   hostDisconnected(): void {
+    this.colorScheme?.removeEventListener('change', this.restyled);
+    this.host.removeEventListener('transitionend', this.restyled);
     this.disconnect();
+  }
+
+  /** A new frame element on screen (first shown, or again after "Try again") gets its time to load. */
+  hostUpdated(): void {
+    const frame = this.findFrame();
+    if (frame === this.shownFrame) return;
+    this.shownFrame = frame;
+    this.connected = false;
+    this.watchConnection(frame ? LOAD_TIMEOUT_MS : undefined);
   }
 
   /**
@@ -98,8 +148,35 @@ export class CardFrameController implements ReactiveController {
       if (message) this.receive(message);
     };
     target.postMessage({ type: CONNECT_MESSAGE }, frameOrigin, [channel.port2]);
+    this.connected = false;
+    this.watchConnection(CONNECT_TIMEOUT_MS);
     this.sentSettings = '';
     this.sendSettings();
+  }
+
+  /** "Try again": the element shows a new frame, which gets its time to load again. */
+  retry(): void {
+    this.unavailable = false;
+    this.host.requestUpdate();
+  }
+
+  /** Gives the frame `timeoutMs` to say hello; undefined stops watching (it did, or it is gone). */
+  private watchConnection(timeoutMs: number | undefined): void {
+    clearTimeout(this.connectTimer);
+    this.connectTimer = timeoutMs === undefined ? undefined : setTimeout(() => this.giveUp(), timeoutMs);
+    if (timeoutMs === undefined) {
+      for (const resolve of this.connectWaiters.splice(0)) resolve();
+    }
+  }
+
+  /** The frame is dead: say so, in place of it, and to the page. */
+  private giveUp(): void {
+    this.unavailable = true;
+    this.watchConnection(undefined);
+    this.closeChannel();
+    const message = (this.settings?.t ?? english)('cardEntryUnavailable');
+    this.host.dispatchEvent(new PayErrorEvent({ code: CARD_ENTRY_UNAVAILABLE, message }));
+    this.host.requestUpdate();
   }
 
   /** The element's theme changed: the frame gets the new values over the channel it has. */
@@ -122,6 +199,9 @@ export class CardFrameController implements ReactiveController {
   disconnect(): void {
     if (!this.port && !this.settings) return;
     this.settings = undefined;
+    // Chosen again later, the card entry gets a new frame and a new chance.
+    this.unavailable = false;
+    this.watchConnection(undefined);
     this.closeChannel();
   }
 
@@ -136,11 +216,18 @@ export class CardFrameController implements ReactiveController {
     this.waiting.clear();
   }
 
-  /** Checks the card in the frame, which shows the errors; resolves with the first field in error, or null. */
-  async validate(): Promise<CardField | null> {
+  /**
+   * Checks the card in the frame, which shows the errors; resolves with the first field in error,
+   * null, or 'unavailable' when the frame did not answer (it is then shown as such, not as a
+   * card to correct).
+   */
+  async validate(): Promise<CardField | null | 'unavailable'> {
+    // Pay pressed while the frame still loads: its answer comes once it has connected.
+    if (!this.port && this.connectTimer !== undefined) await new Promise<void>((resolve) => this.connectWaiters.push(resolve));
     const reply = await this.request((id) => ({ type: 'validate', id }), VALIDATE_TIMEOUT_MS);
-    if (reply?.type !== 'validated') return 'number';
-    return reply.firstInvalid;
+    if (reply?.type === 'validated') return reply.firstInvalid;
+    if (!this.unavailable) this.giveUp();
+    return 'unavailable';
   }
 
   /** Moves focus into the frame, onto `field`. */
@@ -205,6 +292,10 @@ export class CardFrameController implements ReactiveController {
   }
 
   private receive(message: FrameMessage): void {
+    if (!this.connected) {
+      this.connected = true;
+      this.watchConnection(undefined);
+    }
     switch (message.type) {
       case 'state': {
         const { type: _type, ...facts } = message;

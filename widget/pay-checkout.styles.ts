@@ -1,4 +1,5 @@
-import { css } from 'lit';
+import { css, unsafeCSS } from 'lit';
+import { THEME_PROPERTY_NAMES } from './theme-properties.js';
 
 /** Dark defaults (widget/theme-properties.ts): with `theme="dark"`, or a dark preference unless `theme="light"`. */
 const dark = css`
@@ -12,6 +13,13 @@ const dark = css`
   --_error: var(--pay-color-error, #f87171);
   --_success: var(--pay-color-success, #4ade80);
 `;
+
+/**
+ * A zero-time transition of every --pay-* property: a change by the page (a class on <html>, a
+ * media query) restyles the element without any update of it, and its transitionend is how the
+ * card frame, which cannot inherit these, hears of it (card-frame-controller.ts).
+ */
+const themeTransitions = unsafeCSS(THEME_PROPERTY_NAMES.map((name) => `${name} 1ms step-start allow-discrete`).join(', '));
 
 /**
  * The element's look: neutral and quiet so it sits in any shop. Every color, the font, the
@@ -49,6 +57,7 @@ export const payCheckoutStyles = css`
     font-size: var(--pay-font-size, 16px);
     line-height: 1.5;
     color: var(--_text);
+    transition: ${themeTransitions};
   }
 
   @media (prefers-color-scheme: dark) {

@@ -64,14 +64,14 @@ type FocusTarget = 'first-invalid' | 'method' | 'pay-button' | 'result' | 'statu
  * @fires {PayMethodSelectEvent} pay-method-select - The shopper chose a method (not fired for the automatic choice of a single method). `detail: {methodId: string}`.
  * @fires {PayCompleteEvent} pay-complete - A payment reached a final status (`authorized`, `succeeded`, `failed`, `canceled`, `expired`, `refund_pending`, `partially_refunded`, `refunded`). Once per payment. `detail: {paymentId: string, status: PaymentStatus}`.
  * @fires {PaySessionExpiringEvent} pay-session-expiring - The session token expires in a minute (or less, when the checkout loads that late): ask your backend for a new session for the same order and set its token on `session`; what the shopper typed and chose stays, and a payment under way (3-D Secure, a provider page) goes on to its end. Without a new token the element shows that the checkout expired instead of failing. `detail: {expiresAt: string, secondsLeft: number}`.
- * @fires {PayErrorEvent} pay-error - Loading the checkout, paying, or checking a payment failed. `detail: {code: string, message: string}`; `code` is the proxy's error code (`card_declined`, `invalid_request`, ...) or `network_error` when the proxy could not be reached.
+ * @fires {PayErrorEvent} pay-error - Loading the checkout, paying, or checking a payment failed. `detail: {code: string, message: string}`; `code` is the proxy's error code (`card_declined`, `invalid_request`, ...), `network_error` when the proxy could not be reached, or `card_entry_unavailable` when the card-entry frame could not be loaded (the proxy unreachable, or a `frame-src` / `frame-ancestors` policy refusing it).
  *
  * @csspart container - The element's outer box.
  * @csspart status - A waiting message with its spinner: redirecting to the provider, waiting for its confirmation.
  * @csspart spinner - The spinning ring of a waiting message, and of the pay button while paying.
  * @csspart status-advice - What to do when the provider's confirmation takes long (under the waiting message).
  * @csspart skeleton - The placeholder shape of the methods while they load.
- * @csspart load-error - The failed-load box: its error and "Try again".
+ * @csspart load-error - The failed-load box (of the checkout, or of the card entry in place of its frame): its error and "Try again".
  * @csspart expired - The "checkout has expired" box, with "Reload page".
  * @csspart method-list - The fieldset of payment methods (or the "no method" message).
  * @csspart empty - The "no method is available" message (also part `method-list`).
@@ -148,7 +148,12 @@ export class PayCheckout extends LitElement {
     // The dialog's frame, not the card entry's: the return message must come from the former.
     frameWindow: () => this.renderRoot.querySelector<HTMLIFrameElement>('dialog iframe')?.contentWindow ?? null,
   });
-  private readonly card = new CardFrameController(this, this.checkout, () => this.renderRoot.querySelector('form')?.requestSubmit());
+  private readonly card = new CardFrameController(
+    this,
+    this.checkout,
+    () => this.renderRoot.querySelector('form')?.requestSubmit(),
+    () => this.renderRoot?.querySelector<HTMLIFrameElement>('iframe.card-frame') ?? null,
+  );
   private readonly expiry = new SessionExpiryController(this, {
     onExpiring: (expiresAt, secondsLeft) => this.dispatchEvent(new PaySessionExpiringEvent({ expiresAt, secondsLeft })),
   });
@@ -219,8 +224,10 @@ export class PayCheckout extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    // The card frame cannot see the element's styles: a new theme is sent to it.
-    if (changed.has('theme')) this.card.setTheme(effectiveTheme(this));
+    // The card frame cannot see the element's styles: it gets them again after every update, which
+    // a change of `theme`, of the color scheme or of a --pay-* property causes (the channel sends
+    // only what changed).
+    this.card.setTheme(effectiveTheme(this));
     const { stage, paying } = this.checkout;
     if (stage.name === 'action') {
       const dialog = this.renderRoot.querySelector('dialog');
@@ -350,6 +357,8 @@ export class PayCheckout extends LitElement {
         src: `${this.resolveEndpoint()}/api/checkout/card-entry`,
         height: this.card.height,
         onLoad: (frame) => this.card.connect(frame, originOf(this.resolveEndpoint()), effectiveTheme(this)),
+        unavailable: this.card.unavailable,
+        onRetry: () => this.card.retry(),
         t: this.t,
       })}
       ${method.installments
@@ -442,6 +451,12 @@ export class PayCheckout extends LitElement {
     const errors = validateFields(method.fields, this.fieldValues, this.t);
     this.fieldErrors = errors;
     const cardInvalid = method.cardEntry ? await this.card.validate() : null;
+    if (cardInvalid === 'unavailable') {
+      // The frame's error and "Try again" took its place: the one thing the shopper can do.
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('.card-entry-error button')?.focus();
+      return;
+    }
     if (cardInvalid) {
       // The card's fields come first on screen, so the first error is in the frame.
       this.card.focus(cardInvalid);

@@ -52,6 +52,8 @@ export const en = {
   // integrators look for them): keep these exactly.
   // The card-entry frame's title, the name a screen reader gives the frame.
   cardDetails: 'Card details',
+  // In place of the card-entry frame when it could not be loaded.
+  cardEntryUnavailable: 'The card form could not be loaded. Check your connection and try again.',
   cardNumber: 'Card number',
   expiryDate: 'Expiry date',
   securityCode: 'Security code',

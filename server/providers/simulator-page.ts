@@ -48,15 +48,18 @@ export function sendSimulatorPage(
 <title>${escapeHtml(page.title)}</title>
 <style>
   :root { color-scheme: light; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+  /* Widths include padding and border, so the card and its fields fit a 320 px phone. */
+  *, *::before, *::after { box-sizing: border-box; }
   body { margin: 0; min-height: 100vh; display: grid; place-items: center; background: ${theme.background}; color: ${theme.text}; }
-  main { width: min(420px, calc(100vw - 32px)); background: #fff; border-radius: 14px; padding: 24px; box-shadow: 0 10px 28px ${theme.shadow}; }
+  main { width: min(420px, calc(100vw - 32px)); overflow-wrap: anywhere; background: #fff; border-radius: 14px; padding: 24px; box-shadow: 0 10px 28px ${theme.shadow}; }
   header { display: flex; align-items: center; gap: 10px; margin-bottom: 16px; }
   .brand { font-weight: ${theme.brandWeight ?? 700}; font-size: ${theme.brandSize ?? 18}px; color: ${theme.accent}; }
   .badge { margin-left: auto; font-size: 12px; background: #fff3cd; color: #6b5300; padding: 2px 8px; border-radius: 99px; }
   h1 { font-size: 21px; margin: 0 0 8px; }
   dl { display: grid; grid-template-columns: auto 1fr; gap: 4px 12px; font-size: 14px; color: #444; margin: 12px 0 20px; }
-  dt { font-weight: 600; } dd { margin: 0; font-family: ui-monospace, monospace; }
+  dt { font-weight: 600; } dd { margin: 0; min-width: 0; overflow-wrap: anywhere; font-family: ui-monospace, monospace; }
   form { display: grid; gap: 10px; }
+  input, select { max-width: 100%; }
   button { font: inherit; font-weight: 600; padding: 12px; border-radius: 10px; border: 1px solid ${theme.accent}; background: ${theme.accent}; color: #fff; cursor: pointer; }
   button.secondary { background: #fff; color: #b3261e; border-color: #b3261e; }
   button:focus-visible { outline: 3px solid ${theme.focus}; outline-offset: 2px; }

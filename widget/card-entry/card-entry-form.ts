@@ -97,7 +97,7 @@ export class CardEntryForm {
       const label = element('label', { class: 'label', for: spec.id });
       const error = element('p', { class: 'field-error', id: `${spec.id}-error`, hidden: '' });
       const control = spec.field === 'number' ? element('div', { class: 'card-number-box' }, input, this.brand) : input;
-      fields.set(spec.field, element('div', { class: 'field' }, label, control, error));
+      fields.set(spec.field, element('div', { class: spec.field === 'number' ? 'field card-number-field' : 'field' }, label, control, error));
       this.inputs.set(spec.field, input);
       this.labels.set(spec.field, label);
       this.errorLines.set(spec.field, error);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isSafeThemeValue, safeTheme, THEME_PROPERTIES } from './theme.js';
 
@@ -47,5 +48,12 @@ describe('theme values the frame applies', () => {
       }),
     ).toEqual({ '--pay-color-primary': '#0f766e', '--pay-font-family': 'Georgia, serif' });
     expect(THEME_PROPERTIES.every((name) => name.startsWith('--pay-'))).toBe(true);
+  });
+
+  it("takes exactly the properties the frame's styles read, the density among them", () => {
+    const styles = readFileSync(new URL('./card-entry.css', import.meta.url), 'utf8');
+    const read = new Set([...styles.matchAll(/var\(\s*(--pay-[\w-]+)/g)].map((match) => match[1]));
+    expect([...read].sort()).toEqual([...THEME_PROPERTIES].sort());
+    expect(safeTheme({ '--pay-density': '1.25' })).toEqual({ '--pay-density': '1.25' });
   });
 });

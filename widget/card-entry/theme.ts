@@ -19,6 +19,7 @@ export const THEME_PROPERTIES = [
   '--pay-color-error',
   '--pay-radius',
   '--pay-spacing',
+  '--pay-density',
 ] as const;
 
 /** The element's side: the properties set on it or inherited from the page; unset ones are left out. */

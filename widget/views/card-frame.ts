@@ -6,6 +6,9 @@ export interface CardFrameParams {
   src: string;
   height: number;
   onLoad: (frame: HTMLIFrameElement) => void;
+  /** The frame could not be loaded: an error and "Try again" take its place. */
+  unavailable: boolean;
+  onRetry: () => void;
   t: Translate;
 }
 
@@ -16,7 +19,13 @@ export interface CardFrameParams {
  * CSP on the merchant's page allows; a style attribute, which styleMap writes on first render,
  * is refused by a policy without 'unsafe-inline' for styles.
  */
-export function renderCardFrame({ src, height, onLoad, t }: CardFrameParams): TemplateResult {
+export function renderCardFrame({ src, height, onLoad, unavailable, onRetry, t }: CardFrameParams): TemplateResult {
+  if (unavailable) {
+    return html`<div class="load-error card-entry-error" part="load-error">
+      <p class="error" part="error" role="alert">${t('cardEntryUnavailable')}</p>
+      <button type="button" class="secondary" part="secondary-button" @click=${onRetry}>${t('tryAgain')}</button>
+    </div>`;
+  }
   return html`<iframe
     class="card-frame"
     part="card-frame"

@@ -913,8 +913,9 @@ const PAGE_THEME: SimulatorTheme = {
   accent: '#0f6b45',
   focus: '#6fcf97',
   css: `label { display: grid; gap: 4px; font-size: 14px; font-weight: 600; }
-  input, select { font: inherit; padding: 10px; border: 1px solid #9bb5a8; border-radius: 8px; }
-  .row { display: grid; grid-template-columns: 1fr 1fr; gap: 10px; }
+  input, select { width: 100%; font: inherit; padding: 10px; border: 1px solid #9bb5a8; border-radius: 8px; }
+  .row { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 10px; }
+  .row > label { grid-template-rows: 1fr auto; }
   input:focus-visible, select:focus-visible { outline: 3px solid #6fcf97; outline-offset: 2px; }
   .error { color: #b3261e; font-weight: 600; }
   .description, .note { color: #555; } .note { font-size: 12px; margin: 16px 0 0; }`,

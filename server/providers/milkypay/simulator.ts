@@ -1007,8 +1007,10 @@ function hostedPage(title: string, body: string): string {
 <title>${escapeHtml(title)}</title>
 <style>
   :root { color-scheme: light; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+  /* Widths include padding and border, so the card fits a 320 px phone. */
+  *, *::before, *::after { box-sizing: border-box; }
   body { margin: 0; min-height: 100vh; display: grid; place-items: center; background: #f3f1fb; color: #1d1b2c; }
-  main { width: min(420px, calc(100vw - 32px)); background: #fff; border-radius: 16px; padding: 28px;
+  main { width: min(420px, calc(100vw - 32px)); overflow-wrap: anywhere; background: #fff; border-radius: 16px; padding: 28px;
          box-shadow: 0 12px 32px rgb(40 30 90 / 12%); }
   header { display: flex; align-items: center; gap: 10px; margin-bottom: 20px; }
   .brand { font-weight: 700; font-size: 18px; color: #4b3bb8; }
@@ -1018,7 +1020,7 @@ function hostedPage(title: string, body: string): string {
   .amount { font-size: 32px; font-weight: 700; margin: 0 0 4px; }
   .description { margin: 0 0 16px; color: #555; }
   dl { display: grid; grid-template-columns: auto 1fr; gap: 4px 12px; font-size: 14px; color: #555; margin: 0 0 24px; }
-  dt { font-weight: 600; } dd { margin: 0; font-family: ui-monospace, monospace; }
+  dt { font-weight: 600; } dd { margin: 0; min-width: 0; overflow-wrap: anywhere; font-family: ui-monospace, monospace; }
   form { display: grid; gap: 10px; }
   button { font: inherit; font-weight: 600; padding: 12px; border-radius: 10px; border: 1px solid #4b3bb8;
            background: #4b3bb8; color: #fff; cursor: pointer; }

@@ -29,7 +29,7 @@ const THEME: SimulatorTheme = {
   focus: '#6fd3bd',
   brandWeight: 800,
   css: `label { display: grid; gap: 6px; font-weight: 600; font-size: 14px; }
-  select { font: inherit; padding: 10px; border-radius: 8px; border: 1px solid #8a9a96; }
+  select { width: 100%; font: inherit; padding: 10px; border-radius: 8px; border: 1px solid #8a9a96; }
   .hub { font-size: 13px; color: #4a5a56; }
   .choices { display: grid; gap: 10px; }
   .choices form { margin: 0; }
