@@ -36,8 +36,11 @@ test('a shopper pays by card in 3 installments after 3-D Secure in the frame', a
   await expect(page.getByRole('radio', { name: /Single payment/ })).toBeChecked();
   await page.getByRole('radio', { name: /^3 ×/ }).check();
   await page.screenshot({ path: `${SCREENS}/directcard-2-installments.png`, fullPage: true });
+  // The plan's total, interest included, as the button offers it: what the shopper agrees to pay.
+  const payButton = page.getByRole('button', { name: /^Pay/ });
+  const agreed = (await payButton.innerText()).replace(/^Pay\s+/, '').trim();
 
-  await page.getByRole('button', { name: /^Pay/ }).click();
+  await payButton.click();
   await expect(page.getByRole('dialog')).toBeVisible();
   const verify = challengeFrame(page).getByRole('button', { name: 'Complete verification' });
   await expect(verify).toBeVisible();
@@ -46,10 +49,12 @@ test('a shopper pays by card in 3 installments after 3-D Secure in the frame', a
 
   await expect(page.getByRole('heading', { name: 'Payment successful' })).toBeVisible();
   await expect(page.getByRole('dialog')).toBeHidden();
+  await expect(page.getByText(`You paid ${agreed} in 3 installments.`)).toBeVisible();
   await page.screenshot({ path: `${SCREENS}/directcard-4-success.png`, fullPage: true });
   const payments = await paymentsOfOrder(request, orderId);
   expect(payments.map((payment) => payment.status)).toEqual(['succeeded']);
-  expect(payments[0]).toMatchObject({ amount: '1000.00', currency: 'TRY' });
+  expect(payments[0]).toMatchObject({ amount: '1000.00', currency: 'TRY', installments: { count: 3 } });
+  expect(agreed.replace(/\D/g, '')).toBe(String(payments[0]!.installments!.totalAmountMinor));
 });
 
 test('a declined card ends on a clear failure the shopper can retry from', async ({ page, request }) => {

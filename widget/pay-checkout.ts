@@ -259,7 +259,7 @@ export class PayCheckout extends LitElement {
       case 'result':
         return renderResult({
           payment: stage.payment,
-          amount: this.formatAmount(checkout, stage.payment.amount, stage.payment.currency),
+          amount: this.formatAmount(checkout, stage.payment.installments?.totalAmount ?? stage.payment.amount, stage.payment.currency),
           canRetry:
             (allowsNewAttempt(stage.payment.status) || canContinue(stage.payment)) &&
             isSessionOpen(checkout) &&

@@ -37,6 +37,8 @@ export const en = {
     'This is taking longer than usual. Keep this page open: it updates by itself. If nothing changes within a few minutes, contact the shop before paying again, so that you are not charged twice.',
   successTitle: 'Payment successful',
   successMessage: 'You paid {amount}.',
+  // {amount} is the plan's total, interest included.
+  successMessageInstallments: 'You paid {amount} in {count} installments.',
   refundedTitle: 'Payment refunded',
   refundedMessage: 'This payment of {amount} has been refunded, in full or in part.',
   failureTitle: 'Payment failed',

@@ -5,7 +5,7 @@ import type { StringKey, Translate } from '../strings.js';
 
 export interface ResultViewParams {
   payment: PaymentView;
-  /** The payment's amount, formatted. */
+  /** The payment's amount, formatted: with installments, the plan's total the shopper agreed to. */
   amount: string;
   /**
    * Offer "Try another method": the payment failed, or is still waiting for the shopper on a
@@ -42,7 +42,9 @@ export function renderResult({ payment, amount, canRetry, onRetry, t }: ResultVi
   switch (outcome) {
     case 'success':
       title = t('successTitle');
-      message = t('successMessage', { amount });
+      message = payment.installments
+        ? t('successMessageInstallments', { amount, count: payment.installments.count })
+        : t('successMessage', { amount });
       break;
     case 'refunded':
       title = t('refundedTitle');
