@@ -1,4 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { paymentsOfOrder } from './merchant-api.js';
 
 /** The card inputs: in the proxy's own frame, out of the merchant page's reach. */
@@ -184,5 +185,34 @@ test("the card frame takes the element's theme and language, and keeps out unsaf
   await expect(number).toHaveCSS('border-top-left-radius', '8px');
   await expect(frame.locator('html')).toHaveAttribute('lang', 'tr');
   await page.screenshot({ path: `${SCREENS}/directcard-8-frame-tr-themed.png`, fullPage: true });
+  await context.close();
+});
+
+test('a Turkish shopper reads a declined card in Turkish, without the provider English', async ({ browser, baseURL }) => {
+  const messages = JSON.parse(readFileSync(new URL('../widget/locales/tr.json', import.meta.url), 'utf8')) as Record<string, string>;
+  const context = await browser.newContext({ baseURL: baseURL!, locale: 'tr-TR' });
+  const page = await context.newPage();
+  await page.goto('/');
+  await page.getByRole('button', { name: /Copper cezve set/ }).click();
+  await expect(page).toHaveURL(/\/checkout\/order_/);
+  await page.getByRole('radio', { name: 'Card', exact: true }).check();
+  const frame = page.frameLocator('iframe[title="Kart bilgileri"]');
+  await frame.getByRole('textbox', { name: 'Kart numarası' }).fill('4000 0000 0000 0002');
+  await frame.getByRole('textbox', { name: 'Son kullanma tarihi' }).fill('12/30');
+  await frame.getByRole('textbox', { name: 'Güvenlik kodu' }).fill('837');
+  await frame.getByRole('textbox', { name: 'Kart üzerindeki isim' }).fill('Ada Lovelace');
+  await page.getByRole('button', { name: /Öde$/ }).click();
+  // The dialog's frame is titled in Turkish; the issuer's page inside is the simulator's own, in English.
+  await page
+    .frameLocator(`iframe[title="${messages.frameTitle3ds}"]`)
+    .frameLocator('iframe#challenge')
+    .getByRole('button', { name: 'Complete verification' })
+    .click();
+
+  const result = page.locator('pay-checkout').locator('[part="result"]');
+  await expect(result.getByRole('heading', { name: messages.failureTitle! })).toBeVisible();
+  await expect(result.locator('[part="result-message"]')).toHaveText(messages.errorCardDeclined!);
+  await expect(result).not.toContainText('declined');
+  await page.screenshot({ path: `${SCREENS}/directcard-9-declined-tr.png`, fullPage: true });
   await context.close();
 });
