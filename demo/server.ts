@@ -53,7 +53,30 @@ interface Order {
   id: string;
   product: Product;
   token: string;
+  /** When the token's session ends (ISO 8601), as the merchant API said. */
+  expiresAt: string;
+  /** When the shop opened that session (epoch ms). */
+  openedAt: number;
 }
+
+/**
+ * A session that ends within this is replaced by a new one for the same order: the element warns a
+ * minute before the end, so its renewal gets a new token, and a page loaded that late too.
+ */
+const RENEW_WITHIN_MS = 2 * 60_000;
+
+/**
+ * Renew once the session is into its last RENEW_WITHIN_MS, or its last half when it is short
+ * (SESSION_TTL_SECONDS=60): a new session then has more time left than that, so the element's
+ * immediate warning for it gets the same token back instead of renewals without end.
+ */
+function endsSoon(order: Order, now: number): boolean {
+  const end = Date.parse(order.expiresAt);
+  return end - now <= Math.min(RENEW_WITHIN_MS, (end - order.openedAt) / 2);
+}
+
+/** A payment in one of these moved no money: the order can still be paid in a new session. */
+const ENDED_WITHOUT_MONEY = new Set(['failed', 'canceled', 'expired']);
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -123,13 +146,8 @@ export function createDemoRouter(options: {
     );
   });
 
-  router.post('/checkout', async (req, res) => {
-    const product = PRODUCTS.find((candidate) => candidate.id === req.body?.product);
-    if (!product) {
-      res.status(400).type('html').send(page('Unknown product', html`<h1>Unknown product</h1><p><a href="/">Back to the shop</a></p>`));
-      return;
-    }
-    const orderId = `order_${randomBytes(6).toString('hex')}`;
+  /** A new session for the order (the first, or one replacing a session that ends); an error message when the proxy refused. */
+  const openSession = async (orderId: string, product: Product): Promise<Order | string> => {
     const { status, body } = await merchantApi('/api/sessions', {
       method: 'POST',
       body: JSON.stringify({
@@ -143,19 +161,55 @@ export function createDemoRouter(options: {
         locale: 'en',
         ...(product.sharedPaymentPage ? { sharedPaymentPage: product.sharedPaymentPage } : {}),
       }),
-    });
-    if (status !== 201) {
-      res.status(502).type('html').send(page('Checkout unavailable', html`<h1>Checkout unavailable</h1><p>${body?.error?.message ?? 'The payment proxy did not answer.'}</p>`));
+    }).catch(() => ({ status: 0, body: undefined }));
+    if (status !== 201) return body?.error?.message ?? 'The payment proxy did not answer.';
+    const order = { id: orderId, product, token: body.token, expiresAt: body.expiresAt, openedAt: Date.now() };
+    orders.set(orderId, order);
+    return order;
+  };
+
+  /**
+   * The order with its session, or with a new one when that ends soon (endsSoon);
+   * 'paid' when a payment of the order moved money or may still (the backend's status tells the
+   * rest); an error message when the proxy refused. Decided on the server's clock, so a shopper's
+   * wrong clock cannot make the page ask for new sessions without end.
+   */
+  const renewedOrder = async (order: Order): Promise<Order | 'paid' | string> => {
+    if (!endsSoon(order, Date.now())) return order;
+    const { status, body } = await merchantApi(`/api/payments?orderId=${encodeURIComponent(order.id)}`).catch(() => ({ status: 0, body: undefined }));
+    if (status !== 200) return body?.error?.message ?? 'The payment proxy did not answer.';
+    if ((body.data as { status: string }[]).some((payment) => !ENDED_WITHOUT_MONEY.has(payment.status))) return 'paid';
+    return openSession(order.id, order.product);
+  };
+
+  router.post('/checkout', async (req, res) => {
+    const product = PRODUCTS.find((candidate) => candidate.id === req.body?.product);
+    if (!product) {
+      res.status(400).type('html').send(page('Unknown product', html`<h1>Unknown product</h1><p><a href="/">Back to the shop</a></p>`));
       return;
     }
-    orders.set(orderId, { id: orderId, product, token: body.token });
-    res.redirect(303, `/checkout/${orderId}`);
+    const order = await openSession(`order_${randomBytes(6).toString('hex')}`, product);
+    if (typeof order === 'string') {
+      res.status(502).type('html').send(page('Checkout unavailable', html`<h1>Checkout unavailable</h1><p>${order}</p>`));
+      return;
+    }
+    res.redirect(303, `/checkout/${order.id}`);
   });
 
-  router.get('/checkout/:orderId', (req, res) => {
-    const order = orders.get(req.params.orderId);
-    if (!order) {
+  router.get('/checkout/:orderId', async (req, res) => {
+    const stored = orders.get(req.params.orderId);
+    if (!stored) {
       res.status(404).type('html').send(page('Unknown order', html`<h1>Unknown order</h1><p><a href="/">Back to the shop</a></p>`));
+      return;
+    }
+    // A reload after the session ended opens a new one, as a real shop's checkout page would.
+    const order = await renewedOrder(stored);
+    if (order === 'paid') {
+      res.redirect(303, `/return?orderId=${encodeURIComponent(stored.id)}`);
+      return;
+    }
+    if (typeof order === 'string') {
+      res.status(502).type('html').send(page('Checkout unavailable', html`<h1>Checkout unavailable</h1><p>${order}</p>`));
       return;
     }
     res.type('html').send(
@@ -166,9 +220,29 @@ export function createDemoRouter(options: {
             <p><span>${order.product.name}</span><strong>${formatPrice(order.product)}</strong></p>
             <p class="muted">Order ${order.id}</p>
           </section>
-          ${checkoutElement(order.token)}`,
+          ${checkoutElement(order.token, order.id)}`,
       ),
     );
+  });
+
+  // The page's answer to `pay-session-expiring` (shop.js): a new token for the same order, which
+  // it sets on the element (docs/integration.md, section 6).
+  router.post('/checkout/:orderId/session', async (req, res) => {
+    const stored = orders.get(req.params.orderId);
+    if (!stored) {
+      res.status(404).json({ error: { code: 'not_found', message: 'no such order' } });
+      return;
+    }
+    const order = await renewedOrder(stored);
+    if (order === 'paid') {
+      res.status(409).json({ error: { code: 'conflict', message: 'this order has a payment; its session is not renewed' } });
+      return;
+    }
+    if (typeof order === 'string') {
+      res.status(502).json({ error: { code: 'provider_unavailable', message: order } });
+      return;
+    }
+    res.set('Cache-Control', 'no-store').json({ token: order.token, expiresAt: order.expiresAt });
   });
 
   router.get('/return', async (req, res) => {
@@ -189,7 +263,7 @@ export function createDemoRouter(options: {
             <p><span>${order.product.name}</span><strong>${formatPrice(order.product)}</strong></p>
             <p class="muted">Order ${order.id}: the shop's backend reports <strong data-testid="backend-status">${latest?.status ?? 'no payment yet'}</strong></p>
           </section>
-          ${checkoutElement(order.token)}
+          ${checkoutElement(order.token, order.id)}
           <p><a href="/">Back to the shop</a></p>`,
       ),
     );
@@ -198,7 +272,7 @@ export function createDemoRouter(options: {
   return router;
 }
 
-function checkoutElement(token: string): RawHtml {
+function checkoutElement(token: string, orderId: string): RawHtml {
   // No locale attribute: the element follows the shopper's browser language.
   return html`<fieldset class="theme-switch">
       <legend>Theme of the checkout</legend>
@@ -206,7 +280,7 @@ function checkoutElement(token: string): RawHtml {
       <label><input type="radio" name="theme" value="dark"> Dark</label>
       <label><input type="radio" name="theme" value="brand"> Brand</label>
     </fieldset>
-    <pay-checkout session="${token}"></pay-checkout>
+    <pay-checkout session="${token}" data-order-id="${orderId}"></pay-checkout>
     <details class="event-log"><summary>Events from the element</summary><ol id="event-log"></ol></details>`;
 }
 

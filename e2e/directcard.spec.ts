@@ -1,4 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { paymentsOfOrder } from './merchant-api.js';
 
 /** The card inputs: in the proxy's own frame, out of the merchant page's reach. */
@@ -36,8 +37,11 @@ test('a shopper pays by card in 3 installments after 3-D Secure in the frame', a
   await expect(page.getByRole('radio', { name: /Single payment/ })).toBeChecked();
   await page.getByRole('radio', { name: /^3 ×/ }).check();
   await page.screenshot({ path: `${SCREENS}/directcard-2-installments.png`, fullPage: true });
+  // The plan's total, interest included, as the button offers it: what the shopper agrees to pay.
+  const payButton = page.getByRole('button', { name: /^Pay/ });
+  const agreed = (await payButton.innerText()).replace(/^Pay\s+/, '').trim();
 
-  await page.getByRole('button', { name: /^Pay/ }).click();
+  await payButton.click();
   await expect(page.getByRole('dialog')).toBeVisible();
   const verify = challengeFrame(page).getByRole('button', { name: 'Complete verification' });
   await expect(verify).toBeVisible();
@@ -46,10 +50,12 @@ test('a shopper pays by card in 3 installments after 3-D Secure in the frame', a
 
   await expect(page.getByRole('heading', { name: 'Payment successful' })).toBeVisible();
   await expect(page.getByRole('dialog')).toBeHidden();
+  await expect(page.getByText(`You paid ${agreed} in 3 installments.`)).toBeVisible();
   await page.screenshot({ path: `${SCREENS}/directcard-4-success.png`, fullPage: true });
   const payments = await paymentsOfOrder(request, orderId);
   expect(payments.map((payment) => payment.status)).toEqual(['succeeded']);
-  expect(payments[0]).toMatchObject({ amount: '1000.00', currency: 'TRY' });
+  expect(payments[0]).toMatchObject({ amount: '1000.00', currency: 'TRY', installments: { count: 3 } });
+  expect(agreed.replace(/\D/g, '')).toBe(String(payments[0]!.installments!.totalAmountMinor));
 });
 
 test('a declined card ends on a clear failure the shopper can retry from', async ({ page, request }) => {
@@ -200,5 +206,34 @@ test("the card frame takes the element's theme and language, and keeps out unsaf
   await expect(number).toHaveCSS('border-top-left-radius', '8px');
   await expect(frame.locator('html')).toHaveAttribute('lang', 'tr');
   await page.screenshot({ path: `${SCREENS}/directcard-8-frame-tr-themed.png`, fullPage: true });
+  await context.close();
+});
+
+test('a Turkish shopper reads a declined card in Turkish, without the provider English', async ({ browser, baseURL }) => {
+  const messages = JSON.parse(readFileSync(new URL('../widget/locales/tr.json', import.meta.url), 'utf8')) as Record<string, string>;
+  const context = await browser.newContext({ baseURL: baseURL!, locale: 'tr-TR' });
+  const page = await context.newPage();
+  await page.goto('/');
+  await page.getByRole('button', { name: /Copper cezve set/ }).click();
+  await expect(page).toHaveURL(/\/checkout\/order_/);
+  await page.getByRole('radio', { name: 'Card', exact: true }).check();
+  const frame = page.frameLocator('iframe[title="Kart bilgileri"]');
+  await frame.getByRole('textbox', { name: 'Kart numarası' }).fill('4000 0000 0000 0002');
+  await frame.getByRole('textbox', { name: 'Son kullanma tarihi' }).fill('12/30');
+  await frame.getByRole('textbox', { name: 'Güvenlik kodu' }).fill('837');
+  await frame.getByRole('textbox', { name: 'Kart üzerindeki isim' }).fill('Ada Lovelace');
+  await page.getByRole('button', { name: /Öde$/ }).click();
+  // The dialog's frame is titled in Turkish; the issuer's page inside is the simulator's own, in English.
+  await page
+    .frameLocator(`iframe[title="${messages.frameTitle3ds}"]`)
+    .frameLocator('iframe#challenge')
+    .getByRole('button', { name: 'Complete verification' })
+    .click();
+
+  const result = page.locator('pay-checkout').locator('[part="result"]');
+  await expect(result.getByRole('heading', { name: messages.failureTitle! })).toBeVisible();
+  await expect(result.locator('[part="result-message"]')).toHaveText(messages.errorCardDeclined!);
+  await expect(result).not.toContainText('declined');
+  await page.screenshot({ path: `${SCREENS}/directcard-9-declined-tr.png`, fullPage: true });
   await context.close();
 });

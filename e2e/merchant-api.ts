@@ -7,7 +7,14 @@ export async function paymentsOfOrder(request: APIRequestContext, orderId: strin
   });
   if (!response.ok()) throw new Error(`merchant API answered ${response.status()}`);
   const body = (await response.json()) as {
-    data: { id: string; status: string; amount: string; currency: string; events: { type: string; toStatus?: string }[] }[];
+    data: {
+      id: string;
+      status: string;
+      amount: string;
+      currency: string;
+      installments?: { count: number; totalAmount: string; totalAmountMinor: number };
+      events: { type: string; toStatus?: string }[];
+    }[];
   };
   return body.data;
 }

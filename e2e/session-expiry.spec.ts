@@ -134,3 +134,28 @@ test('a new token or locale keeps the card and its installments, busy meanwhile,
   expect(await readyCount()).toBe(2);
   expect(cardEntryLoads).toBe(1);
 });
+
+test('the demo shop renews the session itself when the element warns, keeping the shopper’s input', async ({ page }) => {
+  await openWithInput(page);
+  const orderId = page.url().split('/').at(-1)!;
+  // The page's clock runs ahead of the shop's, which would still see time left: its backend's part
+  // (a new session for the same order) is covered in demo/server.test.ts; here the page's part.
+  const response = await page.request.post('/api/sessions', {
+    headers: { authorization: `Bearer ${process.env.E2E_MERCHANT_API_KEY}` },
+    data: { orderId, amount: '24.50', currency: 'EUR', provider: 'milkypay', returnUrl: 'http://localhost/return' },
+  });
+  const renewed = (await response.json()) as { token: string; expiresAt: string };
+  const asked: string[] = [];
+  await page.route(/\/checkout\/[^/]+\/session$/, (route) => {
+    asked.push(new URL(route.request().url()).pathname);
+    return route.fulfill({ json: { token: renewed.token, expiresAt: renewed.expiresAt } });
+  });
+
+  await page.clock.fastForward('14:15');
+  await expect(page.locator('pay-checkout')).toHaveAttribute('session', renewed.token);
+  expect(asked[0]).toBe(`/checkout/${orderId}/session`);
+  await expect(page.getByRole('textbox', { name: 'Status' })).toHaveValue('approved');
+  await expect(page.getByRole('radio', { name: /^Test/ })).toBeChecked();
+  await expect(page.getByText('This checkout has expired')).toHaveCount(0);
+  await page.screenshot({ path: 'test-results/screens/session-renewed-by-shop.png', fullPage: true });
+});

@@ -94,6 +94,8 @@ describe('card payments with directcard through the proxy', () => {
     expect(paid.status).toBe(201);
     expect(paid.body.payment.status).toBe('requires_action');
     expect(paid.body.payment.action).toEqual({ type: 'html', url: expect.stringMatching(new RegExp(`^${proxy.url}/api/checkout/challenge/chl_`)) });
+    // The plan the shopper chose goes with the payment: its total is what they agreed to pay.
+    expect(paid.body.payment.installments).toEqual({ count: 3, totalAmount: 103500 });
 
     const { policy, landed } = await passChallenge(paid.body.payment.action.url);
     // The gateway's markup runs in an opaque origin: it cannot reach the proxy's.
@@ -107,6 +109,9 @@ describe('card payments with directcard through the proxy', () => {
     const { body: payment } = await merchant('GET', `/api/payments/${paid.body.payment.id}`);
     expect(payment.status).toBe('succeeded');
     expect(payment.card).toEqual({ mask: '542119******0656', brand: 'MASTERCARD' });
+    expect(payment).toMatchObject({ amount: '1000.00', installments: { count: 3, totalAmount: '1035.00', totalAmountMinor: 103500 } });
+    const seen = await widget('GET', `/api/checkout/payments/${paid.body.payment.id}`, token);
+    expect(seen.body).toMatchObject({ status: 'succeeded', amount: 100000, installments: { count: 3, totalAmount: 103500 } });
     // The challenge page is gone once the verification is over.
     expect((await fetch(paid.body.payment.action.url)).status).toBe(404);
   });

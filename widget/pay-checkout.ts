@@ -4,6 +4,7 @@ import type { CheckoutView, MethodView } from '../server/api/widget-api.js';
 import type { CheckoutApiError } from './api-client.js';
 import { CardFrameController } from './card-frame-controller.js';
 import { CheckoutController, type Stage } from './checkout-controller.js';
+import { errorText } from './error-text.js';
 import { PayMethodSelectEvent, PaySessionExpiringEvent } from './events.js';
 import { collectFieldValues, validateFields, type FieldErrors } from './field-validation.js';
 import { formatMoney, formatPercent } from './format.js';
@@ -289,7 +290,7 @@ export class PayCheckout extends LitElement {
       case 'result':
         return renderResult({
           payment: stage.payment,
-          amount: this.formatAmount(checkout, stage.payment.amount, stage.payment.currency),
+          amount: this.formatAmount(checkout, stage.payment.installments?.totalAmount ?? stage.payment.amount, stage.payment.currency),
           canRetry:
             (allowsNewAttempt(stage.payment.status) || canContinue(stage.payment)) &&
             isSessionOpen(checkout) &&
@@ -334,7 +335,7 @@ export class PayCheckout extends LitElement {
             })
           : nothing}
         <div class="live" role="status">${canceledNotice ? html`<p class="notice" part="notice">${this.t('canceledNotice')}</p>` : nothing}</div>
-        <div class="live" role="alert">${payError ? html`<p class="error" part="error">${errorMessage(payError, this.t)}</p>` : nothing}</div>
+        <div class="live" role="alert">${payError ? html`<p class="error" part="error">${this.t(errorText(payError).key)}</p>` : nothing}</div>
         ${checkout.methods.length > 0
           ? html`<button
               type="submit"
@@ -403,12 +404,15 @@ export class PayCheckout extends LitElement {
   }
 
   private renderLoadError(error: CheckoutApiError): TemplateResult {
+    const { key, transient } = errorText(error);
     return html`<div class="load-error" part="load-error">
       <div class="error" part="error" role="alert">
         <p class="error-title">${this.t('loadFailed')}</p>
-        <p>${errorMessage(error, this.t)}</p>
+        <p>${this.t(key)}</p>
       </div>
-      <button type="button" class="secondary" part="secondary-button" @click=${this.onRetry}>${this.t('tryAgain')}</button>
+      ${transient
+        ? html`<button type="button" class="secondary" part="secondary-button" @click=${this.onRetry}>${this.t('tryAgain')}</button>`
+        : nothing}
     </div>`;
   }
 
@@ -530,11 +534,6 @@ export class PayCheckout extends LitElement {
     }
     element?.focus();
   }
-}
-
-/** What the shopper reads for an error: our own words when the proxy could not be reached. */
-function errorMessage(error: CheckoutApiError, t: Translate): string {
-  return error.code === 'network_error' ? t('networkError') : error.message;
 }
 
 /** The proxy refused the session as expired: the token's lifetime or the session's is over. */

@@ -12,6 +12,16 @@ export const en = {
   sessionExpiredMessage: 'For your security, a checkout stays open for a limited time. Reload the page to start again.',
   reloadPage: 'Reload page',
   networkError: 'The payment service cannot be reached. Check your connection and try again.',
+  // Errors by their code (error-text.ts): the proxy's own messages are for developers.
+  errorCardDeclined: 'Your card was declined. Try another card or another way to pay.',
+  errorPaymentDeclined: 'The payment was declined. Try another way to pay.',
+  errorUnavailable: 'The payment service is not available at the moment. Try again in a minute.',
+  errorRateLimited: 'Too many attempts in a short time. Wait a moment, then try again.',
+  errorCheckoutInvalid: 'This checkout cannot be opened. Reload the page, or contact the shop if this happens again.',
+  errorOrderPaid: 'This order already has a payment, or one still being confirmed. Reload the page to see where it stands.',
+  errorOutcomeUnknown:
+    'We could not confirm whether your payment went through. Contact the shop before paying again, so that you are not charged twice.',
+  errorGeneric: 'Something went wrong. Try another way to pay, or contact the shop if this happens again.',
   methodsLegend: 'Payment method',
   // Headings of the method groups, shown when a long list mixes kinds of method.
   methodGroupCard: 'Cards',
@@ -37,6 +47,8 @@ export const en = {
     'This is taking longer than usual. Keep this page open: it updates by itself. If nothing changes within a few minutes, contact the shop before paying again, so that you are not charged twice.',
   successTitle: 'Payment successful',
   successMessage: 'You paid {amount}.',
+  // {amount} is the plan's total, interest included.
+  successMessageInstallments: 'You paid {amount} in {count} installments.',
   refundedTitle: 'Payment refunded',
   refundedMessage: 'This payment of {amount} has been refunded, in full or in part.',
   failureTitle: 'Payment failed',

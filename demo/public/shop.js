@@ -22,3 +22,21 @@ if (switcher) {
   applyTheme(matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light');
   switcher.addEventListener('change', (event) => applyTheme(event.target.value));
 }
+
+// Session renewal (docs/integration.md, section 6): a minute before the token ends, the shop's
+// backend opens a new session for the same order and the page hands the element its token, so
+// the shopper keeps what they typed. Without it the element says the checkout expired.
+document.addEventListener('pay-session-expiring', async (event) => {
+  const checkout = event.target;
+  const orderId = checkout?.dataset?.orderId;
+  if (!orderId) return;
+  try {
+    const response = await fetch(`/checkout/${encodeURIComponent(orderId)}/session`, { method: 'POST' });
+    // A paid order, or the proxy away: the element shows that the checkout expired.
+    if (!response.ok) return;
+    const { token } = await response.json();
+    if (token && token !== checkout.getAttribute('session')) checkout.setAttribute('session', token);
+  } catch {
+    // No answer: as above.
+  }
+});

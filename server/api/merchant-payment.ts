@@ -24,6 +24,16 @@ export function toMerchantPayment(payment: PaymentRecord) {
     currency: payment.currency,
     providerReference: payment.providerRef,
     card: payment.card,
+    // What the shopper agreed to pay in installments, interest included; `amount` is the order's.
+    ...(payment.installments
+      ? {
+          installments: {
+            count: payment.installments.count,
+            totalAmount: toMajorString(payment.installments.totalAmount, payment.currency),
+            totalAmountMinor: payment.installments.totalAmount,
+          },
+        }
+      : {}),
     failure: payment.failure,
     createdAt: payment.createdAt,
     updatedAt: payment.updatedAt,

@@ -38,6 +38,10 @@ const paymentSchema = z
     currency: z.string(),
     providerReference: z.string().optional(),
     card: z.object({ mask: z.string(), brand: z.string().optional() }).optional(),
+    installments: z
+      .object({ count: z.int(), totalAmount: z.string(), totalAmountMinor: z.int() })
+      .optional()
+      .meta({ description: 'The installment plan the shopper chose: the count, and the total they pay with interest (`amount` is the order\'s).' }),
     failure: z.object({ code: z.string(), message: z.string() }).optional(),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),

@@ -104,6 +104,8 @@ export interface PaymentView {
   failure?: { code: string; message: string };
   /** The provider's masked card, once known: `542119******0656`. */
   card?: { mask: string; brand?: string };
+  /** The installment plan chosen: the count and what the shopper pays in total (minor units, interest included). */
+  installments?: { count: number; totalAmount: number };
 }
 
 export interface CheckoutView {

@@ -5,7 +5,7 @@ import { AppError, ProviderError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { SHARED_PAGE_METHOD_CODE, type CallbackInput, type CardDetails, type InstallmentOption, type PaymentLookup, type PaymentMethod, type ProviderErrorLogEntry, type ProviderId, type ProviderPaymentState, type SharedPaymentPage } from '../providers/provider.js';
-import type { NewOutboxMessage, PaymentPatch, PaymentRecord, SessionRecord, Store } from '../store/store.js';
+import type { InstallmentPlan, NewOutboxMessage, PaymentPatch, PaymentRecord, SessionRecord, Store } from '../store/store.js';
 import { isWebhookStatus, paymentEventMessage } from '../webhooks/merchant-event.js';
 import { ChallengePages } from './challenge-pages.js';
 import { CoalescedLookups } from './coalesced-lookups.js';
@@ -109,7 +109,7 @@ export class PaymentService {
     const method = (await this.listMethods(session)).find((candidate) => candidate.id === request.methodId);
     if (!method) throw new AppError('invalid_request', `methodId: ${request.methodId} is not available for this session`);
     const fields = checkMethodFields(method, request.fields);
-    await this.checkCardInput(session, method, request);
+    const installments = await this.checkCardInput(session, method, request);
 
     const { payment, created } = await this.deps.store.createPayment({
       id: `pay_${randomUUID().replaceAll('-', '')}`,
@@ -121,6 +121,7 @@ export class PaymentService {
       currency: session.currency,
       idempotencyKey,
       requestHash,
+      ...(installments ? { installments } : {}),
     });
     if (!created) return this.awaitCreated(payment);
 
@@ -616,17 +617,20 @@ export class PaymentService {
     this.deps.logger.error({ paymentId: payment.id, code: error.code }, 'payment outcome unknown after a call that may have charged; check with the provider');
   }
 
-  /** Card details go with card-entry methods only; installments only as the provider offers them for the card. */
-  private async checkCardInput(session: SessionRecord, method: PaymentMethod, request: PayInput): Promise<void> {
+  /**
+   * Card details go with card-entry methods only; installments only as the provider offers them for
+   * the card. Returns the chosen plan as offered, whose total is what the shopper agreed to pay.
+   */
+  private async checkCardInput(session: SessionRecord, method: PaymentMethod, request: PayInput): Promise<InstallmentPlan | undefined> {
     if (method.cardEntry && !request.card) throw new AppError('invalid_request', 'card: this method needs the card details');
     if (!method.cardEntry && request.card) throw new AppError('invalid_request', 'card: this method takes no card details');
-    if (!request.installments || request.installments === 1) return;
+    if (!request.installments || request.installments === 1) return undefined;
     if (!method.installments || !request.card) throw new AppError('invalid_request', 'installments: this method offers no installments');
     if (session.captureMethod === 'manual') throw new AppError('invalid_request', 'installments: a pre-authorization is captured in one amount');
     const offered = await this.installmentOptions(session, method.id, request.card.number.slice(0, 8));
-    if (!offered.some((option) => option.count === request.installments)) {
-      throw new AppError('invalid_request', `installments: ${request.installments} is not offered for this card and amount`);
-    }
+    const plan = offered.find((option) => option.count === request.installments);
+    if (!plan) throw new AppError('invalid_request', `installments: ${request.installments} is not offered for this card and amount`);
+    return { count: plan.count, totalAmount: plan.totalAmount };
   }
 
   /** Turns the provider's 3-D Secure markup into a page of the proxy's own origin and an `html` action. */
@@ -741,6 +745,7 @@ export function toPaymentView(payment: PaymentRecord): PaymentView {
     ...(payment.action && payment.status === 'requires_action' ? { action: payment.action } : {}),
     ...(payment.failure ? { failure: payment.failure } : {}),
     ...(payment.card ? { card: payment.card } : {}),
+    ...(payment.installments ? { installments: payment.installments } : {}),
   };
 }
 

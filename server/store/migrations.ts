@@ -125,4 +125,14 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP INDEX IF EXISTS sessions_order_id;
     `,
   },
+  {
+    version: 5,
+    name: 'installment plan of a payment',
+    // The total the shopper agreed to (interest included) differs from the order's amount, and
+    // the result screen and the merchant must show what was charged.
+    sql: `
+      ALTER TABLE payments ADD COLUMN installment_count INTEGER;
+      ALTER TABLE payments ADD COLUMN installment_total BIGINT;
+    `,
+  },
 ];

@@ -156,8 +156,9 @@ export class PostgresStore implements Store {
         // A concurrent insert under the same key makes this one wait, then do nothing.
         const inserted = await client.query<PaymentRow>(
           `INSERT INTO payments (id, session_id, order_id, provider, method_id, amount, currency, status, provider_ref,
-             action, idempotency_key, request_hash, refunded_amount, card_mask, card_brand, failure, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $13, $14, $15, $16, $16)
+             action, idempotency_key, request_hash, refunded_amount, card_mask, card_brand, installment_count, installment_total,
+             failure, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $13, $14, $15, $16, $17, $18, $18)
            ON CONFLICT (session_id, idempotency_key) DO NOTHING
            RETURNING *`,
           [
@@ -175,6 +176,8 @@ export class PostgresStore implements Store {
             payment.requestHash ?? null,
             payment.card?.mask ?? null,
             payment.card?.brand ?? null,
+            payment.installments?.count ?? null,
+            payment.installments?.totalAmount ?? null,
             toJson(payment.failure),
             now,
           ],

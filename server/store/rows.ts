@@ -39,6 +39,8 @@ export interface PaymentRow {
   captured_amount: number | string | null;
   card_mask: string | null;
   card_brand: string | null;
+  installment_count: number | string | null;
+  installment_total: number | string | null;
   failure: string | null;
   created_at: string;
   updated_at: string;
@@ -131,6 +133,10 @@ export function paymentFromRow(row: PaymentRow): PaymentRecord {
     refundedAmount: Number(row.refunded_amount),
     capturedAmount: row.captured_amount === null ? undefined : Number(row.captured_amount),
     card: row.card_mask ? withoutUndefined({ mask: row.card_mask, brand: row.card_brand ?? undefined }) : undefined,
+    installments:
+      row.installment_count === null || row.installment_total === null
+        ? undefined
+        : { count: Number(row.installment_count), totalAmount: Number(row.installment_total) },
     failure: fromJson(row.failure),
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -181,9 +181,11 @@ export class SqliteStore implements Store {
       this
         .sql(
           `INSERT INTO payments (id, session_id, order_id, provider, method_id, amount, currency, status, provider_ref,
-             action, idempotency_key, request_hash, refunded_amount, card_mask, card_brand, failure, created_at, updated_at)
+             action, idempotency_key, request_hash, refunded_amount, card_mask, card_brand, installment_count, installment_total,
+             failure, created_at, updated_at)
            VALUES (@id, @sessionId, @orderId, @provider, @methodId, @amount, @currency, @status, @providerRef,
-             @action, @idempotencyKey, @requestHash, 0, @cardMask, @cardBrand, @failure, @now, @now)`,
+             @action, @idempotencyKey, @requestHash, 0, @cardMask, @cardBrand, @installmentCount, @installmentTotal,
+             @failure, @now, @now)`,
         )
         .run({
           id: payment.id,
@@ -200,6 +202,8 @@ export class SqliteStore implements Store {
           requestHash: payment.requestHash ?? null,
           cardMask: payment.card?.mask ?? null,
           cardBrand: payment.card?.brand ?? null,
+          installmentCount: payment.installments?.count ?? null,
+          installmentTotal: payment.installments?.totalAmount ?? null,
           failure: toJson(payment.failure),
           now,
         });

@@ -59,6 +59,20 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
       expect((await store.listEvents(first.payment.id)).map((e) => [e.type, e.toStatus])).toEqual([['created', 'created']]);
     });
 
+    it('keeps the installment plan of a payment', async () => {
+      const store = await openStore();
+      const s = session();
+      await store.createSession(s);
+      const plan = { count: 3, totalAmount: 4968 };
+      const { payment } = await store.createPayment({ ...newPayment(s, `pay_${counter}_plan`, 'key-plan'), installments: plan });
+      expect(payment.installments).toEqual(plan);
+      expect((await store.getPayment(payment.id))?.installments).toEqual(plan);
+      const other = session();
+      await store.createSession(other);
+      const single = await store.createPayment(newPayment(other, `pay_${counter}_single`, 'key-single'));
+      expect(single.payment.installments).toBeUndefined();
+    });
+
     it('creates one payment when the same key arrives many times at once', async () => {
       const store = await openStore();
       const s = session();

@@ -30,6 +30,12 @@ export interface MaskedCard {
   brand?: string;
 }
 
+export interface InstallmentPlan {
+  count: number;
+  /** Minor units of the payment's currency. */
+  totalAmount: number;
+}
+
 export interface PaymentRecord {
   id: string;
   sessionId: string;
@@ -48,6 +54,11 @@ export interface PaymentRecord {
   /** For a captured pre-authorization: the amount captured, which may be less than `amount`. */
   capturedAmount?: number;
   card?: MaskedCard;
+  /**
+   * The installment plan the shopper chose, as offered: its count and the total they agreed to
+   * pay, interest included (`amount` stays the order's amount).
+   */
+  installments?: InstallmentPlan;
   failure?: { code: string; message: string };
   createdAt: string;
   updatedAt: string;

@@ -1,11 +1,12 @@
 import { html, nothing, svg, type TemplateResult } from 'lit';
 import type { PaymentView } from '../../server/api/widget-api.js';
 import { outcomeOf, type Outcome } from '../payment-status.js';
-import type { StringKey, Translate } from '../strings.js';
+import { failureTextKey } from '../error-text.js';
+import type { Translate } from '../strings.js';
 
 export interface ResultViewParams {
   payment: PaymentView;
-  /** The payment's amount, formatted. */
+  /** The payment's amount, formatted: with installments, the plan's total the shopper agreed to. */
   amount: string;
   /**
    * Offer "Try another method": the payment failed, or is still waiting for the shopper on a
@@ -25,15 +26,10 @@ const ICONS: Record<Outcome, TemplateResult> = {
   unsettled: svg`<circle cx="12" cy="12" r="8.5" /><path d="M12 7.5V12l3 2" />`,
 };
 
-const FAILURE_MESSAGES: Partial<Record<PaymentView['status'], StringKey>> = {
-  canceled: 'canceledMessage',
-  expired: 'expiredMessage',
-};
-
 /**
- * The end of the checkout: success, refunded, failure (with the provider's reason when there is
- * one), or "being processed" when the payment had not settled by the time polling stopped.
- * The element moves focus to the heading, so the outcome is read out at once.
+ * The end of the checkout: success, refunded, failure (declined, canceled or expired, in the
+ * shopper's language; the provider's own English reason goes to the merchant), or "being
+ * processed" when the payment had not settled by the time polling stopped. The element moves focus to the heading, so the outcome is read out at once.
  */
 export function renderResult({ payment, amount, canRetry, onRetry, t }: ResultViewParams): TemplateResult {
   const outcome = outcomeOf(payment.status);
@@ -42,7 +38,9 @@ export function renderResult({ payment, amount, canRetry, onRetry, t }: ResultVi
   switch (outcome) {
     case 'success':
       title = t('successTitle');
-      message = t('successMessage', { amount });
+      message = payment.installments
+        ? t('successMessageInstallments', { amount, count: payment.installments.count })
+        : t('successMessage', { amount });
       break;
     case 'refunded':
       title = t('refundedTitle');
@@ -51,7 +49,7 @@ export function renderResult({ payment, amount, canRetry, onRetry, t }: ResultVi
     case 'failure':
       // The shopper reads why it ended: declined, canceled on the provider's page, or too late.
       title = t(payment.status === 'canceled' ? 'canceledTitle' : payment.status === 'expired' ? 'expiredTitle' : 'failureTitle');
-      message = payment.failure?.message || t(FAILURE_MESSAGES[payment.status] ?? 'failedMessage');
+      message = t(failureTextKey(payment.status, payment.failure?.code));
       break;
     case 'unsettled':
       title = t('pendingTitle');
