@@ -21,8 +21,9 @@
  *   ... before setting this value"); a count not offered is refused with `invalid_request`.
  *   `interestPaidByCustomer` is an option (default true: the shopper sees and pays the interest
  *   the options show) and is sent on every installment-options, 3ds and checkout call so the
- *   options shown are the ones charged. ApiPaymentResponse.amount is read as the order amount
- *   (the request's "Transaction amount", the same words), not the total with interest.
+ *   options shown are the ones charged. ApiPaymentResponse.amount ("Transaction amount", the
+ *   request's words) is passed on as the gateway gives it: the payment service accepts the order
+ *   amount or the total with interest of the plan the shopper chose, and holds anything else.
  * - installmentOptions takes the card's first digits: the document's `pan` is a card number, but
  *   plans are per card range, and the element should not send a whole number before paying. Any
  *   6 to 19 digits are passed on as `pan`; a gateway that wants the full number gets it at pay
