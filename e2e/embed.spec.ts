@@ -110,8 +110,14 @@ test('a page on an origin that is not allowed gets a clear error, not the method
   await page.addInitScript(() => {
     document.addEventListener('pay-error', (event) => (window as any).recordPayError((event as CustomEvent).detail.code));
   });
+  const consoleErrors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
   await merchantPage(page, FOREIGN_ORIGIN, token, baseURL!);
-  await expect(page.getByRole('alert')).toContainText(`origin ${FOREIGN_ORIGIN} is not allowed; add it to ALLOWED_ORIGINS`);
+  // The shopper reads that the checkout cannot open; the developer reads why in the console.
+  await expect(page.getByRole('alert')).toContainText('This checkout cannot be opened.');
+  await expect.poll(() => consoleErrors.join('\n')).toContain(`forbidden_origin: origin ${FOREIGN_ORIGIN} is not allowed; add it to ALLOWED_ORIGINS`);
   await expect(page.getByRole('radio')).toHaveCount(0);
   await page.screenshot({ path: 'test-results/screens/embed-forbidden-origin.png' });
   expect(errors).toContain('forbidden_origin');

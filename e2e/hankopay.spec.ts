@@ -69,7 +69,7 @@ test('a shopper who cancels on the framed HankoPay page sees the payment cancele
 
   // HankoPay's `cancelled` is our `canceled`: a final failure, shown as such.
   await expect(page.getByRole('heading', { name: 'Payment canceled' })).toBeVisible();
-  await expect(page.getByText('The payment was cancelled on the HankoPay page.')).toBeVisible();
+  await expect(page.getByText('The payment was canceled.')).toBeVisible();
   await expect(dialog).toBeHidden();
   await expect(page.getByRole('button', { name: 'Try another method' })).toBeVisible();
   await expect(page.locator('#event-log')).toContainText('"status":"canceled"');

@@ -77,6 +77,8 @@ type Host = ReactiveControllerHost & HTMLElement & { readonly renderRoot: HTMLEl
 /** How long to keep asking before showing "being processed" (or, quietly, before stopping). */
 export const POLL_LIMIT_MS = 3 * 60_000;
 const POLL_MAX_DELAY_MS = 5_000;
+/** Errors only the merchant's developer can fix: a bad token, an origin not allowed, provider credentials. */
+const SETUP_ERRORS: ReadonlySet<string> = new Set(['unauthorized', 'forbidden', 'forbidden_origin', 'authentication_failed', 'invalid_request']);
 /**
  * While the dialog shows 3-D Secure or a provider page, the payment is also checked this often,
  * quietly: should the return page's message never arrive (a page that lost it, a browser that
@@ -606,6 +608,8 @@ export class CheckoutController implements ReactiveController {
   }
 
   private emitError(error: CheckoutApiError): void {
+    // The shopper reads a catalog text; a mistake in the page's setup is told where its developer looks first.
+    if (SETUP_ERRORS.has(error.code)) console.error(`<pay-checkout> ${error.code}: ${error.message}`);
     this.host.dispatchEvent(new PayErrorEvent({ code: error.code, message: error.message }));
   }
 
