@@ -4,20 +4,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.js';
-import type { PaymentProvider, ProviderPaymentState } from '../providers/provider.js';
 import { ProviderRegistry } from '../providers/registry.js';
 import { SqliteStore } from '../store/sqlite-store.js';
+import { stubProvider } from '../testing/stub-provider.js';
 import type { InstallmentPlan } from '../store/store.js';
 import { PaymentService } from './payment-service.js';
 
-const provider = {
-  id: 'directcard',
-  capabilities: { refund: false, capture: true, cancel: false, installments: true },
-  listMethods: async () => [],
-  createPayment: async () => ({ status: 'pending' }) as ProviderPaymentState,
-  getPayment: async () => ({ status: 'pending' }) as ProviderPaymentState,
-  readCallback: () => undefined,
-} satisfies PaymentProvider;
+const provider = stubProvider('directcard');
 
 async function paymentInChallenge(installments?: InstallmentPlan) {
   const store = SqliteStore.open(':memory:');

@@ -1,26 +1,22 @@
 import { expect, it } from 'vitest';
 import { createLogger } from '../logger.js';
-import type { PaymentProvider, ProviderPaymentState } from '../providers/provider.js';
+import type { ProviderPaymentState } from '../providers/provider.js';
 import { ProviderRegistry } from '../providers/registry.js';
 import { SqliteStore } from '../store/sqlite-store.js';
+import { stubProvider } from '../testing/stub-provider.js';
 import { PaymentService } from './payment-service.js';
 
 /** A provider whose refunds take a while, counting them: a second concurrent refund must not reach it. */
 function slowRefunds() {
   const refunds: number[] = [];
-  const provider = {
-    id: 'milkypay',
-    capabilities: { refund: true, capture: false, cancel: false, installments: false },
-    listMethods: async () => [],
-    createPayment: async () => ({ status: 'pending' }) as ProviderPaymentState,
-    getPayment: async () => ({ status: 'succeeded' }) as ProviderPaymentState,
-    readCallback: () => undefined,
+  const provider = stubProvider('milkypay', {
+    getPayment: async () => ({ status: 'succeeded' }),
     async refund(_lookup, amount): Promise<ProviderPaymentState> {
       refunds.push(amount);
       await new Promise((resolve) => setTimeout(resolve, 50));
       return { status: 'refunded', refundedAmount: amount, providerStatus: 'refunded' };
     },
-  } satisfies PaymentProvider;
+  });
   return { provider, refunds };
 }
 

@@ -43,6 +43,16 @@ export interface PaymentServiceDeps {
   merchantWebhooks?: boolean;
 }
 
+/** One pay request on its way to the provider, once its payment row exists. */
+interface CreateAttempt {
+  session: SessionRecord;
+  method: PaymentMethod;
+  payment: PaymentRecord;
+  request: PayInput;
+  fields: Record<string, string>;
+  shopper: { ip?: string; port?: number };
+}
+
 /**
  * Orchestrates one payment's life: creating it at the provider, learning its state (from the
  * provider, never from the browser or a callback body), and moving it along the state machine once.
@@ -125,7 +135,7 @@ export class PaymentService {
     });
     if (!created) return this.awaitCreated(payment);
 
-    const creation = this.createAtProvider(session, method, payment, request, fields, shopper);
+    const creation = this.createAtProvider({ session, method, payment, request, fields, shopper });
     this.creating.set(payment.id, creation);
     try {
       return await creation;
@@ -134,14 +144,8 @@ export class PaymentService {
     }
   }
 
-  private async createAtProvider(
-    session: SessionRecord,
-    method: PaymentMethod,
-    payment: PaymentRecord,
-    request: PayInput,
-    fields: Record<string, string>,
-    shopper: { ip?: string; port?: number },
-  ): Promise<PaymentRecord> {
+  private async createAtProvider(attempt: CreateAttempt): Promise<PaymentRecord> {
+    const { method, payment } = attempt;
     // The row must outlive a power loss before money can move without it, or we could not find the
     // invoice afterwards. Where money moves only once the shopper acts on the page we hand over (the
     // adapter says so), the flush runs alongside the provider call and the answer waits for it.
@@ -160,7 +164,7 @@ export class PaymentService {
       durable.catch(() => undefined);
     }
     // Settled rather than awaited: whatever the provider said must be recorded even if the flush fails.
-    const [created] = await Promise.allSettled([this.callProvider(session, method, payment, request, fields, shopper)]);
+    const [created] = await Promise.allSettled([this.callProvider(attempt)]);
     try {
       await durable;
     } catch (error) {
@@ -175,14 +179,7 @@ export class PaymentService {
   }
 
   /** The one call that creates the payment at the provider: a shared page or the method's own invoice. */
-  private async callProvider(
-    session: SessionRecord,
-    method: PaymentMethod,
-    payment: PaymentRecord,
-    request: PayInput,
-    fields: Record<string, string>,
-    shopper: { ip?: string; port?: number },
-  ): Promise<ProviderPaymentState> {
+  private async callProvider({ session, method, payment, request, fields, shopper }: CreateAttempt): Promise<ProviderPaymentState> {
     if (isSharedPage(method)) return this.createSharedPayment(session, payment);
     return this.deps.providers.get(method.provider).createPayment({
       ...this.orderOf(session, payment),

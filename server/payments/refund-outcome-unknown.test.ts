@@ -14,6 +14,7 @@ import { InMemoryPaymentHubTokenStore } from '../providers/paymenthub/token-mana
 import type { PaymentProvider, ProviderPaymentState } from '../providers/provider.js';
 import { ProviderRegistry } from '../providers/registry.js';
 import { SqliteStore } from '../store/sqlite-store.js';
+import { stubProvider } from '../testing/stub-provider.js';
 import type { PaymentRecord } from '../store/store.js';
 import { PaymentService } from './payment-service.js';
 
@@ -103,13 +104,8 @@ it('Payment Hub: a retry of a refund whose answer was lost is refused until the 
 it('a refund whose answer was lost and that never reached the provider can be asked again once a lookup shows no refund', async () => {
   const refunds: number[] = [];
   let refundCalls = 0;
-  const provider = {
-    id: 'milkypay',
-    capabilities: { refund: true, capture: false, cancel: false, installments: false },
-    listMethods: async () => [],
-    createPayment: async () => ({ status: 'pending' }) as ProviderPaymentState,
-    getPayment: async (): Promise<ProviderPaymentState> => ({ status: 'succeeded', refundedAmount: refunds.reduce((sum, amount) => sum + amount, 0) }),
-    readCallback: () => undefined,
+  const provider = stubProvider('milkypay', {
+    getPayment: async () => ({ status: 'succeeded', refundedAmount: refunds.reduce((sum, amount) => sum + amount, 0) }),
     async refund(_lookup, amount): Promise<ProviderPaymentState> {
       refundCalls += 1;
       // The first call never reaches the provider, and its caller cannot tell.
@@ -117,7 +113,7 @@ it('a refund whose answer was lost and that never reached the provider can be as
       refunds.push(amount);
       return { status: 'refunded', refundedAmount: amount };
     },
-  } satisfies PaymentProvider;
+  });
   const { store, payments } = serviceFor(provider);
   const payment = await succeededPayment(store, 'pay_never_reached', 'milkypay', 5000, 'USD', 'inv_1');
 

@@ -5,19 +5,13 @@
  */
 import { expect, it } from 'vitest';
 import { createLogger } from '../logger.js';
-import type { PaymentProvider, ProviderPaymentState } from '../providers/provider.js';
+import type { ProviderPaymentState } from '../providers/provider.js';
 import { ProviderRegistry } from '../providers/registry.js';
 import { SqliteStore } from '../store/sqlite-store.js';
+import { stubProvider } from '../testing/stub-provider.js';
 import { PaymentService } from './payment-service.js';
 
-const provider = {
-  id: 'milkypay',
-  capabilities: { refund: true, capture: false, cancel: false, installments: false },
-  listMethods: async () => [],
-  createPayment: async () => ({ status: 'pending' }) as ProviderPaymentState,
-  getPayment: async () => ({ status: 'succeeded' }) as ProviderPaymentState,
-  readCallback: () => undefined,
-} satisfies PaymentProvider;
+const provider = stubProvider('milkypay');
 
 it('records a second partial refund settling, and tells the merchant once', async () => {
   const store = SqliteStore.open(':memory:');
