@@ -100,6 +100,40 @@ describe('merchant API: sessions', () => {
   });
 });
 
+describe('JSON APIs: a body of another type', () => {
+  const post = (path: string, contentType: string | undefined, body: string, headers: Record<string, string> = {}) =>
+    fetch(`${proxy.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${MERCHANT_KEY}`, ...(contentType && { 'content-type': contentType }), ...headers }, body });
+
+  it('is refused with 415 on the merchant API, not read as every field missing', async () => {
+    const json = JSON.stringify(order());
+    const cases: [string, string | undefined, string][] = [
+      ['/api/sessions', 'application/x-www-form-urlencoded', 'orderId=o&amount=1&currency=USD'],
+      ['/api/sessions', 'text/plain;charset=UTF-8', json],
+      ['/api/sessions', 'application/octet-stream', json],
+      ['/api/payments/pay_missing/refund', 'text/plain', '{"reason":"x"}'],
+      ['/api/payouts', 'multipart/form-data; boundary=x', '--x--'],
+    ];
+    for (const [path, contentType, body] of cases) {
+      const response = await post(path, contentType, body);
+      expect(response.status, `${path} ${contentType}`).toBe(415);
+      expect(((await response.json()) as any).error).toMatchObject({ code: 'unsupported_media_type', message: expect.stringMatching(/send Content-Type: application\/json$/) });
+    }
+  });
+
+  it('reads JSON with a charset, and a POST without a body', async () => {
+    expect((await post('/api/sessions', 'application/json; charset=utf-8', JSON.stringify(order()))).status).toBe(201);
+    const cancel = await post('/api/payments/pay_missing/cancel', undefined, '');
+    expect(cancel.status).toBe(404);
+  });
+
+  it('leaves the form posts of providers and of the 3-D Secure return alone', async () => {
+    const callback = await post('/api/callbacks/milkypay', 'application/x-www-form-urlencoded', 'id=inv_missing');
+    expect(callback.status).not.toBe(415);
+    const postBack = await post('/api/checkout/3ds/pay_missing', 'application/x-www-form-urlencoded', 'PaRes=x&MD=y');
+    expect(postBack.status).not.toBe(415);
+  });
+});
+
 describe('widget API: authentication', () => {
   it('lists the methods of the session currency with localized names and extra fields', async () => {
     const { token } = await newSession();

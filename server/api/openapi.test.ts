@@ -146,12 +146,16 @@ describe('the document agrees with real answers', () => {
     }
   });
 
-  it('lists the 409 of a reused Idempotency-Key and the 413 of a large body', async () => {
+  it('lists the 409 of a reused Idempotency-Key, the 415 of a form and the 413 of a large body', async () => {
     const post = (body: unknown) => request(app).post('/api/sessions').set('Authorization', `Bearer ${KEY}`).set('Idempotency-Key', 'openapi-reuse').send(body as object);
     await post({ orderId: 'o-1' });
     const reused = await post({ orderId: 'o-2' });
     expect(reused.status).toBe(409);
     expectDocumented(doc, 'post', '/api/sessions', reused);
+
+    const form = await request(app).post('/api/sessions').set('Authorization', `Bearer ${KEY}`).type('form').send('orderId=o&amount=1');
+    expect(form.status).toBe(415);
+    expectDocumented(doc, 'post', '/api/sessions', form);
 
     const large = await request(app).post('/api/payouts').set('Authorization', `Bearer ${KEY}`).send({ beneficiary: 'x'.repeat(40_000) });
     expect(large.status).toBe(413);
