@@ -175,9 +175,15 @@ describe('widget API: authentication', () => {
     expect((await widget('GET', '/api/checkout', explicit.body.token)).status).toBe(403);
     const notAllowed = await merchant('POST', '/api/sessions', order({ origin: 'https://evil.example' }));
     expect(notAllowed).toMatchObject({ status: 400, body: { error: { message: 'origin: https://evil.example is not in ALLOWED_ORIGINS' } } });
-    // A returnUrl outside ALLOWED_ORIGINS leaves the token usable by any allowed origin.
-    const unbound = await newSession({ returnUrl: 'https://receipts.example/r' });
-    expect((await widget('GET', '/api/checkout', unbound.token, { origin: OTHER_SHOP_ORIGIN })).status).toBe(200);
+    // Without origin, returnUrl's origin must be allowed: a token is never bound to no origin.
+    const unbound = await merchant('POST', '/api/sessions', order({ returnUrl: 'https://receipts.example/r' }));
+    expect(unbound).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_request', message: 'returnUrl: its origin https://receipts.example is not in ALLOWED_ORIGINS; add it or pass origin' } },
+    });
+    const elsewhere = await merchant('POST', '/api/sessions', order({ returnUrl: 'https://receipts.example/r', origin: OTHER_SHOP_ORIGIN }));
+    expect(elsewhere.status).toBe(201);
+    expect(await proxy.tokens.verify(elsewhere.body.token)).toEqual({ sessionId: elsewhere.body.sessionId, origin: OTHER_SHOP_ORIGIN });
   });
 
   it('refuses missing, expired, tampered and foreign tokens with 401', async () => {
