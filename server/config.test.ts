@@ -46,6 +46,20 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads the previous webhook secret of a rotation, checked like the secret', () => {
+    const webhook = { MERCHANT_WEBHOOK_URL: 'https://shop.example/hooks', MERCHANT_WEBHOOK_SECRET: 'whsec_new_0123456789abcdef' };
+    expect(loadConfig({ ...webhook, MERCHANT_WEBHOOK_SECRET_PREVIOUS: 'whsec_old_0123456789abcdef' }).merchantWebhook).toEqual({
+      url: 'https://shop.example/hooks',
+      secret: 'whsec_new_0123456789abcdef',
+      previousSecret: 'whsec_old_0123456789abcdef',
+    });
+    expect(loadConfig(webhook).merchantWebhook).not.toHaveProperty('previousSecret');
+    expect(problems({ ...webhook, MERCHANT_WEBHOOK_SECRET_PREVIOUS: 'short' })).toEqual(['MERCHANT_WEBHOOK_SECRET_PREVIOUS must be at least 16 characters']);
+    expect(problems({ MERCHANT_WEBHOOK_SECRET_PREVIOUS: 'whsec_old_0123456789abcdef' })).toEqual([
+      'MERCHANT_WEBHOOK_SECRET_PREVIOUS needs MERCHANT_WEBHOOK_SECRET (the new secret) as well',
+    ]);
+  });
+
   it('requires the keys every instance must share when the database is PostgreSQL', () => {
     expect(problems({ DATABASE_URL: 'postgres://pay@db.internal/checkout' })).toEqual([
       'SESSION_SIGNING_JWK is required with a postgres:// DATABASE_URL, the same for every instance',

@@ -27,6 +27,8 @@ const envSchema = z
     MERCHANT_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
     MERCHANT_WEBHOOK_URL: httpUrl.optional(),
     MERCHANT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** The secret being rotated out; while set, webhooks carry a signature by each. */
+    MERCHANT_WEBHOOK_SECRET_PREVIOUS: z.string().min(16, 'must be at least 16 characters').optional(),
     DATA_DIR: z.string().trim().min(1).default('./data'),
     DATABASE_URL: z
       .string()
@@ -48,6 +50,9 @@ const envSchema = z
   .superRefine((env, ctx) => {
     checkProviderEnvs(env, ctx);
     requireTogether(env, ['MERCHANT_WEBHOOK_URL', 'MERCHANT_WEBHOOK_SECRET'], ctx);
+    if (env.MERCHANT_WEBHOOK_SECRET_PREVIOUS !== undefined && !env.MERCHANT_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['MERCHANT_WEBHOOK_SECRET_PREVIOUS'], message: 'needs MERCHANT_WEBHOOK_SECRET (the new secret) as well' });
+    }
     // Instances sharing one PostgreSQL must share these too: a key generated into one instance's
     // DATA_DIR would make the others refuse its session tokens and its merchant's calls.
     if (env.DATABASE_URL?.startsWith('postgres')) {
@@ -70,7 +75,7 @@ export interface Config {
   allowedOrigins: string[];
   /** Undefined only in sandbox mode, where main.ts generates and keeps one. */
   merchantApiKey?: string;
-  merchantWebhook?: { url: string; secret: string };
+  merchantWebhook?: { url: string; secret: string; previousSecret?: string };
   dataDir: string;
   databaseUrl: string;
   sessionTtlSeconds: number;
@@ -118,7 +123,7 @@ export function loadConfig(env: Env): Config {
     merchantApiKey: e.MERCHANT_API_KEY,
     merchantWebhook:
       e.MERCHANT_WEBHOOK_URL && e.MERCHANT_WEBHOOK_SECRET
-        ? { url: e.MERCHANT_WEBHOOK_URL, secret: e.MERCHANT_WEBHOOK_SECRET }
+        ? { url: e.MERCHANT_WEBHOOK_URL, secret: e.MERCHANT_WEBHOOK_SECRET, ...(e.MERCHANT_WEBHOOK_SECRET_PREVIOUS ? { previousSecret: e.MERCHANT_WEBHOOK_SECRET_PREVIOUS } : {}) }
         : undefined,
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL ?? `sqlite:${e.DATA_DIR.replace(/\/+$/, '')}/checkout.db`,
