@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +17,7 @@ const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
   exports: Record<string, string | { types: string; import: string }>;
   dependencies: Record<string, string>;
 };
+const BUILTINS = new Set(builtinModules);
 
 let project: string;
 let installed: string;
@@ -108,6 +110,23 @@ describe('the packed npm package', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/PORT must be a port number/);
   }, 30_000);
+
+  it('depends on the types its declarations import, so a consumer checking them (skipLibCheck false) finds them', () => {
+    const imported = new Set<string>();
+    for (const path of packed.filter((file) => file.endsWith('.d.ts'))) {
+      for (const [, specifier] of readFileSync(join(installed, path), 'utf8').matchAll(/(?:from|import\()\s*['"]([^'"./][^'"]*)['"]/g)) {
+        const name = specifier!.split('/').slice(0, specifier!.startsWith('@') ? 2 : 1).join('/');
+        if (!specifier!.startsWith('node:') && !BUILTINS.has(name)) imported.add(name);
+      }
+    }
+    expect(imported).toContain('express');
+    for (const name of imported) {
+      // A package without its own types gets them from DefinitelyTyped's @types/<name>.
+      const typesPackage = `@types/${name.replace(/^@(.*)\//, '$1__')}`;
+      const provider = existsSync(join(REPO, 'node_modules', typesPackage)) ? typesPackage : name;
+      expect(pkg.dependencies, `the declarations import ${name}`).toHaveProperty([provider]);
+    }
+  });
 
   it('type-checks a TypeScript consumer of the element, its events and the server', () => {
     writeFileSync(
