@@ -74,6 +74,7 @@ describe('merchant API: sessions', () => {
     const cases: [Record<string, unknown>, RegExp][] = [
       [{ amount: '1.005' }, /^amount: USD has 2 decimals/],
       [{ amount: 0 }, /^amount: must be greater than 0/],
+      [{ amount: 12345678901234.56 }, /^amount: 12345678901234.56 has more than 15 significant digits.*decimal string$/],
       [{ amount: '10.5', currency: 'JPY' }, /^amount: JPY has 0 decimals/],
       [{ currency: 'usd' }, /^currency: must be an ISO 4217 code/],
       [{ returnUrl: 'javascript:alert(1)' }, /^returnUrl: /],
