@@ -39,6 +39,11 @@ describe('loadConfig', () => {
     expect(problems({ HPAY_MODE: 'LIVE' })).toEqual(['HPAY_MODE must be TEST or PROD']);
     expect(problems({ PUBLIC_URL: 'ftp://x' })).toEqual([expect.stringMatching(/^PUBLIC_URL must be an absolute http\(s\) URL/)]);
     expect(problems({ SESSION_TTL_SECONDS: '5' })).toEqual([expect.stringMatching(/^SESSION_TTL_SECONDS /)]);
+    // A value out of range is told the range, not only the kind of value.
+    expect(problems({ SESSION_TTL_SECONDS: '10' })).toEqual(['SESSION_TTL_SECONDS must be a whole number of seconds from 60 to 86400']);
+    expect(problems({ RECONCILE_INTERVAL_SECONDS: '0' })).toEqual(['RECONCILE_INTERVAL_SECONDS must be a whole number of seconds from 1 to 86400']);
+    expect(problems({ PORT: '70000' })).toEqual(['PORT must be a port number from 0 to 65535']);
+    expect(problems({ RATE_LIMIT_PER_IP: '-1' })).toEqual(['RATE_LIMIT_PER_IP must be a whole number of requests per minute, 0 (no limit) or more']);
     expect(problems({ DATABASE_URL: 'mysql://db' })).toEqual(['DATABASE_URL must be sqlite:<path> or postgres://...']);
     expect(problems({ LOG_LEVEL: 'loud' })).toEqual(['LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent']);
     expect(problems({ ALLOWED_ORIGINS: 'https://shop.example, not an origin' })).toEqual([

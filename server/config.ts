@@ -20,7 +20,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 const envSchema = z
   .object({
-    PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).default(3000),
+    PORT: z.coerce.number({ message: 'must be a port number from 0 to 65535' }).int().min(0).max(65535).default(3000),
     HOST: z.string().trim().min(1).default('127.0.0.1'),
     PUBLIC_URL: httpUrl.optional(),
     ALLOWED_ORIGINS: z.string().optional(),
@@ -34,15 +34,15 @@ const envSchema = z
       .string()
       .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'must be sqlite:<path> or postgres://...')
       .optional(),
-    SESSION_TTL_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).int().min(60).max(86_400).default(900),
+    SESSION_TTL_SECONDS: z.coerce.number({ message: 'must be a whole number of seconds from 60 to 86400' }).int().min(60).max(86_400).default(900),
     SESSION_SIGNING_JWK: z.string().optional(),
     SANDBOX: booleanFlag.default(true),
     TRUST_PROXY: z.string().trim().default('loopback'),
     /** Browser-facing requests per minute from one IP, and for one checkout session; 0: no limit. */
-    RATE_LIMIT_PER_IP: z.coerce.number({ message: 'must be a number of requests per minute' }).int().min(0).default(600),
-    RATE_LIMIT_PER_SESSION: z.coerce.number({ message: 'must be a number of requests per minute' }).int().min(0).default(120),
+    RATE_LIMIT_PER_IP: z.coerce.number({ message: 'must be a whole number of requests per minute, 0 (no limit) or more' }).int().min(0).default(600),
+    RATE_LIMIT_PER_SESSION: z.coerce.number({ message: 'must be a whole number of requests per minute, 0 (no limit) or more' }).int().min(0).default(120),
     /** How often unsettled payments quiet for as long are looked up at their provider. */
-    RECONCILE_INTERVAL_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).int().min(1).max(86_400).default(60),
+    RECONCILE_INTERVAL_SECONDS: z.coerce.number({ message: 'must be a whole number of seconds from 1 to 86400' }).int().min(1).max(86_400).default(60),
     LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
     // Each provider's variables (MILKYPAY_*, PAYMENTHUB_*, ...) come from its own env.ts.
     ...PROVIDER_ENV_SHAPE,
