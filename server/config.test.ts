@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
+import type { ProviderId } from './providers/provider.js';
 
 function problems(env: Record<string, string>): string[] {
   try {
@@ -63,6 +65,17 @@ describe('loadConfig', () => {
     expect(problems({ MERCHANT_WEBHOOK_SECRET_PREVIOUS: 'whsec_old_0123456789abcdef' })).toEqual([
       'MERCHANT_WEBHOOK_SECRET_PREVIOUS needs MERCHANT_WEBHOOK_SECRET (the new secret) as well',
     ]);
+  });
+
+  it("reads and documents each simulator's own faults variable", () => {
+    // A Record over ProviderId: a provider added later must be listed here, and so documented.
+    const providers: Record<ProviderId, true> = { milkypay: true, paymenthub: true, directcard: true, hankopay: true, hpay: true };
+    const docs = ['README.md', '.env.example'].map((file) => [file, readFileSync(new URL(`../${file}`, import.meta.url), 'utf8')] as const);
+    for (const id of Object.keys(providers) as ProviderId[]) {
+      const name = `${id.toUpperCase()}_SIMULATOR_FAULTS`;
+      expect(loadConfig({ [name]: 'error_rate=0.5' }).simulatorFaults[id], name).toBeDefined();
+      for (const [file, text] of docs) expect(text.includes(name), `${name} in ${file}`).toBe(true);
+    }
   });
 
   it('requires the keys every instance must share when the database is PostgreSQL', () => {
