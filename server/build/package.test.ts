@@ -1,6 +1,7 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +23,15 @@ const BUILTINS = new Set(builtinModules);
 let project: string;
 let installed: string;
 let packed: string[];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 function run(file: string, args: string[], cwd: string): string {
   return execFileSync(file, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -127,6 +137,24 @@ describe('the packed npm package', () => {
       expect(pkg.dependencies, `the declarations import ${name}`).toHaveProperty([provider]);
     }
   });
+
+  it("runs docs/integration.md's mounted example, which exits on SIGTERM after closing its server and the checkout", async () => {
+    const guide = readFileSync(join(REPO, 'docs/integration.md'), 'utf8');
+    const example = /```js\n(import express[\s\S]*?createCheckoutRouter[\s\S]*?)```/.exec(guide)?.[1];
+    expect(example).toContain("process.on('SIGTERM'");
+    const port = await freePort();
+    writeFileSync(join(project, 'mounted.mjs'), example!.replace('app.listen(8080)', `app.listen(${port}, '127.0.0.1')`));
+    const child = spawn(process.execPath, ['mounted.mjs'], { cwd: project, env: { PATH: process.env.PATH, DATA_DIR: join(project, 'mounted-data'), LOG_LEVEL: 'silent' }, stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await expect.poll(() => fetch(`http://127.0.0.1:${port}/pay/healthz`).then((r) => r.status, () => 0), { timeout: 20_000 }).toBe(200);
+      child.kill('SIGTERM');
+      const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 10_000))]);
+      expect(code).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 40_000);
 
   it('type-checks a TypeScript consumer of the element, its events and the server', () => {
     writeFileSync(
