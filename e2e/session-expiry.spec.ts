@@ -33,7 +33,7 @@ test('warns before the token expires and takes a new one without losing the shop
   // What a merchant's page does: its backend opens a new session for the order; the page sets the token.
   const response = await page.request.post('/api/sessions', {
     headers: { authorization: `Bearer ${process.env.E2E_MERCHANT_API_KEY}` },
-    data: { orderId: `renewed-${Date.now()}`, amount: '24.50', currency: 'EUR', provider: 'milkypay', returnUrl: 'http://localhost/return' },
+    data: { orderId: `renewed-${Date.now()}`, amount: '24.50', currency: 'EUR', provider: 'milkypay', returnUrl: new URL('/return', page.url()).href },
   });
   const { token } = (await response.json()) as { token: string };
   await page.locator('pay-checkout').evaluate((element, value) => element.setAttribute('session', value), token);

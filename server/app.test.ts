@@ -74,6 +74,7 @@ describe('merchant API: sessions', () => {
     const cases: [Record<string, unknown>, RegExp][] = [
       [{ amount: '1.005' }, /^amount: USD has 2 decimals/],
       [{ amount: 0 }, /^amount: must be greater than 0/],
+      [{ amount: 12345678901234.56 }, /^amount: 12345678901234.56 has more than 15 significant digits.*decimal string$/],
       [{ amount: '10.5', currency: 'JPY' }, /^amount: JPY has 0 decimals/],
       [{ currency: 'usd' }, /^currency: must be an ISO 4217 code/],
       [{ returnUrl: 'javascript:alert(1)' }, /^returnUrl: /],
@@ -97,6 +98,40 @@ describe('merchant API: sessions', () => {
     });
     expect(response.status).toBe(400);
     expect(((await response.json()) as any).error.message).toBe('the request body is not valid JSON');
+  });
+});
+
+describe('JSON APIs: a body of another type', () => {
+  const post = (path: string, contentType: string | undefined, body: string, headers: Record<string, string> = {}) =>
+    fetch(`${proxy.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${MERCHANT_KEY}`, ...(contentType && { 'content-type': contentType }), ...headers }, body });
+
+  it('is refused with 415 on the merchant API, not read as every field missing', async () => {
+    const json = JSON.stringify(order());
+    const cases: [string, string | undefined, string][] = [
+      ['/api/sessions', 'application/x-www-form-urlencoded', 'orderId=o&amount=1&currency=USD'],
+      ['/api/sessions', 'text/plain;charset=UTF-8', json],
+      ['/api/sessions', 'application/octet-stream', json],
+      ['/api/payments/pay_missing/refund', 'text/plain', '{"reason":"x"}'],
+      ['/api/payouts', 'multipart/form-data; boundary=x', '--x--'],
+    ];
+    for (const [path, contentType, body] of cases) {
+      const response = await post(path, contentType, body);
+      expect(response.status, `${path} ${contentType}`).toBe(415);
+      expect(((await response.json()) as any).error).toMatchObject({ code: 'unsupported_media_type', message: expect.stringMatching(/send Content-Type: application\/json$/) });
+    }
+  });
+
+  it('reads JSON with a charset, and a POST without a body', async () => {
+    expect((await post('/api/sessions', 'application/json; charset=utf-8', JSON.stringify(order()))).status).toBe(201);
+    const cancel = await post('/api/payments/pay_missing/cancel', undefined, '');
+    expect(cancel.status).toBe(404);
+  });
+
+  it('leaves the form posts of providers and of the 3-D Secure return alone', async () => {
+    const callback = await post('/api/callbacks/milkypay', 'application/x-www-form-urlencoded', 'id=inv_missing');
+    expect(callback.status).not.toBe(415);
+    const postBack = await post('/api/checkout/3ds/pay_missing', 'application/x-www-form-urlencoded', 'PaRes=x&MD=y');
+    expect(postBack.status).not.toBe(415);
   });
 });
 
@@ -141,9 +176,15 @@ describe('widget API: authentication', () => {
     expect((await widget('GET', '/api/checkout', explicit.body.token)).status).toBe(403);
     const notAllowed = await merchant('POST', '/api/sessions', order({ origin: 'https://evil.example' }));
     expect(notAllowed).toMatchObject({ status: 400, body: { error: { message: 'origin: https://evil.example is not in ALLOWED_ORIGINS' } } });
-    // A returnUrl outside ALLOWED_ORIGINS leaves the token usable by any allowed origin.
-    const unbound = await newSession({ returnUrl: 'https://receipts.example/r' });
-    expect((await widget('GET', '/api/checkout', unbound.token, { origin: OTHER_SHOP_ORIGIN })).status).toBe(200);
+    // Without origin, returnUrl's origin must be allowed: a token is never bound to no origin.
+    const unbound = await merchant('POST', '/api/sessions', order({ returnUrl: 'https://receipts.example/r' }));
+    expect(unbound).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_request', message: 'returnUrl: its origin https://receipts.example is not in ALLOWED_ORIGINS; add it or pass origin' } },
+    });
+    const elsewhere = await merchant('POST', '/api/sessions', order({ returnUrl: 'https://receipts.example/r', origin: OTHER_SHOP_ORIGIN }));
+    expect(elsewhere.status).toBe(201);
+    expect(await proxy.tokens.verify(elsewhere.body.token)).toEqual({ sessionId: elsewhere.body.sessionId, origin: OTHER_SHOP_ORIGIN });
   });
 
   it('refuses missing, expired, tampered and foreign tokens with 401', async () => {

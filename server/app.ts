@@ -5,6 +5,7 @@ import { merchantOpenApi } from './api/openapi.js';
 import type { Config } from './config.js';
 import { errorMiddleware, notFound } from './http/error-middleware.js';
 import { idempotentRequests } from './http/idempotency.js';
+import { jsonBody } from './http/json-body.js';
 import { requireMerchantKey } from './http/merchant-auth.js';
 import { apiSecurityHeaders, pageSecurityHeaders } from './http/security-headers.js';
 import { widgetRateLimits } from './http/rate-limits.js';
@@ -93,7 +94,7 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
   // is taken off the URL once instead of once per handler.
   const mount = (path: string | string[], ...handlers: RequestHandler[]) => app.use(path, Router().use(...handlers));
 
-  const json = express.json({ limit: '32kb' });
+  const json = jsonBody('32kb');
   const form = express.urlencoded({ extended: false, limit: '32kb' });
 
   const merchantAuth = requireMerchantKey(deps.merchantApiKey);
@@ -116,7 +117,8 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
   mount('/api/providers', merchantAuth, backOffice.providers);
   mount('/api/payouts', merchantAuth, json, idempotent, backOffice.payouts);
   app.use('/sdk', createSdkRouter({ sdkDir: deps.sdkDir }));
-  mount('/api/callbacks', json, form, express.text({ type: '*/*', limit: '64kb' }), createCallbacksRouter({ payments, providers, logger }));
+  // Providers post JSON, forms or anything else here: no 415.
+  mount('/api/callbacks', express.json({ limit: '32kb' }), form, express.text({ type: '*/*', limit: '64kb' }), createCallbacksRouter({ payments, providers, logger }));
   const openApi = merchantOpenApi(config.publicUrl);
   app.get('/api/openapi.json', (_req, res) => {
     res.set('Access-Control-Allow-Origin', '*').json(openApi);

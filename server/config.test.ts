@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
+import type { ProviderId } from './providers/provider.js';
 
 function problems(env: Record<string, string>): string[] {
   try {
@@ -39,11 +41,41 @@ describe('loadConfig', () => {
     expect(problems({ HPAY_MODE: 'LIVE' })).toEqual(['HPAY_MODE must be TEST or PROD']);
     expect(problems({ PUBLIC_URL: 'ftp://x' })).toEqual([expect.stringMatching(/^PUBLIC_URL must be an absolute http\(s\) URL/)]);
     expect(problems({ SESSION_TTL_SECONDS: '5' })).toEqual([expect.stringMatching(/^SESSION_TTL_SECONDS /)]);
+    // A value out of range is told the range, not only the kind of value.
+    expect(problems({ SESSION_TTL_SECONDS: '10' })).toEqual(['SESSION_TTL_SECONDS must be a whole number of seconds from 60 to 86400']);
+    expect(problems({ RECONCILE_INTERVAL_SECONDS: '0' })).toEqual(['RECONCILE_INTERVAL_SECONDS must be a whole number of seconds from 1 to 86400']);
+    expect(problems({ PORT: '70000' })).toEqual(['PORT must be a port number from 0 to 65535']);
+    expect(problems({ RATE_LIMIT_PER_IP: '-1' })).toEqual(['RATE_LIMIT_PER_IP must be a whole number of requests per minute, 0 (no limit) or more']);
     expect(problems({ DATABASE_URL: 'mysql://db' })).toEqual(['DATABASE_URL must be sqlite:<path> or postgres://...']);
     expect(problems({ LOG_LEVEL: 'loud' })).toEqual(['LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent']);
     expect(problems({ ALLOWED_ORIGINS: 'https://shop.example, not an origin' })).toEqual([
       expect.stringMatching(/^ALLOWED_ORIGINS "not an origin"/),
     ]);
+  });
+
+  it('reads the previous webhook secret of a rotation, checked like the secret', () => {
+    const webhook = { MERCHANT_WEBHOOK_URL: 'https://shop.example/hooks', MERCHANT_WEBHOOK_SECRET: 'whsec_new_0123456789abcdef' };
+    expect(loadConfig({ ...webhook, MERCHANT_WEBHOOK_SECRET_PREVIOUS: 'whsec_old_0123456789abcdef' }).merchantWebhook).toEqual({
+      url: 'https://shop.example/hooks',
+      secret: 'whsec_new_0123456789abcdef',
+      previousSecret: 'whsec_old_0123456789abcdef',
+    });
+    expect(loadConfig(webhook).merchantWebhook).not.toHaveProperty('previousSecret');
+    expect(problems({ ...webhook, MERCHANT_WEBHOOK_SECRET_PREVIOUS: 'short' })).toEqual(['MERCHANT_WEBHOOK_SECRET_PREVIOUS must be at least 16 characters']);
+    expect(problems({ MERCHANT_WEBHOOK_SECRET_PREVIOUS: 'whsec_old_0123456789abcdef' })).toEqual([
+      'MERCHANT_WEBHOOK_SECRET_PREVIOUS needs MERCHANT_WEBHOOK_SECRET (the new secret) as well',
+    ]);
+  });
+
+  it("reads and documents each simulator's own faults variable", () => {
+    // A Record over ProviderId: a provider added later must be listed here, and so documented.
+    const providers: Record<ProviderId, true> = { milkypay: true, paymenthub: true, directcard: true, hankopay: true, hpay: true };
+    const docs = ['README.md', '.env.example'].map((file) => [file, readFileSync(new URL(`../${file}`, import.meta.url), 'utf8')] as const);
+    for (const id of Object.keys(providers) as ProviderId[]) {
+      const name = `${id.toUpperCase()}_SIMULATOR_FAULTS`;
+      expect(loadConfig({ [name]: 'error_rate=0.5' }).simulatorFaults[id], name).toBeDefined();
+      for (const [file, text] of docs) expect(text.includes(name), `${name} in ${file}`).toBe(true);
+    }
   });
 
   it('requires the keys every instance must share when the database is PostgreSQL', () => {

@@ -20,27 +20,29 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 const envSchema = z
   .object({
-    PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).default(3000),
+    PORT: z.coerce.number({ message: 'must be a port number from 0 to 65535' }).int().min(0).max(65535).default(3000),
     HOST: z.string().trim().min(1).default('127.0.0.1'),
     PUBLIC_URL: httpUrl.optional(),
     ALLOWED_ORIGINS: z.string().optional(),
     MERCHANT_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
     MERCHANT_WEBHOOK_URL: httpUrl.optional(),
     MERCHANT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** The secret being rotated out; while set, webhooks carry a signature by each. */
+    MERCHANT_WEBHOOK_SECRET_PREVIOUS: z.string().min(16, 'must be at least 16 characters').optional(),
     DATA_DIR: z.string().trim().min(1).default('./data'),
     DATABASE_URL: z
       .string()
       .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'must be sqlite:<path> or postgres://...')
       .optional(),
-    SESSION_TTL_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).int().min(60).max(86_400).default(900),
+    SESSION_TTL_SECONDS: z.coerce.number({ message: 'must be a whole number of seconds from 60 to 86400' }).int().min(60).max(86_400).default(900),
     SESSION_SIGNING_JWK: z.string().optional(),
     SANDBOX: booleanFlag.default(true),
     TRUST_PROXY: z.string().trim().default('loopback'),
     /** Browser-facing requests per minute from one IP, and for one checkout session; 0: no limit. */
-    RATE_LIMIT_PER_IP: z.coerce.number({ message: 'must be a number of requests per minute' }).int().min(0).default(600),
-    RATE_LIMIT_PER_SESSION: z.coerce.number({ message: 'must be a number of requests per minute' }).int().min(0).default(120),
+    RATE_LIMIT_PER_IP: z.coerce.number({ message: 'must be a whole number of requests per minute, 0 (no limit) or more' }).int().min(0).default(600),
+    RATE_LIMIT_PER_SESSION: z.coerce.number({ message: 'must be a whole number of requests per minute, 0 (no limit) or more' }).int().min(0).default(120),
     /** How often unsettled payments quiet for as long are looked up at their provider. */
-    RECONCILE_INTERVAL_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).int().min(1).max(86_400).default(60),
+    RECONCILE_INTERVAL_SECONDS: z.coerce.number({ message: 'must be a whole number of seconds from 1 to 86400' }).int().min(1).max(86_400).default(60),
     LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
     // Each provider's variables (MILKYPAY_*, PAYMENTHUB_*, ...) come from its own env.ts.
     ...PROVIDER_ENV_SHAPE,
@@ -48,6 +50,9 @@ const envSchema = z
   .superRefine((env, ctx) => {
     checkProviderEnvs(env, ctx);
     requireTogether(env, ['MERCHANT_WEBHOOK_URL', 'MERCHANT_WEBHOOK_SECRET'], ctx);
+    if (env.MERCHANT_WEBHOOK_SECRET_PREVIOUS !== undefined && !env.MERCHANT_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['MERCHANT_WEBHOOK_SECRET_PREVIOUS'], message: 'needs MERCHANT_WEBHOOK_SECRET (the new secret) as well' });
+    }
     // Instances sharing one PostgreSQL must share these too: a key generated into one instance's
     // DATA_DIR would make the others refuse its session tokens and its merchant's calls.
     if (env.DATABASE_URL?.startsWith('postgres')) {
@@ -70,7 +75,7 @@ export interface Config {
   allowedOrigins: string[];
   /** Undefined only in sandbox mode, where main.ts generates and keeps one. */
   merchantApiKey?: string;
-  merchantWebhook?: { url: string; secret: string };
+  merchantWebhook?: { url: string; secret: string; previousSecret?: string };
   dataDir: string;
   databaseUrl: string;
   sessionTtlSeconds: number;
@@ -118,7 +123,7 @@ export function loadConfig(env: Env): Config {
     merchantApiKey: e.MERCHANT_API_KEY,
     merchantWebhook:
       e.MERCHANT_WEBHOOK_URL && e.MERCHANT_WEBHOOK_SECRET
-        ? { url: e.MERCHANT_WEBHOOK_URL, secret: e.MERCHANT_WEBHOOK_SECRET }
+        ? { url: e.MERCHANT_WEBHOOK_URL, secret: e.MERCHANT_WEBHOOK_SECRET, ...(e.MERCHANT_WEBHOOK_SECRET_PREVIOUS ? { previousSecret: e.MERCHANT_WEBHOOK_SECRET_PREVIOUS } : {}) }
         : undefined,
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL ?? `sqlite:${e.DATA_DIR.replace(/\/+$/, '')}/checkout.db`,

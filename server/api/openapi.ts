@@ -8,10 +8,11 @@ import { createSessionSchema } from '../routes/sessions.js';
  * The merchant API as an OpenAPI 3.1 document, served at `/api/openapi.json`. Request bodies are
  * the very zod schemas the routes validate with (their input side: what a merchant sends);
  * answers are described by the schemas below. server/api/openapi.test.ts checks that every route
- * behind the merchant key is in it.
+ * behind the merchant key is in it, and that real answers (a transaction page, a 409, a 413, a 415)
+ * are ones it lists.
  */
 
-const errorSchema = z
+export const errorSchema = z
   .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
   .meta({ description: 'Every error: a code from a closed list, a message for people, details when there are some.' });
 
@@ -53,19 +54,67 @@ const paymentSchema = z
 
 const providerRecordSchema = z.record(z.string(), z.unknown()).meta({ description: "The provider's own answer, scrubbed of card data." });
 
+/** The answer of GET /api/providers/{provider}/transactions, as server/routes/providers.ts builds it. */
+export const transactionPageSchema = z
+  .object({
+    transactions: z.array(
+      z.object({
+        providerRef: z.string(),
+        paymentId: z.string().optional().meta({ description: 'Our payment id, where the provider kept our reference.' }),
+        status: z.enum(PAYMENT_STATUSES),
+        providerStatus: z.string().optional(),
+        amount: z.string().optional().meta({ description: 'Major units as a decimal string, where the provider gives an amount and a currency.' }),
+        amountMinor: z.int().optional(),
+        currency: z.string().optional(),
+        createdAt: z.string().optional(),
+      }),
+    ),
+    page: z.int(),
+    limit: z.int(),
+    total: z.int().optional().meta({ description: 'Where the provider counts them (HankoPay does; HPAY does not).' }),
+    pages: z.int().optional(),
+  })
+  .meta({ description: "A page of the provider's own transaction list." });
+
 type Schema = z.ZodType;
 
 const json = (schema: Schema) => ({ 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } });
 const ok = (schema: Schema, status = '200', description = 'OK') => ({ [status]: { description, content: json(schema) } });
 const body = (schema: Schema) => ({ required: true, content: json(schema) });
 const path = (name: string, description: string) => ({ name, in: 'path', required: true, schema: { type: 'string' }, description });
+const error = (description: string) => ({ description, content: json(errorSchema) });
 const errors = {
-  '400': { description: 'The request is not valid; the message names the field.', content: json(errorSchema) },
-  '401': { description: 'No or a wrong merchant API key.', content: json(errorSchema) },
-  '404': { description: 'No such payment or provider.', content: json(errorSchema) },
-  '422': { description: 'Not possible for this payment or provider.', content: json(errorSchema) },
-  '502': { description: 'The provider failed or could not be reached.', content: json(errorSchema) },
+  '400': error('The request is not valid; the message names the field.'),
+  '401': error('No or a wrong merchant API key.'),
+  '404': error('No such payment or provider.'),
+  '422': error('Not possible for this payment or provider.'),
+  '500': error('An unexpected failure; it has been logged.'),
+  '502': error('The provider failed or could not be reached.'),
 };
+/** What every POST adds: the Idempotency-Key header (server/http/idempotency.ts) and the JSON body checks. */
+const postErrors = {
+  ...errors,
+  '409': error('This Idempotency-Key was already used for another request, or its first request still runs; for a refund, also a refund still pending.'),
+  '413': error('`payload_too_large`: the body is over 32 KB.'),
+  '415': error('`unsupported_media_type`: a body that is not `Content-Type: application/json`.'),
+};
+/** Refunds, captures, cancels and payouts reach the provider, which may decline them. */
+const providerCallErrors = {
+  ...postErrors,
+  '402': error('`card_declined` or `payment_declined`: the provider declined the operation.'),
+};
+const idempotencyKey = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  schema: { type: 'string', minLength: 1, maxLength: 255 },
+  description: "A repeat with the same key, method, path and body gets the first call's answer again, with no second provider call.",
+};
+const replayed = {
+  'Idempotent-Replayed': { description: "`true` when this is the stored answer of an earlier call with the same Idempotency-Key.", schema: { type: 'string', enum: ['true'] } },
+};
+/** A POST's success: the answer plus the replay header. */
+const posted = (schema: Schema, status: '200' | '201', description: string) => ({ [status]: { description, headers: replayed, content: json(schema) } });
 const paymentId = path('id', 'The payment id, `pay_...`.');
 const provider = path('provider', 'A provider id, e.g. `hankopay`.');
 
@@ -83,7 +132,7 @@ export function merchantOpenApi(serverUrl: string): Record<string, unknown> {
     components: { securitySchemes: { merchantKey: { type: 'http', scheme: 'bearer', description: 'MERCHANT_API_KEY' } } },
     paths: {
       '/api/sessions': {
-        post: { operationId: 'createSession', summary: 'Open a checkout session for one order', requestBody: body(createSessionSchema), responses: { ...ok(sessionCreatedSchema, '201', 'Created'), ...errors } },
+        post: { operationId: 'createSession', summary: 'Open a checkout session for one order', parameters: [idempotencyKey], requestBody: body(createSessionSchema), responses: { ...posted(sessionCreatedSchema, '201', 'Created'), ...postErrors } },
       },
       '/api/payments': {
         get: {
@@ -105,27 +154,27 @@ export function merchantOpenApi(serverUrl: string): Record<string, unknown> {
         },
       },
       '/api/payments/{id}/refund': {
-        post: { operationId: 'refundPayment', summary: 'Refund in full or in part', parameters: [paymentId], requestBody: body(refundSchema), responses: { ...ok(paymentSchema), ...errors } },
+        post: { operationId: 'refundPayment', summary: 'Refund in full or in part', parameters: [paymentId, idempotencyKey], requestBody: body(refundSchema), responses: { ...posted(paymentSchema, '200', 'OK'), ...providerCallErrors } },
       },
       '/api/payments/{id}/capture': {
-        post: { operationId: 'capturePayment', summary: 'Capture a pre-authorized card payment, in full or in part', parameters: [paymentId], requestBody: body(captureSchema), responses: { ...ok(paymentSchema), ...errors } },
+        post: { operationId: 'capturePayment', summary: 'Capture a pre-authorized card payment, in full or in part', parameters: [paymentId, idempotencyKey], requestBody: body(captureSchema), responses: { ...posted(paymentSchema, '200', 'OK'), ...providerCallErrors } },
       },
       '/api/payments/{id}/cancel': {
-        post: { operationId: 'cancelPayment', summary: 'Cancel (void) a payment where the provider allows it', parameters: [paymentId], responses: { ...ok(paymentSchema), ...errors } },
+        post: { operationId: 'cancelPayment', summary: 'Cancel (void) a payment where the provider allows it', parameters: [paymentId, idempotencyKey], responses: { ...posted(paymentSchema, '200', 'OK'), ...providerCallErrors } },
       },
       '/api/providers/{provider}/transactions': {
         get: {
           operationId: 'listProviderTransactions',
           summary: "The provider's own transaction list (HankoPay, HPAY)",
           parameters: [provider, ...Object.entries(pageQuery.properties).map(([name, schema]) => ({ name, in: 'query', required: false, schema }))],
-          responses: { ...ok(z.object({ data: z.array(providerRecordSchema) }).loose()), ...errors },
+          responses: { ...ok(transactionPageSchema), ...errors },
         },
       },
       '/api/providers/{provider}/balance': {
         get: { operationId: 'getProviderBalance', summary: 'Wallet or collect balances (HankoPay, HPAY)', parameters: [provider], responses: { ...ok(providerRecordSchema), ...errors } },
       },
       '/api/payouts': {
-        post: { operationId: 'createPayout', summary: "A payout from the provider's wallet (HankoPay)", requestBody: body(payoutSchema), responses: { ...ok(providerRecordSchema, '201', 'Created'), ...errors } },
+        post: { operationId: 'createPayout', summary: "A payout from the provider's wallet (HankoPay)", parameters: [idempotencyKey], requestBody: body(payoutSchema), responses: { ...posted(providerRecordSchema, '201', 'Created'), ...providerCallErrors } },
       },
     },
   };

@@ -1,5 +1,7 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,10 +18,20 @@ const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
   exports: Record<string, string | { types: string; import: string }>;
   dependencies: Record<string, string>;
 };
+const BUILTINS = new Set(builtinModules);
 
 let project: string;
 let installed: string;
 let packed: string[];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 function run(file: string, args: string[], cwd: string): string {
   return execFileSync(file, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -108,6 +120,41 @@ describe('the packed npm package', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/PORT must be a port number/);
   }, 30_000);
+
+  it('depends on the types its declarations import, so a consumer checking them (skipLibCheck false) finds them', () => {
+    const imported = new Set<string>();
+    for (const path of packed.filter((file) => file.endsWith('.d.ts'))) {
+      for (const [, specifier] of readFileSync(join(installed, path), 'utf8').matchAll(/(?:from|import\()\s*['"]([^'"./][^'"]*)['"]/g)) {
+        const name = specifier!.split('/').slice(0, specifier!.startsWith('@') ? 2 : 1).join('/');
+        if (!specifier!.startsWith('node:') && !BUILTINS.has(name)) imported.add(name);
+      }
+    }
+    expect(imported).toContain('express');
+    for (const name of imported) {
+      // A package without its own types gets them from DefinitelyTyped's @types/<name>.
+      const typesPackage = `@types/${name.replace(/^@(.*)\//, '$1__')}`;
+      const provider = existsSync(join(REPO, 'node_modules', typesPackage)) ? typesPackage : name;
+      expect(pkg.dependencies, `the declarations import ${name}`).toHaveProperty([provider]);
+    }
+  });
+
+  it("runs docs/integration.md's mounted example, which exits on SIGTERM after closing its server and the checkout", async () => {
+    const guide = readFileSync(join(REPO, 'docs/integration.md'), 'utf8');
+    const example = /```js\n(import express[\s\S]*?createCheckoutRouter[\s\S]*?)```/.exec(guide)?.[1];
+    expect(example).toContain("process.on('SIGTERM'");
+    const port = await freePort();
+    writeFileSync(join(project, 'mounted.mjs'), example!.replace('app.listen(8080)', `app.listen(${port}, '127.0.0.1')`));
+    const child = spawn(process.execPath, ['mounted.mjs'], { cwd: project, env: { PATH: process.env.PATH, DATA_DIR: join(project, 'mounted-data'), LOG_LEVEL: 'silent' }, stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await expect.poll(() => fetch(`http://127.0.0.1:${port}/pay/healthz`).then((r) => r.status, () => 0), { timeout: 20_000 }).toBe(200);
+      child.kill('SIGTERM');
+      const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 10_000))]);
+      expect(code).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 40_000);
 
   it('type-checks a TypeScript consumer of the element, its events and the server', () => {
     writeFileSync(

@@ -19,6 +19,16 @@ describe('money', () => {
     expect(() => toMinorUnits(1e21, 'JPY')).toThrow(AmountError);
   });
 
+  it('refuses a JSON number with more significant digits than a double keeps, asking for a string', () => {
+    // JSON.parse('12345678901234.56') is this double; 15 digits of it would be 12345678901234.6.
+    expect(() => toMinorUnits(JSON.parse('12345678901234.56') as number, 'USD')).toThrow(/more than 15 significant digits.*send the amount as a decimal string/);
+    expect(() => toMinorUnits(JSON.parse('1234567890123456') as number, 'JPY')).toThrow(/decimal string/);
+    expect(() => toMinorUnits(JSON.parse('123456789012.3456') as number, 'KWD')).toThrow(/decimal string/);
+    expect(toMinorUnits('12345678901234.56', 'USD')).toBe(1_234_567_890_123_456);
+    expect(toMinorUnits(1234567890123.45, 'USD')).toBe(123_456_789_012_345);
+    expect(toMinorUnits(123456789012345, 'JPY')).toBe(123_456_789_012_345);
+  });
+
   it('refuses more decimals than the currency has, negatives and junk', () => {
     expect(() => toMinorUnits('1.005', 'USD')).toThrow(AmountError);
     expect(() => toMinorUnits('10.5', 'JPY')).toThrow(/JPY has 0 decimals/);

@@ -29,7 +29,7 @@ export class AmountError extends Error {}
  */
 export function toMinorUnits(amount: number | string, currency: string): number {
   const exponent = currencyExponent(currency);
-  const text = typeof amount === 'number' ? numberToPlainString(amount) : amount.trim();
+  const text = typeof amount === 'number' ? numberToPlainString(amount, exponent) : amount.trim();
   const match = /^(\d+)(?:\.(\d+))?$/.exec(text);
   if (!match) throw new AmountError(`"${String(amount)}" is not a positive decimal amount`);
   const whole = match[1] ?? '0';
@@ -56,14 +56,30 @@ export function toMajorNumber(minor: number, currency: string): number {
   return Number(toMajorString(minor, currency));
 }
 
-function numberToPlainString(value: number): string {
+/** A double holds 15 significant decimal digits exactly; beyond them JSON.parse has already rounded. */
+const EXACT_DIGITS = 15;
+
+function numberToPlainString(value: number, exponent: number): string {
   if (!Number.isFinite(value) || value < 0) return String(value);
+  // More digits than a double keeps, at a size where the 15th is the minor unit or coarser: the
+  // amount cannot be read back as written (12345678901234.56 would become ...34.60). Beyond that
+  // size it is too large anyway; below it the extra digits are float noise under the minor unit.
+  const integerDigits = value >= 1 ? Math.floor(Math.log10(value)) + 1 : 0;
+  if (significantDigits(value) > EXACT_DIGITS && integerDigits >= EXACT_DIGITS - exponent && value < 1e16) {
+    throw new AmountError(`${value} has more than ${EXACT_DIGITS} significant digits, more than a JSON number carries exactly; send the amount as a decimal string`);
+  }
   // 15 significant digits, which every double holds exactly: float noise goes (0.1 + 0.2 is
   // "0.3") without adding any (toFixed(12) wrote 50000.01 as "50000.010000000002"). Exponent
   // notation (1e-7, 1e21) is spelled out with toFixed.
   const precise = value.toPrecision(15);
   const plain = /e/i.test(precise) ? value.toFixed(12) : precise;
   return plain.includes('.') ? plain.replace(/\.?0+$/, '') : plain;
+}
+
+/** Significant digits of the shortest decimal that reads back as `value`. */
+function significantDigits(value: number): number {
+  const mantissa = String(value).split('e')[0]!.replace('.', '');
+  return mantissa.replace(/^0+/, '').replace(/0+$/, '').length;
 }
 
 /**

@@ -87,6 +87,20 @@ describe('POST /api/checkout/payments: the body', () => {
     expect(((await response.json()) as any).error).toMatchObject({ code: 'invalid_request', message: 'the request body is not valid JSON' });
   });
 
+  it('answers a body that is not JSON with 415, not with every field missing', async () => {
+    const token = await newSession();
+    for (const contentType of ['text/plain;charset=UTF-8', 'application/x-www-form-urlencoded']) {
+      const response = await fetch(`${proxy.url}/api/checkout/payments`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, origin: SHOP_ORIGIN, 'content-type': contentType, 'idempotency-key': 'not-json' },
+        body: JSON.stringify({ methodId: 'card' }),
+      });
+      expect(response.status, contentType).toBe(415);
+      expect(response.headers.get('access-control-allow-origin')).toBe(SHOP_ORIGIN);
+      expect(((await response.json()) as any).error.code).toBe('unsupported_media_type');
+    }
+  });
+
   it('checks the session before it reads the body', async () => {
     const response = await pay('not-a-token', '{"methodId":');
     expect(response.status).toBe(401);

@@ -1,9 +1,10 @@
 import cors from 'cors';
-import express, { Router, type RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { LocaleCatalogs, type LocaleCatalog } from '../api/locales.js';
 import type { CheckoutView, InstallmentsRequest, InstallmentsResponse, PayResponse } from '../api/widget-api.js';
 import { checkoutQuerySchema, installmentsRequestSchema, payRequestSchema } from '../api/widget-api.js';
 import { AppError } from '../errors.js';
+import { jsonBody } from '../http/json-body.js';
 import { describeIssues, validateBody } from '../http/validate.js';
 import { currentSession, requireAllowedOrigin, requireSession } from '../http/widget-auth.js';
 import { currencyExponent } from '../payments/money.js';
@@ -59,7 +60,7 @@ export function createWidgetApi(deps: {
   router.use(...guard);
   // Only the routes that take a body read one, and only for a caller with a valid session: the
   // element's GETs (its first load, every status poll) skip the parser.
-  const json = express.json({ limit: '16kb' });
+  const json = jsonBody('16kb');
 
   const load: RequestHandler = async (req, res) => {
     const query = checkoutQuerySchema.safeParse(req.query);

@@ -68,7 +68,7 @@ export const createSessionSchema = z
     billingAddress: addressSchema.optional(),
     returnUrl: z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }),
     locale: z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a language tag such as en or pt-BR').default('en'),
-    /** The merchant page origin that will show the element; defaults to returnUrl's origin when allowed. */
+    /** The merchant page origin that will show the element; defaults to returnUrl's origin; either must be in ALLOWED_ORIGINS. */
     origin: z.string().optional(),
     /** `manual`: card payments are authorized only, and captured later with POST /api/payments/:id/capture. */
     captureMethod: z.enum(['automatic', 'manual'], { message: 'must be automatic or manual' }).default('automatic'),
@@ -143,7 +143,7 @@ export function createSessionHandlers(deps: {
         throw new AppError('invalid_request', `sharedPaymentPage: ${provider ? `provider ${provider} has` : 'no configured provider has'} no shared payment page`);
       }
     }
-    const origin = body.origin ?? originIfAllowed(body.returnUrl, allowed);
+    const origin = body.origin ?? returnUrlOrigin(body.returnUrl, allowed);
     const now = new Date();
     const expiresAt = new Date(now.getTime() + deps.sessionTtlSeconds * 1000);
     const sessionId = `ses_${randomUUID().replaceAll('-', '')}`;
@@ -169,8 +169,14 @@ export function createSessionHandlers(deps: {
   return [validateBody(createSessionSchema), create];
 }
 
-/** The return URL's origin when it may show the element, so the token can be bound to it. */
-function originIfAllowed(returnUrl: string, allowed: ReadonlySet<string>): string | undefined {
+/**
+ * Without `origin`, the token is bound to the return URL's origin, which must be allowed: a token
+ * bound to no origin would work on every allowed one, and a mistyped origin would go unnoticed.
+ */
+function returnUrlOrigin(returnUrl: string, allowed: ReadonlySet<string>): string {
   const origin = new URL(returnUrl).origin;
-  return allowed.has(origin) ? origin : undefined;
+  if (!allowed.has(origin)) {
+    throw new AppError('invalid_request', `returnUrl: its origin ${origin} is not in ALLOWED_ORIGINS; add it or pass origin`);
+  }
+  return origin;
 }

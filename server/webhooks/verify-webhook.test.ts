@@ -23,6 +23,21 @@ describe('verifyWebhook', () => {
     expect(verifyWebhook({ rawBody: body, signatureHeader: header, secret, nowSeconds: now })).toMatchObject({ id: 'evt_1' });
   });
 
+  it('signs with each secret of a rotation, and verifies with any secret of a list', () => {
+    const previous = 'whsec_previous_0123456789';
+    const header = signWebhook([secret, previous], body, now);
+    const hmac = (key: string) => createHmac('sha256', key).update(`${now}.${body}`).digest('hex');
+    expect(header).toBe(`t=${now},v1=${hmac(secret)},v1=${hmac(previous)}`);
+    // A receiver still on the previous secret, one already on the new one, and one holding both.
+    for (const keys of [previous, secret, [secret, previous], [previous, secret]]) {
+      expect(verifyWebhook({ rawBody: body, signatureHeader: header, secret: keys, nowSeconds: now }), String(keys)).toMatchObject({ id: 'evt_1' });
+    }
+    expect(verifyWebhook({ rawBody: body, signatureHeader: signWebhook(previous, body, now), secret: [secret, previous], nowSeconds: now })).toMatchObject({ id: 'evt_1' });
+    expect(() => verifyWebhook({ rawBody: body, signatureHeader: header, secret: ['whsec_someone_else_000', 'whsec_another_one_0000'], nowSeconds: now })).toThrow(/no signature matches/);
+    expect(() => verifyWebhook({ rawBody: body, signatureHeader: header, secret: [], nowSeconds: now })).toThrow(TypeError);
+    expect(() => signWebhook(['', secret], body, now)).toThrow(TypeError);
+  });
+
   it('refuses a changed body, a wrong secret, a missing or malformed header, and a replay outside the tolerance', () => {
     const header = signWebhook(secret, body, now);
     const cases: [Parameters<typeof verifyWebhook>[0], RegExp][] = [

@@ -11,7 +11,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * `t` is the Unix time in seconds when the request was signed, `v1` the hex HMAC-SHA256, keyed with
  * MERCHANT_WEBHOOK_SECRET, of `t + "." + rawBody`. Verify over the raw bytes, before any JSON
  * parsing; a signature older or newer than the tolerance (300 s by default) is refused as a replay.
- * Several `v1` entries may appear (a secret being rotated); one match is enough.
+ * While a secret is rotated (MERCHANT_WEBHOOK_SECRET_PREVIOUS set) there is one `v1` per secret,
+ * and a receiver may hold the new and the old secret: one match is enough.
  */
 
 export const WEBHOOK_SIGNATURE_HEADER = 'Pay-Checkout-Signature';
@@ -24,9 +25,10 @@ export class WebhookVerificationError extends Error {
   }
 }
 
-/** The header value for a body signed at `timestampSeconds`. */
-export function signWebhook(secret: string, rawBody: string, timestampSeconds: number): string {
-  return `t=${timestampSeconds},v1=${hmacHex(secret, timestampSeconds, rawBody)}`;
+/** The header value for a body signed at `timestampSeconds`: one `v1` per secret, in order. */
+export function signWebhook(secret: string | readonly string[], rawBody: string, timestampSeconds: number): string {
+  const signatures = secretList(secret).map((key) => `,v1=${hmacHex(key, timestampSeconds, rawBody)}`);
+  return `t=${timestampSeconds}${signatures.join('')}`;
 }
 
 export interface VerifyWebhookOptions {
@@ -34,7 +36,8 @@ export interface VerifyWebhookOptions {
   rawBody: string | Uint8Array;
   /** The Pay-Checkout-Signature header. */
   signatureHeader: string | null | undefined;
-  secret: string;
+  /** The secret, or several while one is rotated: a signature by any of them passes. */
+  secret: string | readonly string[];
   toleranceSeconds?: number;
   /** Current time in seconds; for tests. */
   nowSeconds?: number;
@@ -63,8 +66,8 @@ export function verifyWebhook<T = unknown>(options: VerifyWebhookOptions): T {
   if (Math.abs(now - timestamp) > tolerance) {
     throw new WebhookVerificationError(`the signature's timestamp is more than ${tolerance} s away from now`);
   }
-  const expected = Buffer.from(hmacHex(options.secret, timestamp, body), 'hex');
-  if (!signatures.some((signature) => timingSafeEqual(Buffer.from(signature, 'hex'), expected))) {
+  const expected = secretList(options.secret).map((secret) => Buffer.from(hmacHex(secret, timestamp, body), 'hex'));
+  if (!signatures.some((signature) => expected.some((hmac) => timingSafeEqual(Buffer.from(signature, 'hex'), hmac)))) {
     throw new WebhookVerificationError('no signature matches the body');
   }
   try {
@@ -72,6 +75,15 @@ export function verifyWebhook<T = unknown>(options: VerifyWebhookOptions): T {
   } catch {
     throw new WebhookVerificationError('the body is not JSON');
   }
+}
+
+function secretList(secret: string | readonly string[]): readonly string[] {
+  const secrets = typeof secret === 'string' ? [secret] : secret;
+  // An empty secret would sign with a key anyone knows.
+  if (secrets.length === 0 || secrets.some((key) => typeof key !== 'string' || key === '')) {
+    throw new TypeError('the webhook secret must be a non-empty string or a list of them');
+  }
+  return secrets;
 }
 
 function hmacHex(secret: string, timestampSeconds: number, body: string): string {

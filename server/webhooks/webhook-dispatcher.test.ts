@@ -69,6 +69,19 @@ describe('WebhookDispatcher', () => {
     expect(endpoint.received).toHaveLength(1);
   });
 
+  it('signs with the new and the previous secret while MERCHANT_WEBHOOK_SECRET_PREVIOUS is set', async () => {
+    // The endpoint still holds the previous secret (`secret`): the rotation must not cost a delivery.
+    const endpoint = await merchantEndpoint();
+    const { store } = await storeWithFinalPayment();
+    const next = 'whsec_dispatcher_next_secret';
+    const dispatcher = new WebhookDispatcher({ store, logger }, { url: endpoint.url, secret: next, previousSecret: secret });
+    expect(await dispatcher.dispatchDue()).toBe(1);
+    const { event, header } = endpoint.received[0]!;
+    expect(header).toMatch(/^t=\d+,v1=[0-9a-f]{64},v1=[0-9a-f]{64}$/);
+    const posted = (await store.getOutboxMessage(event.id))!.body;
+    expect(verifyWebhook({ rawBody: posted, signatureHeader: header, secret: next })).toMatchObject({ id: event.id });
+  });
+
   it('retries a refused delivery with the same event id after an exponential, jittered delay', async () => {
     const endpoint = await merchantEndpoint([500, 302]);
     const { store } = await storeWithFinalPayment();

@@ -6,6 +6,8 @@ import { signWebhook, WEBHOOK_SIGNATURE_HEADER } from './verify-webhook.js';
 export interface WebhookDispatcherOptions {
   url: string;
   secret: string;
+  /** The secret being rotated out: while set, every delivery also carries a `v1` by it. */
+  previousSecret?: string;
   /** How often the outbox is looked at when idle. */
   pollIntervalMs: number;
   /** How long one delivery may take before it counts as failed. */
@@ -34,12 +36,14 @@ export class WebhookDispatcher {
   private running: Promise<number> | undefined;
   private stopped = false;
   private readonly options: WebhookDispatcherOptions;
+  private readonly secrets: readonly string[];
 
   constructor(
     private readonly deps: { store: Store; logger: Logger; fetch?: typeof fetch; random?: () => number },
     options: Pick<WebhookDispatcherOptions, 'url' | 'secret'> & Partial<WebhookDispatcherOptions>,
   ) {
     this.options = { ...DEFAULT_DISPATCHER_OPTIONS, ...options };
+    this.secrets = this.options.previousSecret ? [this.options.secret, this.options.previousSecret] : [this.options.secret];
   }
 
   start(): void {
@@ -94,7 +98,7 @@ export class WebhookDispatcher {
         headers: {
           'Content-Type': 'application/json',
           'User-Agent': 'pay-checkout-webhooks/1',
-          [WEBHOOK_SIGNATURE_HEADER]: signWebhook(this.options.secret, message.body, timestamp),
+          [WEBHOOK_SIGNATURE_HEADER]: signWebhook(this.secrets, message.body, timestamp),
         },
         body: message.body,
         signal: AbortSignal.timeout(this.options.timeoutMs),
