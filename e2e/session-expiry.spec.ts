@@ -135,14 +135,14 @@ test('a new token or locale keeps the card and its installments, busy meanwhile,
   expect(cardEntryLoads).toBe(1);
 });
 
-test('the demo shop renews the session itself when the element warns, keeping the shopper’s input', async ({ page }) => {
+test('the demo shop renews the session itself when the element warns, keeping the shopper’s input', async ({ page, baseURL }) => {
   await openWithInput(page);
   const orderId = page.url().split('/').at(-1)!;
   // The page's clock runs ahead of the shop's, which would still see time left: its backend's part
   // (a new session for the same order) is covered in demo/server.test.ts; here the page's part.
   const response = await page.request.post('/api/sessions', {
     headers: { authorization: `Bearer ${process.env.E2E_MERCHANT_API_KEY}` },
-    data: { orderId, amount: '24.50', currency: 'EUR', provider: 'milkypay', returnUrl: 'http://localhost/return' },
+    data: { orderId, amount: '24.50', currency: 'EUR', provider: 'milkypay', returnUrl: `${baseURL}/return?orderId=${orderId}` },
   });
   const renewed = (await response.json()) as { token: string; expiresAt: string };
   const asked: string[] = [];
