@@ -508,7 +508,7 @@ describe('CheckoutController with a card', () => {
     describe('a new token for the same order (the page renewed the session)', () => {
       const renewed = { ...checkoutView(), session: { ...checkoutView().session, id: 's2' } };
       const tokenOf = (init: RequestInit) => (init.headers as Record<string, string>).Authorization;
-      /** The proxy shows a payment to its own session's token only. */
+      /** Answers the payment to its own session's token only, so a test sees which token each lookup used. */
       const ownSessionOnly = (status: PaymentView['status']) => (init: RequestInit) =>
         tokenOf(init) === 'Bearer t1' ? json(payment(status, { action: challenge }))(init) : json({ error: { code: 'not_found', message: 'no such payment in this session' } }, 404)(init);
       const tokensOf = (calls: { key: string; init: RequestInit }[], key: string) => calls.filter((call) => call.key === key).map((call) => tokenOf(call.init));
@@ -553,6 +553,47 @@ describe('CheckoutController with a card', () => {
         await controller.pay('dc:card', {});
         expect(tokensOf(proxy.calls, 'GET /api/checkout/payments/pay_1')).toEqual(['Bearer t1']);
         expect(tokensOf(proxy.calls, 'POST /api/checkout/payments')).toEqual(['Bearer t1', 'Bearer t2']);
+      });
+
+      it('goes on with the new token once its own session token has expired', async () => {
+        stubWindow();
+        // The old session's token expires a minute after the renewal; the proxy shows the payment to the new session of its order.
+        const expiredOrNew = (status: PaymentView['status']) => (init: RequestInit) =>
+          tokenOf(init) === 'Bearer t1'
+            ? json({ error: { code: 'unauthorized', message: 'the session token has expired; create a new session' } }, 401)(init)
+            : json(payment(status, { action: challenge }))(init);
+        const { host, proxy, controller } = setUp({
+          'GET /api/checkout': [json(checkoutView()), json(renewed)],
+          'POST /api/checkout/payments': json({ payment: payment('requires_action', { action: challenge }) }, 201),
+          'GET /api/checkout/payments/pay_1': [expiredOrNew('requires_action'), expiredOrNew('requires_action'), expiredOrNew('succeeded')],
+        });
+        controller.configure({ token: 't1', endpoint: 'https://proxy.test' });
+        await vi.runAllTimersAsync();
+        await controller.pay('dc:card', {}, viaFrame(proxy.fetch));
+        controller.configure({ token: 't2', endpoint: 'https://proxy.test' });
+        await vi.advanceTimersByTimeAsync(6_100);
+        expect(controller.stage).toMatchObject({ name: 'result', payment: { status: 'succeeded' } });
+        expect(tokensOf(proxy.calls, 'GET /api/checkout/payments/pay_1')).toEqual(['Bearer t1', 'Bearer t2', 'Bearer t2']);
+        expect(host.events.map((e) => e.type)).toEqual(['pay-ready', 'pay-ready', 'pay-complete']);
+      });
+
+      it('set while the pay request is in flight, is applied when the element moved meanwhile', async () => {
+        stubWindow();
+        const { proxy, controller } = setUp({
+          'GET /api/checkout': [json(checkoutView()), json(renewed)],
+          'POST /api/checkout/payments': () => new Promise<Response>(() => {}),
+        });
+        controller.configure({ token: 't1', endpoint: 'https://proxy.test' });
+        await vi.runAllTimersAsync();
+        void controller.pay('dc:card', {});
+        controller.configure({ token: 't2', endpoint: 'https://proxy.test' });
+        // Moving the element cuts the pay request short.
+        controller.hostDisconnected();
+        controller.hostConnected();
+        await vi.runAllTimersAsync();
+        expect(controller.token).toBe('t2');
+        expect(controller.checkout?.session.id).toBe('s2');
+        expect(tokensOf(proxy.calls, 'GET /api/checkout')).toEqual(['Bearer t1', 'Bearer t2']);
       });
 
       it('set while the pay request is in flight, waits for its answer', async () => {

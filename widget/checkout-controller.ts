@@ -178,8 +178,10 @@ export class CheckoutController implements ReactiveController {
     // A page restored from the back-forward cache (the shopper pressed Back on the provider's
     // page) comes back as it was left, "Redirecting…" included: load the session again then.
     if (typeof window !== 'undefined') window.addEventListener('pageshow', this.onPageShow);
-    // Back in the document after a move: start over from the proxy's view of the session.
-    if (this.config && this.load.status === 'initial') void this.fetchCheckout();
+    // Back in the document after a move: start over from the proxy's view of the session, under
+    // a token set while the pay request the move cut short was in flight, if there is one.
+    if (this.deferred) this.applyDeferred();
+    else if (this.config && this.load.status === 'initial') void this.fetchCheckout();
   }
 
   hostDisconnected(): void {
@@ -201,8 +203,8 @@ export class CheckoutController implements ReactiveController {
    * A new session, endpoint or locale (or none). A checkout on screen stays there, busy, while the
    * new one loads, so the card frame and what the shopper chose are kept. While a payment is under
    * way (its dialog, its check, the redirect), only the credentials for what comes next change:
-   * the payment is followed to its end with its own session's token, since the proxy shows it to
-   * no other session.
+   * the payment is followed to its end with its own session's token, and with the new one once
+   * that has expired.
    */
   configure(config: CheckoutConfig | undefined): void {
     // The pay request may be retried with the token it started with; the frame sends it with that one too.
@@ -230,7 +232,9 @@ export class CheckoutController implements ReactiveController {
     const api = this.api!;
     this.reloadAbort?.abort();
     const abort = (this.reloadAbort = new AbortController());
-    this.lifetime?.signal.addEventListener('abort', () => abort.abort(), { once: true });
+    const lifetime = this.lifetime?.signal;
+    const endWithLifetime = () => abort.abort();
+    lifetime?.addEventListener('abort', endWithLifetime, { once: true });
     this.host.requestUpdate();
     try {
       const checkout = await api.getCheckout(abort.signal);
@@ -248,6 +252,7 @@ export class CheckoutController implements ReactiveController {
       // The screen stays as it is; what comes next goes with the new token and may fail the same way.
       this.emitError(toCheckoutApiError(thrown));
     } finally {
+      lifetime?.removeEventListener('abort', endWithLifetime);
       if (this.reloadAbort === abort) this.reloadAbort = undefined;
       this.host.requestUpdate();
     }
@@ -256,6 +261,23 @@ export class CheckoutController implements ReactiveController {
   /** The API a payment can be looked up with: its own session's. */
   private apiFor(paymentId: string): CheckoutApi | undefined {
     return this.owners.get(paymentId) ?? this.api;
+  }
+
+  /**
+   * The payment as the proxy holds it, asked with its own session's token; once that token has
+   * expired (a renewal comes a minute before), with the current one, which the proxy also lets
+   * read its order's payments.
+   */
+  private async lookUpPayment(paymentId: string, signal: AbortSignal): Promise<PaymentView> {
+    const owner = this.apiFor(paymentId)!;
+    const current = this.api;
+    try {
+      return await owner.getPayment(paymentId, signal);
+    } catch (thrown) {
+      if (!current || current === owner || toCheckoutApiError(thrown).code !== 'unauthorized') throw thrown;
+      this.owners.set(paymentId, current);
+      return current.getPayment(paymentId, signal);
+    }
   }
 
   /** Applies a new token set while a pay request was in flight. */
@@ -341,15 +363,14 @@ export class CheckoutController implements ReactiveController {
   async cancelAction(): Promise<void> {
     if (this.stage.name !== 'action') return;
     const { payment } = this.stage;
-    const api = this.apiFor(payment.id);
-    if (!api) return;
+    if (!this.apiFor(payment.id)) return;
     const flow = this.startFlow();
     this.stage = { name: 'choose' };
     this.canceledNotice = true;
     this.host.requestUpdate();
     // The payment stays as it is on the server; it may have gone through just before the click.
     try {
-      const latest = await api.getPayment(payment.id, flow.signal);
+      const latest = await this.lookUpPayment(payment.id, flow.signal);
       if (flow.signal.aborted || !isFinalStatus(latest.status)) return;
       if (outcomeOf(latest.status) === 'failure') this.emitComplete(latest);
       else this.showResult(latest);
@@ -516,8 +537,7 @@ export class CheckoutController implements ReactiveController {
    * turns into "Checking your payment…".
    */
   private async poll(payment: PaymentView, flow: AbortController, firstDelay: number, watch: Watch = 'shown'): Promise<void> {
-    const api = this.apiFor(payment.id);
-    if (!api) return;
+    if (!this.apiFor(payment.id)) return;
     let deadline = Date.now() + POLL_LIMIT_MS;
     let latest = payment;
     let delay = firstDelay;
@@ -526,7 +546,7 @@ export class CheckoutController implements ReactiveController {
     for (;;) {
       if (!(await sleep(delay, flow.signal))) return;
       try {
-        latest = await api.getPayment(payment.id, flow.signal);
+        latest = await this.lookUpPayment(payment.id, flow.signal);
         if (flow.signal.aborted) return;
         if (watch === 'offer' && outcomeOf(latest.status) === 'failure') {
           this.endFlow();

@@ -515,9 +515,14 @@ export class PaymentService {
     );
   }
 
+  /**
+   * A payment of the session's order. Not of the session alone: a renewal (a new session for the
+   * same order) must be able to follow a payment started under the session it replaces, whose
+   * token expires a minute later.
+   */
   async getPaymentInSession(session: SessionRecord, paymentId: string): Promise<PaymentRecord> {
     const payment = await this.deps.store.getPayment(paymentId);
-    if (!payment || payment.sessionId !== session.id) throw new AppError('not_found', 'no such payment in this session');
+    if (!payment || payment.orderId !== session.orderId) throw new AppError('not_found', 'no such payment in this checkout');
     return payment;
   }
 

@@ -92,10 +92,10 @@ export type NewPayment = Omit<PaymentRecord, 'createdAt' | 'updatedAt' | 'checke
   status?: PaymentStatus;
 };
 
-/** Fields that may change without a status change. */
 /** What a compare-and-set expects the payment to still be: its status, or its status and refunded amount. */
 export type TransitionFrom = PaymentStatus | { status: PaymentStatus; refundedAmount: number };
 
+/** Fields that may change without a status change. */
 export type PaymentPatch = Partial<Pick<PaymentRecord, 'providerRef' | 'action' | 'refundedAmount' | 'capturedAmount' | 'failure' | 'card'>>;
 
 export type NewEvent = Omit<PaymentEvent, 'id' | 'paymentId' | 'at'>;
