@@ -9,11 +9,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../logger.js';
 import { PaymentService } from '../../payments/payment-service.js';
 import { SqliteStore } from '../../store/sqlite-store.js';
-import { appRejection } from '../../testing/rejections.js';
+import { appRejection, providerRejection } from '../../testing/rejections.js';
 import type { CreatePaymentRequest } from '../provider.js';
 import { ProviderRegistry } from '../registry.js';
 import { createHankoPayProvider, type HankoPayProviderOptions } from './adapter.js';
-import { storeHankoPayRefunds } from './refund-store.js';
+import { memoryHankoPayRefunds, storeHankoPayRefunds, type HankoPayRefundStore } from './refund-store.js';
 
 const ORIGINAL = '662d7a1f4d8c91f0b1d2e345';
 const PAYMENT_ID = 'pay_h';
@@ -168,6 +168,110 @@ describe('refunds, answered as the document shows (pending; the original stays s
     expect(rest.status).toBe('refund_pending');
     hp.originalStatus = () => json({ success: true, transactionId: ORIGINAL, orderId: PAYMENT_ID, status: 'refunded' });
     expect(await payments.refresh(rest, 'reconciler')).toMatchObject({ status: 'refunded', refundedAmount: 5000 });
+  });
+});
+
+/** A fetch that delivers the first refund to HankoPay and then loses its answer, as a timeout would. */
+function losingFirstRefundAnswer(fetchStub: typeof fetch): typeof fetch {
+  let lost = false;
+  return (async (input: RequestInfo | URL, init: RequestInit = {}) => {
+    const response = await fetchStub(input, init);
+    if (!lost && init.method === 'POST' && String(input).endsWith('/refund')) {
+      lost = true;
+      throw new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+    }
+    return response;
+  }) as typeof fetch;
+}
+
+const FIRST_REFUND = '662d80574d8c91f0b1d2e991';
+const UNKNOWN_OUTCOME = /^HankoPay refund outcome unknown .*an operator may need to check it at HankoPay$/;
+
+describe('a refund whose answer is lost, refused, or not recorded', () => {
+  it('a lost answer leaves the payment refund_pending and a retry is refused, so the refund is sent once', async () => {
+    const { hp, fetchStub } = documentedHankoPay();
+    const { payments, payment, store, provider, logs } = await serviceWith({ fetch: losingFirstRefundAnswer(fetchStub) });
+    expect((await providerRejection(payments.refund(payment, 2000, 'customer asked'))).code).toBe('outcome_unknown');
+    const waiting = (await store.getPayment(PAYMENT_ID))!;
+    expect(waiting.status).toBe('refund_pending');
+    // The original still says success and the list holds no refund of this amount: it stays pending.
+    hp.listed.push({ _id: '662d80574d8c91f0b1d2e000', referenceTransactionId: ORIGINAL, status: 'success', fromAmount: 10, currency: 'USD' });
+    expect((await payments.refresh(waiting, 'reconciler')).status).toBe('refund_pending');
+
+    const again = await appRejection(payments.refund(waiting, 2000, 'customer asked again'));
+    expect(again.code).toBe('conflict');
+    // The adapter refuses too, whatever status the payment's own record shows.
+    expect((await appRejection(provider.refund!(lookup, 2000, 'USD', 'asked directly'))).code).toBe('conflict');
+    expect(hp.refundsSent).toBe(1);
+    expect(logs.filter((message) => UNKNOWN_OUTCOME.test(message))).toHaveLength(1);
+  });
+
+  it.each([
+    ['fromAmount and status success', { fromAmount: 20, status: 'success' }, undefined],
+    ['amount and no status (its own status says success)', { amount: '20.00' }, 'success'],
+  ])('a lost answer settles once the list shows the refund (%s); then the rest may be refunded', async (_name, shape, ownStatus) => {
+    const { hp, fetchStub } = documentedHankoPay();
+    const { payments, payment, store } = await serviceWith({ fetch: losingFirstRefundAnswer(fetchStub) });
+    await providerRejection(payments.refund(payment, 2000, 'customer asked'));
+    hp.listed.unshift({ _id: FIRST_REFUND, referenceTransactionId: ORIGINAL, currency: 'USD', createdAt: '2026-04-27T12:40:00.000Z', ...shape });
+    if (ownStatus) hp.refundStatus.set(FIRST_REFUND, ownStatus);
+
+    const settled = await payments.refresh((await store.getPayment(PAYMENT_ID))!, 'reconciler');
+    expect(settled).toMatchObject({ status: 'partially_refunded', refundedAmount: 2000 });
+    const rest = await payments.refund(settled, undefined, 'the rest');
+    expect(rest).toMatchObject({ status: 'refund_pending', refundedAmount: 2000 });
+    hp.refundStatus.set('662d80574d8c91f0b1d2e992', 'success');
+    expect(await payments.refresh(rest, 'reconciler')).toMatchObject({ status: 'refunded', refundedAmount: 5000 });
+    expect(hp.refundsSent).toBe(2);
+  });
+
+  it('a refund HankoPay refuses is kept as failed and blocks nothing: a new refund may be asked', async () => {
+    const { hp, fetchStub } = documentedHankoPay();
+    let refused = false;
+    const refusingFirst = (async (input: RequestInfo | URL, init: RequestInit = {}) => {
+      if (!refused && init.method === 'POST' && String(input).endsWith('/refund')) {
+        refused = true;
+        return json({ success: false, message: 'Refund amount exceeds the refundable balance' }, 422);
+      }
+      return fetchStub(input, init);
+    }) as typeof fetch;
+    const { payments, payment, store } = await serviceWith({ fetch: refusingFirst });
+    expect((await appRejection(payments.refund(payment, 2000, 'customer asked'))).code).not.toBe('outcome_unknown');
+    expect(await storeHankoPayRefunds(store).load(PAYMENT_ID)).toMatchObject({ refunds: [{ amount: 2000, status: 'failed' }] });
+    const back = (await store.getPayment(PAYMENT_ID))!;
+    expect(back.status).toBe('succeeded');
+    expect(await payments.refund(back, 2000, 'again')).toMatchObject({ status: 'refund_pending' });
+    expect(hp.refundsSent).toBe(1);
+  });
+
+  it('a refund HankoPay accepted but the store could not record waits as refund_pending; a retry is refused', async () => {
+    const { hp, fetchStub } = documentedHankoPay();
+    const kept = memoryHankoPayRefunds();
+    let failed = false;
+    // The store fails once, on the first write after HankoPay has the refund.
+    const failingAfterSend: HankoPayRefundStore = {
+      ...kept,
+      save: (paymentId, ledger) => {
+        if (hp.refundsSent === 0 || failed) return kept.save(paymentId, ledger);
+        failed = true;
+        return Promise.reject(new Error('database is locked'));
+      },
+    };
+    const { payments, payment, store } = await serviceWith({ fetch: fetchStub, refundStore: failingAfterSend });
+    expect((await providerRejection(payments.refund(payment, 2000, 'customer asked'))).code).toBe('outcome_unknown');
+    const waiting = (await store.getPayment(PAYMENT_ID))!;
+    expect(waiting.status).toBe('refund_pending');
+    expect((await appRejection(payments.refund(waiting, 2000, 'customer asked again'))).code).toBe('conflict');
+    expect(hp.refundsSent).toBe(1);
+  });
+
+  it('a store that cannot record the refund before it is sent stops it: nothing is sent', async () => {
+    const { hp, fetchStub } = documentedHankoPay();
+    const broken: HankoPayRefundStore = { ...memoryHankoPayRefunds(), save: () => Promise.reject(new Error('database is locked')) };
+    const { payments, payment, store } = await serviceWith({ fetch: fetchStub, refundStore: broken });
+    await expect(payments.refund(payment, 2000, 'customer asked')).rejects.toThrow('database is locked');
+    expect(hp.refundsSent).toBe(0);
+    expect((await store.getPayment(PAYMENT_ID))!.status).toBe('succeeded');
   });
 });
 

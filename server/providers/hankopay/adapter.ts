@@ -41,16 +41,22 @@
  *   orderId, newest pages first as HankoPay returns them, up to `lookupPages` pages; not found is
  *   `not_found`, which the service reads as "never created".
  * - Refunds: the document answers one with its own `refundTransactionId` and `"status":
- *   "pending"`, and never says the original changes. So each refund's id and amount are kept
- *   (`refundStore`: the proxy's store in setup) and a lookup asks each pending refund's own status
- *   endpoint: `pending` keeps the payment `refund_pending` (never `succeeded` while a refund we
- *   know of is pending); `success` makes it partially_refunded / refunded with the refunds'
- *   total; `failed` forgets the refund and reports what the original says. The other reading is
- *   accepted too: an original whose record shows the refund (status refunded, partially_refunded
- *   with no earlier refund, or a `refundedAmount` covering it) settles it, and a record's larger
- *   `refundedAmount` wins (a refund answered without a refundTransactionId can be settled only this
- *   way). A refund answered or looked up `failed`, or refused, raises the error.
- *   A refund asked before these records were kept is known only from the original's record.
+ *   "pending"`, and never says the original changes. So each refund is kept (`refundStore`: the
+ *   proxy's store in setup), written as pending with its amount BEFORE it is sent, its id added
+ *   from the answer; a refusal answered by HankoPay marks it failed. A lookup asks each pending
+ *   refund's own status endpoint: `pending` keeps the payment `refund_pending` (never `succeeded`
+ *   while a refund without a confirmed outcome is kept); `success` makes it partially_refunded /
+ *   refunded with the refunds' total; `failed` forgets the refund and reports what the original
+ *   says. The other reading is accepted too: an original whose record shows the refund (status
+ *   refunded, partially_refunded with no earlier refund, or a `refundedAmount` covering it) settles
+ *   it, and a record's larger `refundedAmount` wins. A refund without an id (its answer was lost,
+ *   or named none) is settled by that record, or by a list record whose `referenceTransactionId`
+ *   is the original's and whose `fromAmount` or `amount` is the refund's (the list documents no
+ *   refund records, so nothing more is asked of one; its id is learnt, its status word read, else
+ *   its own status asked); until then it stays pending, a warning says an operator may need to
+ *   check, and a new refund is refused. A refund answered or looked up `failed`, or refused,
+ *   raises the error. A refund asked before these records were kept is known only from the
+ *   original's record.
  * - Capabilities: refund yes; capture and cancel no (the document has neither); installments no.
  *   A manual capture mode or an installment count above one is refused before anything is sent.
  * - The shopper's IP is required (the document: "always send" it); a request without one is
@@ -64,7 +70,7 @@
  *   both amounts (`checkBalanceBeforePayout`, default true); HankoPay's own refusal maps the same.
  */
 import { AppError, ProviderError } from '../../errors.js';
-import { toMajorString } from '../../payments/money.js';
+import { readProviderAmount, toMajorString } from '../../payments/money.js';
 import type {
   CallbackInput,
   CreatePaymentRequest,
@@ -80,8 +86,8 @@ import type {
   WalletBalance,
 } from '../provider.js';
 import { HankoPayClient, type HankoPayClientOptions } from './client.js';
-import { recordIdOf, type HankoPayTransactionRecord } from './hankopay-types.js';
-import { memoryHankoPayRefunds, type HankoPayKnownRefund, type HankoPayRefundStore } from './refund-store.js';
+import { recordIdOf, type HankoPayRefundResponse, type HankoPayTransactionRecord } from './hankopay-types.js';
+import { memoryHankoPayRefunds, type HankoPayKnownRefund, type HankoPayRefundLedger, type HankoPayRefundStore } from './refund-store.js';
 import {
   availableBalance,
   HANKOPAY_CARD_METHOD,
@@ -207,45 +213,93 @@ export function createHankoPayProvider(options: HankoPayProviderOptions): Paymen
   }
 
   /**
+   * The list's record of a refund whose answer never named it: one that refers to the original
+   * (`referenceTransactionId`) for the same amount (`fromAmount` or `amount`) and is not a refund
+   * we already know. The list documents no refund records, so nothing more is asked of them.
+   */
+  async function findListedRefund(ledger: HankoPayRefundLedger, refund: HankoPayKnownRefund): Promise<HankoPayTransactionRecord | undefined> {
+    // Another refund of ours without an id and of the same amount could be the one listed: the list cannot tell them apart.
+    if (ledger.refunds.some((other) => other !== refund && !other.id && other.status !== 'failed' && other.amount === refund.amount)) return undefined;
+    const known = new Set(ledger.refunds.map((other) => other.id).filter((id) => id !== undefined));
+    const sameAmount = (record: HankoPayTransactionRecord, value: number | string | null | undefined) =>
+      readProviderAmount(value, record.currency ?? ledger.currency) === refund.amount;
+    try {
+      return await findInList((record) => {
+        const id = recordIdOf(record);
+        return (
+          record.referenceTransactionId === ledger.transactionId &&
+          !(id !== undefined && known.has(id)) &&
+          (sameAmount(record, record.fromAmount) || sameAmount(record, record.amount))
+        );
+      });
+    } catch (error) {
+      if (!(error instanceof ProviderError)) throw error;
+      return undefined;
+    }
+  }
+
+  /**
    * What became of a refund we asked for: its own status lookup (the document's
    * refundTransactionId), else the original's record showing it (another reading the document
-   * allows). `settledBefore`: the refunds of this payment settled before this one.
+   * allows). A refund whose answer was lost has no id: the original's record or the list's record
+   * of it can tell, and its id is learnt from the list. `settledBefore`: the refunds of this
+   * payment settled before this one.
    */
-  async function refundOutcome(refund: HankoPayKnownRefund, original: ProviderPaymentState, settledBefore: number): Promise<RefundOutcome> {
+  async function refundOutcome(
+    ledger: HankoPayRefundLedger,
+    refund: HankoPayKnownRefund,
+    original: ProviderPaymentState,
+    settledBefore: number,
+  ): Promise<{ status: RefundOutcome; id?: string }> {
+    const shownByOriginal =
+      original.status === 'refunded' ||
+      (original.refundedAmount !== undefined && original.refundedAmount >= settledBefore + refund.amount) ||
+      (original.status === 'partially_refunded' && original.refundedAmount === undefined && settledBefore === 0);
     if (refund.id) {
-      try {
-        const outcome = readRefundStatus((await client.getStatus(refund.id)).status);
-        if (outcome !== 'pending') return outcome;
-      } catch (error) {
-        if (!(error instanceof ProviderError)) throw error;
-      }
+      const own = await ownRefundStatus(refund.id);
+      return { status: own !== 'pending' ? own : shownByOriginal ? 'success' : 'pending' };
     }
-    if (original.status === 'refunded') return 'success';
-    if (original.refundedAmount !== undefined && original.refundedAmount >= settledBefore + refund.amount) return 'success';
-    if (original.status === 'partially_refunded' && original.refundedAmount === undefined && settledBefore === 0) return 'success';
-    return 'pending';
+    if (shownByOriginal) return { status: 'success' };
+    const listed = await findListedRefund(ledger, refund);
+    if (!listed) return { status: 'pending' };
+    const id = recordIdOf(listed);
+    if (!id) return { status: readRefundStatus(listed.status) };
+    // The list's word first; a pending one is asked of the refund's own status, as any known refund is.
+    const listedStatus = readRefundStatus(listed.status);
+    return { status: listedStatus !== 'pending' ? listedStatus : await ownRefundStatus(id), id };
+  }
+
+  /** A refund's own status lookup; pending while it cannot be read. */
+  async function ownRefundStatus(id: string): Promise<RefundOutcome> {
+    try {
+      return readRefundStatus((await client.getStatus(id)).status);
+    } catch (error) {
+      if (!(error instanceof ProviderError)) throw error;
+      return 'pending';
+    }
   }
 
   /** Asks after every pending refund of the payment and keeps what settled; answers the refunds as kept now. */
   async function settleRefunds(paymentId: string, original: OriginalLookup): Promise<HankoPayKnownRefund[]> {
     const ledger = await refunds.load(paymentId);
     if (!ledger || ledger.transactionId !== original.transactionId) return [];
-    const outcomes = new Map<number, RefundOutcome>();
+    const outcomes = new Map<number, { status: RefundOutcome; id?: string }>();
     let settled = ledger.refunds.filter((refund) => refund.status === 'success').reduce((sum, refund) => sum + refund.amount, 0);
     for (const [index, refund] of ledger.refunds.entries()) {
       if (refund.status !== 'pending') continue;
-      const outcome = await refundOutcome(refund, original.state, settled);
-      if (outcome === 'pending') continue;
+      const outcome = await refundOutcome(ledger, refund, original.state, settled);
+      if (outcome.status === 'pending' && !outcome.id) continue;
       outcomes.set(index, outcome);
-      if (outcome === 'success') settled += refund.amount;
+      if (outcome.status === 'success') settled += refund.amount;
     }
     if (outcomes.size === 0) return ledger.refunds;
-    // Read again under the lock: another lookup or a new refund may have written since (refunds only append).
+    // Read again under the lock: another lookup or a refund's answer may have written since (refunds only append).
     return refunds.lock(paymentId, async () => {
       const current = (await refunds.load(paymentId)) ?? ledger;
       const next = current.refunds.map((refund, index) => {
         const outcome = outcomes.get(index);
-        return outcome && refund.status === 'pending' && refund.id === ledger.refunds[index]?.id ? { ...refund, status: outcome } : refund;
+        if (!outcome || refund.status !== 'pending' || refund.id !== ledger.refunds[index]?.id) return refund;
+        return { ...refund, ...(outcome.id ? { id: outcome.id } : {}), status: outcome.status };
       });
       await refunds.save(paymentId, { ...current, refunds: next });
       return next;
@@ -327,20 +381,60 @@ export function createHankoPayProvider(options: HankoPayProviderOptions): Paymen
     async refund(lookup: PaymentLookup, amount: number, currency: string, reason: string): Promise<ProviderPaymentState> {
       if (!Number.isSafeInteger(amount) || amount <= 0) throw new AppError('invalid_request', 'amount: a positive amount in minor units');
       const transactionId = await transactionIdOf(lookup);
-      const response = await client.refund(transactionId, toRefundRequest(amount, currency, reason));
+      if ((await refunds.load(lookup.paymentId))?.refunds.some((refund) => refund.status === 'pending')) {
+        // A refund we asked for may have settled since: ask before refusing.
+        await lookUp({ ...lookup, providerRef: transactionId }).catch((error: unknown) => {
+          if (!(error instanceof ProviderError)) throw error;
+        });
+      }
+      // Written before the refund is sent: if its answer is lost, no lookup may report the payment
+      // unrefunded. A store failure here propagates: nothing was sent.
+      const index = await refunds.lock(lookup.paymentId, async () => {
+        const kept = await refunds.load(lookup.paymentId);
+        const ledger = kept?.transactionId === transactionId ? kept : { transactionId, currency, refunds: [] };
+        const pending = ledger.refunds.filter((refund) => refund.status === 'pending');
+        if (pending.length > 0) {
+          throw new AppError('conflict', `a refund of this payment is still pending at HankoPay (${pending.map((refund) => refund.id ?? 'id not known').join(', ')}); a new one can be asked once it has settled`);
+        }
+        await refunds.save(lookup.paymentId, { ...ledger, refunds: [...ledger.refunds, { amount, status: 'pending' }] });
+        return ledger.refunds.length;
+      });
+      /** Changes the refund written ahead, unless a lookup has settled it meanwhile. */
+      const update = (change: (refund: HankoPayKnownRefund) => HankoPayKnownRefund) =>
+        refunds.lock(lookup.paymentId, async () => {
+          const ledger = await refunds.load(lookup.paymentId);
+          const refund = ledger?.transactionId === transactionId ? ledger.refunds[index] : undefined;
+          if (!ledger || !refund || refund.status !== 'pending') return;
+          await refunds.save(lookup.paymentId, { ...ledger, refunds: ledger.refunds.with(index, change(refund)) });
+        });
+      const unknownOutcome = (message: string) =>
+        logger?.warn(
+          { provider: HANKOPAY_PROVIDER_ID, paymentId: lookup.paymentId, transactionId, amount },
+          `HankoPay refund outcome unknown (${message}); it counts as pending until the transaction's record or the transaction list shows it, and an operator may need to check it at HankoPay`,
+        );
+      let response: HankoPayRefundResponse;
+      try {
+        response = await client.refund(transactionId, toRefundRequest(amount, currency, reason));
+      } catch (error) {
+        // Answered with a refusal: nothing was refunded, so the refund written ahead blocks nothing.
+        if (error instanceof ProviderError && error.code !== 'outcome_unknown') await update((refund) => ({ ...refund, status: 'failed' }));
+        else unknownOutcome(error instanceof Error ? error.message : String(error));
+        throw error;
+      }
       const refundStatus = readRefundStatus(response.status);
       const words = `refund ${response.status ?? '-'}${response.refundTransactionId ? ` ${response.refundTransactionId}` : ''}`;
       const declined = () =>
         new ProviderError('provider_rejected', `HankoPay did not refund ${toMajorString(amount, currency)} ${currency} (${words})`, HANKOPAY_PROVIDER_ID, 200, scrubHankoPayPayload(response));
+      try {
+        await update((refund) => ({ ...refund, ...(response.refundTransactionId ? { id: response.refundTransactionId } : {}), status: refundStatus }));
+      } catch (error) {
+        // HankoPay has the refund and the entry written ahead stays pending without its id: the
+        // payment must wait as refund_pending, never read as unrefunded.
+        const message = `HankoPay answered the refund (${words}) but it could not be recorded: ${error instanceof Error ? error.message : String(error)}`;
+        unknownOutcome(message);
+        throw new ProviderError('outcome_unknown', message, HANKOPAY_PROVIDER_ID);
+      }
       if (refundStatus === 'failed') throw declined();
-      // Kept before anything else is asked: from now on no lookup may report the payment unrefunded.
-      const index = await refunds.lock(lookup.paymentId, async () => {
-        const kept = await refunds.load(lookup.paymentId);
-        const ledger = kept?.transactionId === transactionId ? kept : { transactionId, currency, refunds: [] };
-        const refund: HankoPayKnownRefund = { ...(response.refundTransactionId ? { id: response.refundTransactionId } : {}), amount, status: refundStatus };
-        await refunds.save(lookup.paymentId, { ...ledger, refunds: [...ledger.refunds, refund] });
-        return ledger.refunds.length;
-      });
       let state: ProviderPaymentState | undefined;
       try {
         state = (await lookUp({ ...lookup, providerRef: transactionId })).state;

@@ -1,6 +1,7 @@
 /**
- * The refunds the adapter asked of HankoPay, per payment: each refund's own transaction id, its
- * amount (minor units) and what its status lookup last said. The document answers a refund with
+ * The refunds the adapter asked of HankoPay, per payment: each refund's amount (minor units), its
+ * own transaction id once known, and what its status lookup last said; written before the refund
+ * is sent. The document answers a refund with
  * its own `refundTransactionId` and `"status": "pending"` and never says the original transaction
  * changes, so this record is what tells a settled or pending refund from none at all. It lives in
  * the proxy's database (Store.getProviderState / saveProviderState), so a restart forgets nothing.
@@ -13,7 +14,7 @@ import type { Store } from '../../store/store.js';
 export const HANKOPAY_REFUNDS_STATE_KEY = 'hankopay:refunds';
 
 const refundSchema = z.object({
-  /** Absent when HankoPay's answer named no refundTransactionId: then only the original can tell. */
+  /** Absent until HankoPay's answer names the refundTransactionId (written before sending; the answer may be lost or name none). */
   id: z.string().min(1).optional(),
   amount: z.number().int().positive(),
   status: z.enum(['pending', 'success', 'failed']),
