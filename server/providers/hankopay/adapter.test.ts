@@ -302,6 +302,14 @@ describe('lookups whose details answer is not what we assumed', () => {
     );
   });
 
+  it('never reads a refund\'s own record in the list, newer and with the same orderId, as the payment\'s amount', async () => {
+    const { hp, fetchStub } = documentedHankoPay();
+    hp.details = () => json({ success: false, message: 'Not found' }, 404);
+    hp.listed = [{ _id: 'rfd_1', referenceTransactionId: ORIGINAL, orderId: PAYMENT_ID, status: 'success', fromAmount: 20, currency: 'USD' }, ...hp.listed];
+    const provider = createHankoPayProvider({ baseUrl: 'https://hp.invalid', apiKey: 'k', fetch: fetchStub });
+    expect(await provider.getPayment(lookup)).toMatchObject({ status: 'succeeded', amount: 5000, currency: 'USD' });
+  });
+
   it('holds for review a success whose listed amount is not the order\'s', async () => {
     const { hp, fetchStub } = documentedHankoPay();
     hp.details = () => json({ success: true });

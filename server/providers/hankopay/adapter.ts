@@ -187,7 +187,8 @@ export function createHankoPayProvider(options: HankoPayProviderOptions): Paymen
   /** The list's record of the transaction (documented: fromAmount, currency), or undefined. */
   async function readListed(transactionId: string, paymentId: string): Promise<HankoPayTransactionRecord | undefined> {
     try {
-      return await findInList((record) => recordIdOf(record) === transactionId || record.orderId === paymentId);
+      // A refund's own record may carry the order id too: it is never the payment's amount.
+      return await findInList((record) => recordIdOf(record) === transactionId || (record.orderId === paymentId && !record.referenceTransactionId));
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
       logger?.warn({ provider: HANKOPAY_PROVIDER_ID, transactionId, code: error.code }, `HankoPay transaction list not read: ${error.message}`);
