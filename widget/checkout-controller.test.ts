@@ -510,7 +510,7 @@ describe('CheckoutController with a card', () => {
       const tokenOf = (init: RequestInit) => (init.headers as Record<string, string>).Authorization;
       /** Answers the payment to its own session's token only, so a test sees which token each lookup used. */
       const ownSessionOnly = (status: PaymentView['status']) => (init: RequestInit) =>
-        tokenOf(init) === 'Bearer t1' ? json(payment(status, { action: challenge }))(init) : json({ error: { code: 'not_found', message: 'no such payment in this session' } }, 404)(init);
+        tokenOf(init) === 'Bearer t1' ? json(payment(status, { action: challenge }))(init) : json({ error: { code: 'not_found', message: 'no such payment in this checkout' } }, 404)(init);
       const tokensOf = (calls: { key: string; init: RequestInit }[], key: string) => calls.filter((call) => call.key === key).map((call) => tokenOf(call.init));
 
       it('keeps the dialog and follows the payment to its end with its own session token', async () => {

@@ -144,7 +144,7 @@ export class CheckoutController implements ReactiveController {
   private flow: AbortController | undefined;
   /** The session pay-ready was emitted for: once per session, so not again for a new locale or the same session's token. */
   private announced: string | undefined;
-  /** The API of the session each payment was made in: the proxy shows a payment to its own session's token only. */
+  /** The API of the session each payment was made in, which asks about it until that session's token expires. */
   private readonly owners = new Map<string, CheckoutApi>();
   /** A new token, endpoint or locale set while a pay request was in flight: applied once it is answered. */
   private deferred: CheckoutConfig | undefined;
