@@ -29,13 +29,13 @@ describe('sendProviderRequest over outboundFetch', () => {
     expect(await call(url)).toEqual({ status: 200, ok: true, text: '{"result":"ok"}', json: { result: 'ok' } });
   });
 
-  it('says a refused connection was refused, and that the outcome is unknown', async () => {
+  it('says a refused connection was refused, and that nothing was sent', async () => {
     const { url, server } = await listening(() => undefined);
     servers.pop();
     await new Promise((resolve) => server.close(resolve));
     const error = await call(url).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ProviderError);
-    expect(error).toMatchObject({ code: 'outcome_unknown', message: 'directcard could not be reached for the sale: ECONNREFUSED' });
+    expect(error).toMatchObject({ code: 'provider_unavailable', message: 'directcard could not be reached for the sale: ECONNREFUSED' });
   });
 
   it('says a call that timed out did not answer in time', async () => {

@@ -11,10 +11,14 @@ export interface ProviderAnswer {
   json: unknown;
 }
 
+/** Failures before a byte of the request leaves: the call cannot have moved money. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
 /**
- * Sends one JSON request to a provider with a timeout. No answer at all (timeout, refused
- * connection) becomes a ProviderError: `outcome_unknown` when the call may have moved money (the
- * caller must look the outcome up, never resend blindly), else `provider_unavailable`.
+ * Sends one JSON request to a provider with a timeout. No answer at all becomes a ProviderError:
+ * `outcome_unknown` when the call may have moved money (a timeout, a connection cut: the caller
+ * must look the outcome up, never resend blindly), else `provider_unavailable`, which is also what
+ * a refused connection or an unknown host is, since nothing was sent.
  */
 export async function sendProviderRequest(request: {
   provider: ProviderId;
@@ -43,8 +47,9 @@ export async function sendProviderRequest(request: {
   } catch (error) {
     const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
     const reason = error instanceof Error ? error.message : String(error);
+    const notSent = !timedOut && NOT_SENT.has(String((error as { cause?: { code?: unknown } } | undefined)?.cause?.code));
     throw new ProviderError(
-      request.movesMoney ? 'outcome_unknown' : 'provider_unavailable',
+      request.movesMoney && !notSent ? 'outcome_unknown' : 'provider_unavailable',
       timedOut
         ? `${request.providerName} did not answer ${request.operation} within ${request.timeoutMs} ms`
         : `${request.providerName} could not be reached for ${request.operation}: ${maskPanLike(reason)}`,

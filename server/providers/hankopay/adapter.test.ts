@@ -225,6 +225,25 @@ describe('a refund whose answer is lost, refused, or not recorded', () => {
     expect(hp.refundsSent).toBe(2);
   });
 
+  it('a refund that could not reach HankoPay (connection refused) was never sent: kept as failed, a new refund may be asked', async () => {
+    const { hp, fetchStub } = documentedHankoPay();
+    let down = true;
+    const refusingConnection = (async (input: RequestInfo | URL, init: RequestInit = {}) => {
+      if (down && init.method === 'POST' && String(input).endsWith('/refund')) {
+        down = false;
+        throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:443'), { code: 'ECONNREFUSED' }) });
+      }
+      return fetchStub(input, init);
+    }) as typeof fetch;
+    const { payments, payment, store } = await serviceWith({ fetch: refusingConnection });
+    expect((await appRejection(payments.refund(payment, 2000, 'customer asked'))).code).toBe('provider_unavailable');
+    expect(await storeHankoPayRefunds(store).load(PAYMENT_ID)).toMatchObject({ refunds: [{ amount: 2000, status: 'failed' }] });
+    const back = (await store.getPayment(PAYMENT_ID))!;
+    expect(back.status).toBe('succeeded');
+    expect(await payments.refund(back, 2000, 'again')).toMatchObject({ status: 'refund_pending' });
+    expect(hp.refundsSent).toBe(1);
+  });
+
   it('a refund HankoPay refuses is kept as failed and blocks nothing: a new refund may be asked', async () => {
     const { hp, fetchStub } = documentedHankoPay();
     let refused = false;
