@@ -307,17 +307,18 @@ describe('widget API: paying with MilkyPay', () => {
     expect(second.status).toBe(409);
   });
 
-  it('shows a payment to every session of its order (a renewal follows it), and to no other order', async () => {
+  it('shows a payment to every session of its order and amount (a renewal follows it), and to no other', async () => {
     const first = order();
     const { token } = await newSession(first);
     const { body } = await widget('POST', '/api/checkout/payments', token, { key: 'renewal', body: { methodId: 'milkypay:payment_card_usd_hpp' } });
     const paymentId: string = body.payment.id;
     const renewed = await newSession({ orderId: first.orderId });
     expect((await widget('GET', `/api/checkout/payments/${paymentId}`, renewed.token)).body).toMatchObject({ id: paymentId, status: 'requires_action' });
-    const other = await newSession();
-    const refused = await widget('GET', `/api/checkout/payments/${paymentId}`, other.token);
-    expect(refused.status).toBe(404);
-    expect(refused.body.error.message).toBe('no such payment in this checkout');
+    for (const other of [await newSession(), await newSession({ orderId: first.orderId, amount: '1.00' })]) {
+      const refused = await widget('GET', `/api/checkout/payments/${paymentId}`, other.token);
+      expect(refused.status).toBe(404);
+      expect(refused.body.error.message).toBe('no such payment in this checkout');
+    }
   });
 
   it('marks a declined payment failed and lists payments by order', async () => {

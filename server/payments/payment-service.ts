@@ -516,13 +516,15 @@ export class PaymentService {
   }
 
   /**
-   * A payment of the session's order. Not of the session alone: a renewal (a new session for the
-   * same order) must be able to follow a payment started under the session it replaces, whose
-   * token expires a minute later.
+   * A payment of the session's order, for the session's amount. Not of the session alone: a
+   * renewal (a new session for the same order) must be able to follow a payment started under the
+   * session it replaces, whose token expires a minute later. The amount and currency keep another
+   * shop's order of the same id out.
    */
   async getPaymentInSession(session: SessionRecord, paymentId: string): Promise<PaymentRecord> {
     const payment = await this.deps.store.getPayment(paymentId);
-    if (!payment || payment.orderId !== session.orderId) throw new AppError('not_found', 'no such payment in this checkout');
+    const sameOrder = payment?.orderId === session.orderId && payment.amount === session.amount && payment.currency === session.currency;
+    if (!payment || !sameOrder) throw new AppError('not_found', 'no such payment in this checkout');
     return payment;
   }
 
