@@ -791,7 +791,7 @@ function impliedInterestRate(total: number, amount: number): number | undefined 
 /** Whether the provider's amount and currency, where it reports them, are the payment's own. */
 function matchesPayment(payment: PaymentRecord, state: ProviderPaymentState): boolean {
   // In installments a provider may report the order amount or the plan's total with interest,
-  // which the shopper agreed to (directcard's "Transaction amount" reads either way).
+  // both of which the shopper agreed to.
   const agreed = [payment.amount, ...(payment.installments ? [payment.installments.totalAmount] : [])];
   if (state.amount !== undefined && !agreed.includes(state.amount)) return false;
   if (state.currency !== undefined && state.currency !== payment.currency) return false;

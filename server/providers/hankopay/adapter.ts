@@ -140,6 +140,17 @@ function hasAmount(record: HankoPayTransactionRecord | undefined): boolean {
   return Boolean(record?.currency) && (record?.fromAmount ?? record?.amount) != null;
 }
 
+/** `read`'s answer, or undefined when HankoPay could not give it (told to `onFailure`); any other error is ours and is thrown. */
+async function unlessHankoPayFails<T>(read: () => Promise<T>, onFailure?: (error: ProviderError) => void): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    if (!(error instanceof ProviderError)) throw error;
+    onFailure?.(error);
+    return undefined;
+  }
+}
+
 export function createHankoPayProvider(options: HankoPayProviderOptions): PaymentProvider {
   const client = new HankoPayClient(options);
   const paymentLinkAction = options.paymentLinkAction ?? 'redirect';
@@ -174,26 +185,20 @@ export function createHankoPayProvider(options: HankoPayProviderOptions): Paymen
   }
 
   /** The details endpoint's record, or undefined when it fails: its shape is undocumented. */
-  async function readDetails(transactionId: string): Promise<HankoPayTransactionRecord | undefined> {
-    try {
-      return await client.getTransaction(transactionId);
-    } catch (error) {
-      if (!(error instanceof ProviderError)) throw error;
-      logger?.warn({ provider: HANKOPAY_PROVIDER_ID, transactionId, code: error.code }, `HankoPay transaction details not read: ${error.message}`);
-      return undefined;
-    }
+  function readDetails(transactionId: string): Promise<HankoPayTransactionRecord | undefined> {
+    return unlessHankoPayFails(
+      () => client.getTransaction(transactionId),
+      (error) => logger?.warn({ provider: HANKOPAY_PROVIDER_ID, transactionId, code: error.code }, `HankoPay transaction details not read: ${error.message}`),
+    );
   }
 
   /** The list's record of the transaction (documented: fromAmount, currency), or undefined. */
-  async function readListed(transactionId: string, paymentId: string): Promise<HankoPayTransactionRecord | undefined> {
-    try {
+  function readListed(transactionId: string, paymentId: string): Promise<HankoPayTransactionRecord | undefined> {
+    return unlessHankoPayFails(
       // A refund's own record may carry the order id too: it is never the payment's amount.
-      return await findInList((record) => recordIdOf(record) === transactionId || (record.orderId === paymentId && !record.referenceTransactionId));
-    } catch (error) {
-      if (!(error instanceof ProviderError)) throw error;
-      logger?.warn({ provider: HANKOPAY_PROVIDER_ID, transactionId, code: error.code }, `HankoPay transaction list not read: ${error.message}`);
-      return undefined;
-    }
+      () => findInList((record) => recordIdOf(record) === transactionId || (record.orderId === paymentId && !record.referenceTransactionId)),
+      (error) => logger?.warn({ provider: HANKOPAY_PROVIDER_ID, transactionId, code: error.code }, `HankoPay transaction list not read: ${error.message}`),
+    );
   }
 
   async function lookUpOriginal(lookup: PaymentLookup): Promise<OriginalLookup> {
@@ -224,19 +229,16 @@ export function createHankoPayProvider(options: HankoPayProviderOptions): Paymen
     const known = new Set(ledger.refunds.map((other) => other.id).filter((id) => id !== undefined));
     const sameAmount = (record: HankoPayTransactionRecord, value: number | string | null | undefined) =>
       readProviderAmount(value, record.currency ?? ledger.currency) === refund.amount;
-    try {
-      return await findInList((record) => {
+    return unlessHankoPayFails(() =>
+      findInList((record) => {
         const id = recordIdOf(record);
         return (
           record.referenceTransactionId === ledger.transactionId &&
           !(id !== undefined && known.has(id)) &&
           (sameAmount(record, record.fromAmount) || sameAmount(record, record.amount))
         );
-      });
-    } catch (error) {
-      if (!(error instanceof ProviderError)) throw error;
-      return undefined;
-    }
+      }),
+    );
   }
 
   /**
@@ -272,12 +274,7 @@ export function createHankoPayProvider(options: HankoPayProviderOptions): Paymen
 
   /** A refund's own status lookup; pending while it cannot be read. */
   async function ownRefundStatus(id: string): Promise<RefundOutcome> {
-    try {
-      return readRefundStatus((await client.getStatus(id)).status);
-    } catch (error) {
-      if (!(error instanceof ProviderError)) throw error;
-      return 'pending';
-    }
+    return (await unlessHankoPayFails(async () => readRefundStatus((await client.getStatus(id)).status))) ?? 'pending';
   }
 
   /** Asks after every pending refund of the payment and keeps what settled; answers the refunds as kept now. */
@@ -384,9 +381,7 @@ export function createHankoPayProvider(options: HankoPayProviderOptions): Paymen
       const transactionId = await transactionIdOf(lookup);
       if ((await refunds.load(lookup.paymentId))?.refunds.some((refund) => refund.status === 'pending')) {
         // A refund we asked for may have settled since: ask before refusing.
-        await lookUp({ ...lookup, providerRef: transactionId }).catch((error: unknown) => {
-          if (!(error instanceof ProviderError)) throw error;
-        });
+        await unlessHankoPayFails(() => lookUp({ ...lookup, providerRef: transactionId }));
       }
       // Written before the refund is sent: if its answer is lost, no lookup may report the payment
       // unrefunded. A store failure here propagates: nothing was sent.
@@ -436,13 +431,8 @@ export function createHankoPayProvider(options: HankoPayProviderOptions): Paymen
         throw new ProviderError('outcome_unknown', message, HANKOPAY_PROVIDER_ID);
       }
       if (refundStatus === 'failed') throw declined();
-      let state: ProviderPaymentState | undefined;
-      try {
-        state = (await lookUp({ ...lookup, providerRef: transactionId })).state;
-      } catch (error) {
-        // The refund was accepted; a lookup that fails now leaves it pending, to be read later.
-        if (!(error instanceof ProviderError)) throw error;
-      }
+      // The refund was accepted; a lookup that fails now leaves it pending, to be read later.
+      const state = (await unlessHankoPayFails(() => lookUp({ ...lookup, providerRef: transactionId })))?.state;
       if ((await refunds.load(lookup.paymentId))?.refunds[index]?.status === 'failed') throw declined();
       if (state?.status === 'refund_pending') return state;
       if (state?.status === 'partially_refunded' || state?.status === 'refunded') return { ...state, providerStatus: `${state.providerStatus ?? '-'}; ${words}` };

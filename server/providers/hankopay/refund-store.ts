@@ -8,7 +8,9 @@
  * A stored value that cannot be read counts as no refunds.
  */
 import { z } from 'zod';
+import { KeyedMutex } from '../../store/keyed-mutex.js';
 import type { Store } from '../../store/store.js';
+import { readStoredState } from '../stored-state.js';
 
 /** The provider_state key prefix of a payment's refunds (`<prefix>:<paymentId>`). */
 export const HANKOPAY_REFUNDS_STATE_KEY = 'hankopay:refunds';
@@ -36,16 +38,6 @@ export interface HankoPayRefundStore {
   lock<T>(paymentId: string, fn: () => Promise<T>): Promise<T>;
 }
 
-function parseLedger(text: string | undefined): HankoPayRefundLedger | undefined {
-  if (text === undefined) return undefined;
-  try {
-    const parsed = ledgerSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The refunds kept in the proxy's store under `<prefix>:<paymentId>`. */
 export function storeHankoPayRefunds(
   store: Pick<Store, 'getProviderState' | 'saveProviderState' | 'withLock'>,
@@ -53,7 +45,7 @@ export function storeHankoPayRefunds(
 ): HankoPayRefundStore {
   const key = (paymentId: string) => `${prefix}:${paymentId}`;
   return {
-    load: async (paymentId) => parseLedger(await store.getProviderState(key(paymentId))),
+    load: async (paymentId) => readStoredState(await store.getProviderState(key(paymentId)), ledgerSchema),
     save: (paymentId, ledger) => store.saveProviderState(key(paymentId), JSON.stringify(ledger)),
     lock: (paymentId, fn) => store.withLock(key(paymentId), fn),
   };
@@ -62,22 +54,13 @@ export function storeHankoPayRefunds(
 /** Refunds remembered by this process only: for an adapter built without the proxy's store (tests, scripts). */
 export function memoryHankoPayRefunds(): HankoPayRefundStore {
   const values = new Map<string, string>();
-  const locks = new Map<string, Promise<unknown>>();
+  const locks = new KeyedMutex();
   return {
-    load: (paymentId) => Promise.resolve(parseLedger(values.get(paymentId))),
+    load: (paymentId) => Promise.resolve(readStoredState(values.get(paymentId), ledgerSchema)),
     save: (paymentId, ledger) => {
       values.set(paymentId, JSON.stringify(ledger));
       return Promise.resolve();
     },
-    lock: <T>(paymentId: string, fn: () => Promise<T>): Promise<T> => {
-      const run = (locks.get(paymentId) ?? Promise.resolve()).catch(() => undefined).then(fn);
-      locks.set(paymentId, run);
-      // The last one out leaves no entry behind.
-      const forget = () => {
-        if (locks.get(paymentId) === run) locks.delete(paymentId);
-      };
-      run.then(forget, forget);
-      return run;
-    },
+    lock: (paymentId, fn) => locks.run(paymentId, fn),
   };
 }

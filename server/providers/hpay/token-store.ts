@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Store } from '../../store/store.js';
+import { readStoredState } from '../stored-state.js';
 import type { HpayAccessToken, HpaySharedToken } from './client.js';
 
 /** The provider_state key of the shared token, and the store lock held while one instance gets the next. */
@@ -17,16 +18,10 @@ const storedTokenSchema = z.object({
 export function storeSharedHpayToken(store: Pick<Store, 'getProviderState' | 'saveProviderState' | 'withLock'>): HpaySharedToken {
   return {
     async load(): Promise<HpayAccessToken | undefined> {
-      const text = await store.getProviderState(HPAY_TOKEN_STATE_KEY);
-      if (text === undefined) return undefined;
-      try {
-        const parsed = storedTokenSchema.safeParse(JSON.parse(text));
-        if (!parsed.success) return undefined;
-        const { token, usableUntil, currency, company } = parsed.data;
-        return { token, usableUntil, ...(currency !== undefined ? { currency } : {}), ...(company !== undefined ? { company } : {}) };
-      } catch {
-        return undefined;
-      }
+      const stored = readStoredState(await store.getProviderState(HPAY_TOKEN_STATE_KEY), storedTokenSchema);
+      if (!stored) return undefined;
+      const { token, usableUntil, currency, company } = stored;
+      return { token, usableUntil, ...(currency !== undefined ? { currency } : {}), ...(company !== undefined ? { company } : {}) };
     },
     save: (token) => store.saveProviderState(HPAY_TOKEN_STATE_KEY, JSON.stringify(token)),
     lock: (fn) => store.withLock(HPAY_TOKEN_LOCK, fn),

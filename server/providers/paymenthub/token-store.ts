@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { Store } from '../../store/store.js';
+import { readStoredState } from '../stored-state.js';
 import type { PaymentHubTokenPair, PaymentHubTokenStore } from './token-manager.js';
 
 /** The provider_state key of the pair. */
@@ -26,14 +27,7 @@ export class StorePaymentHubTokenStore implements PaymentHubTokenStore {
   ) {}
 
   async load(): Promise<PaymentHubTokenPair | undefined> {
-    const text = await this.store.getProviderState(this.key);
-    if (text === undefined) return undefined;
-    try {
-      const parsed = storedPairSchema.safeParse(JSON.parse(text));
-      return parsed.success ? parsed.data : undefined;
-    } catch {
-      return undefined;
-    }
+    return readStoredState(await this.store.getProviderState(this.key), storedPairSchema);
   }
 
   save(pair: PaymentHubTokenPair): Promise<void> {
