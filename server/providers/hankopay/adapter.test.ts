@@ -184,6 +184,18 @@ function losingFirstRefundAnswer(fetchStub: typeof fetch): typeof fetch {
   }) as typeof fetch;
 }
 
+/** A fetch whose first refund never reaches HankoPay: `instead` answers it, or throws as a failed connection would. */
+function firstRefundGets(fetchStub: typeof fetch, instead: () => Response): typeof fetch {
+  let used = false;
+  return (async (input: RequestInfo | URL, init: RequestInit = {}) => {
+    if (!used && init.method === 'POST' && String(input).endsWith('/refund')) {
+      used = true;
+      return instead();
+    }
+    return fetchStub(input, init);
+  }) as typeof fetch;
+}
+
 const FIRST_REFUND = '662d80574d8c91f0b1d2e991';
 const UNKNOWN_OUTCOME = /^HankoPay refund outcome unknown .*an operator may need to check it at HankoPay$/;
 
@@ -227,14 +239,9 @@ describe('a refund whose answer is lost, refused, or not recorded', () => {
 
   it('a refund that could not reach HankoPay (connection refused) was never sent: kept as failed, a new refund may be asked', async () => {
     const { hp, fetchStub } = documentedHankoPay();
-    let down = true;
-    const refusingConnection = (async (input: RequestInfo | URL, init: RequestInit = {}) => {
-      if (down && init.method === 'POST' && String(input).endsWith('/refund')) {
-        down = false;
-        throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:443'), { code: 'ECONNREFUSED' }) });
-      }
-      return fetchStub(input, init);
-    }) as typeof fetch;
+    const refusingConnection = firstRefundGets(fetchStub, () => {
+      throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:443'), { code: 'ECONNREFUSED' }) });
+    });
     const { payments, payment, store } = await serviceWith({ fetch: refusingConnection });
     expect((await appRejection(payments.refund(payment, 2000, 'customer asked'))).code).toBe('provider_unavailable');
     expect(await storeHankoPayRefunds(store).load(PAYMENT_ID)).toMatchObject({ refunds: [{ amount: 2000, status: 'failed' }] });
@@ -246,14 +253,7 @@ describe('a refund whose answer is lost, refused, or not recorded', () => {
 
   it('a refund HankoPay refuses is kept as failed and blocks nothing: a new refund may be asked', async () => {
     const { hp, fetchStub } = documentedHankoPay();
-    let refused = false;
-    const refusingFirst = (async (input: RequestInfo | URL, init: RequestInit = {}) => {
-      if (!refused && init.method === 'POST' && String(input).endsWith('/refund')) {
-        refused = true;
-        return json({ success: false, message: 'Refund amount exceeds the refundable balance' }, 422);
-      }
-      return fetchStub(input, init);
-    }) as typeof fetch;
+    const refusingFirst = firstRefundGets(fetchStub, () => json({ success: false, message: 'Refund amount exceeds the refundable balance' }, 422));
     const { payments, payment, store } = await serviceWith({ fetch: refusingFirst });
     expect((await appRejection(payments.refund(payment, 2000, 'customer asked'))).code).not.toBe('outcome_unknown');
     expect(await storeHankoPayRefunds(store).load(PAYMENT_ID)).toMatchObject({ refunds: [{ amount: 2000, status: 'failed' }] });
