@@ -63,6 +63,91 @@ if (!serverUrl) {
       expect(await instances[0]!.withLock('token-refresh', async () => 'free again')).toBe('free again');
     });
 
+    it('runs a lock holder\'s queries on the lock\'s own connection, so nested locks cannot starve a small pool', async () => {
+      // As a refund does: the payment's lock, the provider's ledger lock inside it, and reads and
+      // writes inside both. Before, each holder kept one connection per lock and queried on a third,
+      // so a few holders at once took the whole pool and waited for a connection none would free.
+      const database = await createTestDatabase(serverUrl);
+      cleanups.push(() => database.drop());
+      const store = await PostgresStore.open(database.url, { poolSize: 2 });
+      cleanups.push(() => store.close());
+      const refund = (i: number) =>
+        store.withLock(`payment:${i}`, async () => {
+          await store.getProviderState(`ledger:${i}`);
+          return store.withLock(`ledger:${i}`, async () => {
+            await store.saveProviderState(`ledger:${i}`, `refund ${i}`);
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            return store.getProviderState(`ledger:${i}`);
+          });
+        });
+      const holders = [1, 2, 3, 4, 5, 6].map(refund);
+      // Outside any lock, a caller still gets a connection once a holder is done.
+      const outside = store.getProviderState('ledger:1');
+      expect(await Promise.all(holders)).toEqual([1, 2, 3, 4, 5, 6].map((i) => `refund ${i}`));
+      expect([undefined, 'refund 1']).toContain(await outside);
+    });
+
+    it('gives a lock back only after the locks taken inside it, even ones its holder did not wait for', async () => {
+      const { url, store } = await openFresh();
+      const other = await PostgresStore.open(url);
+      cleanups.push(() => other.close());
+      const trace: string[] = [];
+      let inner!: Promise<void>;
+      await store.withLock('outer', async () => {
+        inner = store.withLock('inner', async () => {
+          await new Promise((resolve) => setTimeout(resolve, 30));
+          trace.push('inner done');
+        });
+      });
+      trace.push('outer returned');
+      await inner;
+      expect(trace).toEqual(['inner done', 'outer returned']);
+      expect(await other.withLock('inner', async () => 'free')).toBe('free');
+      expect(await other.withLock('outer', async () => 'free')).toBe('free');
+    });
+
+    it('frees a lock whose connection dies while it is held', async () => {
+      const { url, store } = await openFresh();
+      const other = await PostgresStore.open(url);
+      cleanups.push(() => other.close());
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      cleanups.push(() => admin.end());
+      const held = store.withLock('doomed', async () => {
+        await admin.query("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND pid <> pg_backend_pid()");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return store.getProviderState('anything');
+      });
+      // The holder's own query may fail or be retried on another connection; either way the lock is free after.
+      await held.catch(() => undefined);
+      expect(await other.withLock('doomed', async () => 'taken')).toBe('taken');
+      expect(await store.withLock('doomed', async () => store.getProviderState('anything'))).toBeUndefined();
+    });
+
+    it('keeps a lock held across a slow provider call where the server cuts idle transactions', async () => {
+      // Managed PostgreSQL often sets this; a lock held by an open transaction would be cut with its connection.
+      const { url, store } = await openFresh();
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      await admin.query(`ALTER DATABASE "${admin.database}" SET idle_in_transaction_session_timeout = '100ms'`);
+      await admin.end();
+      const [first, second] = await Promise.all([1, 2].map(() => PostgresStore.open(url)));
+      cleanups.push(() => first!.close(), () => second!.close());
+      const trace: string[] = [];
+      const hold = (store: PostgresStore, id: string) =>
+        store.withLock('slow-refund', async () => {
+          trace.push(`${id}+`);
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          await store.saveProviderState(`after-${id}`, 'written');
+          trace.push(`${id}-`);
+        });
+      const one = hold(first!, 'a');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await Promise.all([one, hold(second!, 'b')]);
+      expect(trace).toEqual(['a+', 'a-', 'b+', 'b-']);
+      expect(await store.getProviderState('after-a')).toBe('written');
+    });
+
     it('gives each unsettled payment to one of several claiming instances', async () => {
       const { url, store } = await openFresh();
       const others = await Promise.all([1, 2].map(() => PostgresStore.open(url)));

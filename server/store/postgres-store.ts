@@ -1,9 +1,11 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { PaymentStatus } from '../payments/payment-status.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { MIGRATIONS } from './migrations.js';
+import { LockHolder } from './postgres-lock-holder.js';
 import {
   eventFromRow,
   outboxFromRow,
@@ -37,6 +39,11 @@ const UNSETTLED = "('created', 'pending', 'requires_action', 'refund_pending')";
 /** Unique violation, from PostgreSQL's error codes. */
 const UNIQUE_VIOLATION = '23505';
 
+/** The pool, or one connection: what a query can run on. */
+interface Queryable {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
 export interface PostgresStoreOptions {
   /** Connections kept by this instance (default 10). */
   poolSize?: number;
@@ -55,8 +62,22 @@ export interface PostgresStoreOptions {
 export class PostgresStore implements Store {
   /** Waiters of one lock name queue here, holding no connection, while one of them waits in PostgreSQL. */
   private readonly locks = new KeyedMutex();
+  /** The lock holder the current call runs for, if any: its queries go on the holder's connection. */
+  private readonly holders = new AsyncLocalStorage<LockHolder>();
 
   private constructor(private readonly pool: pg.Pool) {}
+
+  /** Where a query of the current call goes: its lock holder's connection, or the pool. */
+  private get db(): Queryable {
+    const holder = this.currentHolder();
+    if (!holder) return this.pool;
+    return { query: (text, values) => holder.run((client) => client.query(text, values)) };
+  }
+
+  private currentHolder(): LockHolder | undefined {
+    const holder = this.holders.getStore();
+    return holder?.open ? holder : undefined;
+  }
 
   /** Connects to `url` (postgres://...) and applies pending migrations. */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
@@ -91,20 +112,22 @@ export class PostgresStore implements Store {
     });
   }
 
-  /** Runs `work` in one transaction on one connection; any error rolls it back. */
+  /** Runs `work` in one transaction on one connection (a lock holder's own, inside a lock); any error rolls it back. */
   private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+    const holder = this.currentHolder();
+    if (holder) return holder.run((client) => inTransaction(client, work, begin, (failure) => holder.discard(failure)));
     const client = await this.pool.connect();
+    let broken: Error | undefined;
+    // A connection that fails between two statements says so here; unheard, the error would end the process.
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', onError);
     try {
-      await client.query(begin);
-      const result = await work(client);
-      await client.query('COMMIT');
-      client.release();
-      return result;
-    } catch (error) {
-      // A connection whose rollback fails is in an unknown state: destroy it rather than reuse it.
-      const rollback = await client.query('ROLLBACK').then(() => undefined, (failure: Error) => failure);
-      client.release(rollback);
-      throw error;
+      return await inTransaction(client, work, begin, onError);
+    } finally {
+      client.off('error', onError);
+      client.release(broken);
     }
   }
 
@@ -115,7 +138,7 @@ export class PostgresStore implements Store {
   }
 
   async createSession(session: SessionRecord): Promise<void> {
-    await this.pool.query(
+    await this.db.query(
       `INSERT INTO sessions (id, order_id, amount, currency, provider, description, customer, billing_address,
          return_url, locale, capture_method, created_at, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
@@ -138,7 +161,7 @@ export class PostgresStore implements Store {
   }
 
   async getSession(id: string): Promise<SessionRecord | undefined> {
-    const { rows } = await this.pool.query<SessionRow>('SELECT * FROM sessions WHERE id = $1', [id]);
+    const { rows } = await this.db.query<SessionRow>('SELECT * FROM sessions WHERE id = $1', [id]);
     return rows[0] && sessionFromRow(rows[0]);
   }
 
@@ -193,20 +216,20 @@ export class PostgresStore implements Store {
     } catch (error) {
       if (!isUniqueViolation(error, 'payments_one_creating_per_session')) throw error;
       // The other payment in creation may be this very request's twin, committed while we waited.
-      const twin = await this.paymentByKey(this.pool, payment.sessionId, payment.idempotencyKey);
+      const twin = await this.paymentByKey(this.db, payment.sessionId, payment.idempotencyKey);
       if (twin) return { payment: twin, created: false };
       throw new AppError('conflict', 'another payment of this checkout is being created; try again in a moment');
     }
   }
 
-  private async paymentByKey(db: pg.Pool | pg.PoolClient, sessionId: string, key: string | undefined): Promise<PaymentRecord | undefined> {
+  private async paymentByKey(db: Queryable, sessionId: string, key: string | undefined): Promise<PaymentRecord | undefined> {
     if (!key) return undefined;
     const { rows } = await db.query<PaymentRow>('SELECT * FROM payments WHERE session_id = $1 AND idempotency_key = $2', [sessionId, key]);
     return rows[0] && paymentFromRow(rows[0]);
   }
 
   async getPayment(id: string): Promise<PaymentRecord | undefined> {
-    const { rows } = await this.pool.query<PaymentRow>('SELECT * FROM payments WHERE id = $1', [id]);
+    const { rows } = await this.db.query<PaymentRow>('SELECT * FROM payments WHERE id = $1', [id]);
     return rows[0] && paymentFromRow(rows[0]);
   }
 
@@ -220,7 +243,7 @@ export class PostgresStore implements Store {
 
   /** In creation order: by timestamp, then by the creation event's serial id (SQLite's rowid order). */
   private async listPayments(column: 'order_id' | 'session_id', value: string): Promise<PaymentRecord[]> {
-    const { rows } = await this.pool.query<PaymentRow>(
+    const { rows } = await this.db.query<PaymentRow>(
       `SELECT * FROM payments p WHERE ${column} = $1
        ORDER BY created_at, (SELECT min(e.id) FROM payment_events e WHERE e.payment_id = p.id)`,
       [value],
@@ -274,22 +297,22 @@ export class PostgresStore implements Store {
   }
 
   async appendEvent(paymentId: string, event: NewEvent): Promise<void> {
-    await insertEvent(this.pool, paymentId, event, new Date().toISOString());
+    await insertEvent(this.db, paymentId, event, new Date().toISOString());
   }
 
   async markChecked(id: string, at: string): Promise<void> {
-    await this.pool.query('UPDATE payments SET checked_at = $1 WHERE id = $2', [at, id]);
+    await this.db.query('UPDATE payments SET checked_at = $1 WHERE id = $2', [at, id]);
   }
 
   async listEvents(paymentId: string): Promise<PaymentEvent[]> {
-    const { rows } = await this.pool.query<EventRow>('SELECT * FROM payment_events WHERE payment_id = $1 ORDER BY id', [paymentId]);
+    const { rows } = await this.db.query<EventRow>('SELECT * FROM payment_events WHERE payment_id = $1 ORDER BY id', [paymentId]);
     return rows.map(eventFromRow);
   }
 
   async claimUnsettledPayments(checkedBefore: string, limit: number, claimedAt: string): Promise<PaymentRecord[]> {
     // Rows another instance is claiming right now are skipped, not waited for; once it commits they
     // carry its claim time and no longer qualify.
-    const { rows } = await this.pool.query<PaymentRow & { since: string }>(
+    const { rows } = await this.db.query<PaymentRow & { since: string }>(
       `WITH claimed AS (
          SELECT id, COALESCE(checked_at, updated_at) AS since FROM payments
          WHERE status IN ${UNSETTLED} AND COALESCE(checked_at, updated_at) < $1
@@ -306,7 +329,7 @@ export class PostgresStore implements Store {
     const leaseEnd = new Date(Date.parse(now) + leaseMs).toISOString();
     // Two dispatchers never hold one message: rows being claimed elsewhere are skipped, and once
     // claimed a message is not due again before its lease ends.
-    const { rows } = await this.pool.query<OutboxRow>(
+    const { rows } = await this.db.query<OutboxRow>(
       `WITH due AS (
          SELECT id FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= $1
          ORDER BY next_attempt_at, created_at LIMIT $2
@@ -319,11 +342,11 @@ export class PostgresStore implements Store {
   }
 
   async markOutboxDelivered(id: string, at: string): Promise<void> {
-    await this.pool.query('UPDATE outbox SET delivered_at = $1, last_error = NULL WHERE id = $2 AND delivered_at IS NULL', [at, id]);
+    await this.db.query('UPDATE outbox SET delivered_at = $1, last_error = NULL WHERE id = $2 AND delivered_at IS NULL', [at, id]);
   }
 
   async markOutboxFailed(id: string, error: string, nextAttemptAt: string): Promise<void> {
-    await this.pool.query('UPDATE outbox SET last_error = $1, next_attempt_at = $2 WHERE id = $3 AND delivered_at IS NULL', [
+    await this.db.query('UPDATE outbox SET last_error = $1, next_attempt_at = $2 WHERE id = $3 AND delivered_at IS NULL', [
       error.slice(0, 500),
       nextAttemptAt,
       id,
@@ -331,23 +354,23 @@ export class PostgresStore implements Store {
   }
 
   async getOutboxMessage(id: string): Promise<OutboxMessage | undefined> {
-    const { rows } = await this.pool.query<OutboxRow>('SELECT * FROM outbox WHERE id = $1', [id]);
+    const { rows } = await this.db.query<OutboxRow>('SELECT * FROM outbox WHERE id = $1', [id]);
     return rows[0] && outboxFromRow(rows[0]);
   }
 
   async listOutboxByPayment(paymentId: string): Promise<OutboxMessage[]> {
-    const { rows } = await this.pool.query<OutboxRow>('SELECT * FROM outbox WHERE payment_id = $1 ORDER BY created_at, id', [paymentId]);
+    const { rows } = await this.db.query<OutboxRow>('SELECT * FROM outbox WHERE payment_id = $1 ORDER BY created_at, id', [paymentId]);
     return rows.map(outboxFromRow);
   }
 
   async beginIdempotentRequest(scope: string, key: string, requestHash: string, at: string): Promise<IdempotentRequest | undefined> {
     // A concurrent insert of the same key waits for the first to commit, then inserts nothing.
-    const inserted = await this.pool.query(
+    const inserted = await this.db.query(
       'INSERT INTO idempotency_keys (scope, key, request_hash, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
       [scope, key, requestHash, at],
     );
     if (inserted.rowCount === 1) return undefined;
-    const { rows } = await this.pool.query<IdempotencyRow>('SELECT * FROM idempotency_keys WHERE scope = $1 AND key = $2', [scope, key]);
+    const { rows } = await this.db.query<IdempotencyRow>('SELECT * FROM idempotency_keys WHERE scope = $1 AND key = $2', [scope, key]);
     const row = rows[0];
     // Abandoned between our insert and our read: the key is free again, and this caller may take it.
     if (!row) return this.beginIdempotentRequest(scope, key, requestHash, at);
@@ -357,18 +380,18 @@ export class PostgresStore implements Store {
   }
 
   async completeIdempotentRequest(scope: string, key: string, statusCode: number, responseBody: string, at: string): Promise<void> {
-    await this.pool.query(
+    await this.db.query(
       'UPDATE idempotency_keys SET status_code = $1, response_body = $2, completed_at = $3 WHERE scope = $4 AND key = $5 AND completed_at IS NULL',
       [statusCode, responseBody, at, scope, key],
     );
   }
 
   async abandonIdempotentRequest(scope: string, key: string): Promise<void> {
-    await this.pool.query('DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND completed_at IS NULL', [scope, key]);
+    await this.db.query('DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND completed_at IS NULL', [scope, key]);
   }
 
   async getProviderState(key: string): Promise<string | undefined> {
-    const { rows } = await this.pool.query<{ value: string }>('SELECT value FROM provider_state WHERE key = $1', [key]);
+    const { rows } = await this.db.query<{ value: string }>('SELECT value FROM provider_state WHERE key = $1', [key]);
     return rows[0]?.value;
   }
 
@@ -384,17 +407,27 @@ export class PostgresStore implements Store {
   }
 
   /**
-   * A transaction-scoped advisory lock on a dedicated connection, held while `fn` runs: PostgreSQL
-   * releases it at COMMIT or ROLLBACK, and also when the connection dies, so a crashed instance
-   * never leaves it taken. `fn` itself uses other connections of the pool.
+   * An advisory lock on one connection, held while `fn` runs, which `fn`'s own queries and the locks
+   * it takes inside share (LockHolder). PostgreSQL frees it when the connection dies, so a crashed
+   * instance never leaves it taken.
    */
   async withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    return this.locks.run(name, () =>
-      this.transaction(async (client) => {
-        await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [name]);
-        return fn();
-      }),
-    );
+    const outer = this.currentHolder();
+    if (outer) return outer.nest(this.locks.run(name, () => outer.lock(name, fn)));
+    return this.locks.run(name, async () => {
+      const holder = new LockHolder(await this.pool.connect(), this.holders);
+      try {
+        return await holder.lock(name, async () => {
+          try {
+            return await fn();
+          } finally {
+            await holder.nestedReleased();
+          }
+        });
+      } finally {
+        await holder.release();
+      }
+    });
   }
 
   async ping(): Promise<void> {
@@ -419,7 +452,7 @@ function patchToSql(patch: PaymentPatch, firstIndex: number): { assignments: str
   };
 }
 
-async function insertEvent(db: pg.Pool | pg.PoolClient, paymentId: string, event: NewEvent, at: string): Promise<void> {
+async function insertEvent(db: Queryable, paymentId: string, event: NewEvent, at: string): Promise<void> {
   await db.query(
     `INSERT INTO payment_events (payment_id, type, from_status, to_status, source, detail, at)
      VALUES ($1, $2, $3, $4, $5, $6, $7)`,
@@ -430,4 +463,19 @@ async function insertEvent(db: pg.Pool | pg.PoolClient, paymentId: string, event
 function isUniqueViolation(error: unknown, constraint: string): boolean {
   const failure = error as { code?: string; constraint?: string };
   return failure.code === UNIQUE_VIOLATION && failure.constraint === constraint;
+}
+
+/** BEGIN (or `begin`), `work`, COMMIT on `client`; any error rolls back, and a failed rollback is reported to `broken`. */
+async function inTransaction<T>(client: pg.PoolClient, work: (client: pg.PoolClient) => Promise<T>, begin: string, broken: (failure: Error) => void): Promise<T> {
+  try {
+    await client.query(begin);
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    // A connection whose rollback fails is in an unknown state: it is destroyed rather than reused.
+    const rollback = await client.query('ROLLBACK').then(() => undefined, (failure: Error) => failure);
+    if (rollback) broken(rollback);
+    throw error;
+  }
 }

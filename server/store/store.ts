@@ -199,7 +199,9 @@ export interface Store {
   /**
    * Runs `fn` while holding the lock `name`: callers with the same name run one after another.
    * SQLite (one process) holds an in-process mutex per name; PostgreSQL an advisory lock, so that
-   * several proxy processes use a rotating credential once.
+   * several proxy processes use a rotating credential once. `fn` may take other locks inside.
+   * PostgreSQL runs `fn`'s queries on the lock's own connection, so a lock's release waits for
+   * the locks taken inside it, even those `fn` did not wait for.
    */
   withLock<T>(name: string, fn: () => Promise<T>): Promise<T>;
 
