@@ -48,7 +48,10 @@ function documentedHankoPay() {
       return json({ success: true, transactionId: ORIGINAL, orderId: PAYMENT_ID, status: hp.createStatus, statusId: 'hkp_status_8fd42a1', paymentLink: null, createdAt: '2026-04-27T12:30:00.000Z' }, 201);
     }
     if (method === 'GET' && path === '/transactions') {
-      return json({ success: true, data: hp.listed, pagination: { page: 1, limit: 100, total: hp.listed.length, pages: 1 } });
+      const limit = Number(url.searchParams.get('limit') ?? 50);
+      const page = Number(url.searchParams.get('page') ?? 1);
+      const pages = Math.max(1, Math.ceil(hp.listed.length / limit));
+      return json({ success: true, data: hp.listed.slice((page - 1) * limit, page * limit), pagination: { page, limit, total: hp.listed.length, pages } });
     }
     if ((match = /^\/transactions\/([^/]+)\/status$/.exec(path))) {
       const id = match[1]!;
@@ -337,6 +340,26 @@ describe('lookups whose details answer is not what we assumed', () => {
     const payment = await payments.refresh((await store.getPayment(PAYMENT_ID))!, 'reconciler');
     expect(payment.status).toBe('pending');
     expect((await store.listEvents(PAYMENT_ID)).map((event) => event.type)).toContain('held_for_review');
+  });
+});
+
+describe('the transaction list, whose order the document does not give', () => {
+  /** 699 other orders a minute apart, then ours, the newest. */
+  const history = () => [
+    ...Array.from({ length: 699 }, (_, i) => ({ _id: `other_${i}`, orderId: `ORD-${i}`, status: 'success', fromAmount: 10, currency: 'USD', createdAt: new Date(Date.UTC(2026, 3, 1) + i * 60_000).toISOString() })),
+    { _id: ORIGINAL, orderId: PAYMENT_ID, status: 'success', fromAmount: 50, currency: 'USD', createdAt: '2026-04-27T12:30:00.000Z' },
+  ];
+  const pagesRead = (calls: string[]) => calls.flatMap((call) => /^GET \/api\/v1\/transactions\?.*page=(\d+)/.exec(call)?.[1] ?? []).map(Number);
+
+  it.each([
+    ['oldest first: read from its last page back', (records: Record<string, unknown>[]) => records, [1, 7]],
+    ['newest first', (records: Record<string, unknown>[]) => records.reverse(), [1]],
+  ])('finds a payment whose create answer was lost, 700 records deep, when the list comes %s', async (_name, order, pages) => {
+    const { hp, fetchStub } = documentedHankoPay();
+    hp.listed = order(history());
+    const provider = createHankoPayProvider({ baseUrl: 'https://hp.invalid', apiKey: 'k', fetch: fetchStub });
+    expect(await provider.getPayment({ paymentId: PAYMENT_ID })).toMatchObject({ status: 'succeeded', providerRef: ORIGINAL, amount: 5000 });
+    expect(pagesRead(hp.calls)).toEqual(pages);
   });
 });
 

@@ -38,7 +38,8 @@
  * - A `pending` lookup whose record still shows the paymentLink stays `requires_action` with that
  *   link; without a link it is `pending`.
  * - A payment without providerRef (the create's answer was lost) is looked for in the list by
- *   orderId, newest pages first as HankoPay returns them, up to `lookupPages` pages; not found is
+ *   orderId, newest pages first, up to `lookupPages` pages (the document does not give the list's
+ *   order: page 1's `createdAt`s tell, and an oldest-first list is read from its end); not found is
  *   `not_found`, which the service reads as "never created".
  * - Refunds: the document answers one with its own `refundTransactionId` and `"status":
  *   "pending"`, and never says the original changes. So each refund is kept (`refundStore`: the
@@ -136,6 +137,13 @@ interface OriginalLookup {
   record: HankoPayTransactionRecord | undefined;
 }
 
+/** Whether a page of the list runs from older to newer records, by their `createdAt`; unknown reads as newest first. */
+function startsWithOldest(records: readonly HankoPayTransactionRecord[]): boolean {
+  const first = Date.parse(records[0]?.createdAt ?? '');
+  const last = Date.parse(records.at(-1)?.createdAt ?? '');
+  return first < last;
+}
+
 function hasAmount(record: HankoPayTransactionRecord | undefined): boolean {
   return Boolean(record?.currency) && (record?.fromAmount ?? record?.amount) != null;
 }
@@ -159,13 +167,22 @@ export function createHankoPayProvider(options: HankoPayProviderOptions): Paymen
   const refunds = options.refundStore ?? memoryHankoPayRefunds();
   const logger = options.logger;
 
-  /** The first record of the list, newest pages first, that `matches`; up to `lookupPages` pages. */
+  /**
+   * The first record of the list that `matches`, the newest pages first, up to `lookupPages` pages.
+   * The document does not say in which order the list comes, so page 1's `createdAt`s tell: a list
+   * that starts with its oldest record is read from its last page back.
+   */
   async function findInList(matches: (record: HankoPayTransactionRecord) => boolean): Promise<HankoPayTransactionRecord | undefined> {
-    for (let page = 1; page <= lookupPages; page++) {
+    const first = await client.listTransactions({ page: 1, limit: LIST_LIMIT_MAX });
+    const found = first.data.find(matches);
+    if (found) return found;
+    const pages = first.pagination.pages;
+    const oldestFirst = startsWithOldest(first.data);
+    for (let read = 1; read < Math.min(lookupPages, pages); read++) {
+      const page = oldestFirst ? pages - read + 1 : read + 1;
       const list = await client.listTransactions({ page, limit: LIST_LIMIT_MAX });
-      const found = list.data.find(matches);
-      if (found) return found;
-      if (page >= list.pagination.pages) break;
+      const match = list.data.find(matches);
+      if (match) return match;
     }
     return undefined;
   }
