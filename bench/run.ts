@@ -225,6 +225,8 @@ async function main(): Promise<void> {
     MILKYPAY_PUBLIC_KEY: credentials.publicKey,
     MILKYPAY_API_USER: credentials.apiUser,
     MILKYPAY_API_PASSWORD: credentials.apiPassword,
+    // The other providers stay simulated, as in the figures measured before credentials turned them off.
+    SANDBOX: 'true',
     LOG_LEVEL: 'warn',
     // The load comes from one address and one session by design: the limits would measure themselves.
     RATE_LIMIT_PER_IP: '0',

@@ -104,6 +104,13 @@ async function assemble(options: {
         ? `real credentials are set for ${real.join(', ')}, and the demo creates sessions with the merchant key for any visitor`
         : undefined;
   if (demoOffReason) logger.info({ realProviders: real }, `demo shop is off: ${demoOffReason}`);
+  const simulated = Object.keys(simulators);
+  if (real.length > 0 && simulated.length > 0) {
+    logger.warn(
+      { realProviders: real, simulated },
+      `SANDBOX=true beside real credentials: payments through ${simulated.join(', ')} are simulated and move no money, yet are reported as paid; set SANDBOX=false in production`,
+    );
+  }
   const withDemo = options.demo && !demoOffReason;
 
   const { app, payments, readiness } = createApp({
@@ -121,7 +128,7 @@ async function assemble(options: {
       : undefined,
   });
   logger.info(
-    { providers: providers.ids, simulated: Object.keys(simulators), allowedOrigins: config.allowedOrigins },
+    { providers: providers.ids, simulated, allowedOrigins: config.allowedOrigins },
     `pay-checkout ready at ${config.publicUrl}${withDemo ? ' (demo shop at /)' : ''}`,
   );
 

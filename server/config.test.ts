@@ -116,6 +116,15 @@ describe('loadConfig', () => {
     expect(config.allowedOrigins).toEqual(['https://shop.example', 'https://www.shop.example']);
   });
 
+  it('serves no simulator beside a real provider unless SANDBOX=true says so', () => {
+    const hankopay = { HANKOPAY_BASE_URL: 'https://hankopay.example', HANKOPAY_API_KEY: 'hkp_live_key' };
+    // A shopper could otherwise pay a real order with a simulator's test card, reported as succeeded.
+    expect(loadConfig(hankopay).sandbox).toBe(false);
+    expect(loadConfig({ ...hankopay, SANDBOX: 'true' }).sandbox).toBe(true);
+    expect(loadConfig({}).sandbox).toBe(true);
+    expect(loadConfig({ SANDBOX: 'false', MERCHANT_API_KEY: 'sk_live_0123456789abcdef' }).sandbox).toBe(false);
+  });
+
   it('enforces every provider\'s "required together" rules', () => {
     expect(problems({ PAYMENTHUB_REFRESH_TOKEN: 'rt' })).toEqual(['PAYMENTHUB_BASE_URL is required when PAYMENTHUB_REFRESH_TOKEN is set']);
     expect(problems({ DIRECTCARD_BASE_URL: 'https://directcard.example', DIRECTCARD_API_KEY: 'key' })).toEqual([

@@ -36,7 +36,8 @@ const envSchema = z
       .optional(),
     SESSION_TTL_SECONDS: z.coerce.number({ message: 'must be a whole number of seconds from 60 to 86400' }).int().min(60).max(86_400).default(900),
     SESSION_SIGNING_JWK: z.string().optional(),
-    SANDBOX: booleanFlag.default(true),
+    /** Absent: true until a provider has credentials (see loadConfig). */
+    SANDBOX: booleanFlag.optional(),
     TRUST_PROXY: z.string().trim().default('loopback'),
     /** Browser-facing requests per minute from one IP, and for one checkout session; 0: no limit. */
     RATE_LIMIT_PER_IP: z.coerce.number({ message: 'must be a whole number of requests per minute, 0 (no limit) or more' }).int().min(0).default(600),
@@ -60,7 +61,7 @@ const envSchema = z
         if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required with a postgres:// DATABASE_URL, the same for every instance' });
       }
     }
-    if (!env.SANDBOX && !env.MERCHANT_API_KEY) {
+    if (env.SANDBOX === false && !env.MERCHANT_API_KEY) {
       ctx.addIssue({ code: 'custom', path: ['MERCHANT_API_KEY'], message: 'is required when SANDBOX is false' });
     }
   });
@@ -73,7 +74,7 @@ export interface Config {
   /** The proxy's public origin and path prefix, without a trailing slash. */
   publicUrl: string;
   allowedOrigins: string[];
-  /** Undefined only in sandbox mode, where main.ts generates and keeps one. */
+  /** Required when SANDBOX=false; otherwise, when unset, one is generated and kept in DATA_DIR. */
   merchantApiKey?: string;
   merchantWebhook?: { url: string; secret: string; previousSecret?: string };
   dataDir: string;
@@ -114,6 +115,7 @@ export function loadConfig(env: Env): Config {
   const e = parsed.data;
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   const allowedOrigins = parseOrigins(e.ALLOWED_ORIGINS) ?? [new URL(publicUrl).origin];
+  const providers = readProviderCredentials(e);
 
   return {
     port: e.PORT,
@@ -129,13 +131,16 @@ export function loadConfig(env: Env): Config {
     databaseUrl: e.DATABASE_URL ?? `sqlite:${e.DATA_DIR.replace(/\/+$/, '')}/checkout.db`,
     sessionTtlSeconds: e.SESSION_TTL_SECONDS,
     sessionSigningJwk: e.SESSION_SIGNING_JWK,
-    sandbox: e.SANDBOX,
+    // Once one provider takes real money, a simulator beside it would let a shopper "pay" a real
+    // order with a test card, and the merchant's backend could not tell: simulators then run only
+    // when SANDBOX=true says so.
+    sandbox: e.SANDBOX ?? Object.keys(providers).length === 0,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS,
     rateLimits: { perIpPerMinute: e.RATE_LIMIT_PER_IP, perSessionPerMinute: e.RATE_LIMIT_PER_SESSION },
     logLevel: e.LOG_LEVEL,
     simulatorFaults: readSimulatorFaults(present),
-    providers: readProviderCredentials(e),
+    providers,
   };
 }
 

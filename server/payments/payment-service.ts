@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { SHARED_PAGE_METHOD_CODE, type CallbackInput, type CardDetails, type InstallmentOption, type PaymentLookup, type PaymentMethod, type ProviderErrorLogEntry, type ProviderId, type ProviderPaymentState, type SharedPaymentPage } from '../providers/provider.js';
 import type { InstallmentPlan, NewOutboxMessage, PaymentPatch, PaymentRecord, SessionRecord, Store } from '../store/store.js';
+import { forgetCardEcho, stateWithoutCardEcho } from '../security/card-echo.js';
 import { isWebhookStatus, paymentEventMessage } from '../webhooks/merchant-event.js';
 import { ChallengePages } from './challenge-pages.js';
 import { CoalescedLookups } from './coalesced-lookups.js';
@@ -164,7 +165,7 @@ export class PaymentService {
       durable.catch(() => undefined);
     }
     // Settled rather than awaited: whatever the provider said must be recorded even if the flush fails.
-    const [created] = await Promise.allSettled([this.callProvider(attempt)]);
+    const [created] = await Promise.allSettled([this.callProviderForgettingCard(attempt)]);
     try {
       await durable;
     } catch (error) {
@@ -176,6 +177,18 @@ export class PaymentService {
     }
     if (created.status === 'rejected') return this.recordCreateFailure(payment, created.reason);
     return this.applyState(payment, isSharedPage(method) ? created.value : this.withChallengePage(payment, created.value), 'pay');
+  }
+
+  /** The provider's answer to the create, with any quote of the card taken out of its words (card-echo.ts). */
+  private async callProviderForgettingCard(attempt: CreateAttempt): Promise<ProviderPaymentState> {
+    const card = attempt.request.card;
+    if (!card) return this.callProvider(attempt);
+    try {
+      return stateWithoutCardEcho(await this.callProvider(attempt), card);
+    } catch (error) {
+      forgetCardEcho(error, card);
+      throw error;
+    }
   }
 
   /** The one call that creates the payment at the provider: a shared page or the method's own invoice. */
