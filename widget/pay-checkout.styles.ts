@@ -505,11 +505,11 @@ export const payCheckoutStyles = css`
       opacity 0.15s ease;
   }
 
-  .primary:hover:not(:disabled) {
+  .primary:hover:not([aria-disabled='true']) {
     background: color-mix(in srgb, var(--_primary) 88%, #000000);
   }
 
-  .primary:disabled {
+  .primary[aria-disabled='true'] {
     cursor: progress;
     opacity: 0.7;
   }

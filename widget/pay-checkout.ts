@@ -255,7 +255,7 @@ export class PayCheckout extends LitElement {
     }
     // The unfinished payment ended while "Continue payment" had focus: the button is gone.
     if (this.focusInUnfinished && stage.name === 'choose' && !this.checkout.unfinishedPayment) this.focusTarget ??= 'method';
-    // The disabled button lost focus while paying; give it back when the shopper can act again.
+    // Paying from the card frame (Enter there) leaves focus in it; the button takes it when the shopper can act again.
     if (this.wasPaying && !paying && stage.name === 'choose') this.focusTarget ??= 'pay-button';
     this.wasPaying = paying;
     const load = this.checkout.load.status;
@@ -341,7 +341,7 @@ export class PayCheckout extends LitElement {
               type="submit"
               class="primary pay-button"
               part="button"
-              ?disabled=${busy || reloading}
+              aria-disabled=${busy || reloading ? 'true' : 'false'}
               aria-busy=${busy ? 'true' : 'false'}
             >
               ${busy ? html`<span class="spinner" part="spinner" aria-hidden="true"></span>${this.t('processing')}` : this.t('pay', { amount })}
@@ -445,7 +445,8 @@ export class PayCheckout extends LitElement {
     event.preventDefault();
     this.shopperActed = true;
     const checkout = this.checkout.checkout;
-    if (!checkout || this.checkout.paying) return;
+    // The busy button is aria-disabled, not disabled, so that it keeps focus: its clicks and Enter still land here.
+    if (!checkout || this.checkout.paying || this.checkout.reloading || this.checkout.stage.name !== 'choose') return;
     const method = this.selectedMethod(checkout);
     if (!method) {
       this.methodError = true;
