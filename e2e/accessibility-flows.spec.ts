@@ -1,5 +1,5 @@
 import { AxeBuilder } from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 
 /** The card inputs, in the proxy's card-entry frame. */
 const cardFields = (page: Page) => page.frameLocator('iframe[title="Card details"]');
@@ -174,5 +174,48 @@ test.describe('at 200% zoom', () => {
     await expect(cancelButton(page)).toBeInViewport();
     await expect(challenge(page).getByRole('button', { name: 'Complete verification' })).toBeVisible();
     await page.screenshot({ path: `${SCREENS}/a11y-zoom-200-dialog.png` });
+  });
+});
+
+test.describe('in forced colors (Windows high contrast)', () => {
+  // Forced colors drop box-shadows and author backgrounds: whatever is drawn only with them vanishes.
+  test.beforeEach(async ({ page }) => {
+    await page.emulateMedia({ forcedColors: 'active' });
+  });
+
+  /** The outline an element draws now: none, or its style and width. */
+  const outline = (locator: Locator) =>
+    locator.evaluate((element) => {
+      const style = getComputedStyle(element);
+      return style.outlineStyle === 'none' ? 'none' : `${style.outlineStyle} ${style.outlineWidth}`;
+    });
+  const borderWidth = (locator: Locator) => locator.evaluate((element) => getComputedStyle(element).borderTopWidth);
+
+  test('a focused field shows a focus ring, in the element and in the card frame', async ({ page }) => {
+    await buy(page, 'Single-origin beans, 1 kg');
+    await page.getByRole('radio', { name: /^Test/ }).check();
+    const status = page.getByRole('textbox', { name: 'Status' });
+    await status.focus();
+    expect(await outline(status)).toBe('solid 2px');
+    await page.screenshot({ path: `${SCREENS}/a11y-forced-colors-field.png`, fullPage: true });
+
+    await buy(page, 'Copper cezve set');
+    await page.getByRole('radio', { name: 'Card', exact: true }).check();
+    const number = cardFields(page).getByRole('textbox', { name: 'Card number' });
+    await number.focus();
+    expect(await outline(number)).toBe('solid 2px');
+    await page.screenshot({ path: `${SCREENS}/a11y-forced-colors-card.png`, fullPage: true });
+  });
+
+  test('the pay button and the 3-D Secure dialog keep their edges', async ({ page }) => {
+    await buy(page, 'Copper cezve set');
+    await page.getByRole('radio', { name: 'Card', exact: true }).check();
+    const pay = page.getByRole('button', { name: /^Pay/ });
+    expect(await borderWidth(pay)).not.toBe('0px');
+    await enterCard(page, '5421 1901 2209 0656');
+    await pay.click();
+    await expect(challenge(page).getByRole('button', { name: 'Complete verification' })).toBeVisible();
+    expect(await borderWidth(page.getByRole('dialog'))).not.toBe('0px');
+    await page.screenshot({ path: `${SCREENS}/a11y-forced-colors-dialog.png` });
   });
 });

@@ -661,6 +661,23 @@ export const payCheckoutStyles = css`
     }
   }
 
+  /* Forced colors drop box-shadows and backgrounds: the focus ring and the edges they drew become lines. */
+  @media (forced-colors: active) {
+    .input:focus {
+      outline: 2px solid Highlight;
+    }
+
+    .primary,
+    .dialog {
+      border: 1px solid CanvasText;
+    }
+
+    .primary[aria-disabled='true'] {
+      color: GrayText;
+      border-color: GrayText;
+    }
+  }
+
   @media (prefers-reduced-motion: reduce) {
     .spinner {
       animation-duration: 2.4s;
