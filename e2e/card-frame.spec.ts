@@ -23,6 +23,25 @@ async function openCardCheckout(page: Page): Promise<void> {
   await page.getByRole('radio', { name: 'Card', exact: true }).check();
 }
 
+test('a card frame that loads slowly shows that it is loading, until its fields are there', async ({ page }) => {
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/api/checkout/card-entry*', async (route) => {
+    await held;
+    await route.fallback();
+  });
+  await openCardCheckout(page);
+  // Without a sign of loading, a slow proxy leaves a blank gap where the card goes.
+  const frame = page.locator('pay-checkout').locator('iframe.card-frame');
+  await expect(frame).toHaveAttribute('aria-busy', 'true');
+  expect(await frame.evaluate((element) => getComputedStyle(element).animationName)).toBe('shimmer');
+  await page.screenshot({ path: `${SCREENS}/card-frame-loading.png`, fullPage: true });
+  release();
+  await expect(cardFrame(page).getByRole('textbox', { name: 'Card number' })).toBeVisible();
+  await expect(frame).toHaveAttribute('aria-busy', 'false');
+  expect(await frame.evaluate((element) => getComputedStyle(element).animationName)).toBe('none');
+});
+
 test('a card frame that cannot load says so, emits pay-error, and comes back with "Try again"', async ({ page }) => {
   await recordPayErrors(page);
   // As when the proxy is unreachable or a frame-src / frame-ancestors policy refuses the frame.

@@ -408,6 +408,11 @@ export const payCheckoutStyles = css`
   .bone {
     display: block;
     height: calc(52px * var(--_density));
+  }
+
+  /* A card frame not loaded yet shimmers like the skeleton instead of leaving a blank gap. */
+  .bone,
+  .card-frame.loading {
     border-radius: var(--_radius);
     background: linear-gradient(
       90deg,
@@ -417,6 +422,12 @@ export const payCheckoutStyles = css`
     );
     background-size: 200% 100%;
     animation: shimmer 1.4s ease-in-out infinite;
+  }
+
+  /* The card frame's shimmer lines up with the rows around it, inside the 4px kept for the focus ring. */
+  .card-frame.loading {
+    padding: 4px;
+    background-clip: content-box;
   }
 
   .bone-legend {
@@ -683,7 +694,8 @@ export const payCheckoutStyles = css`
       animation-duration: 2.4s;
     }
 
-    .bone {
+    .bone,
+    .card-frame.loading {
       animation: none;
     }
 

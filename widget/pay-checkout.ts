@@ -357,6 +357,7 @@ export class PayCheckout extends LitElement {
       ${renderCardFrame({
         src: `${this.resolveEndpoint()}/api/checkout/card-entry`,
         height: this.card.height,
+        loading: this.card.loading,
         onLoad: (frame) => this.card.connect(frame, originOf(this.resolveEndpoint()), effectiveTheme(this)),
         unavailable: this.card.unavailable,
         onRetry: () => this.card.retry(),
