@@ -76,6 +76,21 @@ const numberStyle = (page: Page) =>
       return { background: style.backgroundColor, font: style.fontFamily, radius: style.borderTopLeftRadius };
     });
 
+test('"Try again" on a card frame that could not load leaves keyboard focus on the chosen method, not the page', async ({ page }) => {
+  await page.route('**/api/checkout/card-entry*', (route) => route.abort('connectionrefused'));
+  await openCardCheckout(page);
+  const element = page.locator('pay-checkout');
+  const tryAgain = element.getByRole('button', { name: 'Try again' });
+  await expect(tryAgain).toBeVisible();
+  await page.unroute('**/api/checkout/card-entry*');
+  await tryAgain.focus();
+  await page.keyboard.press('Enter');
+  // The button goes away with the error; focus left on it would fall to the page's start.
+  await expect(page.getByRole('radio', { name: 'Card', exact: true })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(cardFrame(page).getByRole('textbox', { name: 'Card number' })).toBeFocused();
+});
+
 test('the card frame follows a theme changed through custom properties alone: Light to Brand in the demo', async ({ page }) => {
   await page.emulateMedia({ colorScheme: 'light' });
   await openCardCheckout(page);

@@ -360,7 +360,11 @@ export class PayCheckout extends LitElement {
         loading: this.card.loading,
         onLoad: (frame) => this.card.connect(frame, originOf(this.resolveEndpoint()), effectiveTheme(this)),
         unavailable: this.card.unavailable,
-        onRetry: () => this.card.retry(),
+        onRetry: () => {
+          // "Try again" goes away with the error: focus waits on the method, just before the frame.
+          this.focusTarget = 'method';
+          this.card.retry();
+        },
         t: this.t,
       })}
       ${method.installments
