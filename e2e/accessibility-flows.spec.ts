@@ -207,6 +207,37 @@ test.describe('in forced colors (Windows high contrast)', () => {
     await page.screenshot({ path: `${SCREENS}/a11y-forced-colors-card.png`, fullPage: true });
   });
 
+  test('the loading methods and a loading card frame keep their shapes', async ({ page }) => {
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\/api\/checkout(\?|$)|\/api\/checkout\/card-entry/, async (route) => {
+      await held;
+      await route.fallback();
+    });
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Buy Copper cezve set' }).click();
+    const element = page.locator('pay-checkout');
+    // The skeleton's words are for screen readers only: without its shapes nothing on screen says it loads.
+    await expect(element.locator('.bone-row').first()).toBeVisible();
+    expect(await borderWidth(element.locator('.bone-row').first())).not.toBe('0px');
+    await page.screenshot({ path: `${SCREENS}/a11y-forced-colors-loading.png` });
+    release();
+    await page.unroute(/\/api\/checkout(\?|$)|\/api\/checkout\/card-entry/);
+
+    let releaseFrame: () => void = () => {};
+    const frameHeld = new Promise<void>((resolve) => (releaseFrame = resolve));
+    await page.route('**/api/checkout/card-entry*', async (route) => {
+      await frameHeld;
+      await route.fallback();
+    });
+    await page.getByRole('radio', { name: 'Card', exact: true }).check();
+    const frame = element.locator('iframe.card-frame');
+    await expect(frame).toHaveAttribute('aria-busy', 'true');
+    expect(await borderWidth(frame)).not.toBe('0px');
+    releaseFrame();
+    await expect(cardFields(page).getByRole('textbox', { name: 'Card number' })).toBeVisible();
+  });
+
   test('the pay button and the 3-D Secure dialog keep their edges', async ({ page }) => {
     await buy(page, 'Copper cezve set');
     await page.getByRole('radio', { name: 'Card', exact: true }).check();

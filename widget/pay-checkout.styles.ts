@@ -683,6 +683,11 @@ export const payCheckoutStyles = css`
       border: 1px solid CanvasText;
     }
 
+    .bone,
+    .card-frame.loading {
+      border: 1px solid GrayText;
+    }
+
     .primary[aria-disabled='true'] {
       color: GrayText;
       border-color: GrayText;
