@@ -87,6 +87,17 @@ test('the pay button keeps keyboard focus while paying, and Enter on it again pa
   expect(await paymentsOfOrder(request, orderId)).toHaveLength(1);
 });
 
+test('while the provider’s page loads, its waiting message has keyboard focus', async ({ page }) => {
+  await buyBeans(page);
+  await page.getByRole('radio', { name: /Payment card/ }).check();
+  // The hosted page answers 204: the browser stays, as it does while a slow page has not answered.
+  await page.route(/\/simulators\/milkypay\/hpp\//, (route) => route.fulfill({ status: 204 }));
+  await page.getByRole('button', { name: /^Pay/ }).focus();
+  await page.keyboard.press('Enter');
+  // The pay button that had focus is gone; without a new place focus falls to the page's start.
+  await expect(page.getByRole('status').filter({ hasText: 'Redirecting to the payment page…' })).toBeFocused();
+});
+
 test('waiting for the provider’s confirmation, then what to do when it takes long', async ({ page }) => {
   await page.clock.install();
   await buyBeans(page);

@@ -244,8 +244,9 @@ export class PayCheckout extends LitElement {
         }, SLOW_CONFIRMATION_MS);
       }
       if (stage.name === 'result' && this.shopperActed) this.focusTarget = 'result';
-      // The pay button or the dialog that had focus is gone: the wait's words take it.
-      else if (stage.name === 'checking' && this.shopperActed) this.focusTarget = 'status';
+      // The pay button or the dialog that had focus is gone: the wait's words take it (also while
+      // the provider's page is slow to load).
+      else if ((stage.name === 'checking' || stage.name === 'redirecting') && this.shopperActed) this.focusTarget = 'status';
       // Back from the dialog, or "Try another method": the dialog or the button took focus with
       // it, so put it on the method again.
       else if (stage.name === 'choose' && (this.lastStage === 'action' || this.lastStage === 'result')) {
