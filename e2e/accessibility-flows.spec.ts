@@ -1,5 +1,5 @@
 import { AxeBuilder } from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 
 /** The card inputs, in the proxy's card-entry frame. */
 const cardFields = (page: Page) => page.frameLocator('iframe[title="Card details"]');
@@ -174,5 +174,79 @@ test.describe('at 200% zoom', () => {
     await expect(cancelButton(page)).toBeInViewport();
     await expect(challenge(page).getByRole('button', { name: 'Complete verification' })).toBeVisible();
     await page.screenshot({ path: `${SCREENS}/a11y-zoom-200-dialog.png` });
+  });
+});
+
+test.describe('in forced colors (Windows high contrast)', () => {
+  // Forced colors drop box-shadows and author backgrounds: whatever is drawn only with them vanishes.
+  test.beforeEach(async ({ page }) => {
+    await page.emulateMedia({ forcedColors: 'active' });
+  });
+
+  /** The outline an element draws now: none, or its style and width. */
+  const outline = (locator: Locator) =>
+    locator.evaluate((element) => {
+      const style = getComputedStyle(element);
+      return style.outlineStyle === 'none' ? 'none' : `${style.outlineStyle} ${style.outlineWidth}`;
+    });
+  const borderWidth = (locator: Locator) => locator.evaluate((element) => getComputedStyle(element).borderTopWidth);
+
+  test('a focused field shows a focus ring, in the element and in the card frame', async ({ page }) => {
+    await buy(page, 'Single-origin beans, 1 kg');
+    await page.getByRole('radio', { name: /^Test/ }).check();
+    const status = page.getByRole('textbox', { name: 'Status' });
+    await status.focus();
+    expect(await outline(status)).toBe('solid 2px');
+    await page.screenshot({ path: `${SCREENS}/a11y-forced-colors-field.png`, fullPage: true });
+
+    await buy(page, 'Copper cezve set');
+    await page.getByRole('radio', { name: 'Card', exact: true }).check();
+    const number = cardFields(page).getByRole('textbox', { name: 'Card number' });
+    await number.focus();
+    expect(await outline(number)).toBe('solid 2px');
+    await page.screenshot({ path: `${SCREENS}/a11y-forced-colors-card.png`, fullPage: true });
+  });
+
+  test('the loading methods and a loading card frame keep their shapes', async ({ page }) => {
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\/api\/checkout(\?|$)|\/api\/checkout\/card-entry/, async (route) => {
+      await held;
+      await route.fallback();
+    });
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Buy Copper cezve set' }).click();
+    const element = page.locator('pay-checkout');
+    // The skeleton's words are for screen readers only: without its shapes nothing on screen says it loads.
+    await expect(element.locator('.bone-row').first()).toBeVisible();
+    expect(await borderWidth(element.locator('.bone-row').first())).not.toBe('0px');
+    await page.screenshot({ path: `${SCREENS}/a11y-forced-colors-loading.png` });
+    release();
+    await page.unroute(/\/api\/checkout(\?|$)|\/api\/checkout\/card-entry/);
+
+    let releaseFrame: () => void = () => {};
+    const frameHeld = new Promise<void>((resolve) => (releaseFrame = resolve));
+    await page.route('**/api/checkout/card-entry*', async (route) => {
+      await frameHeld;
+      await route.fallback();
+    });
+    await page.getByRole('radio', { name: 'Card', exact: true }).check();
+    const frame = element.locator('iframe.card-frame');
+    await expect(frame).toHaveAttribute('aria-busy', 'true');
+    expect(await borderWidth(frame)).not.toBe('0px');
+    releaseFrame();
+    await expect(cardFields(page).getByRole('textbox', { name: 'Card number' })).toBeVisible();
+  });
+
+  test('the pay button and the 3-D Secure dialog keep their edges', async ({ page }) => {
+    await buy(page, 'Copper cezve set');
+    await page.getByRole('radio', { name: 'Card', exact: true }).check();
+    const pay = page.getByRole('button', { name: /^Pay/ });
+    expect(await borderWidth(pay)).not.toBe('0px');
+    await enterCard(page, '5421 1901 2209 0656');
+    await pay.click();
+    await expect(challenge(page).getByRole('button', { name: 'Complete verification' })).toBeVisible();
+    expect(await borderWidth(page.getByRole('dialog'))).not.toBe('0px');
+    await page.screenshot({ path: `${SCREENS}/a11y-forced-colors-dialog.png` });
   });
 });

@@ -23,6 +23,25 @@ async function openCardCheckout(page: Page): Promise<void> {
   await page.getByRole('radio', { name: 'Card', exact: true }).check();
 }
 
+test('a card frame that loads slowly shows that it is loading, until its fields are there', async ({ page }) => {
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/api/checkout/card-entry*', async (route) => {
+    await held;
+    await route.fallback();
+  });
+  await openCardCheckout(page);
+  // Without a sign of loading, a slow proxy leaves a blank gap where the card goes.
+  const frame = page.locator('pay-checkout').locator('iframe.card-frame');
+  await expect(frame).toHaveAttribute('aria-busy', 'true');
+  expect(await frame.evaluate((element) => getComputedStyle(element).animationName)).toBe('shimmer');
+  await page.screenshot({ path: `${SCREENS}/card-frame-loading.png`, fullPage: true });
+  release();
+  await expect(cardFrame(page).getByRole('textbox', { name: 'Card number' })).toBeVisible();
+  await expect(frame).toHaveAttribute('aria-busy', 'false');
+  expect(await frame.evaluate((element) => getComputedStyle(element).animationName)).toBe('none');
+});
+
 test('a card frame that cannot load says so, emits pay-error, and comes back with "Try again"', async ({ page }) => {
   await recordPayErrors(page);
   // As when the proxy is unreachable or a frame-src / frame-ancestors policy refuses the frame.
@@ -56,6 +75,21 @@ const numberStyle = (page: Page) =>
       const style = getComputedStyle(input);
       return { background: style.backgroundColor, font: style.fontFamily, radius: style.borderTopLeftRadius };
     });
+
+test('"Try again" on a card frame that could not load leaves keyboard focus on the chosen method, not the page', async ({ page }) => {
+  await page.route('**/api/checkout/card-entry*', (route) => route.abort('connectionrefused'));
+  await openCardCheckout(page);
+  const element = page.locator('pay-checkout');
+  const tryAgain = element.getByRole('button', { name: 'Try again' });
+  await expect(tryAgain).toBeVisible();
+  await page.unroute('**/api/checkout/card-entry*');
+  await tryAgain.focus();
+  await page.keyboard.press('Enter');
+  // The button goes away with the error; focus left on it would fall to the page's start.
+  await expect(page.getByRole('radio', { name: 'Card', exact: true })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(cardFrame(page).getByRole('textbox', { name: 'Card number' })).toBeFocused();
+});
 
 test('the card frame follows a theme changed through custom properties alone: Light to Brand in the demo', async ({ page }) => {
   await page.emulateMedia({ colorScheme: 'light' });

@@ -1,4 +1,5 @@
 import { expect, test, type Page, type Route } from '@playwright/test';
+import { paymentsOfOrder } from './merchant-api.js';
 
 /**
  * What the shopper sees while waiting: a skeleton while the methods load, a spinner with words
@@ -65,6 +66,36 @@ test('a spinner with words on the pay button while paying', async ({ page }) => 
   await page.screenshot({ path: `${SCREENS}/progress-2-paying.png`, fullPage: true });
   release();
   await expect(page).toHaveURL(/\/simulators\/milkypay\/hpp\//);
+});
+
+test('the pay button keeps keyboard focus while paying, and Enter on it again pays nothing more', async ({ page, request }) => {
+  await buyBeans(page);
+  const orderId = page.url().split('/').at(-1)!;
+  await page.getByRole('radio', { name: /^Test/ }).check();
+  await page.getByRole('textbox', { name: 'Status' }).fill('approved');
+  const release = await holdBack(page, /\/api\/checkout\/payments$/, 'POST');
+  await page.getByRole('button', { name: /^Pay/ }).focus();
+  await page.keyboard.press('Enter');
+  // A disabled button drops focus onto the page, where a screen reader starts reading from the top.
+  const button = page.getByRole('button', { name: 'Processing…' });
+  await expect(button).toBeFocused();
+  await expect(button).toBeDisabled();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Space');
+  release();
+  await expect(page).toHaveURL(/\/simulators\/milkypay\/hpp\//);
+  expect(await paymentsOfOrder(request, orderId)).toHaveLength(1);
+});
+
+test('while the provider’s page loads, its waiting message has keyboard focus', async ({ page }) => {
+  await buyBeans(page);
+  await page.getByRole('radio', { name: /Payment card/ }).check();
+  // The hosted page answers 204: the browser stays, as it does while a slow page has not answered.
+  await page.route(/\/simulators\/milkypay\/hpp\//, (route) => route.fulfill({ status: 204 }));
+  await page.getByRole('button', { name: /^Pay/ }).focus();
+  await page.keyboard.press('Enter');
+  // The pay button that had focus is gone; without a new place focus falls to the page's start.
+  await expect(page.getByRole('status').filter({ hasText: 'Redirecting to the payment page…' })).toBeFocused();
 });
 
 test('waiting for the provider’s confirmation, then what to do when it takes long', async ({ page }) => {

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { paymentsOfOrder } from './merchant-api.js';
 
 /**
  * A session's end, on the page's clock (Playwright's, fast-forwarded; the proxy's is real): the
@@ -109,11 +110,16 @@ test('a new token or locale keeps the card and its installments, busy meanwhile,
   await page.locator('pay-checkout').evaluate((element, value) => element.setAttribute('session', value), token);
   await expect(checkoutBox).toHaveAttribute('aria-busy', 'true');
   await expect(pay).toBeDisabled();
+  // The busy button keeps focus, so Enter reaches it: it must neither pay nor cost the shopper the security code.
+  await pay.focus();
+  await page.keyboard.press('Enter');
   await expect(card.getByRole('textbox', { name: 'Card number' })).toHaveValue('5421 1901 2209 0656');
   await page.screenshot({ path: 'test-results/screens/renew-card-busy.png', fullPage: true });
   release();
   await expect(checkoutBox).toHaveAttribute('aria-busy', 'false');
   await expect(pay).toBeEnabled();
+  await expect(card.getByRole('textbox', { name: 'Security code' })).toHaveValue('837');
+  expect(await paymentsOfOrder(page.request, orderId)).toEqual([]);
   // The renewal is a new session: ready once for it.
   expect(await readyCount()).toBe(2);
 

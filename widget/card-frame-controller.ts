@@ -160,6 +160,11 @@ export class CardFrameController implements ReactiveController {
     this.host.requestUpdate();
   }
 
+  /** The frame on screen has not answered yet: the element shows that it loads. */
+  get loading(): boolean {
+    return !this.connected && !this.unavailable;
+  }
+
   /** Gives the frame `timeoutMs` to say hello; undefined stops watching (it did, or it is gone). */
   private watchConnection(timeoutMs: number | undefined): void {
     clearTimeout(this.connectTimer);
@@ -201,6 +206,7 @@ export class CardFrameController implements ReactiveController {
     this.settings = undefined;
     // Chosen again later, the card entry gets a new frame and a new chance.
     this.unavailable = false;
+    this.connected = false;
     this.watchConnection(undefined);
     this.closeChannel();
   }

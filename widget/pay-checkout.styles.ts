@@ -408,6 +408,11 @@ export const payCheckoutStyles = css`
   .bone {
     display: block;
     height: calc(52px * var(--_density));
+  }
+
+  /* A card frame not loaded yet shimmers like the skeleton instead of leaving a blank gap. */
+  .bone,
+  .card-frame.loading {
     border-radius: var(--_radius);
     background: linear-gradient(
       90deg,
@@ -417,6 +422,12 @@ export const payCheckoutStyles = css`
     );
     background-size: 200% 100%;
     animation: shimmer 1.4s ease-in-out infinite;
+  }
+
+  /* The card frame's shimmer lines up with the rows around it, inside the 4px kept for the focus ring. */
+  .card-frame.loading {
+    padding: 4px;
+    background-clip: content-box;
   }
 
   .bone-legend {
@@ -505,11 +516,11 @@ export const payCheckoutStyles = css`
       opacity 0.15s ease;
   }
 
-  .primary:hover:not(:disabled) {
+  .primary:hover:not([aria-disabled='true']) {
     background: color-mix(in srgb, var(--_primary) 88%, #000000);
   }
 
-  .primary:disabled {
+  .primary[aria-disabled='true'] {
     cursor: progress;
     opacity: 0.7;
   }
@@ -661,12 +672,35 @@ export const payCheckoutStyles = css`
     }
   }
 
+  /* Forced colors drop box-shadows and backgrounds: the focus ring and the edges they drew become lines. */
+  @media (forced-colors: active) {
+    .input:focus {
+      outline: 2px solid Highlight;
+    }
+
+    .primary,
+    .dialog {
+      border: 1px solid CanvasText;
+    }
+
+    .bone,
+    .card-frame.loading {
+      border: 1px solid GrayText;
+    }
+
+    .primary[aria-disabled='true'] {
+      color: GrayText;
+      border-color: GrayText;
+    }
+  }
+
   @media (prefers-reduced-motion: reduce) {
     .spinner {
       animation-duration: 2.4s;
     }
 
-    .bone {
+    .bone,
+    .card-frame.loading {
       animation: none;
     }
 

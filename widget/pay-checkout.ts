@@ -244,8 +244,9 @@ export class PayCheckout extends LitElement {
         }, SLOW_CONFIRMATION_MS);
       }
       if (stage.name === 'result' && this.shopperActed) this.focusTarget = 'result';
-      // The pay button or the dialog that had focus is gone: the wait's words take it.
-      else if (stage.name === 'checking' && this.shopperActed) this.focusTarget = 'status';
+      // The pay button or the dialog that had focus is gone: the wait's words take it (also while
+      // the provider's page is slow to load).
+      else if ((stage.name === 'checking' || stage.name === 'redirecting') && this.shopperActed) this.focusTarget = 'status';
       // Back from the dialog, or "Try another method": the dialog or the button took focus with
       // it, so put it on the method again.
       else if (stage.name === 'choose' && (this.lastStage === 'action' || this.lastStage === 'result')) {
@@ -255,7 +256,7 @@ export class PayCheckout extends LitElement {
     }
     // The unfinished payment ended while "Continue payment" had focus: the button is gone.
     if (this.focusInUnfinished && stage.name === 'choose' && !this.checkout.unfinishedPayment) this.focusTarget ??= 'method';
-    // The disabled button lost focus while paying; give it back when the shopper can act again.
+    // Paying from the card frame (Enter there) leaves focus in it; the button takes it when the shopper can act again.
     if (this.wasPaying && !paying && stage.name === 'choose') this.focusTarget ??= 'pay-button';
     this.wasPaying = paying;
     const load = this.checkout.load.status;
@@ -341,7 +342,7 @@ export class PayCheckout extends LitElement {
               type="submit"
               class="primary pay-button"
               part="button"
-              ?disabled=${busy || reloading}
+              aria-disabled=${busy || reloading ? 'true' : 'false'}
               aria-busy=${busy ? 'true' : 'false'}
             >
               ${busy ? html`<span class="spinner" part="spinner" aria-hidden="true"></span>${this.t('processing')}` : this.t('pay', { amount })}
@@ -357,9 +358,14 @@ export class PayCheckout extends LitElement {
       ${renderCardFrame({
         src: `${this.resolveEndpoint()}/api/checkout/card-entry`,
         height: this.card.height,
+        loading: this.card.loading,
         onLoad: (frame) => this.card.connect(frame, originOf(this.resolveEndpoint()), effectiveTheme(this)),
         unavailable: this.card.unavailable,
-        onRetry: () => this.card.retry(),
+        onRetry: () => {
+          // "Try again" goes away with the error: focus waits on the method, just before the frame.
+          this.focusTarget = 'method';
+          this.card.retry();
+        },
         t: this.t,
       })}
       ${method.installments
@@ -445,7 +451,8 @@ export class PayCheckout extends LitElement {
     event.preventDefault();
     this.shopperActed = true;
     const checkout = this.checkout.checkout;
-    if (!checkout || this.checkout.paying) return;
+    // The busy button is aria-disabled, not disabled, so that it keeps focus: its clicks and Enter still land here.
+    if (!checkout || this.checkout.paying || this.checkout.reloading || this.checkout.stage.name !== 'choose') return;
     const method = this.selectedMethod(checkout);
     if (!method) {
       this.methodError = true;

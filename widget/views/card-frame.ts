@@ -5,6 +5,8 @@ export interface CardFrameParams {
   /** The card-entry page of the proxy. */
   src: string;
   height: number;
+  /** Not answered yet: a shimmer fills its place, and it is busy for screen readers. */
+  loading: boolean;
   onLoad: (frame: HTMLIFrameElement) => void;
   /** The frame could not be loaded: an error and "Try again" take its place. */
   unavailable: boolean;
@@ -19,7 +21,7 @@ export interface CardFrameParams {
  * CSP on the merchant's page allows; a style attribute, which styleMap writes on first render,
  * is refused by a policy without 'unsafe-inline' for styles.
  */
-export function renderCardFrame({ src, height, onLoad, unavailable, onRetry, t }: CardFrameParams): TemplateResult {
+export function renderCardFrame({ src, height, loading, onLoad, unavailable, onRetry, t }: CardFrameParams): TemplateResult {
   if (unavailable) {
     return html`<div class="load-error card-entry-error" part="load-error">
       <p class="error" part="error" role="alert">${t('cardEntryUnavailable')}</p>
@@ -27,9 +29,10 @@ export function renderCardFrame({ src, height, onLoad, unavailable, onRetry, t }
     </div>`;
   }
   return html`<iframe
-    class="card-frame"
+    class="card-frame ${loading ? 'loading' : ''}"
     part="card-frame"
     title=${t('cardDetails')}
+    aria-busy=${loading ? 'true' : 'false'}
     src=${src}
     .style=${`height: ${height}px`}
     @load=${(event: Event) => onLoad(event.currentTarget as HTMLIFrameElement)}
