@@ -1,5 +1,6 @@
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
+import { storageError } from './postgres-unavailable.js';
 
 /**
  * One pooled connection held by whoever holds a named lock, and everything that holder asks of the
@@ -43,7 +44,7 @@ export class LockHolder {
       await this.run((client) => client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [name]));
     } catch (error) {
       this.discard(error);
-      throw error;
+      throw storageError(error);
     }
     try {
       return await this.holders.run(this, fn);

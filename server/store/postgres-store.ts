@@ -6,6 +6,7 @@ import type { PaymentStatus } from '../payments/payment-status.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { MIGRATIONS } from './migrations.js';
 import { LockHolder } from './postgres-lock-holder.js';
+import { unlessUnavailable } from './postgres-unavailable.js';
 import {
   eventFromRow,
   outboxFromRow,
@@ -70,8 +71,8 @@ export class PostgresStore implements Store {
   /** Where a query of the current call goes: its lock holder's connection, or the pool. */
   private get db(): Queryable {
     const holder = this.currentHolder();
-    if (!holder) return this.pool;
-    return { query: (text, values) => holder.run((client) => client.query(text, values)) };
+    if (!holder) return { query: (text, values) => unlessUnavailable(() => this.pool.query(text, values)) };
+    return { query: (text, values) => unlessUnavailable(() => holder.run((client) => client.query(text, values))) };
   }
 
   private currentHolder(): LockHolder | undefined {
@@ -113,7 +114,11 @@ export class PostgresStore implements Store {
   }
 
   /** Runs `work` in one transaction on one connection (a lock holder's own, inside a lock); any error rolls it back. */
-  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+  private transaction<T>(work: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+    return unlessUnavailable(() => this.transactionOnce(work, begin));
+  }
+
+  private async transactionOnce<T>(work: (client: pg.PoolClient) => Promise<T>, begin: string): Promise<T> {
     const holder = this.currentHolder();
     if (holder) return holder.run((client) => inTransaction(client, work, begin, (failure) => holder.discard(failure)));
     const client = await this.pool.connect();
@@ -415,7 +420,7 @@ export class PostgresStore implements Store {
     const outer = this.currentHolder();
     if (outer) return outer.nest(this.locks.run(name, () => outer.lock(name, fn)));
     return this.locks.run(name, async () => {
-      const holder = new LockHolder(await this.pool.connect(), this.holders);
+      const holder = new LockHolder(await unlessUnavailable(() => this.pool.connect()), this.holders);
       try {
         return await holder.lock(name, async () => {
           try {
