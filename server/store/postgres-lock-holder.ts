@@ -41,7 +41,16 @@ export class LockHolder {
   /** Holds `name` on this connection while `fn` runs; `fn` and what it calls see this holder. */
   async lock<T>(name: string, fn: () => Promise<T>): Promise<T> {
     try {
-      await this.run((client) => client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [name]));
+      await this.run(async (client) => {
+        // The holder may be another instance calling a provider, whose calls have time limits of
+        // their own: the wait is not a stuck statement, so statement_timeout does not cut it.
+        await client.query('SET statement_timeout = 0');
+        try {
+          await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [name]);
+        } finally {
+          await client.query('RESET statement_timeout');
+        }
+      });
     } catch (error) {
       this.discard(error);
       throw storageError(error);

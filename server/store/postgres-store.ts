@@ -50,7 +50,20 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** Where a broken idle connection is reported; the pool replaces it by itself. */
   logger?: Logger;
+  /**
+   * How long one statement may run, waits for another client's row or table lock included, before
+   * the server cancels it and the caller gets 503 storage_unavailable (default 5 s). A
+   * `statement_timeout` in the URL's parameters wins. Named locks and migrations wait without it.
+   */
+  statementTimeoutMs?: number;
 }
+
+/**
+ * Every statement here takes milliseconds; one that has run for 5 s is stuck behind a lock or an
+ * overloaded server, and the merchant's backend and the shopper are better told to retry than
+ * kept waiting with a pooled connection taken.
+ */
+const DEFAULT_STATEMENT_TIMEOUT_MS = 5_000;
 
 /**
  * The store for several proxy instances on one PostgreSQL. Every write that must happen once is
@@ -82,7 +95,12 @@ export class PostgresStore implements Store {
 
   /** Connects to `url` (postgres://...) and applies pending migrations. */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
-    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: 10_000,
+      statement_timeout: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+    });
     // Without a listener, an idle connection dropped by the server (a restart, a failover) would crash the process.
     pool.on('error', (error) => options.logger?.warn({ err: error }, 'an idle database connection failed; it is replaced'));
     const store = new PostgresStore(pool);
@@ -97,6 +115,8 @@ export class PostgresStore implements Store {
 
   private async migrate(): Promise<void> {
     await this.transaction(async (client) => {
+      // Another instance may be migrating, and a migration may rewrite a large table: neither is a stuck statement.
+      await client.query('SET LOCAL statement_timeout = 0');
       await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [MIGRATION_LOCK]);
       await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
       const applied = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((row) => row.version));

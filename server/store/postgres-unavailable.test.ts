@@ -17,10 +17,10 @@ if (!serverUrl) {
   });
 
   /** A store on a fresh database, and the server's superuser to cut it off with. */
-  const openWithAdmin = async () => {
+  const openWithAdmin = async (options: { statementTimeoutMs?: number } = {}) => {
     const database = await createTestDatabase(serverUrl);
     cleanups.push(() => database.drop());
-    const store = await PostgresStore.open(database.url, { poolSize: 3 });
+    const store = await PostgresStore.open(database.url, { poolSize: 3, ...options });
     cleanups.push(() => store.close());
     const admin = new pg.Client({ connectionString: serverUrl });
     await admin.connect();
@@ -31,7 +31,7 @@ if (!serverUrl) {
       await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS ${refused ? 'false' : 'true'}`);
       if (refused) await terminate();
     };
-    return { store, terminate, refuse };
+    return { store, terminate, refuse, url: database.url };
   };
 
   const now = new Date().toISOString();
@@ -57,6 +57,43 @@ if (!serverUrl) {
       await refuse(false);
       expect(await store.transitionPayment(payment.id, 'pending', 'succeeded', {}, { type: 'status_changed', source: 'callback' })).toMatchObject({ status: 'succeeded' });
       expect(await store.withLock('refund', async () => store.getPayment(payment.id))).toMatchObject({ status: 'succeeded' });
+    });
+
+    it('gives up on a statement stuck behind another client\'s lock after the statement timeout, but lets a named lock wait for its holder', async () => {
+      const { store, url } = await openWithAdmin({ statementTimeoutMs: 300 });
+      await store.createSession(session);
+      await store.createPayment(payment);
+      // Another client (a migration, an operator's maintenance) holds the table.
+      const other = new pg.Client({ connectionString: url });
+      await other.connect();
+      cleanups.push(() => other.end());
+      await other.query('BEGIN');
+      await other.query('LOCK TABLE payments IN ACCESS EXCLUSIVE MODE');
+      const started = Date.now();
+      const outcome = await Promise.race([
+        store.getPayment(payment.id).then(
+          () => 'answered',
+          (error: unknown) => error,
+        ),
+        new Promise((resolve) => setTimeout(() => resolve('still waiting after 3 s'), 3_000)),
+      ]);
+      const waitedMs = Date.now() - started;
+      await other.query('ROLLBACK');
+      expect(outcome).toMatchObject({ code: 'storage_unavailable' });
+      expect(waitedMs).toBeLessThan(1_500);
+
+      // A refund on another instance holds the payment's lock across its provider call, longer than any statement may take.
+      const second = await PostgresStore.open(url, { statementTimeoutMs: 300 });
+      cleanups.push(() => second.close());
+      const trace: string[] = [];
+      await Promise.all([
+        store.withLock('payment:pay_outage', async () => {
+          trace.push('first');
+          await new Promise((resolve) => setTimeout(resolve, 800));
+        }),
+        new Promise((resolve) => setTimeout(resolve, 100)).then(() => second.withLock('payment:pay_outage', async () => trace.push('second'))),
+      ]);
+      expect(trace).toEqual(['first', 'second']);
     });
 
     it('answers storage_unavailable for calls cut off by a terminated connection, a lock holder\'s included', async () => {
