@@ -88,9 +88,14 @@ export class LockHolder {
     this.broken ??= reason instanceof Error ? reason : new Error(String(reason));
   }
 
-  /** Gives the connection back to the pool (or closes it) once its last operation has finished. */
+  /**
+   * Gives the connection back to the pool (or closes it) once its last operation has finished and
+   * every lock taken inside has been released: a callback of the holder's may ask for one after the
+   * holder returned, and that lock is taken on this connection, which must not be in the pool then.
+   */
   async release(): Promise<void> {
     this.open = false;
+    await this.nestedReleased();
     await this.tail;
     this.client.off('error', this.onError);
     this.client.release(this.broken);
