@@ -21,6 +21,15 @@ export class LockHolder {
   /** Why the connection can no longer be trusted; it is then destroyed instead of reused. */
   private broken: Error | undefined;
 
+  /**
+   * Whether the holder's queries and nested locks still go on its connection. Once the connection
+   * has failed, its lock is gone with it; what the holder still has to record (a provider's answer
+   * to the call the lock guarded) goes to the pool, and a lock it takes then is taken afresh.
+   */
+  get usable(): boolean {
+    return this.open && !this.broken;
+  }
+
   /** A connection that fails while held (a restart, a killed backend) says so here; unheard, the error would end the process. */
   private readonly onError = (error: Error) => this.discard(error);
 

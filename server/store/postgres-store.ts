@@ -90,7 +90,7 @@ export class PostgresStore implements Store {
 
   private currentHolder(): LockHolder | undefined {
     const holder = this.holders.getStore();
-    return holder?.open ? holder : undefined;
+    return holder?.usable ? holder : undefined;
   }
 
   /** Connects to `url` (postgres://...) and applies pending migrations. */
