@@ -286,7 +286,12 @@ export class PaymentService {
         await this.deps.store.appendEvent(payment.id, { type: 'provider_error', source: '3ds', detail: { refused: (error as Error).message } });
         throw error;
       }
-      const updated = await this.applyState(payment, state, '3ds');
+      const updated = await this.applyState(payment, state, '3ds').catch(async (error: unknown) => {
+        if (!(error instanceof AppError) || error.code !== 'storage_unavailable') throw error;
+        // The bank answered and the record of it failed: as with a lost answer, the shopper must not pay again.
+        await this.awaitConfirmation(payment, new ProviderError('outcome_unknown', "the bank's answer could not be recorded", payment.provider), '3ds').catch(() => undefined);
+        throw new AppError('outcome_unknown', "the bank's answer could not be recorded; do not pay again: the shop will confirm the payment");
+      });
       if (updated.status !== 'requires_action') this.challengePages.endChallenge(payment.id);
       return updated;
     });
@@ -551,7 +556,16 @@ export class PaymentService {
         await this.awaitRefundOutcome(current, value, error);
         throw new ProviderError('outcome_unknown', `${error.message}; the payment is refund_pending until the provider confirms the outcome: do not send the refund again`, error.provider, error.httpStatus, error.raw);
       });
-      return this.applyState(current, state, 'merchant');
+      return this.applyState(current, state, 'merchant').catch(async (error: unknown) => {
+        if (!(error instanceof AppError) || error.code !== 'storage_unavailable') throw error;
+        // The money moved and the record of it failed: the payment must not look unrefunded to a retry.
+        const failure = new ProviderError('outcome_unknown', 'the provider made the refund, but the database could not record it', payment.provider);
+        await this.awaitRefundOutcome(current, value, failure).catch(() => undefined);
+        throw new AppError(
+          'outcome_unknown',
+          'the provider made the refund, but it could not be recorded (the database is unavailable): do not send the refund again; the payment shows it once the provider is asked',
+        );
+      });
     });
   }
 

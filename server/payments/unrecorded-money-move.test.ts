@@ -1,0 +1,68 @@
+/**
+ * The provider moved money and the database failed as the proxy recorded it (a failover, a cut
+ * connection, a statement timeout). The answer must not invite the merchant to send the call again,
+ * and the payment must wait for a lookup instead of looking untouched: otherwise a retry moves the
+ * money twice.
+ */
+import { expect, it } from 'vitest';
+import { AppError } from '../errors.js';
+import type { ProviderPaymentState } from '../providers/provider.js';
+import type { Store } from '../store/store.js';
+import { serviceFor, succeededPayment } from '../testing/payment-service-harness.js';
+import { stubProvider } from '../testing/stub-provider.js';
+
+/** The store's next status change fails as an unavailable database makes it fail. */
+function failNextTransition(store: Store): void {
+  const transition = store.transitionPayment.bind(store);
+  let failed = false;
+  store.transitionPayment = (...args) => {
+    if (failed) return transition(...args);
+    failed = true;
+    return Promise.reject(new AppError('storage_unavailable', 'the payment database is unavailable right now; please try again in a moment'));
+  };
+}
+
+it('a refund the provider made but the database could not record is not made again by the merchant\'s retry', async () => {
+  const refunds: number[] = [];
+  const provider = stubProvider('milkypay', {
+    getPayment: async () => ({ status: refunds.length > 0 ? 'refunded' : 'succeeded', refundedAmount: refunds.reduce((sum, amount) => sum + amount, 0) }),
+    async refund(_lookup, amount): Promise<ProviderPaymentState> {
+      refunds.push(amount);
+      return { status: 'refunded', refundedAmount: refunds.reduce((sum, each) => sum + each, 0) };
+    },
+  });
+  const { store, payments } = serviceFor(provider);
+  const payment = await succeededPayment(store, 'pay_unrecorded', 'milkypay', 5000, 'USD', 'inv_1');
+
+  failNextTransition(store);
+  const first = await payments.refund(payment, undefined, 'damaged').catch((error: unknown) => error);
+  // Not "try again in a moment": the refund was made.
+  expect(first).toMatchObject({ code: 'outcome_unknown', message: expect.stringContaining('do not send') });
+  expect((await store.getPayment(payment.id))?.status).toBe('refund_pending');
+
+  const retry = await payments.refund((await store.getPayment(payment.id))!, undefined, 'damaged').catch((error: unknown) => error);
+  expect(retry).toMatchObject({ code: 'conflict' });
+  expect(refunds).toEqual([5000]);
+  expect(await store.getPayment(payment.id)).toMatchObject({ status: 'refunded', refundedAmount: 5000 });
+  await store.close();
+});
+
+it('a 3-D Secure completion the bank accepted but the database could not record leaves the payment pending, not waiting for its challenge', async () => {
+  // directcard's card payments are known only from the answers to our own calls: no lookup can find
+  // this one later, and a pending one of them is what stops the checkout from taking a second payment.
+  const provider = stubProvider('directcard', {
+    completeChallenge: async () => ({ status: 'succeeded', amount: 5000, currency: 'USD', providerStatus: 'approved' }),
+    hasStatusLookup: () => false,
+  });
+  const { store, payments } = serviceFor(provider);
+  const now = new Date().toISOString();
+  await store.createSession({ id: 'ses_3ds', orderId: 'order_3ds', amount: 5000, currency: 'USD', returnUrl: 'https://shop.example/r', locale: 'en', captureMethod: 'automatic', createdAt: now, expiresAt: now });
+  await store.createPayment({ id: 'pay_3ds', sessionId: 'ses_3ds', orderId: 'order_3ds', provider: 'directcard', methodId: 'directcard:card', amount: 5000, currency: 'USD', status: 'requires_action', providerRef: 'dc_1', action: { type: 'html', url: 'http://127.0.0.1:9/challenge' } });
+
+  failNextTransition(store);
+  const completed = await payments.completeChallenge('pay_3ds', { paymentId: 'dc_1', securityKey: 'k' }).catch((error: unknown) => error);
+  // The return page then says the payment is not confirmed yet, not that nothing changed.
+  expect(completed).toMatchObject({ code: 'outcome_unknown' });
+  expect((await store.getPayment('pay_3ds'))?.status).toBe('pending');
+  await store.close();
+});
