@@ -721,7 +721,8 @@ export class PaymentService {
     const appError = error instanceof AppError ? error : undefined;
     const code = appError?.code ?? 'internal';
     const failure = { code, message: appError?.message ?? 'the payment could not be created' };
-    if (code === 'outcome_unknown' || code === 'provider_unavailable') {
+    // An unavailable database met inside the adapter may have come after the create was sent.
+    if (code === 'outcome_unknown' || code === 'provider_unavailable' || code === 'storage_unavailable') {
       // The provider may have created it: wait for a status lookup by our reference, never re-create blindly.
       await this.deps.store.transitionPayment(payment.id, payment.status, 'pending', {}, { type: 'provider_error', source: 'pay', detail: { failure } });
       this.deps.logger.warn({ paymentId: payment.id, code }, 'payment outcome unknown; waiting for a status lookup');

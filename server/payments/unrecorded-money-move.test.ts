@@ -6,7 +6,12 @@
  */
 import { expect, it } from 'vitest';
 import { AppError } from '../errors.js';
-import type { ProviderPaymentState } from '../providers/provider.js';
+import { createLogger } from '../logger.js';
+import type { PaymentMethod, ProviderPaymentState } from '../providers/provider.js';
+import { ProviderRegistry } from '../providers/registry.js';
+import { SqliteStore } from '../store/sqlite-store.js';
+import { openTestSession } from '../testing/open-session.js';
+import { PaymentService } from './payment-service.js';
 import type { Store } from '../store/store.js';
 import { serviceFor, succeededPayment } from '../testing/payment-service-harness.js';
 import { stubProvider } from '../testing/stub-provider.js';
@@ -64,5 +69,22 @@ it('a 3-D Secure completion the bank accepted but the database could not record 
   // The return page then says the payment is not confirmed yet, not that nothing changed.
   expect(completed).toMatchObject({ code: 'outcome_unknown' });
   expect((await store.getPayment('pay_3ds'))?.status).toBe('pending');
+  await store.close();
+});
+
+it('a create whose adapter met an unavailable database after sending it waits for a lookup instead of failing', async () => {
+  // As HankoPay's adapter: the card is charged, then its confirming lookup reads the refunds it keeps in the store.
+  const CARD: PaymentMethod = { id: 'hankopay:card', provider: 'hankopay', name: 'Card', category: 'card', fields: [] };
+  const provider = stubProvider('hankopay', {
+    listMethods: async () => [CARD],
+    createPayment: () => Promise.reject(new AppError('storage_unavailable', 'the payment database is unavailable right now; please try again in a moment')),
+  });
+  const store = SqliteStore.open(':memory:');
+  const session = await openTestSession(store);
+  const payments = new PaymentService({ store, providers: new ProviderRegistry([provider]), logger: createLogger({ level: 'silent' }), publicUrl: 'http://127.0.0.1:9' });
+  await expect(payments.pay(session, { methodId: CARD.id, fields: {} }, 'k1', {})).rejects.toMatchObject({ code: 'storage_unavailable' });
+  const [payment] = await store.listPaymentsBySession(session.id);
+  // Failed, it would never be looked up again, and a charged card would count as unpaid.
+  expect(payment?.status).toBe('pending');
   await store.close();
 });
