@@ -287,7 +287,7 @@ export class PaymentService {
         throw error;
       }
       const updated = await this.applyState(payment, state, '3ds').catch(async (error: unknown) => {
-        if (!(error instanceof AppError) || error.code !== 'storage_unavailable') throw error;
+        if (!isStorageFailure(error)) throw error;
         // The bank answered and the record of it failed: as with a lost answer, the shopper must not pay again.
         await this.awaitConfirmation(payment, new ProviderError('outcome_unknown', "the bank's answer could not be recorded", payment.provider), '3ds').catch(() => undefined);
         throw new AppError('outcome_unknown', "the bank's answer could not be recorded; do not pay again: the shop will confirm the payment");
@@ -552,12 +552,15 @@ export class PaymentService {
       const value = amount ?? refundable;
       if (value > refundable) throw new AppError('invalid_request', `amount: at most ${toMajorString(refundable, current.currency)} ${current.currency} can still be refunded`);
       const state = await refund({ paymentId: current.id, providerRef: current.providerRef }, value, current.currency, reason).catch(async (error: unknown) => {
-        if (!(error instanceof ProviderError) || error.code !== 'outcome_unknown') throw error;
-        await this.awaitRefundOutcome(current, value, error);
-        throw new ProviderError('outcome_unknown', `${error.message}; the payment is refund_pending until the provider confirms the outcome: do not send the refund again`, error.provider, error.httpStatus, error.raw);
+        // An adapter that keeps records of its own (HankoPay's refunds) may meet the database after sending the refund.
+        const unknown = isStorageFailure(error) ? new ProviderError('outcome_unknown', 'the refund may have been sent; the database failed while it was recorded', payment.provider) : error;
+        if (!(unknown instanceof ProviderError) || unknown.code !== 'outcome_unknown') throw error;
+        // Best effort: with the database down too, the answer must still say the refund may be made.
+        await this.awaitRefundOutcome(current, value, unknown).catch(() => undefined);
+        throw new ProviderError('outcome_unknown', `${unknown.message}; the payment is refund_pending until the provider confirms the outcome: do not send the refund again`, unknown.provider, unknown.httpStatus, unknown.raw);
       });
       return this.applyState(current, state, 'merchant').catch(async (error: unknown) => {
-        if (!(error instanceof AppError) || error.code !== 'storage_unavailable') throw error;
+        if (!isStorageFailure(error)) throw error;
         // The money moved and the record of it failed: the payment must not look unrefunded to a retry.
         const failure = new ProviderError('outcome_unknown', 'the provider made the refund, but the database could not record it', payment.provider);
         await this.awaitRefundOutcome(current, value, failure).catch(() => undefined);
@@ -738,6 +741,11 @@ export class PaymentService {
     );
     throw error;
   }
+}
+
+/** The store could not be reached or used (StorageUnavailableError, or a refused flush). */
+function isStorageFailure(error: unknown): boolean {
+  return error instanceof AppError && error.code === 'storage_unavailable';
 }
 
 function sharedPageStateKey(sessionId: string): string {

@@ -88,3 +88,24 @@ it('a create whose adapter met an unavailable database after sending it waits fo
   expect(payment?.status).toBe('pending');
   await store.close();
 });
+
+it('a refund whose adapter met an unavailable database may have been sent: the payment waits in refund_pending', async () => {
+  // As HankoPay's adapter: it writes the refund ahead, sends it, then records HankoPay's answer in the store.
+  let sent = 0;
+  const provider = stubProvider('hankopay', {
+    getPayment: async () => ({ status: 'partially_refunded', refundedAmount: 1000 }),
+    async refund(): Promise<ProviderPaymentState> {
+      sent += 1;
+      throw new AppError('storage_unavailable', 'the payment database is unavailable right now; please try again in a moment');
+    },
+  });
+  const { store, payments } = serviceFor(provider);
+  const payment = await succeededPayment(store, 'pay_adapter_store', 'hankopay', 5000, 'USD', 'tx_1');
+  const first = await payments.refund(payment, 1000, 'one item').catch((error: unknown) => error);
+  expect(first).toMatchObject({ code: 'outcome_unknown', message: expect.stringContaining('do not send') });
+  expect((await store.getPayment(payment.id))?.status).toBe('refund_pending');
+  // The reconciler's lookup then records the refund the provider made.
+  expect(await payments.refresh((await store.getPayment(payment.id))!, 'reconcile')).toMatchObject({ status: 'partially_refunded', refundedAmount: 1000 });
+  expect(sent).toBe(1);
+  await store.close();
+});
