@@ -46,7 +46,7 @@ interface Queryable {
 }
 
 export interface PostgresStoreOptions {
-  /** Connections kept by this instance (default 10). */
+  /** Connections kept by this instance for its work (default 10); readiness pings have one more of their own. */
   poolSize?: number;
   /** Where a broken idle connection is reported; the pool replaces it by itself. */
   logger?: Logger;
@@ -79,7 +79,14 @@ export class PostgresStore implements Store {
   /** The lock holder the current call runs for, if any: its queries go on the holder's connection. */
   private readonly holders = new AsyncLocalStorage<LockHolder>();
 
-  private constructor(private readonly pool: pg.Pool) {}
+  private constructor(
+    private readonly pool: pg.Pool,
+    /**
+     * One connection of its own for readiness pings: lock holders may hold every pooled one across
+     * slow provider calls, and a busy instance must not look as if its database were unreachable.
+     */
+    private readonly pings: pg.Pool,
+  ) {}
 
   /** Where a query of the current call goes: its lock holder's connection, or the pool. */
   private get db(): Queryable {
@@ -95,19 +102,18 @@ export class PostgresStore implements Store {
 
   /** Connects to `url` (postgres://...) and applies pending migrations. */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
-    const pool = new pg.Pool({
-      connectionString: url,
-      max: options.poolSize ?? 10,
-      connectionTimeoutMillis: 10_000,
-      statement_timeout: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
-    });
-    // Without a listener, an idle connection dropped by the server (a restart, a failover) would crash the process.
-    pool.on('error', (error) => options.logger?.warn({ err: error }, 'an idle database connection failed; it is replaced'));
-    const store = new PostgresStore(pool);
+    const connection = { connectionString: url, connectionTimeoutMillis: 10_000, statement_timeout: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS };
+    const pool = new pg.Pool({ ...connection, max: options.poolSize ?? 10 });
+    const pings = new pg.Pool({ ...connection, max: 1 });
+    for (const each of [pool, pings]) {
+      // Without a listener, an idle connection dropped by the server (a restart, a failover) would crash the process.
+      each.on('error', (error) => options.logger?.warn({ err: error }, 'an idle database connection failed; it is replaced'));
+    }
+    const store = new PostgresStore(pool, pings);
     try {
       await store.migrate();
     } catch (error) {
-      await pool.end();
+      await store.close();
       throw error;
     }
     return store;
@@ -456,11 +462,11 @@ export class PostgresStore implements Store {
   }
 
   async ping(): Promise<void> {
-    await this.pool.query('SELECT 1');
+    await this.pings.query('SELECT 1');
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.pings.end()]);
   }
 }
 

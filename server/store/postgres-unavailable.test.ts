@@ -96,6 +96,19 @@ if (!serverUrl) {
       expect(trace).toEqual(['first', 'second']);
     });
 
+    it('answers a readiness ping while every pooled connection is held by a lock holder', async () => {
+      // Refunds of different payments each hold a connection across their provider call: a busy
+      // instance is not one whose database is unreachable, and must not be taken out of the balancer.
+      const { store } = await openWithAdmin();
+      const holders = [1, 2, 3].map((i) => store.withLock(`payment:${i}`, () => new Promise((resolve) => setTimeout(resolve, 1_500))));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const started = Date.now();
+      await store.ping();
+      const pingMs = Date.now() - started;
+      await Promise.all(holders);
+      expect(pingMs).toBeLessThan(500);
+    });
+
     it('lets a lock holder whose connection was cut record what happened on another connection, and lock again for real', async () => {
       // As a refund whose provider call succeeded while an operator or a proxy cut the holder's
       // connection: the database is there, and the provider's answer must still be recorded.
