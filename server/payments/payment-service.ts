@@ -597,7 +597,12 @@ export class PaymentService {
     const capture = provider.capture.bind(provider);
     return this.oneAtATime(payment, async (current) => {
       const state = await capture({ paymentId: current.id, providerRef: current.providerRef }, amount ?? current.amount, current.currency);
-      return this.applyState(current, state, 'merchant');
+      return this.applyState(current, state, 'merchant').catch((error: unknown) => {
+        if (!isStorageFailure(error)) throw error;
+        // The money moved and the record of it failed: "try again" would invite a second capture.
+        this.deps.logger.error({ paymentId: current.id, err: error }, 'the provider made the capture, but it could not be recorded');
+        throw new AppError('outcome_unknown', 'the provider made the capture, but it could not be recorded (the database is unavailable): do not send the capture again');
+      });
     });
   }
 

@@ -109,3 +109,14 @@ it('a refund whose adapter met an unavailable database may have been sent: the p
   expect(sent).toBe(1);
   await store.close();
 });
+
+it('a capture the provider made but the database could not record is not answered with an invitation to try again', async () => {
+  const provider = stubProvider('milkypay', { capture: async (_lookup, amount) => ({ status: 'succeeded', capturedAmount: amount }) });
+  const { store, payments } = serviceFor(provider);
+  const now = new Date().toISOString();
+  await store.createSession({ id: 'ses_cap', orderId: 'order_cap', amount: 5000, currency: 'USD', returnUrl: 'https://shop.example/r', locale: 'en', captureMethod: 'manual', createdAt: now, expiresAt: now });
+  const { payment } = await store.createPayment({ id: 'pay_cap', sessionId: 'ses_cap', orderId: 'order_cap', provider: 'milkypay', methodId: 'milkypay:card', amount: 5000, currency: 'USD', status: 'authorized', providerRef: 'auth_1' });
+  failNextTransition(store);
+  await expect(payments.capture(payment, undefined)).rejects.toMatchObject({ code: 'outcome_unknown', message: expect.stringContaining('do not send') });
+  await store.close();
+});
