@@ -25,6 +25,8 @@ const REPEAT_WAIT_MS = 10_000;
  * provider client's timeout (30 s at most). Until then a lookup that finds nothing proves nothing.
  */
 const CREATE_IN_FLIGHT_MS = 40_000;
+/** How long a refund that may have been made keeps trying to be recorded refund_pending while the database is down: longer than a failover. */
+const REFUND_PENDING_RETRY_MS = 15 * 60_000;
 
 /** What the shopper sent to pay: a method, its extra fields and, for card methods, the card. */
 export interface PayInput {
@@ -556,14 +558,14 @@ export class PaymentService {
         const unknown = isStorageFailure(error) ? new ProviderError('outcome_unknown', 'the refund may have been sent; the database failed while it was recorded', payment.provider) : error;
         if (!(unknown instanceof ProviderError) || unknown.code !== 'outcome_unknown') throw error;
         // Best effort: with the database down too, the answer must still say the refund may be made.
-        await this.awaitRefundOutcome(current, value, unknown).catch(() => undefined);
+        await this.markRefundPending(current, value, unknown);
         throw new ProviderError('outcome_unknown', `${unknown.message}; the payment is refund_pending until the provider confirms the outcome: do not send the refund again`, unknown.provider, unknown.httpStatus, unknown.raw);
       });
       return this.applyState(current, state, 'merchant').catch(async (error: unknown) => {
         if (!isStorageFailure(error)) throw error;
         // The money moved and the record of it failed: the payment must not look unrefunded to a retry.
         const failure = new ProviderError('outcome_unknown', 'the provider made the refund, but the database could not record it', payment.provider);
-        await this.awaitRefundOutcome(current, value, failure).catch(() => undefined);
+        await this.markRefundPending(current, value, failure);
         throw new AppError(
           'outcome_unknown',
           'the provider made the refund, but it could not be recorded (the database is unavailable): do not send the refund again; the payment shows it once the provider is asked',
@@ -576,6 +578,28 @@ export class PaymentService {
    * A refund got no answer and may have been made. Until a lookup tells, the payment is
    * refund_pending: a retried refund is refused rather than sent again, and the reconciler asks.
    */
+  /**
+   * awaitRefundOutcome for a refund that may have moved money while the database was failing: tried
+   * now and, while the database is unavailable, again in the background (1 s, 2 s, 4 s... at most
+   * 30 s apart, for 15 minutes), so that the payment does not stay looking unrefunded once it is
+   * back. Never rejects: the caller's answer says the refund may have been made either way.
+   */
+  private async markRefundPending(payment: PaymentRecord, amount: number, error: ProviderError): Promise<void> {
+    const deadline = Date.now() + REFUND_PENDING_RETRY_MS;
+    const attempt = async (delayMs: number): Promise<void> => {
+      try {
+        await this.awaitRefundOutcome(payment, amount, error);
+      } catch (failure) {
+        if (!isStorageFailure(failure) || Date.now() + delayMs > deadline) {
+          this.deps.logger.error({ paymentId: payment.id, amount, err: failure }, 'a refund that may have been made could not be recorded; check it at the provider');
+          return;
+        }
+        setTimeout(() => void attempt(Math.min(delayMs * 2, 30_000)), delayMs).unref();
+      }
+    };
+    await attempt(1_000);
+  }
+
   private async awaitRefundOutcome(payment: PaymentRecord, amount: number, error: ProviderError): Promise<void> {
     const failure = { code: error.code, message: error.message };
     await this.deps.store.transitionPayment(

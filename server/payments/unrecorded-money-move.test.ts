@@ -120,3 +120,26 @@ it('a capture the provider made but the database could not record is not answere
   await expect(payments.capture(payment, undefined)).rejects.toMatchObject({ code: 'outcome_unknown', message: expect.stringContaining('do not send') });
   await store.close();
 });
+
+it('a refund the provider made while the database was down is recorded refund_pending once the database is back', async () => {
+  const refunds: number[] = [];
+  const provider = stubProvider('milkypay', {
+    async refund(_lookup, amount): Promise<ProviderPaymentState> {
+      refunds.push(amount);
+      return { status: 'refunded', refundedAmount: amount };
+    },
+  });
+  const { store, payments } = serviceFor(provider);
+  const payment = await succeededPayment(store, 'pay_outage', 'milkypay', 5000, 'USD', 'inv_2');
+  // Down for the recording and for the first try at refund_pending; back a moment later.
+  const transition = store.transitionPayment.bind(store);
+  let refused = 2;
+  store.transitionPayment = (...args) =>
+    refused-- > 0 ? Promise.reject(new AppError('storage_unavailable', 'the payment database is unavailable right now; please try again in a moment')) : transition(...args);
+  await expect(payments.refund(payment, undefined, 'damaged')).rejects.toMatchObject({ code: 'outcome_unknown' });
+  for (let waited = 0; (await store.getPayment(payment.id))?.status !== 'refund_pending' && waited < 3_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+  // Now the reconciler asks the provider about it, and a retry is refused meanwhile.
+  expect((await store.getPayment(payment.id))?.status).toBe('refund_pending');
+  expect(refunds).toEqual([5000]);
+  await store.close();
+});
