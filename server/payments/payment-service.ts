@@ -5,6 +5,7 @@ import { AppError, ProviderError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { SHARED_PAGE_METHOD_CODE, type CallbackInput, type CardDetails, type InstallmentOption, type PaymentLookup, type PaymentMethod, type ProviderErrorLogEntry, type ProviderId, type ProviderPaymentState, type SharedPaymentPage } from '../providers/provider.js';
+import { retryWhileUnavailable } from '../store/retry-while-unavailable.js';
 import type { InstallmentPlan, NewOutboxMessage, PaymentPatch, PaymentRecord, SessionRecord, Store } from '../store/store.js';
 import { isWebhookStatus, paymentEventMessage } from '../webhooks/merchant-event.js';
 import { ChallengePages } from './challenge-pages.js';
@@ -25,8 +26,6 @@ const REPEAT_WAIT_MS = 10_000;
  * provider client's timeout (30 s at most). Until then a lookup that finds nothing proves nothing.
  */
 const CREATE_IN_FLIGHT_MS = 40_000;
-/** How long a refund that may have been made keeps trying to be recorded refund_pending while the database is down: longer than a failover. */
-const REFUND_PENDING_RETRY_MS = 15 * 60_000;
 
 /** What the shopper sent to pay: a method, its extra fields and, for card methods, the card. */
 export interface PayInput {
@@ -580,24 +579,15 @@ export class PaymentService {
    */
   /**
    * awaitRefundOutcome for a refund that may have moved money while the database was failing: tried
-   * now and, while the database is unavailable, again in the background (1 s, 2 s, 4 s... at most
-   * 30 s apart, for 15 minutes), so that the payment does not stay looking unrefunded once it is
-   * back. Never rejects: the caller's answer says the refund may have been made either way.
+   * now and, while the database is unavailable, again in the background, so that the payment does
+   * not stay looking unrefunded once it is back. Never rejects: the caller's answer says the refund
+   * may have been made either way.
    */
-  private async markRefundPending(payment: PaymentRecord, amount: number, error: ProviderError): Promise<void> {
-    const deadline = Date.now() + REFUND_PENDING_RETRY_MS;
-    const attempt = async (delayMs: number): Promise<void> => {
-      try {
-        await this.awaitRefundOutcome(payment, amount, error);
-      } catch (failure) {
-        if (!isStorageFailure(failure) || Date.now() + delayMs > deadline) {
-          this.deps.logger.error({ paymentId: payment.id, amount, err: failure }, 'a refund that may have been made could not be recorded; check it at the provider');
-          return;
-        }
-        setTimeout(() => void attempt(Math.min(delayMs * 2, 30_000)), delayMs).unref();
-      }
-    };
-    await attempt(1_000);
+  private markRefundPending(payment: PaymentRecord, amount: number, error: ProviderError): Promise<void> {
+    return retryWhileUnavailable(
+      () => this.awaitRefundOutcome(payment, amount, error),
+      (failure) => this.deps.logger.error({ paymentId: payment.id, amount, err: failure }, 'a refund that may have been made could not be recorded; check it at the provider'),
+    );
   }
 
   private async awaitRefundOutcome(payment: PaymentRecord, amount: number, error: ProviderError): Promise<void> {
