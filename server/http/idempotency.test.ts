@@ -101,6 +101,25 @@ describe('Idempotency-Key on the merchant API', () => {
     expect(await proxy.store.getPayment(id)).toMatchObject({ refundedAmount: 1000 });
   });
 
+  it('never runs a refund again whose answer could not be read back from the database', async () => {
+    const id = await paidHankoPayment('order-idem-readback');
+    const before = calls('hankopay POST');
+    const listEvents = proxy.store.listEvents.bind(proxy.store);
+    let outage = true;
+    // The refund is made and recorded; the database fails as its answer is read back.
+    proxy.store.listEvents = (...args) => {
+      if (!outage) return listEvents(...args);
+      outage = false;
+      return Promise.reject(new AppError('storage_unavailable', 'the payment database is unavailable right now; please try again in a moment'));
+    };
+    const refund = () => merchant(`/api/payments/${id}/refund`, { amount: '10.00', reason: 'one item returned' }, `refund-readback-${id}`);
+    const first = await refund();
+    expect(first.status).not.toBe(503);
+    await refund();
+    expect(calls('hankopay POST') - before).toBe(1);
+    expect(await proxy.store.getPayment(id)).toMatchObject({ refundedAmount: 1000 });
+  });
+
   it('replays an error answer too, without running again', async () => {
     const missing = await merchant('/api/payments/pay_missing/cancel', {}, 'cancel-missing');
     const again = await merchant('/api/payments/pay_missing/cancel', {}, 'cancel-missing');
