@@ -25,7 +25,8 @@ export const ERROR_STATUS = {
   outcome_unknown: 502,
   not_supported: 422,
   internal: 500,
-  // The database could not make a new payment durable: nothing more is attempted until a restart.
+  // The database cannot be reached or used right now (a restart, a failover, a statement that took
+  // too long), or could not make a new payment durable: try again later.
   storage_unavailable: 503,
 } as const;
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '../errors.js';
 import { widgetCall } from '../testing/api-calls.js';
 import { MERCHANT_KEY, startProxy, type ProxyHarness } from '../testing/proxy-harness.js';
 
@@ -79,6 +80,44 @@ describe('Idempotency-Key on the merchant API', () => {
     expect(first.status).toBe(201);
     expect(again).toMatchObject({ status: 201, replayed: 'true', body: first.body });
     expect(calls('hankopay POST') - before).toBe(1);
+  });
+
+  it('runs a repeat again after an answer that the database was unavailable, as that answer invites', async () => {
+    const id = await paidHankoPayment('order-idem-outage');
+    const getPayment = proxy.store.getPayment.bind(proxy.store);
+    let outage = true;
+    // The database fails the first call's first read (a failover), and is back for the repeat.
+    proxy.store.getPayment = (...args) => {
+      if (!outage) return getPayment(...args);
+      outage = false;
+      return Promise.reject(new AppError('storage_unavailable', 'the payment database is unavailable right now; please try again in a moment'));
+    };
+    const refund = () => merchant(`/api/payments/${id}/refund`, { amount: '10.00', reason: 'one item returned' }, `refund-outage-${id}`);
+    const first = await refund();
+    expect(first).toMatchObject({ status: 503, body: { error: { code: 'storage_unavailable' } } });
+    const again = await refund();
+    expect(again.replayed).toBeNull();
+    expect(again.status).toBe(200);
+    expect(await proxy.store.getPayment(id)).toMatchObject({ refundedAmount: 1000 });
+  });
+
+  it('never runs a refund again whose answer could not be read back from the database', async () => {
+    const id = await paidHankoPayment('order-idem-readback');
+    const before = calls('hankopay POST');
+    const listEvents = proxy.store.listEvents.bind(proxy.store);
+    let outage = true;
+    // The refund is made and recorded; the database fails as its answer is read back.
+    proxy.store.listEvents = (...args) => {
+      if (!outage) return listEvents(...args);
+      outage = false;
+      return Promise.reject(new AppError('storage_unavailable', 'the payment database is unavailable right now; please try again in a moment'));
+    };
+    const refund = () => merchant(`/api/payments/${id}/refund`, { amount: '10.00', reason: 'one item returned' }, `refund-readback-${id}`);
+    const first = await refund();
+    expect(first.status).not.toBe(503);
+    await refund();
+    expect(calls('hankopay POST') - before).toBe(1);
+    expect(await proxy.store.getPayment(id)).toMatchObject({ refundedAmount: 1000 });
   });
 
   it('replays an error answer too, without running again', async () => {

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { maskPanLike } from '../security/card-masking.js';
+import { retryWhileUnavailable } from '../store/retry-while-unavailable.js';
 import type { Store } from '../store/store.js';
 
 /**
@@ -13,7 +14,8 @@ import type { Store } from '../store/store.js';
  * A call without the header runs as before.
  *
  * A first call cut off before answering (the process died) leaves its key `started`: repeats get
- * 409 rather than risk a second refund or payout; the payment's own state says what happened.
+ * 409 rather than risk a second refund or payout; the payment's own state says what happened. A
+ * first call answered 503 storage_unavailable stores nothing: its repeat runs again.
  */
 export function idempotentRequests(deps: { store: Store; scope: string; logger: Logger }): RequestHandler {
   return async (req, res, next) => {
@@ -32,6 +34,16 @@ export function idempotentRequests(deps: { store: Store; scope: string; logger: 
     const send = res.json.bind(res);
     res.json = (body: unknown) => {
       const text = JSON.stringify(body);
+      if (isStorageUnavailable(res.statusCode, body)) {
+        // "Try again in a moment" is only said where nothing that must happen once has happened (a
+        // money move the database could not record answers outcome_unknown): the key is freed for
+        // that retry, now or, with the database still down, once it is back.
+        void retryWhileUnavailable(
+          () => deps.store.abandonIdempotentRequest(deps.scope, trimmed),
+          (error) => deps.logger.error({ err: error }, 'could not free an Idempotency-Key after a database outage; its repeats get 409'),
+        ).finally(() => send(body));
+        return res;
+      }
       // Stored before the answer leaves: a repeat can never run again after seeing this one.
       deps.store
         .completeIdempotentRequest(deps.scope, trimmed, res.statusCode, text, new Date().toISOString())
@@ -41,6 +53,10 @@ export function idempotentRequests(deps: { store: Store; scope: string; logger: 
     };
     next();
   };
+}
+
+function isStorageUnavailable(status: number, body: unknown): boolean {
+  return status === 503 && (body as { error?: { code?: unknown } } | undefined)?.error?.code === 'storage_unavailable';
 }
 
 /**

@@ -5,6 +5,7 @@ import { AppError, ProviderError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { SHARED_PAGE_METHOD_CODE, type CallbackInput, type CardDetails, type InstallmentOption, type PaymentLookup, type PaymentMethod, type ProviderErrorLogEntry, type ProviderId, type ProviderPaymentState, type SharedPaymentPage } from '../providers/provider.js';
+import { retryWhileUnavailable } from '../store/retry-while-unavailable.js';
 import type { InstallmentPlan, NewOutboxMessage, PaymentPatch, PaymentRecord, SessionRecord, Store } from '../store/store.js';
 import { forgetCardEcho, stateWithoutCardEcho } from '../security/card-echo.js';
 import { isWebhookStatus, paymentEventMessage } from '../webhooks/merchant-event.js';
@@ -299,7 +300,12 @@ export class PaymentService {
         await this.deps.store.appendEvent(payment.id, { type: 'provider_error', source: '3ds', detail: { refused: (error as Error).message } });
         throw error;
       }
-      const updated = await this.applyState(payment, state, '3ds');
+      const updated = await this.applyState(payment, state, '3ds').catch(async (error: unknown) => {
+        if (!isStorageFailure(error)) throw error;
+        // The bank answered and the record of it failed: as with a lost answer, the shopper must not pay again.
+        await this.awaitConfirmation(payment, new ProviderError('outcome_unknown', "the bank's answer could not be recorded", payment.provider), '3ds').catch(() => undefined);
+        throw new AppError('outcome_unknown', "the bank's answer could not be recorded; do not pay again: the shop will confirm the payment");
+      });
       if (updated.status !== 'requires_action') this.challengePages.endChallenge(payment.id);
       return updated;
     });
@@ -560,11 +566,23 @@ export class PaymentService {
       const value = amount ?? refundable;
       if (value > refundable) throw new AppError('invalid_request', `amount: at most ${toMajorString(refundable, current.currency)} ${current.currency} can still be refunded`);
       const state = await refund({ paymentId: current.id, providerRef: current.providerRef }, value, current.currency, reason).catch(async (error: unknown) => {
-        if (!(error instanceof ProviderError) || error.code !== 'outcome_unknown') throw error;
-        await this.awaitRefundOutcome(current, value, error);
-        throw new ProviderError('outcome_unknown', `${error.message}; the payment is refund_pending until the provider confirms the outcome: do not send the refund again`, error.provider, error.httpStatus, error.raw);
+        // An adapter that keeps records of its own (HankoPay's refunds) may meet the database after sending the refund.
+        const unknown = isStorageFailure(error) ? new ProviderError('outcome_unknown', 'the refund may have been sent; the database failed while it was recorded', payment.provider) : error;
+        if (!(unknown instanceof ProviderError) || unknown.code !== 'outcome_unknown') throw error;
+        // Best effort: with the database down too, the answer must still say the refund may be made.
+        await this.markRefundPending(current, value, unknown);
+        throw new ProviderError('outcome_unknown', `${unknown.message}; the payment is refund_pending until the provider confirms the outcome: do not send the refund again`, unknown.provider, unknown.httpStatus, unknown.raw);
       });
-      return this.applyState(current, state, 'merchant');
+      return this.applyState(current, state, 'merchant').catch(async (error: unknown) => {
+        if (!isStorageFailure(error)) throw error;
+        // The money moved and the record of it failed: the payment must not look unrefunded to a retry.
+        const failure = new ProviderError('outcome_unknown', 'the provider made the refund, but the database could not record it', payment.provider);
+        await this.markRefundPending(current, value, failure);
+        throw new AppError(
+          'outcome_unknown',
+          'the provider made the refund, but it could not be recorded (the database is unavailable): do not send the refund again; the payment shows it once the provider is asked',
+        );
+      });
     });
   }
 
@@ -572,6 +590,19 @@ export class PaymentService {
    * A refund got no answer and may have been made. Until a lookup tells, the payment is
    * refund_pending: a retried refund is refused rather than sent again, and the reconciler asks.
    */
+  /**
+   * awaitRefundOutcome for a refund that may have moved money while the database was failing: tried
+   * now and, while the database is unavailable, again in the background, so that the payment does
+   * not stay looking unrefunded once it is back. Never rejects: the caller's answer says the refund
+   * may have been made either way.
+   */
+  private markRefundPending(payment: PaymentRecord, amount: number, error: ProviderError): Promise<void> {
+    return retryWhileUnavailable(
+      () => this.awaitRefundOutcome(payment, amount, error),
+      (failure) => this.deps.logger.error({ paymentId: payment.id, amount, err: failure }, 'a refund that may have been made could not be recorded; check it at the provider'),
+    );
+  }
+
   private async awaitRefundOutcome(payment: PaymentRecord, amount: number, error: ProviderError): Promise<void> {
     const failure = { code: error.code, message: error.message };
     await this.deps.store.transitionPayment(
@@ -593,7 +624,12 @@ export class PaymentService {
     const capture = provider.capture.bind(provider);
     return this.oneAtATime(payment, async (current) => {
       const state = await capture({ paymentId: current.id, providerRef: current.providerRef }, amount ?? current.amount, current.currency);
-      return this.applyState(current, state, 'merchant');
+      return this.applyState(current, state, 'merchant').catch((error: unknown) => {
+        if (!isStorageFailure(error)) throw error;
+        // The money moved and the record of it failed: "try again" would invite a second capture.
+        this.deps.logger.error({ paymentId: current.id, err: error }, 'the provider made the capture, but it could not be recorded');
+        throw new AppError('outcome_unknown', 'the provider made the capture, but it could not be recorded (the database is unavailable): do not send the capture again');
+      });
     });
   }
 
@@ -720,7 +756,8 @@ export class PaymentService {
     const appError = error instanceof AppError ? error : undefined;
     const code = appError?.code ?? 'internal';
     const failure = { code, message: appError?.message ?? 'the payment could not be created' };
-    if (code === 'outcome_unknown' || code === 'provider_unavailable') {
+    // An unavailable database met inside the adapter may have come after the create was sent.
+    if (code === 'outcome_unknown' || code === 'provider_unavailable' || code === 'storage_unavailable') {
       // The provider may have created it: wait for a status lookup by our reference, never re-create blindly.
       await this.deps.store.transitionPayment(payment.id, payment.status, 'pending', {}, { type: 'provider_error', source: 'pay', detail: { failure } });
       this.deps.logger.warn({ paymentId: payment.id, code }, 'payment outcome unknown; waiting for a status lookup');
@@ -736,6 +773,11 @@ export class PaymentService {
     );
     throw error;
   }
+}
+
+/** The store could not be reached or used (StorageUnavailableError, or a refused flush). */
+function isStorageFailure(error: unknown): boolean {
+  return error instanceof AppError && error.code === 'storage_unavailable';
 }
 
 function sharedPageStateKey(sessionId: string): string {

@@ -83,4 +83,30 @@ describe('Reconciler', () => {
     expect((await store.getPayment('p2'))?.status).toBe('requires_action');
     expect((await store.getPayment('p3'))?.status).toBe('expired');
   });
+  it('keeps its schedule after a pass the database failed, without an unhandled rejection that would end the process', async () => {
+    const store = SqliteStore.open(':memory:');
+    const now = new Date().toISOString();
+    await store.createSession({ id: 's', orderId: 'o', amount: 100, currency: 'USD', returnUrl: 'https://shop.example', locale: 'en', captureMethod: 'automatic', createdAt: now, expiresAt: now });
+    await store.createPayment({ sessionId: 's', orderId: 'o', provider: 'milkypay', methodId: 'milkypay:x', amount: 100, currency: 'USD', id: 'p_paid', idempotencyKey: '1', status: 'pending' });
+    const claim = store.claimUnsettledPayments.bind(store);
+    let outage = 2;
+    // As PostgreSQL answers while it refuses connections (a restart, a failover).
+    store.claimUnsettledPayments = (...args) => (outage-- > 0 ? Promise.reject(new Error('database "checkout" is not currently accepting connections')) : claim(...args));
+    const provider = providerAnswering({ p_paid: { status: 'succeeded', providerRef: 'cpi_1' } });
+    const logger = createLogger({ level: 'silent' });
+    const payments = new PaymentService({ store, providers: new ProviderRegistry([provider]), logger, publicUrl: 'http://proxy' });
+    const reconciler = new Reconciler({ store, payments, logger }, { intervalMs: 10, quietForMs: -1000, batchSize: 10 });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      reconciler.start();
+      for (let waited = 0; provider.lookups.length === 0 && waited < 2_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    } finally {
+      await reconciler.stop();
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+    expect((await store.getPayment('p_paid'))?.status).toBe('succeeded');
+  });
 });

@@ -22,13 +22,15 @@ export class Reconciler {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.reconcilePending(), this.options.intervalMs);
+    // The database may be down for a while (a restart, a failover): the next pass tries again.
+    const pass = () => this.reconcilePending().catch((error: unknown) => this.deps.logger.error({ err: error }, 'reconciliation pass failed; will try again'));
+    this.timer = setInterval(() => void pass(), this.options.intervalMs);
     this.timer.unref();
   }
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    await this.running;
+    await this.running?.catch(() => undefined);
   }
 
   /** One pass over unsettled payments quiet for a while; returns how many changed status. */

@@ -42,17 +42,17 @@ export function createPaymentsRouter(deps: { store: Store; payments: PaymentServ
     const payment = await load(deps.store, String(req.params.id));
     const body = req.body as z.output<typeof refundSchema>;
     const updated = await deps.payments.refund(payment, minorOrUndefined(body.amount, payment.currency), body.reason);
-    await send(res, deps.store, updated);
+    await sendMoved(res, deps.store, updated, 'refund');
   });
 
   router.post('/:id/capture', validateBody(captureSchema), async (req, res) => {
     const payment = await load(deps.store, String(req.params.id));
     const body = req.body as z.output<typeof captureSchema>;
-    await send(res, deps.store, await deps.payments.capture(payment, minorOrUndefined(body.amount, payment.currency)));
+    await sendMoved(res, deps.store, await deps.payments.capture(payment, minorOrUndefined(body.amount, payment.currency)), 'capture');
   });
 
   router.post('/:id/cancel', async (req, res) => {
-    await send(res, deps.store, await deps.payments.cancel(await load(deps.store, String(req.params.id))));
+    await sendMoved(res, deps.store, await deps.payments.cancel(await load(deps.store, String(req.params.id))), 'cancellation');
   });
 
   return router;
@@ -64,8 +64,19 @@ async function load(store: Store, id: string): Promise<PaymentRecord> {
   return payment;
 }
 
-async function send(res: Response, store: Store, payment: PaymentRecord): Promise<void> {
-  res.json(await merchantView(store, payment));
+/**
+ * The answer to a call that was made at the provider and recorded. If the database fails as the
+ * answer is read back, "try again" (503) would make it again: the merchant is told it was made.
+ */
+async function sendMoved(res: Response, store: Store, payment: PaymentRecord, what: string): Promise<void> {
+  let view: Awaited<ReturnType<typeof merchantView>>;
+  try {
+    view = await merchantView(store, payment);
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== 'storage_unavailable') throw error;
+    throw new AppError('outcome_unknown', `the ${what} was made and recorded (the payment is ${payment.status}), but the answer could not be read back: do not send it again; read the payment in a moment`);
+  }
+  res.json(view);
 }
 
 function minorOrUndefined(amount: number | string | undefined, currency: string): number | undefined {

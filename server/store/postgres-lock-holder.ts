@@ -1,5 +1,6 @@
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
+import { storageError } from './postgres-unavailable.js';
 
 /**
  * One pooled connection held by whoever holds a named lock, and everything that holder asks of the
@@ -19,6 +20,15 @@ export class LockHolder {
   private readonly nested = new Set<Promise<unknown>>();
   /** Why the connection can no longer be trusted; it is then destroyed instead of reused. */
   private broken: Error | undefined;
+
+  /**
+   * Whether the holder's queries and nested locks still go on its connection. Once the connection
+   * has failed, its lock is gone with it; what the holder still has to record (a provider's answer
+   * to the call the lock guarded) goes to the pool, and a lock it takes then is taken afresh.
+   */
+  get usable(): boolean {
+    return this.open && !this.broken;
+  }
 
   /** A connection that fails while held (a restart, a killed backend) says so here; unheard, the error would end the process. */
   private readonly onError = (error: Error) => this.discard(error);
@@ -40,10 +50,19 @@ export class LockHolder {
   /** Holds `name` on this connection while `fn` runs; `fn` and what it calls see this holder. */
   async lock<T>(name: string, fn: () => Promise<T>): Promise<T> {
     try {
-      await this.run((client) => client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [name]));
+      await this.run(async (client) => {
+        // The holder may be another instance calling a provider, whose calls have time limits of
+        // their own: the wait is not a stuck statement, so statement_timeout does not cut it.
+        await client.query('SET statement_timeout = 0');
+        try {
+          await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [name]);
+        } finally {
+          await client.query('RESET statement_timeout');
+        }
+      });
     } catch (error) {
       this.discard(error);
-      throw error;
+      throw storageError(error);
     }
     try {
       return await this.holders.run(this, fn);
@@ -78,9 +97,14 @@ export class LockHolder {
     this.broken ??= reason instanceof Error ? reason : new Error(String(reason));
   }
 
-  /** Gives the connection back to the pool (or closes it) once its last operation has finished. */
+  /**
+   * Gives the connection back to the pool (or closes it) once its last operation has finished and
+   * every lock taken inside has been released: a callback of the holder's may ask for one after the
+   * holder returned, and that lock is taken on this connection, which must not be in the pool then.
+   */
   async release(): Promise<void> {
     this.open = false;
+    await this.nestedReleased();
     await this.tail;
     this.client.off('error', this.onError);
     this.client.release(this.broken);

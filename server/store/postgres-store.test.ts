@@ -106,6 +106,34 @@ if (!serverUrl) {
       expect(await other.withLock('outer', async () => 'free')).toBe('free');
     });
 
+    it('keeps its connection out of the pool until a lock taken inside it late is released, even one asked for after its holder returned', async () => {
+      // A callback of the holder's (here: after one of its reads) asks for a lock once the holder
+      // has returned: that lock still runs on the holder's connection, which must not be back in
+      // the pool, where another caller's queries and transactions would share a connection holding it.
+      const { url, store } = await openFresh();
+      const other = await PostgresStore.open(url);
+      cleanups.push(() => other.close());
+      const trace: string[] = [];
+      let late!: Promise<void>;
+      const lateAsked = new Promise<void>((resolve) => {
+        void store.withLock('outer', async () => {
+          void store.getProviderState('anything').then(() => {
+            late = store.withLock('late', async () => {
+              await new Promise((wait) => setTimeout(wait, 100));
+              trace.push('late done');
+            });
+            resolve();
+          });
+        }).then(() => trace.push('outer returned'));
+      });
+      await lateAsked;
+      await late;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(trace).toEqual(['late done', 'outer returned']);
+      expect(await other.withLock('late', async () => 'free')).toBe('free');
+      expect(await other.withLock('outer', async () => 'free')).toBe('free');
+    });
+
     it('frees a lock whose connection dies while it is held', async () => {
       const { url, store } = await openFresh();
       const other = await PostgresStore.open(url);

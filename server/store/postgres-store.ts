@@ -6,6 +6,7 @@ import type { PaymentStatus } from '../payments/payment-status.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { MIGRATIONS } from './migrations.js';
 import { LockHolder } from './postgres-lock-holder.js';
+import { unlessUnavailable } from './postgres-unavailable.js';
 import {
   eventFromRow,
   outboxFromRow,
@@ -45,11 +46,24 @@ interface Queryable {
 }
 
 export interface PostgresStoreOptions {
-  /** Connections kept by this instance (default 10). */
+  /** Connections kept by this instance for its work (default 10); readiness pings have one more of their own. */
   poolSize?: number;
   /** Where a broken idle connection is reported; the pool replaces it by itself. */
   logger?: Logger;
+  /**
+   * How long one statement may run, waits for another client's row or table lock included, before
+   * the server cancels it and the caller gets 503 storage_unavailable (default 5 s). A
+   * `statement_timeout` in the URL's parameters wins. Named locks and migrations wait without it.
+   */
+  statementTimeoutMs?: number;
 }
+
+/**
+ * Every statement here takes milliseconds; one that has run for 5 s is stuck behind a lock or an
+ * overloaded server, and the merchant's backend and the shopper are better told to retry than
+ * kept waiting with a pooled connection taken.
+ */
+const DEFAULT_STATEMENT_TIMEOUT_MS = 5_000;
 
 /**
  * The store for several proxy instances on one PostgreSQL. Every write that must happen once is
@@ -65,30 +79,41 @@ export class PostgresStore implements Store {
   /** The lock holder the current call runs for, if any: its queries go on the holder's connection. */
   private readonly holders = new AsyncLocalStorage<LockHolder>();
 
-  private constructor(private readonly pool: pg.Pool) {}
+  private constructor(
+    private readonly pool: pg.Pool,
+    /**
+     * One connection of its own for readiness pings: lock holders may hold every pooled one across
+     * slow provider calls, and a busy instance must not look as if its database were unreachable.
+     */
+    private readonly pings: pg.Pool,
+  ) {}
 
   /** Where a query of the current call goes: its lock holder's connection, or the pool. */
   private get db(): Queryable {
     const holder = this.currentHolder();
-    if (!holder) return this.pool;
-    return { query: (text, values) => holder.run((client) => client.query(text, values)) };
+    if (!holder) return { query: (text, values) => unlessUnavailable(() => this.pool.query(text, values)) };
+    return { query: (text, values) => unlessUnavailable(() => holder.run((client) => client.query(text, values))) };
   }
 
   private currentHolder(): LockHolder | undefined {
     const holder = this.holders.getStore();
-    return holder?.open ? holder : undefined;
+    return holder?.usable ? holder : undefined;
   }
 
   /** Connects to `url` (postgres://...) and applies pending migrations. */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
-    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
-    // Without a listener, an idle connection dropped by the server (a restart, a failover) would crash the process.
-    pool.on('error', (error) => options.logger?.warn({ err: error }, 'an idle database connection failed; it is replaced'));
-    const store = new PostgresStore(pool);
+    const connection = { connectionString: url, connectionTimeoutMillis: 10_000, statement_timeout: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS };
+    const pool = new pg.Pool({ ...connection, max: options.poolSize ?? 10 });
+    const pings = new pg.Pool({ ...connection, max: 1 });
+    for (const each of [pool, pings]) {
+      // Without a listener, an idle connection dropped by the server (a restart, a failover) would crash the process.
+      each.on('error', (error) => options.logger?.warn({ err: error }, 'an idle database connection failed; it is replaced'));
+    }
+    const store = new PostgresStore(pool, pings);
     try {
       await store.migrate();
     } catch (error) {
-      await pool.end();
+      await store.close();
       throw error;
     }
     return store;
@@ -96,6 +121,8 @@ export class PostgresStore implements Store {
 
   private async migrate(): Promise<void> {
     await this.transaction(async (client) => {
+      // Another instance may be migrating, and a migration may rewrite a large table: neither is a stuck statement.
+      await client.query('SET LOCAL statement_timeout = 0');
       await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [MIGRATION_LOCK]);
       await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
       const applied = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((row) => row.version));
@@ -113,7 +140,11 @@ export class PostgresStore implements Store {
   }
 
   /** Runs `work` in one transaction on one connection (a lock holder's own, inside a lock); any error rolls it back. */
-  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+  private transaction<T>(work: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+    return unlessUnavailable(() => this.transactionOnce(work, begin));
+  }
+
+  private async transactionOnce<T>(work: (client: pg.PoolClient) => Promise<T>, begin: string): Promise<T> {
     const holder = this.currentHolder();
     if (holder) return holder.run((client) => inTransaction(client, work, begin, (failure) => holder.discard(failure)));
     const client = await this.pool.connect();
@@ -415,7 +446,7 @@ export class PostgresStore implements Store {
     const outer = this.currentHolder();
     if (outer) return outer.nest(this.locks.run(name, () => outer.lock(name, fn)));
     return this.locks.run(name, async () => {
-      const holder = new LockHolder(await this.pool.connect(), this.holders);
+      const holder = new LockHolder(await unlessUnavailable(() => this.pool.connect()), this.holders);
       try {
         return await holder.lock(name, async () => {
           try {
@@ -431,11 +462,11 @@ export class PostgresStore implements Store {
   }
 
   async ping(): Promise<void> {
-    await this.pool.query('SELECT 1');
+    await this.pings.query('SELECT 1');
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.pings.end()]);
   }
 }
 

@@ -372,6 +372,10 @@ export class SqliteStore implements Store {
       .run(statusCode, responseBody, at, scope, key);
   }
 
+  async abandonIdempotentRequest(scope: string, key: string): Promise<void> {
+    this.sql('DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND completed_at IS NULL').run(scope, key);
+  }
+
   async close(): Promise<void> {
     // The checkpointer's connection first, so that this one closes last: the last connection runs
     // the final checkpoint and removes the WAL, and here close() waits for that.

@@ -290,6 +290,11 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
       // A completed answer is never overwritten.
       await store.completeIdempotentRequest('merchant', key, 500, '{}', now);
       expect(await store.beginIdempotentRequest('merchant', key, 'hash-a', now)).toMatchObject({ state: 'completed', statusCode: 201 });
+      // Nor freed; a started key is, and the next call under it starts afresh.
+      await store.abandonIdempotentRequest('merchant', key);
+      expect(await store.beginIdempotentRequest('merchant', key, 'hash-a', now)).toMatchObject({ state: 'completed', statusCode: 201 });
+      await store.abandonIdempotentRequest('other-scope', key);
+      expect(await store.beginIdempotentRequest('other-scope', key, 'hash-c', now)).toBeUndefined();
     });
   });
 }

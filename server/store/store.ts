@@ -227,6 +227,8 @@ export interface Store {
   beginIdempotentRequest(scope: string, key: string, requestHash: string, at: string): Promise<IdempotentRequest | undefined>;
   /** Records the answer of a started call, to be replayed to every repeat. */
   completeIdempotentRequest(scope: string, key: string, statusCode: number, responseBody: string, at: string): Promise<void>;
+  /** Frees the key of a started call that did nothing to be kept (the database was unavailable): its repeat runs. */
+  abandonIdempotentRequest(scope: string, key: string): Promise<void>;
 
   close(): Promise<void>;
 }

@@ -123,6 +123,28 @@ describe('WebhookDispatcher', () => {
     expect(new Set(endpoint.received.map((r) => r.event.data.payment.id))).toEqual(new Set(['pay_0', 'pay_1', 'pay_2']));
   });
 
+  it('keeps polling after a round the database failed, without an unhandled rejection that would end the process', async () => {
+    const endpoint = await merchantEndpoint();
+    const { store } = await storeWithFinalPayment();
+    const claimOutbox = store.claimOutbox.bind(store);
+    let outage = 2;
+    // As PostgreSQL answers while it refuses connections (a restart, a failover).
+    store.claimOutbox = (...args) => (outage-- > 0 ? Promise.reject(new Error('database "checkout" is not currently accepting connections')) : claimOutbox(...args));
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const dispatcher = new WebhookDispatcher({ store, logger }, { url: endpoint.url, secret, pollIntervalMs: 10 });
+    try {
+      dispatcher.start();
+      for (let waited = 0; endpoint.received.length === 0 && waited < 2_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    } finally {
+      await dispatcher.stop();
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+    expect(endpoint.received.map((r) => r.event.data.payment.id)).toEqual(['pay_0']);
+  });
+
   it('counts an unreachable endpoint as a failure to retry, not a crash', async () => {
     const { store } = await storeWithFinalPayment();
     const dispatcher = new WebhookDispatcher({ store, logger }, { url: 'http://127.0.0.1:9/hooks', secret, timeoutMs: 500 });

@@ -49,9 +49,12 @@ export class WebhookDispatcher {
   start(): void {
     this.stopped = false;
     const tick = () => {
-      void this.dispatchDue().finally(() => {
-        if (!this.stopped) this.timer = setTimeout(tick, this.options.pollIntervalMs).unref();
-      });
+      void this.dispatchDue()
+        // The database may be down for a while (a restart, a failover): the next poll tries again.
+        .catch((error: unknown) => this.deps.logger.error({ err: error }, 'merchant webhooks could not be read from the outbox; will try again'))
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(tick, this.options.pollIntervalMs).unref();
+        });
     };
     tick();
   }
@@ -59,7 +62,7 @@ export class WebhookDispatcher {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.running;
+    await this.running?.catch(() => undefined);
   }
 
   /** Delivers every message due now, batch after batch; returns how many were acknowledged. */

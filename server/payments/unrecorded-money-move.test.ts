@@ -1,0 +1,145 @@
+/**
+ * The provider moved money and the database failed as the proxy recorded it (a failover, a cut
+ * connection, a statement timeout). The answer must not invite the merchant to send the call again,
+ * and the payment must wait for a lookup instead of looking untouched: otherwise a retry moves the
+ * money twice.
+ */
+import { expect, it } from 'vitest';
+import { AppError } from '../errors.js';
+import { createLogger } from '../logger.js';
+import type { PaymentMethod, ProviderPaymentState } from '../providers/provider.js';
+import { ProviderRegistry } from '../providers/registry.js';
+import { SqliteStore } from '../store/sqlite-store.js';
+import { openTestSession } from '../testing/open-session.js';
+import { PaymentService } from './payment-service.js';
+import type { Store } from '../store/store.js';
+import { serviceFor, succeededPayment } from '../testing/payment-service-harness.js';
+import { stubProvider } from '../testing/stub-provider.js';
+
+/** The store's next status change fails as an unavailable database makes it fail. */
+function failNextTransition(store: Store): void {
+  const transition = store.transitionPayment.bind(store);
+  let failed = false;
+  store.transitionPayment = (...args) => {
+    if (failed) return transition(...args);
+    failed = true;
+    return Promise.reject(new AppError('storage_unavailable', 'the payment database is unavailable right now; please try again in a moment'));
+  };
+}
+
+it('a refund the provider made but the database could not record is not made again by the merchant\'s retry', async () => {
+  const refunds: number[] = [];
+  const provider = stubProvider('milkypay', {
+    getPayment: async () => ({ status: refunds.length > 0 ? 'refunded' : 'succeeded', refundedAmount: refunds.reduce((sum, amount) => sum + amount, 0) }),
+    async refund(_lookup, amount): Promise<ProviderPaymentState> {
+      refunds.push(amount);
+      return { status: 'refunded', refundedAmount: refunds.reduce((sum, each) => sum + each, 0) };
+    },
+  });
+  const { store, payments } = serviceFor(provider);
+  const payment = await succeededPayment(store, 'pay_unrecorded', 'milkypay', 5000, 'USD', 'inv_1');
+
+  failNextTransition(store);
+  const first = await payments.refund(payment, undefined, 'damaged').catch((error: unknown) => error);
+  // Not "try again in a moment": the refund was made.
+  expect(first).toMatchObject({ code: 'outcome_unknown', message: expect.stringContaining('do not send') });
+  expect((await store.getPayment(payment.id))?.status).toBe('refund_pending');
+
+  const retry = await payments.refund((await store.getPayment(payment.id))!, undefined, 'damaged').catch((error: unknown) => error);
+  expect(retry).toMatchObject({ code: 'conflict' });
+  expect(refunds).toEqual([5000]);
+  expect(await store.getPayment(payment.id)).toMatchObject({ status: 'refunded', refundedAmount: 5000 });
+  await store.close();
+});
+
+it('a 3-D Secure completion the bank accepted but the database could not record leaves the payment pending, not waiting for its challenge', async () => {
+  // directcard's card payments are known only from the answers to our own calls: no lookup can find
+  // this one later, and a pending one of them is what stops the checkout from taking a second payment.
+  const provider = stubProvider('directcard', {
+    completeChallenge: async () => ({ status: 'succeeded', amount: 5000, currency: 'USD', providerStatus: 'approved' }),
+    hasStatusLookup: () => false,
+  });
+  const { store, payments } = serviceFor(provider);
+  const now = new Date().toISOString();
+  await store.createSession({ id: 'ses_3ds', orderId: 'order_3ds', amount: 5000, currency: 'USD', returnUrl: 'https://shop.example/r', locale: 'en', captureMethod: 'automatic', createdAt: now, expiresAt: now });
+  await store.createPayment({ id: 'pay_3ds', sessionId: 'ses_3ds', orderId: 'order_3ds', provider: 'directcard', methodId: 'directcard:card', amount: 5000, currency: 'USD', status: 'requires_action', providerRef: 'dc_1', action: { type: 'html', url: 'http://127.0.0.1:9/challenge' } });
+
+  failNextTransition(store);
+  const completed = await payments.completeChallenge('pay_3ds', { paymentId: 'dc_1', securityKey: 'k' }).catch((error: unknown) => error);
+  // The return page then says the payment is not confirmed yet, not that nothing changed.
+  expect(completed).toMatchObject({ code: 'outcome_unknown' });
+  expect((await store.getPayment('pay_3ds'))?.status).toBe('pending');
+  await store.close();
+});
+
+it('a create whose adapter met an unavailable database after sending it waits for a lookup instead of failing', async () => {
+  // As HankoPay's adapter: the card is charged, then its confirming lookup reads the refunds it keeps in the store.
+  const CARD: PaymentMethod = { id: 'hankopay:card', provider: 'hankopay', name: 'Card', category: 'card', fields: [] };
+  const provider = stubProvider('hankopay', {
+    listMethods: async () => [CARD],
+    createPayment: () => Promise.reject(new AppError('storage_unavailable', 'the payment database is unavailable right now; please try again in a moment')),
+  });
+  const store = SqliteStore.open(':memory:');
+  const session = await openTestSession(store);
+  const payments = new PaymentService({ store, providers: new ProviderRegistry([provider]), logger: createLogger({ level: 'silent' }), publicUrl: 'http://127.0.0.1:9' });
+  await expect(payments.pay(session, { methodId: CARD.id, fields: {} }, 'k1', {})).rejects.toMatchObject({ code: 'storage_unavailable' });
+  const [payment] = await store.listPaymentsBySession(session.id);
+  // Failed, it would never be looked up again, and a charged card would count as unpaid.
+  expect(payment?.status).toBe('pending');
+  await store.close();
+});
+
+it('a refund whose adapter met an unavailable database may have been sent: the payment waits in refund_pending', async () => {
+  // As HankoPay's adapter: it writes the refund ahead, sends it, then records HankoPay's answer in the store.
+  let sent = 0;
+  const provider = stubProvider('hankopay', {
+    getPayment: async () => ({ status: 'partially_refunded', refundedAmount: 1000 }),
+    async refund(): Promise<ProviderPaymentState> {
+      sent += 1;
+      throw new AppError('storage_unavailable', 'the payment database is unavailable right now; please try again in a moment');
+    },
+  });
+  const { store, payments } = serviceFor(provider);
+  const payment = await succeededPayment(store, 'pay_adapter_store', 'hankopay', 5000, 'USD', 'tx_1');
+  const first = await payments.refund(payment, 1000, 'one item').catch((error: unknown) => error);
+  expect(first).toMatchObject({ code: 'outcome_unknown', message: expect.stringContaining('do not send') });
+  expect((await store.getPayment(payment.id))?.status).toBe('refund_pending');
+  // The reconciler's lookup then records the refund the provider made.
+  expect(await payments.refresh((await store.getPayment(payment.id))!, 'reconcile')).toMatchObject({ status: 'partially_refunded', refundedAmount: 1000 });
+  expect(sent).toBe(1);
+  await store.close();
+});
+
+it('a capture the provider made but the database could not record is not answered with an invitation to try again', async () => {
+  const provider = stubProvider('milkypay', { capture: async (_lookup, amount) => ({ status: 'succeeded', capturedAmount: amount }) });
+  const { store, payments } = serviceFor(provider);
+  const now = new Date().toISOString();
+  await store.createSession({ id: 'ses_cap', orderId: 'order_cap', amount: 5000, currency: 'USD', returnUrl: 'https://shop.example/r', locale: 'en', captureMethod: 'manual', createdAt: now, expiresAt: now });
+  const { payment } = await store.createPayment({ id: 'pay_cap', sessionId: 'ses_cap', orderId: 'order_cap', provider: 'milkypay', methodId: 'milkypay:card', amount: 5000, currency: 'USD', status: 'authorized', providerRef: 'auth_1' });
+  failNextTransition(store);
+  await expect(payments.capture(payment, undefined)).rejects.toMatchObject({ code: 'outcome_unknown', message: expect.stringContaining('do not send') });
+  await store.close();
+});
+
+it('a refund the provider made while the database was down is recorded refund_pending once the database is back', async () => {
+  const refunds: number[] = [];
+  const provider = stubProvider('milkypay', {
+    async refund(_lookup, amount): Promise<ProviderPaymentState> {
+      refunds.push(amount);
+      return { status: 'refunded', refundedAmount: amount };
+    },
+  });
+  const { store, payments } = serviceFor(provider);
+  const payment = await succeededPayment(store, 'pay_outage', 'milkypay', 5000, 'USD', 'inv_2');
+  // Down for the recording and for the first try at refund_pending; back a moment later.
+  const transition = store.transitionPayment.bind(store);
+  let refused = 2;
+  store.transitionPayment = (...args) =>
+    refused-- > 0 ? Promise.reject(new AppError('storage_unavailable', 'the payment database is unavailable right now; please try again in a moment')) : transition(...args);
+  await expect(payments.refund(payment, undefined, 'damaged')).rejects.toMatchObject({ code: 'outcome_unknown' });
+  for (let waited = 0; (await store.getPayment(payment.id))?.status !== 'refund_pending' && waited < 3_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+  // Now the reconciler asks the provider about it, and a retry is refused meanwhile.
+  expect((await store.getPayment(payment.id))?.status).toBe('refund_pending');
+  expect(refunds).toEqual([5000]);
+  await store.close();
+});
