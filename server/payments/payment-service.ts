@@ -587,10 +587,6 @@ export class PaymentService {
   }
 
   /**
-   * A refund got no answer and may have been made. Until a lookup tells, the payment is
-   * refund_pending: a retried refund is refused rather than sent again, and the reconciler asks.
-   */
-  /**
    * awaitRefundOutcome for a refund that may have moved money while the database was failing: tried
    * now and, while the database is unavailable, again in the background, so that the payment does
    * not stay looking unrefunded once it is back. Never rejects: the caller's answer says the refund
@@ -603,6 +599,10 @@ export class PaymentService {
     );
   }
 
+  /**
+   * A refund got no answer and may have been made. Until a lookup tells, the payment is
+   * refund_pending: a retried refund is refused rather than sent again, and the reconciler asks.
+   */
   private async awaitRefundOutcome(payment: PaymentRecord, amount: number, error: ProviderError): Promise<void> {
     const failure = { code: error.code, message: error.message };
     await this.deps.store.transitionPayment(
