@@ -78,7 +78,7 @@ async function assemble(options: {
   const { config, logger, internalUrl } = options;
   const store = await openStore(config, logger);
   const tokens = createSessionTokens(await loadSigningKey({ jwk: config.sessionSigningJwk, dataDir: config.dataDir }), config.publicUrl);
-  const merchantApiKey = config.merchantApiKey ?? (await sandboxMerchantKey(config.dataDir, logger));
+  const merchantApiKey = config.merchantApiKey ?? (await generatedMerchantKey(config.dataDir, logger));
 
   const setups = PROVIDER_MODULES.map((module) => [module.id, module.setup({ config, logger, internalUrl, store })] as const).filter(
     (entry): entry is readonly [ProviderId, ProviderSetup] => entry[1] !== undefined,
@@ -215,14 +215,14 @@ async function openStore(config: Config, logger: Logger): Promise<Store> {
   return PostgresStore.open(config.databaseUrl, { logger });
 }
 
-/** In sandbox mode without MERCHANT_API_KEY, a random key is generated once and kept beside the database. */
-async function sandboxMerchantKey(dataDir: string, logger: Logger): Promise<string> {
+/** Without MERCHANT_API_KEY (allowed unless SANDBOX=false), a random key is generated once and kept beside the database. */
+async function generatedMerchantKey(dataDir: string, logger: Logger): Promise<string> {
   const path = join(dataDir, 'merchant-api-key');
   const existing = await readFile(path, 'utf8').catch(() => undefined);
   if (existing?.trim()) return existing.trim();
-  const key = `sk_sandbox_${randomBytes(24).toString('hex')}`;
+  const key = `sk_generated_${randomBytes(24).toString('hex')}`;
   await mkdir(dataDir, { recursive: true });
   await writeFile(path, key, { mode: 0o600 });
-  logger.info({ path }, 'generated a sandbox merchant API key (set MERCHANT_API_KEY to choose your own)');
+  logger.info({ path }, 'generated a merchant API key (set MERCHANT_API_KEY to choose your own)');
   return key;
 }

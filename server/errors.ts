@@ -60,3 +60,8 @@ export class ProviderError extends AppError {
     this.name = 'ProviderError';
   }
 }
+
+/** The store could not be reached or used (an unavailable database, a refused flush): nothing it was asked to write is known to be written. */
+export function isStorageUnavailable(error: unknown): error is AppError {
+  return error instanceof AppError && error.code === 'storage_unavailable';
+}

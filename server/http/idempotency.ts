@@ -24,7 +24,8 @@ export function idempotentRequests(deps: { store: Store; scope: string; logger: 
     const trimmed = key.trim();
     if (trimmed === '' || trimmed.length > 255) throw new AppError('invalid_request', 'Idempotency-Key: must be 1 to 255 characters');
     const requestHash = fingerprint(req.method, `${req.baseUrl}${req.path}`, req.body);
-    const stored = await deps.store.beginIdempotentRequest(deps.scope, trimmed, requestHash, new Date().toISOString());
+    const startedAt = new Date().toISOString();
+    const stored = await deps.store.beginIdempotentRequest(deps.scope, trimmed, requestHash, startedAt);
     if (stored) {
       if (stored.state === 'started') throw new AppError('conflict', 'a request with this Idempotency-Key is still being processed; retry in a moment');
       if (stored.requestHash !== requestHash) throw new AppError('conflict', 'this Idempotency-Key was already used for a different request');
@@ -39,7 +40,7 @@ export function idempotentRequests(deps: { store: Store; scope: string; logger: 
         // money move the database could not record answers outcome_unknown): the key is freed for
         // that retry, now or, with the database still down, once it is back.
         void retryWhileUnavailable(
-          () => deps.store.abandonIdempotentRequest(deps.scope, trimmed),
+          () => deps.store.abandonIdempotentRequest(deps.scope, trimmed, startedAt),
           (error) => deps.logger.error({ err: error }, 'could not free an Idempotency-Key after a database outage; its repeats get 409'),
         ).finally(() => send(body));
         return res;

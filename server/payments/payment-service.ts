@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { MethodView, PaymentView } from '../api/widget-api.js';
 import { TtlCache } from '../cache/ttl-cache.js';
-import { AppError, ProviderError } from '../errors.js';
+import { AppError, isStorageUnavailable, ProviderError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { SHARED_PAGE_METHOD_CODE, type CallbackInput, type CardDetails, type InstallmentOption, type PaymentLookup, type PaymentMethod, type ProviderErrorLogEntry, type ProviderId, type ProviderPaymentState, type SharedPaymentPage } from '../providers/provider.js';
@@ -116,7 +116,7 @@ export class PaymentService {
       return this.awaitCreated(repeat);
     }
     if (Date.parse(session.expiresAt) <= Date.now()) throw new AppError('session_expired', 'the checkout session has expired');
-    await this.refuseIfPaid(session, sessionPayments);
+    await this.refuseIfPaid(session);
 
     const method = (await this.listMethods(session)).find((candidate) => candidate.id === request.methodId);
     if (!method) throw new AppError('invalid_request', `methodId: ${request.methodId} is not available for this session`);
@@ -177,7 +177,15 @@ export class PaymentService {
       });
     }
     if (created.status === 'rejected') return this.recordCreateFailure(payment, created.reason);
-    return this.applyState(payment, isSharedPage(method) ? created.value : this.withChallengePage(payment, created.value), 'pay');
+    const state = isSharedPage(method) ? created.value : this.withChallengePage(payment, created.value);
+    return this.applyState(payment, state, 'pay').catch(async (error: unknown) => {
+      if (!isStorageUnavailable(error)) throw error;
+      // The provider has the payment and the record of it failed: "try again", or a new session for
+      // the order, would pay a second time. It waits for a lookup, by the provider's reference if given.
+      const unknown = new ProviderError('outcome_unknown', 'the provider answered the payment, but the database could not record it', payment.provider);
+      await this.awaitConfirmationDespiteOutage(payment, unknown, 'pay', state.providerRef ? { providerRef: state.providerRef } : {});
+      throw new AppError('outcome_unknown', 'the payment was sent to the provider, but it could not be recorded: do not pay again; the shop will confirm it');
+    });
   }
 
   /** The provider's answer to the create, with any quote of the card taken out of its words (card-echo.ts). */
@@ -301,9 +309,9 @@ export class PaymentService {
         throw error;
       }
       const updated = await this.applyState(payment, state, '3ds').catch(async (error: unknown) => {
-        if (!isStorageFailure(error)) throw error;
+        if (!isStorageUnavailable(error)) throw error;
         // The bank answered and the record of it failed: as with a lost answer, the shopper must not pay again.
-        await this.awaitConfirmation(payment, new ProviderError('outcome_unknown', "the bank's answer could not be recorded", payment.provider), '3ds').catch(() => undefined);
+        await this.awaitConfirmationDespiteOutage(payment, new ProviderError('outcome_unknown', "the bank's answer could not be recorded", payment.provider), '3ds');
         throw new AppError('outcome_unknown', "the bank's answer could not be recorded; do not pay again: the shop will confirm the payment");
       });
       if (updated.status !== 'requires_action') this.challengePages.endChallenge(payment.id);
@@ -567,14 +575,14 @@ export class PaymentService {
       if (value > refundable) throw new AppError('invalid_request', `amount: at most ${toMajorString(refundable, current.currency)} ${current.currency} can still be refunded`);
       const state = await refund({ paymentId: current.id, providerRef: current.providerRef }, value, current.currency, reason).catch(async (error: unknown) => {
         // An adapter that keeps records of its own (HankoPay's refunds) may meet the database after sending the refund.
-        const unknown = isStorageFailure(error) ? new ProviderError('outcome_unknown', 'the refund may have been sent; the database failed while it was recorded', payment.provider) : error;
+        const unknown = isStorageUnavailable(error) ? new ProviderError('outcome_unknown', 'the refund may have been sent; the database failed while it was recorded', payment.provider) : error;
         if (!(unknown instanceof ProviderError) || unknown.code !== 'outcome_unknown') throw error;
         // Best effort: with the database down too, the answer must still say the refund may be made.
         await this.markRefundPending(current, value, unknown);
         throw new ProviderError('outcome_unknown', `${unknown.message}; the payment is refund_pending until the provider confirms the outcome: do not send the refund again`, unknown.provider, unknown.httpStatus, unknown.raw);
       });
       return this.applyState(current, state, 'merchant').catch(async (error: unknown) => {
-        if (!isStorageFailure(error)) throw error;
+        if (!isStorageUnavailable(error)) throw error;
         // The money moved and the record of it failed: the payment must not look unrefunded to a retry.
         const failure = new ProviderError('outcome_unknown', 'the provider made the refund, but the database could not record it', payment.provider);
         await this.markRefundPending(current, value, failure);
@@ -624,10 +632,13 @@ export class PaymentService {
     const capture = provider.capture.bind(provider);
     return this.oneAtATime(payment, async (current) => {
       const state = await capture({ paymentId: current.id, providerRef: current.providerRef }, amount ?? current.amount, current.currency);
-      return this.applyState(current, state, 'merchant').catch((error: unknown) => {
-        if (!isStorageFailure(error)) throw error;
-        // The money moved and the record of it failed: "try again" would invite a second capture.
-        this.deps.logger.error({ paymentId: current.id, err: error }, 'the provider made the capture, but it could not be recorded');
+      return this.applyState(current, state, 'merchant').catch(async (error: unknown) => {
+        if (!isStorageUnavailable(error)) throw error;
+        // The money moved and the record of it failed: "try again" would invite a second capture. An
+        // authorized payment is never looked up, so it waits as pending, which is, and which a
+        // second capture is refused for.
+        const unknown = new ProviderError('outcome_unknown', 'the provider made the capture, but the database could not record it', payment.provider);
+        await this.awaitConfirmationDespiteOutage(current, unknown, 'merchant');
         throw new AppError('outcome_unknown', 'the provider made the capture, but it could not be recorded (the database is unavailable): do not send the capture again');
       });
     });
@@ -663,11 +674,22 @@ export class PaymentService {
   }
 
   /** A call that may have moved money got no answer: the payment waits, its challenge is over. */
-  private async awaitConfirmation(payment: PaymentRecord, error: ProviderError, source: string): Promise<void> {
+  private async awaitConfirmation(payment: PaymentRecord, error: ProviderError, source: string, patch: PaymentPatch = {}): Promise<void> {
     const failure = { code: error.code, message: error.message };
     this.challengePages.endChallenge(payment.id);
-    await this.deps.store.transitionPayment(payment.id, payment.status, 'pending', {}, { type: 'provider_error', source, detail: { failure } });
+    await this.deps.store.transitionPayment(payment.id, payment.status, 'pending', patch, { type: 'provider_error', source, detail: { failure } });
     this.deps.logger.error({ paymentId: payment.id, code: error.code }, 'payment outcome unknown after a call that may have charged; check with the provider');
+  }
+
+  /**
+   * awaitConfirmation for money that moved while the database was failing: tried now and, while the
+   * database is unavailable, again in the background. Never rejects: the caller answers outcome_unknown either way.
+   */
+  private awaitConfirmationDespiteOutage(payment: PaymentRecord, error: ProviderError, source: string, patch: PaymentPatch = {}): Promise<void> {
+    return retryWhileUnavailable(
+      () => this.awaitConfirmation(payment, error, source, patch),
+      (failure) => this.deps.logger.error({ paymentId: payment.id, err: failure }, 'a payment the provider may have moved money for could not be recorded; check it at the provider'),
+    );
   }
 
   /**
@@ -695,11 +717,13 @@ export class PaymentService {
   }
 
   /**
-   * Refuses a new payment when the order is already paid. Unsettled payments of the session are
-   * asked about first, so one completed on an abandoned provider page is found before another starts.
+   * Refuses a new payment when the order is already paid. Unsettled payments of the order, from any
+   * of its sessions (the shop renews a session for the same order), are asked about first, so one
+   * completed on an abandoned provider page, or taken while the database failed, is found before
+   * another starts.
    */
-  private async refuseIfPaid(session: SessionRecord, sessionPayments: PaymentRecord[]): Promise<void> {
-    const unsettled = sessionPayments.filter((payment) => payment.status === 'pending' || payment.status === 'requires_action');
+  private async refuseIfPaid(session: SessionRecord): Promise<void> {
+    const unsettled = (await this.deps.store.listPaymentsByOrder(session.orderId)).filter((payment) => payment.status === 'pending' || payment.status === 'requires_action');
     await Promise.all(
       unsettled.map((payment) =>
         this.refresh(payment, 'pay').catch((error: unknown) => {
@@ -759,8 +783,13 @@ export class PaymentService {
     // An unavailable database met inside the adapter may have come after the create was sent.
     if (code === 'outcome_unknown' || code === 'provider_unavailable' || code === 'storage_unavailable') {
       // The provider may have created it: wait for a status lookup by our reference, never re-create blindly.
-      await this.deps.store.transitionPayment(payment.id, payment.status, 'pending', {}, { type: 'provider_error', source: 'pay', detail: { failure } });
+      await retryWhileUnavailable(
+        () => this.deps.store.transitionPayment(payment.id, payment.status, 'pending', {}, { type: 'provider_error', source: 'pay', detail: { failure } }),
+        (cause) => this.deps.logger.error({ paymentId: payment.id, err: cause }, 'a payment whose outcome is unknown could not be recorded as such; check it at the provider'),
+      );
       this.deps.logger.warn({ paymentId: payment.id, code }, 'payment outcome unknown; waiting for a status lookup');
+      // "Try again in a moment" would be wrong here: the card may be charged, and a new attempt is refused until a lookup tells.
+      if (code === 'storage_unavailable') throw new AppError('outcome_unknown', 'the payment may have been made, but it could not be recorded: do not pay again; the shop will confirm it');
       throw error;
     }
     await this.deps.store.transitionPayment(
@@ -775,10 +804,6 @@ export class PaymentService {
   }
 }
 
-/** The store could not be reached or used (StorageUnavailableError, or a refused flush). */
-function isStorageFailure(error: unknown): boolean {
-  return error instanceof AppError && error.code === 'storage_unavailable';
-}
 
 function sharedPageStateKey(sessionId: string): string {
   return `session:${sessionId}:shared-payment-page`;

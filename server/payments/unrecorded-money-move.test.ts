@@ -82,7 +82,8 @@ it('a create whose adapter met an unavailable database after sending it waits fo
   const store = SqliteStore.open(':memory:');
   const session = await openTestSession(store);
   const payments = new PaymentService({ store, providers: new ProviderRegistry([provider]), logger: createLogger({ level: 'silent' }), publicUrl: 'http://127.0.0.1:9' });
-  await expect(payments.pay(session, { methodId: CARD.id, fields: {} }, 'k1', {})).rejects.toMatchObject({ code: 'storage_unavailable' });
+  // Not "try again in a moment": the card may be charged.
+  await expect(payments.pay(session, { methodId: CARD.id, fields: {} }, 'k1', {})).rejects.toMatchObject({ code: 'outcome_unknown' });
   const [payment] = await store.listPaymentsBySession(session.id);
   // Failed, it would never be looked up again, and a charged card would count as unpaid.
   expect(payment?.status).toBe('pending');
@@ -111,13 +112,53 @@ it('a refund whose adapter met an unavailable database may have been sent: the p
 });
 
 it('a capture the provider made but the database could not record is not answered with an invitation to try again', async () => {
-  const provider = stubProvider('milkypay', { capture: async (_lookup, amount) => ({ status: 'succeeded', capturedAmount: amount }) });
+  const captures: number[] = [];
+  const provider = stubProvider('milkypay', {
+    async capture(_lookup, amount): Promise<ProviderPaymentState> {
+      captures.push(amount);
+      return { status: 'succeeded', capturedAmount: amount };
+    },
+    getPayment: async () => ({ status: captures.length > 0 ? 'succeeded' : 'authorized', amount: 5000, currency: 'USD' }),
+  });
   const { store, payments } = serviceFor(provider);
   const now = new Date().toISOString();
   await store.createSession({ id: 'ses_cap', orderId: 'order_cap', amount: 5000, currency: 'USD', returnUrl: 'https://shop.example/r', locale: 'en', captureMethod: 'manual', createdAt: now, expiresAt: now });
   const { payment } = await store.createPayment({ id: 'pay_cap', sessionId: 'ses_cap', orderId: 'order_cap', provider: 'milkypay', methodId: 'milkypay:card', amount: 5000, currency: 'USD', status: 'authorized', providerRef: 'auth_1' });
   failNextTransition(store);
   await expect(payments.capture(payment, undefined)).rejects.toMatchObject({ code: 'outcome_unknown', message: expect.stringContaining('do not send') });
+  // Left authorized, no lookup would ever visit it and a second capture would go through.
+  const waiting = (await store.getPayment('pay_cap'))!;
+  expect(waiting.status).toBe('pending');
+  await expect(payments.capture(waiting, undefined)).rejects.toMatchObject({ code: 'conflict' });
+  expect(captures).toEqual([5000]);
+  expect(await payments.refresh(waiting, 'reconcile')).toMatchObject({ status: 'succeeded' });
+  await store.close();
+});
+
+it('a payment the provider took but the database could not record is not paid again from a new session of the order', async () => {
+  const CARD: PaymentMethod = { id: 'milkypay:card', provider: 'milkypay', name: 'Card', category: 'card', fields: [] };
+  const creates: string[] = [];
+  const provider = stubProvider('milkypay', {
+    listMethods: async () => [CARD],
+    async createPayment({ paymentId }): Promise<ProviderPaymentState> {
+      creates.push(paymentId);
+      return { status: 'succeeded', providerRef: `inv_${creates.length}`, amount: 4800, currency: 'USD' };
+    },
+    getPayment: async () => ({ status: 'succeeded', providerRef: 'inv_1', amount: 4800, currency: 'USD' }),
+  });
+  const store = SqliteStore.open(':memory:');
+  const payments = new PaymentService({ store, providers: new ProviderRegistry([provider]), logger: createLogger({ level: 'silent' }), publicUrl: 'http://127.0.0.1:9' });
+  const first = await openTestSession(store, { id: 's1' });
+
+  failNextTransition(store);
+  await expect(payments.pay(first, { methodId: CARD.id, fields: {} }, 'k1', {})).rejects.toMatchObject({ code: 'outcome_unknown', message: expect.stringContaining('do not pay again') });
+  const [recorded] = await store.listPaymentsBySession(first.id);
+  expect(recorded).toMatchObject({ status: 'pending', providerRef: 'inv_1' });
+
+  // The shop opens a new session for the same order (the checkout's renewal): no second charge.
+  const second = await openTestSession(store, { id: 's2' });
+  await expect(payments.pay(second, { methodId: CARD.id, fields: {} }, 'k2', {})).rejects.toMatchObject({ code: 'conflict' });
+  expect(creates).toHaveLength(1);
   await store.close();
 });
 

@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { toMerchantPayment } from '../api/merchant-payment.js';
-import { AppError } from '../errors.js';
+import { AppError, isStorageUnavailable } from '../errors.js';
 import { validateBody } from '../http/validate.js';
 import { AmountError, toMinorUnits } from '../payments/money.js';
 import type { PaymentService } from '../payments/payment-service.js';
@@ -73,7 +73,7 @@ async function sendMoved(res: Response, store: Store, payment: PaymentRecord, wh
   try {
     view = await merchantView(store, payment);
   } catch (error) {
-    if (!(error instanceof AppError) || error.code !== 'storage_unavailable') throw error;
+    if (!isStorageUnavailable(error)) throw error;
     throw new AppError('outcome_unknown', `the ${what} was made and recorded (the payment is ${payment.status}), but the answer could not be read back: do not send it again; read the payment in a moment`);
   }
   res.json(view);

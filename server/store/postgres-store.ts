@@ -417,8 +417,8 @@ export class PostgresStore implements Store {
     );
   }
 
-  async abandonIdempotentRequest(scope: string, key: string): Promise<void> {
-    await this.db.query('DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND completed_at IS NULL', [scope, key]);
+  async abandonIdempotentRequest(scope: string, key: string, startedAt: string): Promise<void> {
+    await this.db.query('DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND created_at = $3 AND completed_at IS NULL', [scope, key, startedAt]);
   }
 
   async getProviderState(key: string): Promise<string | undefined> {

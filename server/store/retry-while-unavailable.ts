@@ -1,4 +1,4 @@
-import { AppError } from '../errors.js';
+import { isStorageUnavailable } from '../errors.js';
 
 export interface RetryWhileUnavailableOptions {
   /** The first retry's delay; each further one doubles, up to `maxDelayMs`. */
@@ -21,8 +21,7 @@ export async function retryWhileUnavailable(write: () => Promise<unknown>, onGiv
     try {
       await write();
     } catch (error) {
-      const outage = error instanceof AppError && error.code === 'storage_unavailable';
-      if (!outage || Date.now() + delayMs > deadline) {
+      if (!isStorageUnavailable(error) || Date.now() + delayMs > deadline) {
         onGiveUp(error);
         return;
       }

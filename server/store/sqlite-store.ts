@@ -372,8 +372,8 @@ export class SqliteStore implements Store {
       .run(statusCode, responseBody, at, scope, key);
   }
 
-  async abandonIdempotentRequest(scope: string, key: string): Promise<void> {
-    this.sql('DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND completed_at IS NULL').run(scope, key);
+  async abandonIdempotentRequest(scope: string, key: string, startedAt: string): Promise<void> {
+    this.sql('DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND created_at = ? AND completed_at IS NULL').run(scope, key, startedAt);
   }
 
   async close(): Promise<void> {

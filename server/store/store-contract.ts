@@ -291,10 +291,14 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
       await store.completeIdempotentRequest('merchant', key, 500, '{}', now);
       expect(await store.beginIdempotentRequest('merchant', key, 'hash-a', now)).toMatchObject({ state: 'completed', statusCode: 201 });
       // Nor freed; a started key is, and the next call under it starts afresh.
-      await store.abandonIdempotentRequest('merchant', key);
+      await store.abandonIdempotentRequest('merchant', key, now);
       expect(await store.beginIdempotentRequest('merchant', key, 'hash-a', now)).toMatchObject({ state: 'completed', statusCode: 201 });
-      await store.abandonIdempotentRequest('other-scope', key);
-      expect(await store.beginIdempotentRequest('other-scope', key, 'hash-c', now)).toBeUndefined();
+      await store.abandonIdempotentRequest('other-scope', key, now);
+      // A free retried after an outage leaves a start made since alone.
+      const later = new Date(Date.parse(now) + 1000).toISOString();
+      expect(await store.beginIdempotentRequest('other-scope', key, 'hash-c', later)).toBeUndefined();
+      await store.abandonIdempotentRequest('other-scope', key, now);
+      expect(await store.beginIdempotentRequest('other-scope', key, 'hash-d', later)).toEqual({ state: 'started', requestHash: 'hash-c' });
     });
   });
 }

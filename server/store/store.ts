@@ -199,9 +199,10 @@ export interface Store {
   /**
    * Runs `fn` while holding the lock `name`: callers with the same name run one after another.
    * SQLite (one process) holds an in-process mutex per name; PostgreSQL an advisory lock, so that
-   * several proxy processes use a rotating credential once. `fn` may take other locks inside.
-   * PostgreSQL runs `fn`'s queries on the lock's own connection, so a lock's release waits for
-   * the locks taken inside it, even those `fn` did not wait for.
+   * several proxy processes use a rotating credential once. `fn` may take other locks inside, never
+   * its own again (it would wait for itself). PostgreSQL runs `fn`'s queries on the lock's own
+   * connection, so a lock's release waits for the locks taken inside it, even those `fn` did not
+   * wait for.
    */
   withLock<T>(name: string, fn: () => Promise<T>): Promise<T>;
 
@@ -227,8 +228,12 @@ export interface Store {
   beginIdempotentRequest(scope: string, key: string, requestHash: string, at: string): Promise<IdempotentRequest | undefined>;
   /** Records the answer of a started call, to be replayed to every repeat. */
   completeIdempotentRequest(scope: string, key: string, statusCode: number, responseBody: string, at: string): Promise<void>;
-  /** Frees the key of a started call that did nothing to be kept (the database was unavailable): its repeat runs. */
-  abandonIdempotentRequest(scope: string, key: string): Promise<void>;
+  /**
+   * Frees the key of a started call that did nothing to be kept (the database was unavailable): its
+   * repeat runs. Only the start made at `startedAt` (beginIdempotentRequest's `at`) is freed: a free
+   * retried after an outage must not free a repeat that has started since.
+   */
+  abandonIdempotentRequest(scope: string, key: string, startedAt: string): Promise<void>;
 
   close(): Promise<void>;
 }
