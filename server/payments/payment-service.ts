@@ -181,9 +181,8 @@ export class PaymentService {
     return this.applyState(payment, state, 'pay').catch(async (error: unknown) => {
       if (!isStorageUnavailable(error)) throw error;
       // The provider has the payment and the record of it failed: "try again", or a new session for
-      // the order, would pay a second time. It waits for a lookup, by the provider's reference if given.
-      const unknown = new ProviderError('outcome_unknown', 'the provider answered the payment, but the database could not record it', payment.provider);
-      await this.awaitConfirmationDespiteOutage(payment, unknown, 'pay', state.providerRef ? { providerRef: state.providerRef } : {});
+      // the order, would pay a second time. Its answer is recorded once the database takes it.
+      await this.recordDespiteOutage(payment, state, 'pay');
       throw new AppError('outcome_unknown', 'the payment was sent to the provider, but it could not be recorded: do not pay again; the shop will confirm it');
     });
   }
@@ -311,7 +310,8 @@ export class PaymentService {
       const updated = await this.applyState(payment, state, '3ds').catch(async (error: unknown) => {
         if (!isStorageUnavailable(error)) throw error;
         // The bank answered and the record of it failed: as with a lost answer, the shopper must not pay again.
-        await this.awaitConfirmationDespiteOutage(payment, new ProviderError('outcome_unknown', "the bank's answer could not be recorded", payment.provider), '3ds');
+        this.challengePages.endChallenge(payment.id);
+        await this.recordDespiteOutage(payment, state, '3ds');
         throw new AppError('outcome_unknown', "the bank's answer could not be recorded; do not pay again: the shop will confirm the payment");
       });
       if (updated.status !== 'requires_action') this.challengePages.endChallenge(payment.id);
@@ -634,11 +634,10 @@ export class PaymentService {
       const state = await capture({ paymentId: current.id, providerRef: current.providerRef }, amount ?? current.amount, current.currency);
       return this.applyState(current, state, 'merchant').catch(async (error: unknown) => {
         if (!isStorageUnavailable(error)) throw error;
-        // The money moved and the record of it failed: "try again" would invite a second capture. An
-        // authorized payment is never looked up, so it waits as pending, which is, and which a
-        // second capture is refused for.
-        const unknown = new ProviderError('outcome_unknown', 'the provider made the capture, but the database could not record it', payment.provider);
-        await this.awaitConfirmationDespiteOutage(current, unknown, 'merchant');
+        // The money moved and the record of it failed: "try again" would invite a second capture.
+        // An authorized payment is never looked up (and directcard's cannot be): the provider's
+        // answer itself is recorded once the database takes it.
+        await this.recordDespiteOutage(current, state, 'merchant');
         throw new AppError('outcome_unknown', 'the provider made the capture, but it could not be recorded (the database is unavailable): do not send the capture again');
       });
     });
@@ -674,21 +673,22 @@ export class PaymentService {
   }
 
   /** A call that may have moved money got no answer: the payment waits, its challenge is over. */
-  private async awaitConfirmation(payment: PaymentRecord, error: ProviderError, source: string, patch: PaymentPatch = {}): Promise<void> {
+  private async awaitConfirmation(payment: PaymentRecord, error: ProviderError, source: string): Promise<void> {
     const failure = { code: error.code, message: error.message };
     this.challengePages.endChallenge(payment.id);
-    await this.deps.store.transitionPayment(payment.id, payment.status, 'pending', patch, { type: 'provider_error', source, detail: { failure } });
+    await this.deps.store.transitionPayment(payment.id, payment.status, 'pending', {}, { type: 'provider_error', source, detail: { failure } });
     this.deps.logger.error({ paymentId: payment.id, code: error.code }, 'payment outcome unknown after a call that may have charged; check with the provider');
   }
 
   /**
-   * awaitConfirmation for money that moved while the database was failing: tried now and, while the
-   * database is unavailable, again in the background. Never rejects: the caller answers outcome_unknown either way.
+   * Records a provider's answer (money it moved) that the database failed to take: tried again in
+   * the background while the database is unavailable. Never rejects: the caller answers
+   * outcome_unknown either way, and the log names the payment if it never lands.
    */
-  private awaitConfirmationDespiteOutage(payment: PaymentRecord, error: ProviderError, source: string, patch: PaymentPatch = {}): Promise<void> {
+  private recordDespiteOutage(payment: PaymentRecord, state: ProviderPaymentState, source: string): Promise<void> {
     return retryWhileUnavailable(
-      () => this.awaitConfirmation(payment, error, source, patch),
-      (failure) => this.deps.logger.error({ paymentId: payment.id, err: failure }, 'a payment the provider may have moved money for could not be recorded; check it at the provider'),
+      () => this.applyState(payment, state, source),
+      (failure) => this.deps.logger.error({ paymentId: payment.id, status: state.status, err: failure }, 'the provider moved money for this payment, but it could not be recorded; check it at the provider'),
     );
   }
 
@@ -734,8 +734,8 @@ export class PaymentService {
     const orderPayments = await this.deps.store.listPaymentsByOrder(session.orderId);
     const paid = orderPayments.find((payment) => PAID_STATUSES.has(payment.status));
     if (paid) throw new AppError('conflict', `this order is already paid (payment ${paid.id} is ${paid.status})`);
-    // A create whose answer never came and that no lookup has settled yet may still have charged.
-    for (const payment of orderPayments.filter((candidate) => candidate.status === 'pending' && !candidate.providerRef)) {
+    // A call whose answer never came (or could not be recorded) and that no lookup has settled yet may still have charged.
+    for (const payment of orderPayments.filter((candidate) => candidate.status === 'pending')) {
       const events = await this.deps.store.listEvents(payment.id);
       if (events.some((event) => event.type === 'provider_error' && event.toStatus === 'pending')) {
         throw new AppError('conflict', `the outcome of payment ${payment.id} of this order is not known yet; it is being checked with the provider, try again in a moment`);

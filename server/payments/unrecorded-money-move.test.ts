@@ -5,7 +5,7 @@
  * money twice.
  */
 import { expect, it } from 'vitest';
-import { AppError } from '../errors.js';
+import { AppError, ProviderError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import type { PaymentMethod, ProviderPaymentState } from '../providers/provider.js';
 import { ProviderRegistry } from '../providers/registry.js';
@@ -52,9 +52,9 @@ it('a refund the provider made but the database could not record is not made aga
   await store.close();
 });
 
-it('a 3-D Secure completion the bank accepted but the database could not record leaves the payment pending, not waiting for its challenge', async () => {
+it('a 3-D Secure completion the bank accepted but the database could not record is recorded from the bank\'s answer once the database takes it', async () => {
   // directcard's card payments are known only from the answers to our own calls: no lookup can find
-  // this one later, and a pending one of them is what stops the checkout from taking a second payment.
+  // this one later, so the answer itself must be recorded, not a pending that nothing would settle.
   const provider = stubProvider('directcard', {
     completeChallenge: async () => ({ status: 'succeeded', amount: 5000, currency: 'USD', providerStatus: 'approved' }),
     hasStatusLookup: () => false,
@@ -68,7 +68,7 @@ it('a 3-D Secure completion the bank accepted but the database could not record 
   const completed = await payments.completeChallenge('pay_3ds', { paymentId: 'dc_1', securityKey: 'k' }).catch((error: unknown) => error);
   // The return page then says the payment is not confirmed yet, not that nothing changed.
   expect(completed).toMatchObject({ code: 'outcome_unknown' });
-  expect((await store.getPayment('pay_3ds'))?.status).toBe('pending');
+  expect((await store.getPayment('pay_3ds'))?.status).toBe('succeeded');
   await store.close();
 });
 
@@ -112,26 +112,26 @@ it('a refund whose adapter met an unavailable database may have been sent: the p
 });
 
 it('a capture the provider made but the database could not record is not answered with an invitation to try again', async () => {
+  // As directcard, the one provider that captures: its card payments have no status lookup.
   const captures: number[] = [];
-  const provider = stubProvider('milkypay', {
+  const provider = stubProvider('directcard', {
     async capture(_lookup, amount): Promise<ProviderPaymentState> {
       captures.push(amount);
       return { status: 'succeeded', capturedAmount: amount };
     },
-    getPayment: async () => ({ status: captures.length > 0 ? 'succeeded' : 'authorized', amount: 5000, currency: 'USD' }),
+    hasStatusLookup: () => false,
   });
   const { store, payments } = serviceFor(provider);
   const now = new Date().toISOString();
   await store.createSession({ id: 'ses_cap', orderId: 'order_cap', amount: 5000, currency: 'USD', returnUrl: 'https://shop.example/r', locale: 'en', captureMethod: 'manual', createdAt: now, expiresAt: now });
-  const { payment } = await store.createPayment({ id: 'pay_cap', sessionId: 'ses_cap', orderId: 'order_cap', provider: 'milkypay', methodId: 'milkypay:card', amount: 5000, currency: 'USD', status: 'authorized', providerRef: 'auth_1' });
+  const { payment } = await store.createPayment({ id: 'pay_cap', sessionId: 'ses_cap', orderId: 'order_cap', provider: 'directcard', methodId: 'directcard:card', amount: 5000, currency: 'USD', status: 'authorized', providerRef: 'auth_1' });
   failNextTransition(store);
   await expect(payments.capture(payment, undefined)).rejects.toMatchObject({ code: 'outcome_unknown', message: expect.stringContaining('do not send') });
   // Left authorized, no lookup would ever visit it and a second capture would go through.
-  const waiting = (await store.getPayment('pay_cap'))!;
-  expect(waiting.status).toBe('pending');
-  await expect(payments.capture(waiting, undefined)).rejects.toMatchObject({ code: 'conflict' });
+  const recorded = (await store.getPayment('pay_cap'))!;
+  expect(recorded.status).toBe('succeeded');
+  await expect(payments.capture(recorded, undefined)).rejects.toMatchObject({ code: 'conflict' });
   expect(captures).toEqual([5000]);
-  expect(await payments.refresh(waiting, 'reconcile')).toMatchObject({ status: 'succeeded' });
   await store.close();
 });
 
@@ -153,7 +153,7 @@ it('a payment the provider took but the database could not record is not paid ag
   failNextTransition(store);
   await expect(payments.pay(first, { methodId: CARD.id, fields: {} }, 'k1', {})).rejects.toMatchObject({ code: 'outcome_unknown', message: expect.stringContaining('do not pay again') });
   const [recorded] = await store.listPaymentsBySession(first.id);
-  expect(recorded).toMatchObject({ status: 'pending', providerRef: 'inv_1' });
+  expect(recorded).toMatchObject({ status: 'succeeded', providerRef: 'inv_1' });
 
   // The shop opens a new session for the same order (the checkout's renewal): no second charge.
   const second = await openTestSession(store, { id: 's2' });
@@ -182,5 +182,29 @@ it('a refund the provider made while the database was down is recorded refund_pe
   // Now the reconciler asks the provider about it, and a retry is refused meanwhile.
   expect((await store.getPayment(payment.id))?.status).toBe('refund_pending');
   expect(refunds).toEqual([5000]);
+  await store.close();
+});
+
+it('a payment of the order whose outcome is unknown stops a new one from another session while the provider cannot be asked', async () => {
+  const CARD: PaymentMethod = { id: 'milkypay:card', provider: 'milkypay', name: 'Card', category: 'card', fields: [] };
+  const creates: string[] = [];
+  const provider = stubProvider('milkypay', {
+    listMethods: async () => [CARD],
+    async createPayment({ paymentId }): Promise<ProviderPaymentState> {
+      creates.push(paymentId);
+      return { status: 'pending', providerRef: `inv_${creates.length}` };
+    },
+    getPayment: () => Promise.reject(new ProviderError('provider_unavailable', 'MilkyPay did not answer', 'milkypay')),
+  });
+  const store = SqliteStore.open(':memory:');
+  const payments = new PaymentService({ store, providers: new ProviderRegistry([provider]), logger: createLogger({ level: 'silent' }), publicUrl: 'http://127.0.0.1:9' });
+  // A payment with the provider's reference whose last call's outcome is unknown (as a lost 3-D Secure answer leaves it).
+  const first = await openTestSession(store, { id: 's1' });
+  await store.createPayment({ id: 'pay_unknown', sessionId: first.id, orderId: first.orderId, provider: 'milkypay', methodId: CARD.id, amount: 4800, currency: 'USD', status: 'requires_action', providerRef: 'inv_0' });
+  await store.transitionPayment('pay_unknown', 'requires_action', 'pending', {}, { type: 'provider_error', source: '3ds', detail: { failure: { code: 'outcome_unknown', message: 'no answer' } } });
+
+  const second = await openTestSession(store, { id: 's2' });
+  await expect(payments.pay(second, { methodId: CARD.id, fields: {} }, 'k2', {})).rejects.toMatchObject({ code: 'conflict' });
+  expect(creates).toEqual([]);
   await store.close();
 });
