@@ -1,17 +1,13 @@
 /**
  * The provider moved money and the database failed as the proxy recorded it (a failover, a cut
- * connection, a statement timeout). The answer must not invite the merchant to send the call again,
- * and the payment must wait for a lookup instead of looking untouched: otherwise a retry moves the
- * money twice.
+ * connection, a statement timeout). The answer must not invite the merchant or the shopper to send
+ * the call again, and the payment must end up as the provider answered, or wait for a lookup,
+ * instead of looking untouched: otherwise a retry moves the money twice.
  */
 import { expect, it } from 'vitest';
 import { AppError, ProviderError } from '../errors.js';
-import { createLogger } from '../logger.js';
 import type { PaymentMethod, ProviderPaymentState } from '../providers/provider.js';
-import { ProviderRegistry } from '../providers/registry.js';
-import { SqliteStore } from '../store/sqlite-store.js';
 import { openTestSession } from '../testing/open-session.js';
-import { PaymentService } from './payment-service.js';
 import type { Store } from '../store/store.js';
 import { serviceFor, succeededPayment } from '../testing/payment-service-harness.js';
 import { stubProvider } from '../testing/stub-provider.js';
@@ -25,6 +21,22 @@ function failNextTransition(store: Store): void {
     failed = true;
     return Promise.reject(new AppError('storage_unavailable', 'the payment database is unavailable right now; please try again in a moment'));
   };
+}
+
+const CARD: PaymentMethod = { id: 'milkypay:card', provider: 'milkypay', name: 'Card', category: 'card', fields: [] };
+
+/** A card checkout whose creates at the provider are counted; `getPayment` is the provider's status lookup. */
+function countedCardCheckout(answer: (count: number) => ProviderPaymentState, getPayment: () => Promise<ProviderPaymentState>) {
+  const creates: string[] = [];
+  const provider = stubProvider('milkypay', {
+    listMethods: async () => [CARD],
+    async createPayment({ paymentId }): Promise<ProviderPaymentState> {
+      creates.push(paymentId);
+      return answer(creates.length);
+    },
+    getPayment,
+  });
+  return { creates, ...serviceFor(provider) };
 }
 
 it('a refund the provider made but the database could not record is not made again by the merchant\'s retry', async () => {
@@ -74,16 +86,15 @@ it('a 3-D Secure completion the bank accepted but the database could not record 
 
 it('a create whose adapter met an unavailable database after sending it waits for a lookup instead of failing', async () => {
   // As HankoPay's adapter: the card is charged, then its confirming lookup reads the refunds it keeps in the store.
-  const CARD: PaymentMethod = { id: 'hankopay:card', provider: 'hankopay', name: 'Card', category: 'card', fields: [] };
+  const HANKOPAY_CARD: PaymentMethod = { id: 'hankopay:card', provider: 'hankopay', name: 'Card', category: 'card', fields: [] };
   const provider = stubProvider('hankopay', {
-    listMethods: async () => [CARD],
+    listMethods: async () => [HANKOPAY_CARD],
     createPayment: () => Promise.reject(new AppError('storage_unavailable', 'the payment database is unavailable right now; please try again in a moment')),
   });
-  const store = SqliteStore.open(':memory:');
+  const { store, payments } = serviceFor(provider);
   const session = await openTestSession(store);
-  const payments = new PaymentService({ store, providers: new ProviderRegistry([provider]), logger: createLogger({ level: 'silent' }), publicUrl: 'http://127.0.0.1:9' });
   // Not "try again in a moment": the card may be charged.
-  await expect(payments.pay(session, { methodId: CARD.id, fields: {} }, 'k1', {})).rejects.toMatchObject({ code: 'outcome_unknown' });
+  await expect(payments.pay(session, { methodId: HANKOPAY_CARD.id, fields: {} }, 'k1', {})).rejects.toMatchObject({ code: 'outcome_unknown' });
   const [payment] = await store.listPaymentsBySession(session.id);
   // Failed, it would never be looked up again, and a charged card would count as unpaid.
   expect(payment?.status).toBe('pending');
@@ -136,18 +147,10 @@ it('a capture the provider made but the database could not record is not answere
 });
 
 it('a payment the provider took but the database could not record is not paid again from a new session of the order', async () => {
-  const CARD: PaymentMethod = { id: 'milkypay:card', provider: 'milkypay', name: 'Card', category: 'card', fields: [] };
-  const creates: string[] = [];
-  const provider = stubProvider('milkypay', {
-    listMethods: async () => [CARD],
-    async createPayment({ paymentId }): Promise<ProviderPaymentState> {
-      creates.push(paymentId);
-      return { status: 'succeeded', providerRef: `inv_${creates.length}`, amount: 4800, currency: 'USD' };
-    },
-    getPayment: async () => ({ status: 'succeeded', providerRef: 'inv_1', amount: 4800, currency: 'USD' }),
-  });
-  const store = SqliteStore.open(':memory:');
-  const payments = new PaymentService({ store, providers: new ProviderRegistry([provider]), logger: createLogger({ level: 'silent' }), publicUrl: 'http://127.0.0.1:9' });
+  const { creates, store, payments } = countedCardCheckout(
+    (count) => ({ status: 'succeeded', providerRef: `inv_${count}`, amount: 4800, currency: 'USD' }),
+    async () => ({ status: 'succeeded', providerRef: 'inv_1', amount: 4800, currency: 'USD' }),
+  );
   const first = await openTestSession(store, { id: 's1' });
 
   failNextTransition(store);
@@ -186,18 +189,10 @@ it('a refund the provider made while the database was down is recorded refund_pe
 });
 
 it('a payment of the order whose outcome is unknown stops a new one from another session while the provider cannot be asked', async () => {
-  const CARD: PaymentMethod = { id: 'milkypay:card', provider: 'milkypay', name: 'Card', category: 'card', fields: [] };
-  const creates: string[] = [];
-  const provider = stubProvider('milkypay', {
-    listMethods: async () => [CARD],
-    async createPayment({ paymentId }): Promise<ProviderPaymentState> {
-      creates.push(paymentId);
-      return { status: 'pending', providerRef: `inv_${creates.length}` };
-    },
-    getPayment: () => Promise.reject(new ProviderError('provider_unavailable', 'MilkyPay did not answer', 'milkypay')),
-  });
-  const store = SqliteStore.open(':memory:');
-  const payments = new PaymentService({ store, providers: new ProviderRegistry([provider]), logger: createLogger({ level: 'silent' }), publicUrl: 'http://127.0.0.1:9' });
+  const { creates, store, payments } = countedCardCheckout(
+    (count) => ({ status: 'pending', providerRef: `inv_${count}` }),
+    () => Promise.reject(new ProviderError('provider_unavailable', 'MilkyPay did not answer', 'milkypay')),
+  );
   // A payment with the provider's reference whose last call's outcome is unknown (as a lost 3-D Secure answer leaves it).
   const first = await openTestSession(store, { id: 's1' });
   await store.createPayment({ id: 'pay_unknown', sessionId: first.id, orderId: first.orderId, provider: 'milkypay', methodId: CARD.id, amount: 4800, currency: 'USD', status: 'requires_action', providerRef: 'inv_0' });
