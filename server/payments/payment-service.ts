@@ -723,7 +723,8 @@ export class PaymentService {
    * another starts.
    */
   private async refuseIfPaid(session: SessionRecord): Promise<void> {
-    const unsettled = (await this.deps.store.listPaymentsByOrder(session.orderId)).filter((payment) => payment.status === 'pending' || payment.status === 'requires_action');
+    const before = await this.deps.store.listPaymentsByOrder(session.orderId);
+    const unsettled = before.filter((payment) => payment.status === 'pending' || payment.status === 'requires_action');
     await Promise.all(
       unsettled.map((payment) =>
         this.refresh(payment, 'pay').catch((error: unknown) => {
@@ -731,9 +732,15 @@ export class PaymentService {
         }),
       ),
     );
-    const orderPayments = await this.deps.store.listPaymentsByOrder(session.orderId);
+    // Read again only if a lookup may have moved one: a pay reads the order's payments once otherwise, as before.
+    const orderPayments = unsettled.length > 0 ? await this.deps.store.listPaymentsByOrder(session.orderId) : before;
     const paid = orderPayments.find((payment) => PAID_STATUSES.has(payment.status));
     if (paid) throw new AppError('conflict', `this order is already paid (payment ${paid.id} is ${paid.status})`);
+    // A payment whose outcome is unknown and that no lookup can settle may have been charged.
+    const unconfirmed = orderPayments.find(
+      (payment) => payment.status === 'pending' && this.deps.providers.get(payment.provider).hasStatusLookup?.({ paymentId: payment.id, providerRef: payment.providerRef }) === false,
+    );
+    if (unconfirmed) throw new AppError('conflict', `payment ${unconfirmed.id} of this order is still being confirmed; the shop will settle it`);
     // A call whose answer never came (or could not be recorded) and that no lookup has settled yet may still have charged.
     for (const payment of orderPayments.filter((candidate) => candidate.status === 'pending')) {
       const events = await this.deps.store.listEvents(payment.id);
@@ -741,11 +748,6 @@ export class PaymentService {
         throw new AppError('conflict', `the outcome of payment ${payment.id} of this order is not known yet; it is being checked with the provider, try again in a moment`);
       }
     }
-    // A payment whose outcome is unknown and that no lookup can settle may have been charged.
-    const unconfirmed = orderPayments.find(
-      (payment) => payment.status === 'pending' && this.deps.providers.get(payment.provider).hasStatusLookup?.({ paymentId: payment.id, providerRef: payment.providerRef }) === false,
-    );
-    if (unconfirmed) throw new AppError('conflict', `payment ${unconfirmed.id} of this order is still being confirmed; the shop will settle it`);
   }
 
   /** A repeated pay call returns the first call's payment, once that call has finished creating it. */
