@@ -736,6 +736,9 @@ export class PaymentService {
     const orderPayments = unsettled.length > 0 ? await this.deps.store.listPaymentsByOrder(session.orderId) : before;
     const paid = orderPayments.find((payment) => PAID_STATUSES.has(payment.status));
     if (paid) throw new AppError('conflict', `this order is already paid (payment ${paid.id} is ${paid.status})`);
+    // Another session's create of this order is under way, or its answer waits to be recorded after a database outage.
+    const creating = orderPayments.find((payment) => payment.status === 'created' && payment.sessionId !== session.id);
+    if (creating) throw new AppError('conflict', `payment ${creating.id} of this order is being created; try again in a moment`);
     // A payment whose outcome is unknown and that no lookup can settle may have been charged.
     const unconfirmed = orderPayments.find(
       (payment) => payment.status === 'pending' && this.deps.providers.get(payment.provider).hasStatusLookup?.({ paymentId: payment.id, providerRef: payment.providerRef }) === false,

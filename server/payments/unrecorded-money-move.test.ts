@@ -12,13 +12,12 @@ import type { Store } from '../store/store.js';
 import { serviceFor, succeededPayment } from '../testing/payment-service-harness.js';
 import { stubProvider } from '../testing/stub-provider.js';
 
-/** The store's next status change fails as an unavailable database makes it fail. */
-function failNextTransition(store: Store): void {
+/** The store's next `times` status changes fail as an unavailable database makes them fail. */
+function failNextTransition(store: Store, times = 1): void {
   const transition = store.transitionPayment.bind(store);
-  let failed = false;
+  let failing = times;
   store.transitionPayment = (...args) => {
-    if (failed) return transition(...args);
-    failed = true;
+    if (failing-- <= 0) return transition(...args);
     return Promise.reject(new AppError('storage_unavailable', 'the payment database is unavailable right now; please try again in a moment'));
   };
 }
@@ -176,10 +175,7 @@ it('a refund the provider made while the database was down is recorded refund_pe
   const { store, payments } = serviceFor(provider);
   const payment = await succeededPayment(store, 'pay_outage', 'milkypay', 5000, 'USD', 'inv_2');
   // Down for the recording and for the first try at refund_pending; back a moment later.
-  const transition = store.transitionPayment.bind(store);
-  let refused = 2;
-  store.transitionPayment = (...args) =>
-    refused-- > 0 ? Promise.reject(new AppError('storage_unavailable', 'the payment database is unavailable right now; please try again in a moment')) : transition(...args);
+  failNextTransition(store, 2);
   await expect(payments.refund(payment, undefined, 'damaged')).rejects.toMatchObject({ code: 'outcome_unknown' });
   for (let waited = 0; (await store.getPayment(payment.id))?.status !== 'refund_pending' && waited < 3_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
   // Now the reconciler asks the provider about it, and a retry is refused meanwhile.
@@ -201,5 +197,25 @@ it('a payment of the order whose outcome is unknown stops a new one from another
   const second = await openTestSession(store, { id: 's2' });
   await expect(payments.pay(second, { methodId: CARD.id, fields: {} }, 'k2', {})).rejects.toMatchObject({ code: 'conflict' });
   expect(creates).toEqual([]);
+  await store.close();
+});
+
+it('while a payment\'s answer waits to be recorded after an outage, a new session of the order cannot pay', async () => {
+  const { creates, store, payments } = countedCardCheckout(
+    (count) => ({ status: 'succeeded', providerRef: `inv_${count}`, amount: 4800, currency: 'USD' }),
+    async () => ({ status: 'succeeded', providerRef: 'inv_1', amount: 4800, currency: 'USD' }),
+  );
+  const first = await openTestSession(store, { id: 's1' });
+  // Down for the recording and for the first retry: the payment is still `created`, without the provider's reference.
+  failNextTransition(store, 2);
+  await expect(payments.pay(first, { methodId: CARD.id, fields: {} }, 'k1', {})).rejects.toMatchObject({ code: 'outcome_unknown' });
+  expect((await store.listPaymentsBySession(first.id))[0]).toMatchObject({ status: 'created' });
+
+  const second = await openTestSession(store, { id: 's2' });
+  await expect(payments.pay(second, { methodId: CARD.id, fields: {} }, 'k2', {})).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('being created') });
+  expect(creates).toHaveLength(1);
+  // The retry then records the provider's answer.
+  for (let waited = 0; (await store.listPaymentsBySession(first.id))[0]?.status === 'created' && waited < 3_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+  expect((await store.listPaymentsBySession(first.id))[0]).toMatchObject({ status: 'succeeded', providerRef: 'inv_1' });
   await store.close();
 });
