@@ -35,7 +35,7 @@ export function idempotentRequests(deps: { store: Store; scope: string; logger: 
     const send = res.json.bind(res);
     res.json = (body: unknown) => {
       const text = JSON.stringify(body);
-      if (isStorageUnavailable(res.statusCode, body)) {
+      if (answersStorageUnavailable(res.statusCode, body)) {
         // "Try again in a moment" is only said where nothing that must happen once has happened (a
         // money move the database could not record answers outcome_unknown): the key is freed for
         // that retry, now or, with the database still down, once it is back.
@@ -56,7 +56,8 @@ export function idempotentRequests(deps: { store: Store; scope: string; logger: 
   };
 }
 
-function isStorageUnavailable(status: number, body: unknown): boolean {
+/** The answer is 503 storage_unavailable (errors.ts's isStorageUnavailable reads the error; this reads the answer sent). */
+function answersStorageUnavailable(status: number, body: unknown): boolean {
   return status === 503 && (body as { error?: { code?: unknown } } | undefined)?.error?.code === 'storage_unavailable';
 }
 

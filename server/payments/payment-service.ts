@@ -574,7 +574,7 @@ export class PaymentService {
       const value = amount ?? refundable;
       if (value > refundable) throw new AppError('invalid_request', `amount: at most ${toMajorString(refundable, current.currency)} ${current.currency} can still be refunded`);
       const state = await refund({ paymentId: current.id, providerRef: current.providerRef }, value, current.currency, reason).catch(async (error: unknown) => {
-        // An adapter that keeps records of its own (HankoPay's refunds) may meet the database after sending the refund.
+        // An adapter that keeps records of its own in the store may meet the database after sending the refund.
         const unknown = isStorageUnavailable(error) ? new ProviderError('outcome_unknown', 'the refund may have been sent; the database failed while it was recorded', payment.provider) : error;
         if (!(unknown instanceof ProviderError) || unknown.code !== 'outcome_unknown') throw error;
         // Best effort: with the database down too, the answer must still say the refund may be made.
@@ -601,10 +601,7 @@ export class PaymentService {
    * may have been made either way.
    */
   private markRefundPending(payment: PaymentRecord, amount: number, error: ProviderError): Promise<void> {
-    return retryWhileUnavailable(
-      () => this.awaitRefundOutcome(payment, amount, error),
-      (failure) => this.deps.logger.error({ paymentId: payment.id, amount, err: failure }, 'a refund that may have been made could not be recorded; check it at the provider'),
-    );
+    return this.recordInTheEnd(payment, () => this.awaitRefundOutcome(payment, amount, error), 'a refund that may have been made');
   }
 
   /**
@@ -635,8 +632,8 @@ export class PaymentService {
       return this.applyState(current, state, 'merchant').catch(async (error: unknown) => {
         if (!isStorageUnavailable(error)) throw error;
         // The money moved and the record of it failed: "try again" would invite a second capture.
-        // An authorized payment is never looked up (and directcard's cannot be): the provider's
-        // answer itself is recorded once the database takes it.
+        // An authorized payment is never looked up (and some providers have no lookup at all): the
+        // provider's answer itself is recorded once the database takes it.
         await this.recordDespiteOutage(current, state, 'merchant');
         throw new AppError('outcome_unknown', 'the provider made the capture, but it could not be recorded (the database is unavailable): do not send the capture again');
       });
@@ -686,9 +683,17 @@ export class PaymentService {
    * outcome_unknown either way, and the log names the payment if it never lands.
    */
   private recordDespiteOutage(payment: PaymentRecord, state: ProviderPaymentState, source: string): Promise<void> {
-    return retryWhileUnavailable(
-      () => this.applyState(payment, state, source),
-      (failure) => this.deps.logger.error({ paymentId: payment.id, status: state.status, err: failure }, 'the provider moved money for this payment, but it could not be recorded; check it at the provider'),
+    return this.recordInTheEnd(payment, () => this.applyState(payment, state, source), `the provider's answer (${state.status})`);
+  }
+
+  /**
+   * Makes a write about money a provider may have moved now and, while the database is
+   * unavailable, again in the background (retryWhileUnavailable). Never rejects; the log names the
+   * payment if the write never lands, so that someone checks it at the provider.
+   */
+  private recordInTheEnd(payment: PaymentRecord, write: () => Promise<unknown>, what: string): Promise<void> {
+    return retryWhileUnavailable(write, (failure) =>
+      this.deps.logger.error({ paymentId: payment.id, err: failure }, `${what} could not be recorded; check the payment at the provider`),
     );
   }
 
@@ -788,9 +793,10 @@ export class PaymentService {
     // An unavailable database met inside the adapter may have come after the create was sent.
     if (code === 'outcome_unknown' || code === 'provider_unavailable' || code === 'storage_unavailable') {
       // The provider may have created it: wait for a status lookup by our reference, never re-create blindly.
-      await retryWhileUnavailable(
+      await this.recordInTheEnd(
+        payment,
         () => this.deps.store.transitionPayment(payment.id, payment.status, 'pending', {}, { type: 'provider_error', source: 'pay', detail: { failure } }),
-        (cause) => this.deps.logger.error({ paymentId: payment.id, err: cause }, 'a payment whose outcome is unknown could not be recorded as such; check it at the provider'),
+        'a payment whose outcome is unknown',
       );
       this.deps.logger.warn({ paymentId: payment.id, code }, 'payment outcome unknown; waiting for a status lookup');
       // "Try again in a moment" would be wrong here: the card may be charged, and a new attempt is refused until a lookup tells.

@@ -1,6 +1,6 @@
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
-import { storageError } from './postgres-unavailable.js';
+import { storageError, unlessUnavailable } from './postgres-unavailable.js';
 
 /**
  * One pooled connection held by whoever holds a named lock, and everything that holder asks of the
@@ -45,6 +45,11 @@ export class LockHolder {
     const result = this.tail.then(() => op(this.client));
     this.tail = result.catch(() => undefined);
     return result;
+  }
+
+  /** A query of the holder's, on its connection in turn; an unavailable database rejects with StorageUnavailableError. */
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+    return unlessUnavailable(() => this.run((client) => client.query<R>(text, values)));
   }
 
   /** Holds `name` on this connection while `fn` runs; `fn` and what it calls see this holder. */

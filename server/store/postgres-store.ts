@@ -88,11 +88,12 @@ export class PostgresStore implements Store {
     private readonly pings: pg.Pool,
   ) {}
 
+  /** Queries outside any lock; an unavailable database rejects with StorageUnavailableError. */
+  private readonly onPool: Queryable = { query: (text, values) => unlessUnavailable(() => this.pool.query(text, values)) };
+
   /** Where a query of the current call goes: its lock holder's connection, or the pool. */
   private get db(): Queryable {
-    const holder = this.currentHolder();
-    if (!holder) return { query: (text, values) => unlessUnavailable(() => this.pool.query(text, values)) };
-    return { query: (text, values) => unlessUnavailable(() => holder.run((client) => client.query(text, values))) };
+    return this.currentHolder() ?? this.onPool;
   }
 
   private currentHolder(): LockHolder | undefined {
