@@ -67,6 +67,21 @@ test('a card frame that cannot load says so, emits pay-error, and comes back wit
   expect(await payErrors(page)).toHaveLength(1);
 });
 
+test('a card frame that could not load comes back by itself when the connection returns', async ({ page, context }) => {
+  await page.route('**/api/checkout/card-entry*', (route) => route.abort('internetdisconnected'));
+  await openCardCheckout(page);
+  const element = page.locator('pay-checkout');
+  const retry = element.getByRole('button', { name: 'Try again' });
+  await expect(retry).toBeVisible();
+  await retry.focus();
+  await context.setOffline(true);
+  await page.unroute('**/api/checkout/card-entry*');
+  await context.setOffline(false);
+  await expect(cardFrame(page).getByRole('textbox', { name: 'Card number' })).toBeVisible();
+  // The button that had focus is gone: focus waits on the method, just before the new frame.
+  await expect(element.getByRole('radio', { name: 'Card', exact: true })).toBeFocused();
+});
+
 /** The card number input's look, as computed inside the frame. */
 const numberStyle = (page: Page) =>
   cardFrame(page)

@@ -122,3 +122,58 @@ test('waiting for the provider’s confirmation, then what to do when it takes l
   await expect(status).toContainText('contact the shop before paying again');
   await page.screenshot({ path: `${SCREENS}/progress-4-slow.png`, fullPage: true });
 });
+
+test('a load that failed for want of a connection is tried again by itself when it comes back', async ({ page, context }) => {
+  let failing = true;
+  await page.route(/\/api\/checkout(\?|$)/, (route) => (failing ? route.abort('internetdisconnected') : route.fallback()));
+  await buyBeans(page);
+  const retry = page.getByRole('button', { name: 'Try again' });
+  await expect(retry).toBeVisible();
+  await retry.focus();
+  await context.setOffline(true);
+  failing = false;
+  await context.setOffline(false);
+  // No click: the browser's "online" event brings the methods, and focus moves from the gone button to them.
+  await expect(page.locator('pay-checkout').getByRole('radio').first()).toBeFocused();
+  await expect(retry).toHaveCount(0);
+});
+
+test('a pay error goes away when the shopper picks another method', async ({ page }) => {
+  await page.route(/\/api\/checkout\/payments$/, (route) =>
+    route.fulfill({ status: 422, json: { error: { code: 'invalid_request', message: 'amount: too high for this method' } } }),
+  );
+  await buyBeans(page);
+  await page.getByRole('radio', { name: /^Test/ }).check();
+  await page.getByRole('textbox', { name: 'Status' }).fill('approved');
+  await page.getByRole('button', { name: /^Pay/ }).click();
+  const element = page.locator('pay-checkout');
+  const error = element.getByRole('alert').filter({ has: page.locator('[part~="error"]') });
+  await expect(error).toBeVisible();
+  // Choosing the same method again keeps it: it still applies.
+  await page.getByRole('radio', { name: /^Test/ }).check();
+  await expect(error).toBeVisible();
+  await page.getByRole('radio', { name: /Payment card/ }).check();
+  await expect(element.locator('[part~="error"]')).toHaveCount(0);
+});
+
+test('a result the shopper paid for takes focus and is not also a live region; one found on load is announced', async ({ page }) => {
+  const succeeded = { id: 'pay_done', status: 'succeeded', amount: 2450, currency: 'EUR' };
+  await page.route(/\/api\/checkout\/payments$/, (route) => route.fulfill({ status: 201, json: { payment: succeeded } }));
+  await buyBeans(page);
+  await page.getByRole('radio', { name: /^Test/ }).check();
+  await page.getByRole('textbox', { name: 'Status' }).fill('approved');
+  await page.getByRole('button', { name: /^Pay/ }).click();
+  const result = page.locator('pay-checkout [part~="result"]');
+  await expect(page.getByRole('heading', { name: 'Payment successful' })).toBeFocused();
+  // A screen reader reads the heading it lands on; a live region around it would read the box again.
+  await expect(result).not.toHaveAttribute('role', 'status');
+
+  await page.route(/\/api\/checkout(\?|$)/, async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, json: { ...(await response.json()), payment: succeeded } });
+  });
+  await page.reload();
+  await expect(result).toContainText('Payment successful');
+  await expect(result).toHaveAttribute('role', 'status');
+  await expect(page.getByRole('heading', { name: 'Payment successful' })).not.toBeFocused();
+});

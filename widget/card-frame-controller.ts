@@ -109,15 +109,22 @@ export class CardFrameController implements ReactiveController {
     checkout.onComplete(() => this.send({ type: 'wipe', what: 'card' }));
   }
 
+  /** The connection came back: a frame that could not load gets a new one without a click. */
+  private readonly onOnline = (): void => {
+    if (this.unavailable && this.settings) this.retry();
+  };
+
   hostConnected(): void {
     this.colorScheme = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined;
     this.colorScheme?.addEventListener('change', this.restyled);
     this.host.addEventListener('transitionend', this.restyled);
+    if (typeof window !== 'undefined') window.addEventListener('online', this.onOnline);
   }
 
   hostDisconnected(): void {
     this.colorScheme?.removeEventListener('change', this.restyled);
     this.host.removeEventListener('transitionend', this.restyled);
+    if (typeof window !== 'undefined') window.removeEventListener('online', this.onOnline);
     this.disconnect();
   }
 

@@ -95,6 +95,36 @@ describe('CheckoutController', () => {
     expect(host.events.map((e) => e.type)).toEqual(['pay-error', 'pay-ready']);
   });
 
+  it('loads again by itself when the connection comes back after a load that had none', async () => {
+    const { listeners } = stubWindow();
+    const { host, controller } = setUp({ 'GET /api/checkout': [offline, json(checkoutView())] });
+    controller.hostConnected();
+    controller.configure({ token: 't', endpoint: 'https://proxy.test' });
+    await vi.runAllTimersAsync();
+    expect(controller.load).toMatchObject({ status: 'error', error: { code: 'network_error' } });
+    listeners.get('online')!(new Event('online'));
+    await vi.runAllTimersAsync();
+    expect(controller.load.status).toBe('complete');
+    expect(host.events.map((e) => e.type)).toEqual(['pay-error', 'pay-ready']);
+    controller.hostDisconnected();
+    expect(listeners.has('online')).toBe(false);
+  });
+
+  it('leaves a load the proxy answered with an error to "Try again" when the connection comes back', async () => {
+    const { listeners } = stubWindow();
+    const { proxy, controller } = setUp({
+      'GET /api/checkout': [json({ error: { code: 'internal', message: 'Something went wrong.' } }, 500), json(checkoutView())],
+    });
+    controller.hostConnected();
+    controller.configure({ token: 't', endpoint: 'https://proxy.test' });
+    await vi.runAllTimersAsync();
+    expect(controller.load).toMatchObject({ status: 'error', error: { status: 500 } });
+    listeners.get('online')!(new Event('online'));
+    await vi.runAllTimersAsync();
+    expect(controller.load.status).toBe('error');
+    expect(proxy.calls.filter((call) => call.key === 'GET /api/checkout')).toHaveLength(1);
+  });
+
   it('shows a final payment found on load and emits pay-complete', async () => {
     const { host, controller } = setUp({ 'GET /api/checkout': json(checkoutView(payment('succeeded'))) });
     controller.configure({ token: 't', endpoint: 'https://proxy.test' });

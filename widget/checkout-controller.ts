@@ -156,6 +156,10 @@ export class CheckoutController implements ReactiveController {
   private readonly onPageShow = (event: PageTransitionEvent): void => {
     if (event.persisted && this.config) void this.fetchCheckout();
   };
+  /** The connection came back: a load that failed for want of it is tried again without a click. */
+  private readonly onOnline = (): void => {
+    if (this.load.status === 'error' && this.load.error.code === 'network_error') void this.fetchCheckout();
+  };
   /**
    * The Idempotency-Key of the last pay attempt while its outcome is unknown (no answer came
    * back). Paying again with the same method and fields then reuses it, so the proxy answers
@@ -177,7 +181,10 @@ export class CheckoutController implements ReactiveController {
   hostConnected(): void {
     // A page restored from the back-forward cache (the shopper pressed Back on the provider's
     // page) comes back as it was left, "Redirecting…" included: load the session again then.
-    if (typeof window !== 'undefined') window.addEventListener('pageshow', this.onPageShow);
+    if (typeof window !== 'undefined') {
+      window.addEventListener('pageshow', this.onPageShow);
+      window.addEventListener('online', this.onOnline);
+    }
     // Back in the document after a move: start over from the proxy's view of the session, under
     // a token set while the pay request the move cut short was in flight, if there is one.
     if (this.deferred) this.applyDeferred();
@@ -185,7 +192,10 @@ export class CheckoutController implements ReactiveController {
   }
 
   hostDisconnected(): void {
-    if (typeof window !== 'undefined') window.removeEventListener('pageshow', this.onPageShow);
+    if (typeof window !== 'undefined') {
+      window.removeEventListener('pageshow', this.onPageShow);
+      window.removeEventListener('online', this.onOnline);
+    }
     this.reset();
   }
 
@@ -357,6 +367,13 @@ export class CheckoutController implements ReactiveController {
     this.payError = undefined;
     this.canceledNotice = false;
     this.followPayment(payment, flow);
+  }
+
+  /** The shopper chose another method: the last pay's error was about the one before. */
+  dismissPayError(): void {
+    if (!this.payError) return;
+    this.payError = undefined;
+    this.host.requestUpdate();
   }
 
   /** "Cancel payment" in the dialog: back to the methods, then one look at the payment. */

@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import type { CheckoutView, MethodView } from '../server/api/widget-api.js';
 import type { CheckoutApiError } from './api-client.js';
 import { CardFrameController } from './card-frame-controller.js';
-import { CheckoutController, type Stage } from './checkout-controller.js';
+import { CheckoutController, type LoadState, type Stage } from './checkout-controller.js';
 import { errorText } from './error-text.js';
 import { PayMethodSelectEvent, PaySessionExpiringEvent } from './events.js';
 import { collectFieldValues, validateFields, type FieldErrors } from './field-validation.js';
@@ -168,12 +168,15 @@ export class PayCheckout extends LitElement {
   private shopperActed = false;
   /** Focus was on "Continue payment" before this update, which may remove it. */
   private focusInUnfinished = false;
+  /** Focus was on the card entry's "Try again" before this update, which may remove it. */
+  private focusInCardError = false;
   /** Focus was in the element (the card frame included) before this update. */
   private focusInside = false;
   /** The expired box was on screen after the last update. */
   private expiredShown = false;
   /** "Try again" on a failed load: focus goes to what the new load shows. */
   private retrying = false;
+  private lastLoad: LoadState['status'] | undefined;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     // A new token (the page renewed an expiring session) keeps what the shopper typed and chose;
@@ -208,6 +211,7 @@ export class PayCheckout extends LitElement {
       this.card.disconnect();
     }
     this.focusInUnfinished = Boolean(this.shadowRoot?.activeElement?.closest('.unfinished'));
+    this.focusInCardError = Boolean(this.shadowRoot?.activeElement?.closest('.card-entry-error'));
     // :focus-within misses a focused frame; the shadow root's activeElement does not.
     this.focusInside = Boolean(this.shadowRoot?.activeElement);
   }
@@ -256,10 +260,16 @@ export class PayCheckout extends LitElement {
     }
     // The unfinished payment ended while "Continue payment" had focus: the button is gone.
     if (this.focusInUnfinished && stage.name === 'choose' && !this.checkout.unfinishedPayment) this.focusTarget ??= 'method';
+    // The card entry is tried again ("Try again", or the connection came back): the button is gone,
+    // and focus waits on the method, just before the new frame.
+    if (this.focusInCardError && !this.card.unavailable) this.focusTarget ??= 'method';
     // Paying from the card frame (Enter there) leaves focus in it; the button takes it when the shopper can act again.
     if (this.wasPaying && !paying && stage.name === 'choose') this.focusTarget ??= 'pay-button';
     this.wasPaying = paying;
     const load = this.checkout.load.status;
+    // The connection came back and the load is tried again by itself: focus on "Try again" follows what it brings.
+    if (load === 'pending' && this.lastLoad === 'error' && this.focusInside) this.retrying = true;
+    this.lastLoad = load;
     if (this.retrying && load !== 'pending') {
       this.retrying = false;
       if (load === 'error') this.focusTarget = 'alert';
@@ -297,6 +307,7 @@ export class PayCheckout extends LitElement {
             isSessionOpen(checkout) &&
             checkout.methods.length > 0,
           onRetry: () => this.checkout.startOver(),
+          announce: !this.shopperActed,
           t: this.t,
         });
     }
@@ -361,11 +372,7 @@ export class PayCheckout extends LitElement {
         loading: this.card.loading,
         onLoad: (frame) => this.card.connect(frame, originOf(this.resolveEndpoint()), effectiveTheme(this)),
         unavailable: this.card.unavailable,
-        onRetry: () => {
-          // "Try again" goes away with the error: focus waits on the method, just before the frame.
-          this.focusTarget = 'method';
-          this.card.retry();
-        },
+        onRetry: () => this.card.retry(),
         t: this.t,
       })}
       ${method.installments
@@ -429,6 +436,7 @@ export class PayCheckout extends LitElement {
   };
 
   private onSelectMethod = (methodId: string): void => {
+    if (methodId !== this.selectedMethodId) this.checkout.dismissPayError();
     this.selectedMethodId = methodId;
     this.shopperActed = true;
     this.methodError = false;

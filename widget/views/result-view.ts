@@ -14,6 +14,11 @@ export interface ResultViewParams {
    */
   canRetry: boolean;
   onRetry: () => void;
+  /**
+   * Announce the result as a live region. Not when focus moves to its heading: a screen reader
+   * reads the heading it lands on, and the live region would read the whole box a second time.
+   */
+  announce: boolean;
   t: Translate;
 }
 
@@ -29,9 +34,10 @@ const ICONS: Record<Outcome, TemplateResult> = {
 /**
  * The end of the checkout: success, refunded, failure (declined, canceled or expired, in the
  * shopper's language; the provider's own English reason goes to the merchant), or "being
- * processed" when the payment had not settled by the time polling stopped. The element moves focus to the heading, so the outcome is read out at once.
+ * processed" when the payment had not settled by the time polling stopped. After the shopper's
+ * own step the element moves focus to the heading, so the outcome is read out at once.
  */
-export function renderResult({ payment, amount, canRetry, onRetry, t }: ResultViewParams): TemplateResult {
+export function renderResult({ payment, amount, canRetry, onRetry, announce, t }: ResultViewParams): TemplateResult {
   const outcome = outcomeOf(payment.status);
   let title: string;
   let message: string;
@@ -57,7 +63,7 @@ export function renderResult({ payment, amount, canRetry, onRetry, t }: ResultVi
       break;
   }
   return html`
-    <section class="result result-${outcome}" part="result" role="status" aria-labelledby=${RESULT_HEADING_ID}>
+    <section class="result result-${outcome}" part="result" role=${announce ? 'status' : nothing} aria-labelledby=${RESULT_HEADING_ID}>
       <svg class="result-icon" part="result-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">${ICONS[outcome]}</svg>
       <h2 class="result-title" part="result-title" id=${RESULT_HEADING_ID} tabindex="-1">${title}</h2>
       <p class="result-message" part="result-message">${message}</p>
