@@ -343,6 +343,8 @@ describe('widget API: paying with MilkyPay', () => {
       widget('POST', '/api/checkout/payments', token, { key: 'race-b', body }),
     ]);
     expect(racing.map((r) => r.status).sort()).toEqual([201, 409]);
+    // The loser is told that it may work in a moment, not that the order is paid.
+    expect(racing.find((r) => r.status === 409)!.body.error.code).toBe('payment_in_progress');
     proxy.faults.createLatencyMs = 0;
     const repeated = await Promise.all([1, 2, 3].map(() => widget('POST', '/api/checkout/payments', token, { key: 'same', body })));
     const winner = racing.find((r) => r.status === 201)!.body.payment.id;

@@ -11,6 +11,8 @@ export const ERROR_STATUS = {
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  // Another request of the same payment or order is still under way: the same call may work in a moment.
+  payment_in_progress: 409,
   session_expired: 410,
   payload_too_large: 413,
   rate_limited: 429,

@@ -158,6 +158,32 @@ describe('CheckoutController', () => {
     ]);
   });
 
+  it('sends a pay again, with its key, while another attempt of the order is under way, then says to wait', async () => {
+    const busy = json({ error: { code: 'payment_in_progress', message: 'payment pay_0 of this order is being created; try again in a moment' } }, 409);
+    const { host, proxy, controller } = setUp({
+      'GET /api/checkout': json(checkoutView()),
+      'POST /api/checkout/payments': [busy, json({ payment: payment('succeeded') }, 201), busy, busy, busy],
+    });
+    controller.configure({ token: 't', endpoint: 'https://proxy.test' });
+    await vi.runAllTimersAsync();
+    const paid = controller.pay('sim:card', {});
+    await vi.runAllTimersAsync();
+    await paid;
+    expect(controller.stage).toMatchObject({ name: 'result', payment: { status: 'succeeded' } });
+    const [first, second] = idempotencyKeys(proxy.calls);
+    expect(second).toBe(first);
+    expect(host.events.map((e) => e.type)).toEqual(['pay-ready', 'pay-complete']);
+
+    // Still busy after the retries: the shopper reads that it is worth waiting, not that the order is paid.
+    controller.startOver();
+    const refused = controller.pay('sim:card', {});
+    await vi.runAllTimersAsync();
+    await refused;
+    expect(idempotencyKeys(proxy.calls)).toHaveLength(5);
+    expect(controller.payError).toMatchObject({ code: 'payment_in_progress', status: 409 });
+    expect(host.events.at(-1)).toMatchObject({ type: 'pay-error', detail: { code: 'payment_in_progress' } });
+  });
+
   it('keeps the Idempotency-Key across retries of an unanswered attempt, and renews it otherwise', async () => {
     const { host, proxy, controller } = setUp({
       'GET /api/checkout': json(checkoutView()),

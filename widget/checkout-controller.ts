@@ -85,7 +85,7 @@ const SETUP_ERRORS: ReadonlySet<string> = new Set(['unauthorized', 'forbidden', 
  * blocked it), the dialog still closes once the payment is settled.
  */
 export const DIALOG_POLL_MS = 3_000;
-/** Automatic retries of a pay request that got no answer, with the same Idempotency-Key. */
+/** Automatic retries of a pay request worth repeating (isWorthRepeating), with the same Idempotency-Key. */
 const PAY_RETRY_DELAYS_MS = [1_000, 2_000];
 
 /** Who sees a poll: the shopper ("Checking your payment…"), or nobody (the offer to continue, the open dialog). */
@@ -100,6 +100,15 @@ export function pollDelay(attempt: number): number {
 /** A failure worth retrying without telling anyone: no answer, or the proxy briefly unwell. */
 function isTransient(error: CheckoutApiError): boolean {
   return error.code === 'network_error' || error.status === 429 || error.status >= 500;
+}
+
+/**
+ * A pay worth sending again, with the same Idempotency-Key, before the shopper is told: no answer
+ * came (the proxy answers a repeat with the payment it may have created), or another attempt of
+ * the order was still under way (payment_in_progress).
+ */
+function isWorthRepeating(error: unknown): boolean {
+  return error instanceof CheckoutApiError && (error.code === 'network_error' || error.code === 'payment_in_progress');
 }
 
 /** Resolves true after `ms`, or false as soon as `signal` aborts. */
@@ -609,15 +618,14 @@ export class CheckoutController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  /** Retries a pay request that got no answer, with the same Idempotency-Key. */
+  /** Retries a pay request worth repeating (no answer, or the order busy), with the same Idempotency-Key. */
   private async withPayRetries(send: () => Promise<{ payment: PaymentView }>, signal: AbortSignal): Promise<PaymentView> {
     for (let retry = 0; ; retry += 1) {
       try {
         return (await send()).payment;
       } catch (thrown) {
         const delay = PAY_RETRY_DELAYS_MS[retry];
-        const noAnswer = thrown instanceof CheckoutApiError && thrown.code === 'network_error';
-        if (!noAnswer || delay === undefined || !(await sleep(delay, signal))) throw thrown;
+        if (!isWorthRepeating(thrown) || delay === undefined || !(await sleep(delay, signal))) throw thrown;
       }
     }
   }

@@ -31,13 +31,15 @@ describe('the texts a shopper reads for a failed call', () => {
   it('warns against paying again when a charge may have gone through', () => {
     expect(errorText({ code: 'outcome_unknown', status: 502 })).toEqual({ key: 'errorOutcomeUnknown', transient: false });
     expect(errorText({ code: 'conflict', status: 409 })).toEqual({ key: 'errorOrderPaid', transient: false });
+    // Another attempt of the order still under way: not "already paid", and waiting helps.
+    expect(errorText({ code: 'payment_in_progress', status: 409 })).toEqual({ key: 'errorPaymentInProgress', transient: true });
   });
 
-  it('has a text for every code of the proxy, and retries only 429 and the 5xx that waiting can cure', () => {
+  it('has a text for every code of the proxy, and retries only 429, a busy order and the 5xx that waiting can cure', () => {
     const notCured = new Set(['authentication_failed', 'outcome_unknown']);
     for (const [code, status] of Object.entries(ERROR_STATUS)) {
       const text = errorText({ code, status });
-      expect(text.transient, code).toBe(status === 429 || (status >= 500 && !notCured.has(code)));
+      expect(text.transient, code).toBe(status === 429 || code === 'payment_in_progress' || (status >= 500 && !notCured.has(code)));
     }
     expect(errorText({ code: 'invalid_request', status: 400 }).key).toBe('errorGeneric');
   });

@@ -21,6 +21,7 @@ const BY_CODE: Readonly<Record<string, StringKey>> = {
   forbidden_origin: 'errorCheckoutInvalid',
   not_found: 'errorCheckoutInvalid',
   conflict: 'errorOrderPaid',
+  payment_in_progress: 'errorPaymentInProgress',
   rate_limited: 'errorRateLimited',
   provider_unavailable: 'errorUnavailable',
   storage_unavailable: 'errorUnavailable',
@@ -33,7 +34,7 @@ const BY_CODE: Readonly<Record<string, StringKey>> = {
   authentication_failed: 'errorGeneric',
 };
 
-const TRANSIENT: ReadonlySet<StringKey> = new Set<StringKey>(['networkError', 'errorRateLimited', 'errorUnavailable']);
+const TRANSIENT: ReadonlySet<StringKey> = new Set<StringKey>(['networkError', 'errorRateLimited', 'errorUnavailable', 'errorPaymentInProgress']);
 
 /** An unknown code is read by its HTTP status: a page in front of the proxy may answer on its own. */
 export function errorText(error: { code: string; status: number }): ErrorText {

@@ -19,6 +19,7 @@ export const en = {
   errorRateLimited: 'Too many attempts in a short time. Wait a moment, then try again.',
   errorCheckoutInvalid: 'This checkout cannot be opened. Reload the page, or contact the shop if this happens again.',
   errorOrderPaid: 'This order already has a payment, or one still being confirmed. Reload the page to see where it stands.',
+  errorPaymentInProgress: 'A payment of this order is still being processed. Wait a moment, then try again.',
   errorOutcomeUnknown:
     'We could not confirm whether your payment went through. Contact the shop before paying again, so that you are not charged twice.',
   errorGeneric: 'Something went wrong. Try another way to pay, or contact the shop if this happens again.',

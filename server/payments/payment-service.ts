@@ -743,7 +743,7 @@ export class PaymentService {
     if (paid) throw new AppError('conflict', `this order is already paid (payment ${paid.id} is ${paid.status})`);
     // Another session's create of this order is under way, or its answer waits to be recorded after a database outage.
     const creating = orderPayments.find((payment) => payment.status === 'created' && payment.sessionId !== session.id);
-    if (creating) throw new AppError('conflict', `payment ${creating.id} of this order is being created; try again in a moment`);
+    if (creating) throw new AppError('payment_in_progress', `payment ${creating.id} of this order is being created; try again in a moment`);
     // A payment whose outcome is unknown and that no lookup can settle may have been charged.
     const unconfirmed = orderPayments.find(
       (payment) => payment.status === 'pending' && this.deps.providers.get(payment.provider).hasStatusLookup?.({ paymentId: payment.id, providerRef: payment.providerRef }) === false,
@@ -753,7 +753,7 @@ export class PaymentService {
     for (const payment of orderPayments.filter((candidate) => candidate.status === 'pending')) {
       const events = await this.deps.store.listEvents(payment.id);
       if (events.some((event) => event.type === 'provider_error' && event.toStatus === 'pending')) {
-        throw new AppError('conflict', `the outcome of payment ${payment.id} of this order is not known yet; it is being checked with the provider, try again in a moment`);
+        throw new AppError('payment_in_progress', `the outcome of payment ${payment.id} of this order is not known yet; it is being checked with the provider, try again in a moment`);
       }
     }
   }
@@ -766,7 +766,7 @@ export class PaymentService {
       await new Promise((resolve) => setTimeout(resolve, 200));
       current = (await this.deps.store.getPayment(current.id)) ?? current;
     }
-    if (current.status === 'created') throw new AppError('conflict', 'this payment is still being created; try again in a moment');
+    if (current.status === 'created') throw new AppError('payment_in_progress', 'this payment is still being created; try again in a moment');
     return current;
   }
 

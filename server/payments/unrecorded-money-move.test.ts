@@ -195,7 +195,7 @@ it('a payment of the order whose outcome is unknown stops a new one from another
   await store.transitionPayment('pay_unknown', 'requires_action', 'pending', {}, { type: 'provider_error', source: '3ds', detail: { failure: { code: 'outcome_unknown', message: 'no answer' } } });
 
   const second = await openTestSession(store, { id: 's2' });
-  await expect(payments.pay(second, { methodId: CARD.id, fields: {} }, 'k2', {})).rejects.toMatchObject({ code: 'conflict' });
+  await expect(payments.pay(second, { methodId: CARD.id, fields: {} }, 'k2', {})).rejects.toMatchObject({ code: 'payment_in_progress' });
   expect(creates).toEqual([]);
   await store.close();
 });
@@ -212,7 +212,7 @@ it('while a payment\'s answer waits to be recorded after an outage, a new sessio
   expect((await store.listPaymentsBySession(first.id))[0]).toMatchObject({ status: 'created' });
 
   const second = await openTestSession(store, { id: 's2' });
-  await expect(payments.pay(second, { methodId: CARD.id, fields: {} }, 'k2', {})).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('being created') });
+  await expect(payments.pay(second, { methodId: CARD.id, fields: {} }, 'k2', {})).rejects.toMatchObject({ code: 'payment_in_progress', message: expect.stringContaining('being created') });
   expect(creates).toHaveLength(1);
   // The retry then records the provider's answer.
   for (let waited = 0; (await store.listPaymentsBySession(first.id))[0]?.status === 'created' && waited < 3_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));

@@ -250,7 +250,7 @@ export class PostgresStore implements Store {
       // The other payment in creation may be this very request's twin, committed while we waited.
       const twin = await this.paymentByKey(this.db, payment.sessionId, payment.idempotencyKey);
       if (twin) return { payment: twin, created: false };
-      throw new AppError('conflict', 'another payment of this checkout is being created; try again in a moment');
+      throw new AppError('payment_in_progress', 'another payment of this checkout is being created; try again in a moment');
     }
   }
 

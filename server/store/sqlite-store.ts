@@ -176,7 +176,7 @@ export class SqliteStore implements Store {
       const status = payment.status ?? 'created';
       const creating = this.sql("SELECT id FROM payments WHERE session_id = ? AND status = 'created'").get(payment.sessionId);
       if (creating && status === 'created') {
-        throw new AppError('conflict', 'another payment of this checkout is being created; try again in a moment');
+        throw new AppError('payment_in_progress', 'another payment of this checkout is being created; try again in a moment');
       }
       this
         .sql(

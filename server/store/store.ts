@@ -135,7 +135,7 @@ export interface Store {
   /**
    * Inserts a payment and its `created` event. When the session already has a payment under the
    * same idempotency key, nothing is inserted and that payment is returned with `created: false`.
-   * Throws AppError('conflict') when another payment of the session is still being created.
+   * Throws AppError('payment_in_progress') when another payment of the session is still being created.
    * The row survives a crash of the process; ask `durable()` when it must survive the machine's.
    */
   createPayment(payment: NewPayment): Promise<{ payment: PaymentRecord; created: boolean }>;
