@@ -177,3 +177,22 @@ test('a result the shopper paid for takes focus and is not also a live region; o
   await expect(result).toHaveAttribute('role', 'status');
   await expect(page.getByRole('heading', { name: 'Payment successful' })).not.toBeFocused();
 });
+
+test('while another attempt of the order is under way, the pay is sent again and then the shopper is told to wait', async ({ page }) => {
+  const keys: string[] = [];
+  await page.route(/\/api\/checkout\/payments$/, (route) => {
+    keys.push(route.request().headers()['idempotency-key']!);
+    return route.fulfill({ status: 409, json: { error: { code: 'payment_in_progress', message: 'payment pay_0 of this order is being created; try again in a moment' } } });
+  });
+  await buyBeans(page);
+  await page.getByRole('radio', { name: /^Test/ }).check();
+  await page.getByRole('textbox', { name: 'Status' }).fill('approved');
+  await page.getByRole('button', { name: /^Pay/ }).click();
+  const error = page.locator('pay-checkout [part~="error"]');
+  await expect(error).toHaveText('A payment of this order is still being processed. Wait a moment, then try again.');
+  // The first try and two more after 1 s and 2 s, all as one attempt.
+  expect(keys).toHaveLength(3);
+  expect(new Set(keys).size).toBe(1);
+  await expect(page.getByRole('button', { name: /^Pay/ })).toBeEnabled();
+  await page.screenshot({ path: `${SCREENS}/progress-6-order-busy.png`, fullPage: true });
+});
