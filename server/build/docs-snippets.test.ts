@@ -65,6 +65,17 @@ function snippet(language: string, marker: string): Snippet {
 
 const matches = (text: string, pattern: RegExp) => [...text.matchAll(pattern)].map((match) => match[1]!);
 
+const lineAt = (text: string, index: number) => text.slice(0, index).split('\n').length;
+
+/** Each match of the pattern's first group in the two files, with its file and line. */
+const named = (pattern: RegExp) =>
+  texts.flatMap(({ file, text }) => [...text.matchAll(pattern)].map((match) => ({ name: match[1]!, where: `${file}:${lineAt(text, match.index)}` })));
+
+/** Each match of the pattern's first group in a snippet, with its file and line. */
+function namedIn(s: Snippet, pattern: RegExp): { name: string; where: string }[] {
+  return [...s.code.matchAll(pattern)].map((match) => ({ name: match[1]!, where: `${s.file}:${s.line + lineAt(s.code, match.index)}` }));
+}
+
 /** The module scripts of an HTML snippet, as a page runs them. */
 const inlineScripts = (html: string) => matches(html, /<script type="module">([\s\S]*?)<\/script>/g);
 
@@ -81,7 +92,7 @@ beforeAll(async () => {
   server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   proxyUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  // The docs' pages are on https://shop.example; README's curl example relies on the default, the proxy's own origin.
+  // The guide's shop is https://shop.example; README's curl example returns to the proxy's own origin (the default).
   router = await createCheckoutRouter(
     { PUBLIC_URL: proxyUrl, ALLOWED_ORIGINS: `${proxyUrl},https://shop.example`, MERCHANT_API_KEY: MERCHANT_KEY, DATA_DIR: dataDir, SANDBOX: 'true' },
     { logger: createLogger({ level: 'silent' }) },
@@ -104,24 +115,22 @@ describe('the code in README.md and docs/integration.md', () => {
   });
 
   it("names only attributes, events, parts and custom properties the element's manifest has", () => {
-    const named: { kind: keyof typeof ELEMENT; name: string; where: string }[] = [];
+    const inDocs: { kind: keyof typeof ELEMENT; name: string; where: string }[] = [];
     for (const s of snippets) {
-      for (const tag of matches(s.code, /<pay-checkout\b([^>]*)>/g)) {
+      for (const { name: tag, where } of namedIn(s, /<pay-checkout\b([^>]*)>/g)) {
         for (const attribute of matches(tag, /([@:]?[\w:-]+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|\{[^}]*\}))?/g)) {
           const name = attribute.replace(/^(?::|v-bind:)/, '');
-          if (/^(?:@|v-on:)/.test(name)) named.push({ kind: 'event', name: name.replace(/^(?:@|v-on:)/, ''), where: s.where });
-          else if (!FRAMEWORK_ATTRIBUTES.has(name)) named.push({ kind: 'attribute', name, where: s.where });
+          if (/^(?:@|v-on:)/.test(name)) inDocs.push({ kind: 'event', name: name.replace(/^(?:@|v-on:)/, ''), where });
+          else if (!FRAMEWORK_ATTRIBUTES.has(name)) inDocs.push({ kind: 'attribute', name, where });
         }
       }
-      for (const name of matches(s.code, /addEventListener\(\s*['"]([\w-]+)['"]/g)) named.push({ kind: 'event', name, where: s.where });
+      for (const found of namedIn(s, /addEventListener\(\s*['"]([\w-]+)['"]/g)) inDocs.push({ kind: 'event', ...found });
     }
-    for (const { file, text } of texts) {
-      for (const name of matches(text, /`(pay-[a-z]+(?:-[a-z]+)*)`/g)) if (name !== 'pay-checkout') named.push({ kind: 'event', name, where: file });
-      for (const name of matches(text, /::part\(([\w-]+)\)/g)) named.push({ kind: 'part', name, where: file });
-      for (const name of matches(text, /(--pay-[\w-]+)/g)) named.push({ kind: 'custom property', name, where: file });
-    }
-    expect(named.filter(({ kind }) => kind === 'attribute').length).toBeGreaterThan(0);
-    expect(named.filter(({ kind, name }) => !ELEMENT[kind].has(name)).map(({ kind, name, where }) => `${where}: ${kind} ${name}`)).toEqual([]);
+    for (const found of named(/`(pay-[a-z]+(?:-[a-z]+)*)`/g)) if (found.name !== 'pay-checkout') inDocs.push({ kind: 'event', ...found });
+    for (const found of named(/::part\(([\w-]+)\)/g)) inDocs.push({ kind: 'part', ...found });
+    for (const found of named(/(--pay-[\w-]+)/g)) inDocs.push({ kind: 'custom property', ...found });
+    expect(inDocs.filter(({ kind }) => kind === 'attribute').length).toBeGreaterThan(0);
+    expect(inDocs.filter(({ kind, name }) => !ELEMENT[kind].has(name)).map(({ kind, name, where }) => `${where}: ${kind} ${name}`)).toEqual([]);
 
     // The guide's attribute table lists exactly the element's attributes.
     const guide = texts.find(({ file }) => file === 'docs/integration.md')!.text;
@@ -133,26 +142,25 @@ describe('the code in README.md and docs/integration.md', () => {
     const documented = new Map(
       element.events!.map((event) => [event.name, matches(/detail: \{([^}]*)\}/.exec(event.description ?? '')?.[1] ?? '', /(\w+):/g)]),
     );
-    const named = texts.flatMap(({ file, text }) =>
-      [...text.matchAll(/`(pay-[a-z-]+)`\s+`\{([^}]*)\}`/g)].map(([, event, fields]) => ({ where: `${file}: ${event}`, event: event!, fields: fields!.split(/,\s*/) })),
-    );
-    expect(named.length).toBeGreaterThanOrEqual(8);
-    for (const { where, event, fields } of named) expect(fields, where).toEqual(documented.get(event));
+    const inDocs = named(/`(pay-[a-z-]+`\s+`\{[^}]*\})`/g).map(({ name, where }) => {
+      const [, event, fields] = /^(.*)`\s+`\{(.*)\}$/.exec(name)!;
+      return { where: `${where}: ${event}`, event: event!, fields: fields!.split(/,\s*/) };
+    });
+    expect(inDocs.length).toBeGreaterThanOrEqual(8);
+    for (const { where, event, fields } of inDocs) expect(fields, where).toEqual(documented.get(event));
   });
 
   it('names only environment variables the proxy reads', () => {
-    const named: { name: string; where: string }[] = [];
+    const inDocs: { name: string; where: string }[] = [];
     for (const s of snippets) {
       if (!['sh', 'js', 'ts', 'dockerfile'].includes(s.language)) continue;
       const patterns = [/process\.env\.([A-Z][A-Z0-9_]*)/g, /\$\{?([A-Z][A-Z0-9_]*)/g, /(?:^|[\s{,])([A-Z][A-Z0-9_]{2,})(?:=|: )/gm];
-      for (const pattern of patterns) for (const name of matches(s.code, pattern)) named.push({ name, where: s.where });
+      for (const pattern of patterns) inDocs.push(...namedIn(s, pattern));
     }
-    for (const { file, text } of texts) {
-      for (const name of matches(text, /`([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z][A-Z0-9_]*(?==))[^`]*`/g)) named.push({ name, where: file });
-    }
-    expect(named.length).toBeGreaterThan(40);
+    inDocs.push(...named(/`([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z][A-Z0-9_]*(?==))[^`]*`/g));
+    expect(inDocs.length).toBeGreaterThan(40);
     const known = new Set([...ENV_VARIABLES, ...NOT_THE_PROXYS]);
-    expect(named.filter(({ name }) => !known.has(name)).map(({ name, where }) => `${where}: ${name}`)).toEqual([]);
+    expect(inDocs.filter(({ name }) => !known.has(name)).map(({ name, where }) => `${where}: ${name}`)).toEqual([]);
   });
 
   it('names only npm scripts and commands the package has', () => {
@@ -180,6 +188,22 @@ describe('the code in README.md and docs/integration.md', () => {
     }
     expect(missing).toEqual([]);
   });
+
+  it('names the idempotency headers the merchant API takes and answers', async () => {
+    const [, request] = /takes an optional `([\w-]+)` header/.exec(everything) ?? [];
+    const [, replayed, value] = /\(header `([\w-]+): (\w+)`\)/.exec(everything) ?? [];
+    const open = () =>
+      fetch(`${proxyUrl}/api/sessions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${MERCHANT_KEY}`, 'content-type': 'application/json', [request!]: 'docs-idempotency-1' },
+        body: JSON.stringify({ orderId: 'order-docs-idempotency', amount: '48.00', currency: 'USD', returnUrl: 'https://shop.example/orders/1' }),
+      });
+    const first = await open();
+    const repeat = await open();
+    expect([first.status, repeat.status]).toEqual([201, 201]);
+    expect(await repeat.json()).toEqual(await first.json());
+    expect(repeat.headers.get(replayed!)).toBe(value);
+  });
 });
 
 describe('the JS and TS examples, against the packed package', () => {
@@ -202,8 +226,7 @@ describe('the JS and TS examples, against the packed package', () => {
       const output = (error as { stdout?: string }).stdout ?? String(error);
       return output.replace(/(snippet-\d+\.\w+)\((\d+),(\d+)\)/g, (whole, name: string, line: string) => {
         const file = files.find((candidate) => candidate.name === name);
-        const [doc, fence] = file ? file.snippet.where.split(':') : [];
-        return file ? `${doc}:${Number(fence) + Number(line)} (${name})` : whole;
+        return file ? `${file.snippet.file}:${file.snippet.line + Number(line)} (${name})` : whole;
       });
     }
   }
@@ -283,8 +306,8 @@ describe('the JS and TS examples, against the packed package', () => {
 
     // README's example event has the real one's fields.
     const example = JSON.parse(snippet('json', '"evt_').code) as { data: { payment: Record<string, unknown> } };
-    expect(Object.keys(example)).toEqual(Object.keys(event));
-    expect(Object.keys(example.data)).toEqual(Object.keys(event.data));
+    expect(Object.keys(example).sort()).toEqual(Object.keys(event).sort());
+    expect(Object.keys(example.data).sort()).toEqual(Object.keys(event.data).sort());
     expect(Object.keys(example.data.payment).filter((key) => key !== '...' && !(key in event.data.payment))).toEqual([]);
 
     const webhook = files.find(({ snippet: s }) => s.code.includes('app.post('))!;
@@ -294,22 +317,22 @@ describe('the JS and TS examples, against the packed package', () => {
     writeFileSync(runner, `globalThis.recordOutcomeOnce = async (id, payment) => console.log(JSON.stringify({ id, payment }));\nawait import('./out/${webhook.name.replace(/\.ts$/, '.js')}');\n`);
     const port = await freePort();
     const child: ChildProcess = spawn(process.execPath, [runner], { cwd: consumer.dir, env: { PATH: process.env.PATH, PORT: String(port), MERCHANT_WEBHOOK_SECRET: WEBHOOK_SECRET } });
-    let stdout = '';
+    let output = '';
     const listening = new Promise<void>((resolve, reject) => {
       child.stdout!.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        if (stdout.includes('listening')) resolve();
+        output += chunk.toString();
+        if (output.includes('listening')) resolve();
       });
-      child.stderr!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.on('exit', () => reject(new Error(`${webhook.snippet.where}: the example stopped\n${stdout}`)));
+      child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.on('exit', () => reject(new Error(`${webhook.snippet.where}: the example stopped\n${output}`)));
     });
     try {
       await listening;
       const post = (header: string) =>
         fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', [WEBHOOK_SIGNATURE_HEADER]: header }, body: message.body });
       const now = Math.floor(Date.now() / 1000);
-      expect((await post(signWebhook(WEBHOOK_SECRET, message.body, now))).status, stdout).toBe(204);
-      expect(stdout).toContain(JSON.stringify({ id: event.id, payment: event.data.payment }));
+      expect((await post(signWebhook(WEBHOOK_SECRET, message.body, now))).status, output).toBe(204);
+      expect(output).toContain(JSON.stringify({ id: event.id, payment: event.data.payment }));
       const forged = await post(signWebhook('whsec_someone_else_entirely', message.body, now));
       expect(forged.status).toBe(400);
       expect(await forged.text()).toBe('no signature matches the body');

@@ -3,7 +3,10 @@ import { join } from 'node:path';
 
 /** A fenced code block of a markdown file, as a reader copies it (its list indentation removed). */
 export interface Snippet {
-  /** `README.md:70`: the file and the line of the opening fence. */
+  file: string;
+  /** The line of the opening fence; the code's first line is the next one. */
+  line: number;
+  /** `README.md:70`, for messages. */
   where: string;
   /** The fence's language (`sh`, `ts`, ...); '' for none. */
   language: string;
@@ -16,10 +19,13 @@ export function markdownSnippets(root: string, file: string): Snippet[] {
   const text = readFileSync(join(root, file), 'utf8');
   return [...text.matchAll(FENCE)].map((match) => {
     const [, indent, language, code] = match as unknown as [string, string, string, string];
+    const line = text.slice(0, match.index).split('\n').length;
     return {
-      where: `${file}:${text.slice(0, match.index).split('\n').length}`,
+      file,
+      line,
+      where: `${file}:${line}`,
       language,
-      code: code.split('\n').map((line) => (line.startsWith(indent) ? line.slice(indent.length) : line)).join('\n'),
+      code: code.split('\n').map((codeLine) => (codeLine.startsWith(indent) ? codeLine.slice(indent.length) : codeLine)).join('\n'),
     };
   });
 }
