@@ -66,7 +66,16 @@ const envSchema = z
     }
   });
 
+const SIMULATED_PROVIDERS: readonly ProviderId[] = ['milkypay', 'paymenthub', 'directcard', 'hankopay', 'hpay'];
+
 export type Env = Record<string, string | undefined>;
+
+/** Every variable the proxy reads: the schema's, and each simulator's faults (readSimulatorFaults). */
+export const ENV_VARIABLES: readonly string[] = [
+  ...Object.keys(envSchema.shape),
+  'SIMULATOR_FAULTS',
+  ...SIMULATED_PROVIDERS.map((id) => `${id.toUpperCase()}_SIMULATOR_FAULTS`),
+];
 
 export interface Config {
   port: number;
@@ -172,8 +181,6 @@ function isAddressOrRange(entry: string): boolean {
   if (prefix === undefined) return true;
   return /^\d+$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
 }
-
-const SIMULATED_PROVIDERS: readonly ProviderId[] = ['milkypay', 'paymenthub', 'directcard', 'hankopay', 'hpay'];
 
 function readSimulatorFaults(env: Env): Partial<Record<ProviderId, SimulatorFaultSettings>> {
   try {

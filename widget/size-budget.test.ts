@@ -48,3 +48,17 @@ describe("the card-entry frame's build", () => {
     expect(code).not.toContain('litHtmlVersions');
   });
 });
+
+describe("README's size figures", () => {
+  it("are the build's, within 1 KiB", () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const [, sdk, cardScript, cardStyles] =
+      /script-tag build is about (\d+) KB gzip[^|]*card-entry frame[^|]*about (\d+) KB gzip for its script and (\d+) KB for its styles/.exec(readme) ?? [];
+    const kib = (file: URL) => measure(readFileSync(file)).gzip / 1024;
+    const built = { sdk: kib(SDK_FILE), cardScript: kib(new URL('card-entry.js', CARD_ENTRY_DIR)), cardStyles: kib(new URL('card-entry.css', CARD_ENTRY_DIR)) };
+    const stated = { sdk: Number(sdk), cardScript: Number(cardScript), cardStyles: Number(cardStyles) };
+    for (const key of Object.keys(built) as (keyof typeof built)[]) {
+      expect(Math.abs(stated[key] - built[key]), `README says ${stated[key]} KB for ${key}, the build has ${built[key].toFixed(2)} KiB`).toBeLessThan(1);
+    }
+  });
+});

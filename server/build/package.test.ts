@@ -1,60 +1,33 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, packIntoConsumerProject, REPO, run, type ConsumerProject } from './consumer-project.js';
 
 /**
- * The npm package as a merchant gets it: `npm pack` of the built repository, unpacked into a
- * throwaway project's node_modules (its dependencies linked from ours: no network), then every
- * entry of `exports` imported by Node from that project, and its types checked by tsc.
+ * The npm package as a merchant gets it (consumer-project.ts): every entry of `exports` imported
+ * by Node from a throwaway project, and its types checked by tsc.
  */
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
   exports: Record<string, string | { types: string; import: string }>;
   dependencies: Record<string, string>;
 };
 const BUILTINS = new Set(builtinModules);
 
+let consumer: ConsumerProject;
 let project: string;
 let installed: string;
 let packed: string[];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function run(file: string, args: string[], cwd: string): string {
-  return execFileSync(file, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
 beforeAll(() => {
-  project = mkdtempSync(join(tmpdir(), 'pay-consumer-'));
-  const listing = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', project], REPO)) as { filename: string; files: { path: string }[] }[];
-  packed = listing[0]!.files.map((file) => file.path);
-  mkdirSync(join(project, 'node_modules'));
-  run('tar', ['-xzf', listing[0]!.filename], project);
-  installed = join(project, 'node_modules', 'pay-checkout');
-  run('mv', ['package', installed], project);
-  // What `npm install pay-checkout` would add next to it.
-  for (const entry of readdirSync(join(REPO, 'node_modules'))) {
-    if (entry === '.bin' || entry === 'pay-checkout') continue;
-    symlinkSync(join(REPO, 'node_modules', entry), join(project, 'node_modules', entry));
-  }
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'shop', private: true, type: 'module' }));
+  consumer = packIntoConsumerProject();
+  ({ dir: project, installed, packed } = consumer);
 }, 120_000);
 
 afterAll(() => {
-  if (project) rmSync(project, { recursive: true, force: true });
+  consumer?.remove();
 });
 
 describe('the packed npm package', () => {
