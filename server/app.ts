@@ -1,4 +1,4 @@
-import express, { Router, type RequestHandler } from 'express';
+import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { merchantOpenApi } from './api/openapi.js';
@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { errorMiddleware, notFound } from './http/error-middleware.js';
 import { idempotentRequests } from './http/idempotency.js';
 import { jsonBody } from './http/json-body.js';
+import { shopperPageErrors } from './http/page-error-middleware.js';
 import { requireMerchantKey } from './http/merchant-auth.js';
 import { apiSecurityHeaders, pageSecurityHeaders } from './http/security-headers.js';
 import { widgetRateLimits } from './http/rate-limits.js';
@@ -92,7 +93,7 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
   const page = pageSecurityHeaders();
   // One router layer per mount: a request for another path skips it with one match, and the prefix
   // is taken off the URL once instead of once per handler.
-  const mount = (path: string | string[], ...handlers: RequestHandler[]) => app.use(path, Router().use(...handlers));
+  const mount = (path: string | string[], ...handlers: (RequestHandler | ErrorRequestHandler)[]) => app.use(path, Router().use(...handlers));
 
   const json = jsonBody('32kb');
   const form = express.urlencoded({ extended: false, limit: '32kb' });
@@ -100,17 +101,19 @@ export function createApp(deps: AppDeps): { app: express.Express; payments: Paym
   const merchantAuth = requireMerchantKey(deps.merchantApiKey);
   const idempotent = idempotentRequests({ store, scope: 'merchant', logger });
   const rateLimits = widgetRateLimits(config.rateLimits);
-  const { challenges, postBacks } = createChallengesRouters({ payments, allowedOrigins: config.allowedOrigins, proxyOrigin });
+  const { challenges, postBacks } = createChallengesRouters({ payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger });
   const widget = createWidgetApi({ store, tokens, payments, allowedOrigins: config.allowedOrigins, proxyOrigin, rateLimits });
   // Express walks these layers in order for every request, so the hot routes come first: session
   // creation, then the element's reads (every page view, every poll). The proxy's own pages under
   // /api/checkout must precede the rest of the widget API, whose token check would refuse them.
   app.post('/api/sessions', merchantAuth, json, idempotent, ...createSessionHandlers({ store, tokens, providers, payments, sessionTtlSeconds: config.sessionTtlSeconds, allowedOrigins: config.allowedOrigins }));
   for (const read of widget.reads) app.get(`/api/checkout${read.path}`, ...read.handlers);
-  mount('/api/checkout/return', page, ...rateLimits.perIp, form, createReturnsRouter({ store, payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }));
-  mount('/api/checkout/challenge', page, ...rateLimits.perIp, challenges);
-  mount('/api/checkout/3ds', page, ...rateLimits.perIp, form, postBacks);
-  mount('/api/checkout/card-entry', page, ...rateLimits.perIp, createCardEntryRouter({ cardEntryDir: deps.cardEntryDir, allowedOrigins: config.allowedOrigins }));
+  // A shopper's browser lands on these: whatever fails, and whatever path under them, it gets a page, not JSON.
+  const pageErrors = shopperPageErrors({ logger, frameAncestors: [proxyOrigin, ...config.allowedOrigins] });
+  mount('/api/checkout/return', page, ...rateLimits.perIp, form, createReturnsRouter({ store, payments, allowedOrigins: config.allowedOrigins, proxyOrigin, logger }), notFound, pageErrors);
+  mount('/api/checkout/challenge', page, ...rateLimits.perIp, challenges, notFound, pageErrors);
+  mount('/api/checkout/3ds', page, ...rateLimits.perIp, form, postBacks, notFound, pageErrors);
+  mount('/api/checkout/card-entry', page, ...rateLimits.perIp, createCardEntryRouter({ cardEntryDir: deps.cardEntryDir, allowedOrigins: config.allowedOrigins, logger }), notFound, pageErrors);
   app.use('/api/checkout', widget.router);
   mount('/api/payments', merchantAuth, json, idempotent, createPaymentsRouter({ store, payments, providers }));
   const backOffice = createProvidersRouters({ providers });

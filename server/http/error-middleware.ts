@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { AppError, ProviderError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 
@@ -6,16 +6,21 @@ import type { Logger } from '../logger.js';
 export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const appError = toAppError(error);
-    if (appError.status >= 500) {
-      logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
-    } else if (error instanceof ProviderError) {
-      logger.warn({ code: error.code, provider: error.provider, httpStatus: error.httpStatus, path: req.path }, error.message);
-    }
+    logRequestError(logger, error, appError, req);
     if (res.headersSent) return;
     res.status(appError.status).json({
       error: { code: appError.code, message: appError.message, ...(appError.details === undefined ? {} : { details: appError.details }) },
     });
   };
+}
+
+/** Logs a failed request: a server-side failure as an error, a provider's refusal as a warning. */
+export function logRequestError(logger: Logger, error: unknown, appError: AppError, req: Request): void {
+  if (appError.status >= 500) {
+    logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
+  } else if (error instanceof ProviderError) {
+    logger.warn({ code: error.code, provider: error.provider, httpStatus: error.httpStatus, path: req.path }, error.message);
+  }
 }
 
 export const notFound: RequestHandler = (req) => {
@@ -31,7 +36,8 @@ const HTTP_ERROR_CODES: Record<number, ErrorCode> = {
   415: 'unsupported_media_type',
 };
 
-function toAppError(error: unknown): AppError {
+/** The typed error a thrown value stands for: a client error by its status, anything unknown as `internal`. */
+export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   const { status, type, expose, message } = (error ?? {}) as { status?: unknown; type?: unknown; expose?: unknown; message?: unknown };
   if (type === 'entity.too.large') return new AppError('payload_too_large', 'the request body is too large');

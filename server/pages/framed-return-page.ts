@@ -25,7 +25,7 @@ export function sendFramedReturnPage(
     .type('html')
     .send(
       `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(options.text)}</title>` +
-        `<style nonce="${nonce}">body{font:16px system-ui,sans-serif;color:#374151;display:grid;place-items:center;min-height:90vh;margin:0}</style></head>` +
+        `<style nonce="${nonce}">body{font:16px system-ui,sans-serif;color:#374151;display:grid;place-items:center;min-height:90vh;margin:0;padding:0 1rem}p{max-width:28rem;text-align:center;line-height:1.5}</style></head>` +
         `<body><p>${escapeHtml(options.text)}</p><script nonce="${nonce}">${script.replaceAll('<', '\\u003c')}</script></body></html>`,
     );
 }

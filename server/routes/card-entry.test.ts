@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import express from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../logger.js';
 import { cardEntryPage } from '../pages/card-entry-page.js';
 import { MERCHANT_KEY, OTHER_SHOP_ORIGIN, SHOP_ORIGIN, startProxy, type ProxyHarness } from '../testing/proxy-harness.js';
 import { createCardEntryRouter } from './card-entry.js';
@@ -40,7 +41,7 @@ describe('the card-entry page', () => {
 });
 
 describe('GET /api/checkout/card-entry', () => {
-  const app = (dir: string) => express().use('/card-entry', createCardEntryRouter({ cardEntryDir: dir, allowedOrigins: [SHOP_ORIGIN] }));
+  const app = (dir: string) => express().use('/card-entry', createCardEntryRouter({ cardEntryDir: dir, allowedOrigins: [SHOP_ORIGIN], logger: createLogger({ level: 'silent' }) }));
 
   it('serves the built frame inlined, with its policy', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'card-entry-'));
@@ -55,10 +56,18 @@ describe('GET /api/checkout/card-entry', () => {
     expect(response.headers['content-security-policy']).toContain(sha256('document.title = "built";'));
   });
 
-  it('answers 503 with a hint when the frame is not built', async () => {
-    const response = await request(app(join(tmpdir(), 'no-such-build'))).get('/card-entry');
+  it('answers 503 with a page for the shopper, frameable by the merchant, and logs the hint for the operator when the frame is not built', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'error', destination: { write: (line: string) => void lines.push(line) } });
+    const unbuilt = express().use('/card-entry', createCardEntryRouter({ cardEntryDir: join(tmpdir(), 'no-such-build'), allowedOrigins: [SHOP_ORIGIN], logger }));
+    const response = await request(unbuilt).get('/card-entry');
     expect(response.status).toBe(503);
-    expect(response.text).toContain('npm run build');
+    expect(response.type).toBe('text/html');
+    expect(response.headers['retry-after']).toBe('60');
+    expect(response.headers['content-security-policy']).toContain(`frame-ancestors ${SHOP_ORIGIN}`);
+    expect(response.text).toContain('The card form cannot be shown right now. Please try again in a few minutes.');
+    expect(response.text).not.toContain('npm run build');
+    expect(lines.join('')).toContain('npm run build');
   });
 });
 

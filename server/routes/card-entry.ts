@@ -1,7 +1,9 @@
 import { Router } from 'express';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Logger } from '../logger.js';
 import { cardEntryPage } from '../pages/card-entry-page.js';
+import { sendShopperMessagePage } from '../pages/shopper-message-page.js';
 
 /**
  * `GET /api/checkout/card-entry`: the card-entry page `<pay-checkout>` frames for card methods
@@ -9,7 +11,7 @@ import { cardEntryPage } from '../pages/card-entry-page.js';
  * session token over a MessageChannel once it has loaded. Built once, on the first request, from
  * the frame's build in `cardEntryDir` (`vite build --mode card-entry`).
  */
-export function createCardEntryRouter(deps: { cardEntryDir: string; allowedOrigins: readonly string[] }): Router {
+export function createCardEntryRouter(deps: { cardEntryDir: string; allowedOrigins: readonly string[]; logger: Logger }): Router {
   const router = Router();
   let page: Promise<{ html: string; policy: string }> | undefined;
   const build = async () => {
@@ -25,9 +27,17 @@ export function createCardEntryRouter(deps: { cardEntryDir: string; allowedOrigi
     let built: { html: string; policy: string };
     try {
       built = await page;
-    } catch {
+    } catch (error) {
       page = undefined;
-      res.status(503).type('text/plain').send('The card entry is not built yet: run `npm run build`.');
+      // The hint is for the operator; the shopper, in the element's frame, reads a sentence.
+      deps.logger.error({ err: error }, 'the card entry is not built yet: run `npm run build`');
+      sendShopperMessagePage(res, {
+        status: 503,
+        frameAncestors: deps.allowedOrigins,
+        retryAfterSeconds: 60,
+        title: 'Card form unavailable',
+        text: 'The card form cannot be shown right now. Please try again in a few minutes.',
+      });
       return;
     }
     res

@@ -1,7 +1,9 @@
 import { Router } from 'express';
-import { AppError } from '../errors.js';
+import { AppError, isStorageUnavailable } from '../errors.js';
+import type { Logger } from '../logger.js';
 import { challengePagePolicy, challengeWrapper } from '../pages/challenge-page.js';
 import { sendFramedReturnPage } from '../pages/framed-return-page.js';
+import { sendShopperMessagePage } from '../pages/shopper-message-page.js';
 import type { PaymentService } from '../payments/payment-service.js';
 
 /**
@@ -20,10 +22,19 @@ export function createChallengesRouters(deps: {
   payments: PaymentService;
   allowedOrigins: readonly string[];
   proxyOrigin: string;
+  logger: Logger;
 }): { challenges: Router; postBacks: Router } {
   const challenges = Router();
   const postBacks = Router();
-  const ended = (res: import('express').Response) => res.status(404).type('text/plain').send('This verification has ended or does not exist.');
+  // The wrapper is framed by the element, the content and the post back by the wrapper.
+  const frameAncestors = [deps.proxyOrigin, ...deps.allowedOrigins];
+  const ended = (res: import('express').Response) =>
+    sendShopperMessagePage(res, {
+      status: 404,
+      frameAncestors,
+      title: 'Verification ended',
+      text: 'This verification has ended or does not exist. Please close it and go back to the checkout.',
+    });
 
   challenges.get('/:id', (req, res) => {
     const id = String(req.params.id);
@@ -57,18 +68,32 @@ export function createChallengesRouters(deps: {
     try {
       const payment = await deps.payments.completeChallenge(paymentId, fields);
       const text = payment.status === 'succeeded' || payment.status === 'authorized' ? 'Verified. Returning to the checkout…' : 'Returning to the checkout…';
-      sendFramedReturnPage(res, { paymentId, allowedOrigins: [deps.proxyOrigin, ...deps.allowedOrigins], text });
+      sendFramedReturnPage(res, { paymentId, allowedOrigins: frameAncestors, text });
     } catch (error) {
-      if (!(error instanceof AppError)) throw error;
+      if (!(error instanceof AppError) || error.code === 'storage_unavailable') {
+        // The bank may have been asked already: the shopper must not pay again. The element, told
+        // of the return, polls the payment and shows what became of it.
+        const outage = isStorageUnavailable(error);
+        if (outage) deps.logger.warn({ paymentId, err: error }, '3-D Secure post back while the database is unavailable');
+        else deps.logger.error({ paymentId, err: error }, '3-D Secure post back failed');
+        if (outage) res.set('Retry-After', '30');
+        sendFramedReturnPage(res, {
+          paymentId,
+          allowedOrigins: frameAncestors,
+          status: outage ? 503 : 500,
+          text: 'We could not finish the verification right now. Please do not pay again: wait a moment, and the checkout will show whether the payment went through.',
+        });
+        return;
+      }
       if (error.code === 'outcome_unknown') {
-        sendFramedReturnPage(res, { paymentId, allowedOrigins: [deps.proxyOrigin, ...deps.allowedOrigins], status: 502, text: `We could not confirm this payment yet: ${error.message}.` });
+        sendFramedReturnPage(res, { paymentId, allowedOrigins: frameAncestors, status: 502, text: `We could not confirm this payment yet: ${error.message}.` });
         return;
       }
       // A forged, replayed or refused return: nothing changed, and the page says so.
       sendFramedReturnPage(res, {
         paymentId,
         // The 3-D Secure return lands in the wrapper's frame: its parent is the proxy's own page.
-        allowedOrigins: [deps.proxyOrigin, ...deps.allowedOrigins],
+        allowedOrigins: frameAncestors,
         status: error.status,
         text: `This verification was not accepted, and nothing changed: ${error.message}`,
       });
