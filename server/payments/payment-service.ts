@@ -517,7 +517,8 @@ export class PaymentService {
       } else {
         const moved = await this.deps.store.transitionPayment(
           current.id,
-          current.status,
+          // A lookup under way while the payment left refund_pending and a new refund was written ahead must not move that one.
+          current.status === 'refund_pending' ? { status: current.status, refundedAmount: current.refundedAmount, updatedAt: current.updatedAt } : current.status,
           target,
           patch,
           {

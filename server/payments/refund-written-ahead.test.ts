@@ -189,6 +189,39 @@ describe('a refund on its way to the provider', () => {
     expect((await effects(store, paid.id)).webhooks).toEqual(['refund_pending>payment.refunded']);
     await store.close();
   });
+
+  it('is not undone by a lookup that read an older refund_pending of the payment before it was written ahead', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const store = SqliteStore.open(':memory:');
+    const { provider, refunds, calls, answerAll } = heldRefunds();
+    const payments = service(store, provider);
+    const paid = await succeededPayment(store, 'pay_aba', 'milkypay', 5000, 'USD', 'inv_7');
+    // An earlier refund whose outcome stayed unknown, long enough ago that a lookup may settle it.
+    await store.transitionPayment(paid.id, 'succeeded', 'refund_pending', {}, { type: 'provider_error', source: 'merchant', detail: { refundAmount: 5000 } });
+    vi.setSystemTime(Date.now() + REFUND_IN_FLIGHT_MS + 1_000);
+    const stale = (await store.getPayment(paid.id))!;
+
+    // While the reconciler's lookup of it is under way, a callback's lookup finds no refund and a new refund is written ahead.
+    const lookUp = provider.getPayment.bind(provider);
+    let meanwhile: (() => Promise<void>) | undefined = async () => {
+      await payments.handleCallback('milkypay', { paymentId: paid.id, headers: {}, body: {}, query: {} });
+      void payments.refund((await store.getPayment(paid.id))!, undefined, 'damaged');
+      await until(async () => calls() === 1);
+    };
+    provider.getPayment = async (lookup) => {
+      const hook = meanwhile;
+      meanwhile = undefined;
+      const state = await lookUp(lookup);
+      await hook?.();
+      return state;
+    };
+    await payments.refresh(stale, 'reconcile');
+    expect((await store.getPayment(paid.id))?.status).toBe('refund_pending');
+    answerAll();
+    await until(async () => (await store.getPayment(paid.id))?.status === 'refunded');
+    expect(refunds).toEqual([5000]);
+    await store.close();
+  });
 });
 
 describe('what the merchant hears of a refund', () => {
