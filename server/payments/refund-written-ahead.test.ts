@@ -12,6 +12,7 @@ import { ProviderRegistry } from '../providers/registry.js';
 import { KeyedMutex } from '../store/keyed-mutex.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
+import { heldRefunds } from '../testing/held-refunds.js';
 import { succeededPayment } from '../testing/payment-service-harness.js';
 import { stubProvider } from '../testing/stub-provider.js';
 import { PaymentService, REFUND_IN_FLIGHT_MS } from './payment-service.js';
@@ -22,29 +23,6 @@ const logger = createLogger({ level: 'silent' });
 afterEach(() => {
   vi.useRealTimers();
 });
-
-/**
- * A provider whose refunds wait until the test lets them answer, counted; its lookup shows what
- * it has refunded, so a lookup made while a refund is on its way shows none.
- */
-function heldRefunds() {
-  const refunds: number[] = [];
-  const waiting: (() => void)[] = [];
-  const refunded = () => refunds.reduce((sum, amount) => sum + amount, 0);
-  const provider = stubProvider('milkypay', {
-    getPayment: async () => ({ status: refunded() === 0 ? 'succeeded' : refunded() >= 5000 ? 'refunded' : 'partially_refunded', refundedAmount: refunded() }),
-    async refund(_lookup, amount): Promise<ProviderPaymentState> {
-      await new Promise<void>((resolve) => waiting.push(resolve));
-      refunds.push(amount);
-      return { status: refunded() >= 5000 ? 'refunded' : 'partially_refunded', refundedAmount: refunded() };
-    },
-    readCallback: (input) => (input.paymentId ? { paymentId: input.paymentId } : undefined),
-  });
-  /** How many refund calls have reached the provider, answered or not. */
-  const calls = () => refunds.length + waiting.length;
-  const answerAll = () => waiting.splice(0).forEach((answer) => answer());
-  return { provider, refunds, calls, answerAll };
-}
 
 function service(store: Store, provider: PaymentProvider) {
   return new PaymentService({ store, providers: new ProviderRegistry([provider]), logger, publicUrl: 'http://127.0.0.1:9', merchantWebhooks: true });
@@ -164,20 +142,17 @@ describe('a refund on its way to the provider', () => {
   it('left refund_pending by a process that died after the refund reached the provider is settled as refunded', async () => {
     const store = SqliteStore.open(':memory:');
     const refunds: number[] = [];
-    let crash!: () => void;
     const provider = stubProvider('milkypay', {
       getPayment: async () => ({ status: refunds.length > 0 ? 'refunded' : 'succeeded', refundedAmount: refunds.reduce((sum, amount) => sum + amount, 0) }),
-      async refund(_lookup, amount): Promise<ProviderPaymentState> {
+      refund(_lookup, amount): Promise<ProviderPaymentState> {
         refunds.push(amount);
-        // The refund is made; the process dies before the answer is read.
-        await new Promise<void>((resolve) => (crash = resolve));
+        // The refund is made; the process dies before its answer is read.
         return new Promise<ProviderPaymentState>(() => undefined);
       },
     });
     const paid = await succeededPayment(store, 'pay_crash_made', 'milkypay', 5000, 'USD', 'inv_4');
     void service(store, provider).refund(paid, undefined, 'damaged');
     await until(async () => refunds.length === 1);
-    crash();
 
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + REFUND_IN_FLIGHT_MS + 1_000);

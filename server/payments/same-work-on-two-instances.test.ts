@@ -12,6 +12,7 @@ import { ProviderRegistry } from '../providers/registry.js';
 import { PostgresStore } from '../store/postgres-store.js';
 import { createTestDatabase } from '../testing/postgres-cluster.js';
 import { testPostgres } from '../testing/postgres-database.js';
+import { heldRefunds } from '../testing/held-refunds.js';
 import { stubProvider } from '../testing/stub-provider.js';
 import { PaymentService } from './payment-service.js';
 import { Reconciler } from './reconciler.js';
@@ -60,28 +61,6 @@ if (!serverUrl) {
       (store) => new PaymentService({ store, providers: new ProviderRegistry([shared.provider]), logger, publicUrl: 'http://127.0.0.1:9', merchantWebhooks: true }),
     );
     return { url: database.url, stores, services, store: stores[0]!, ...shared };
-  }
-
-  /** A provider whose refunds wait until the test lets them answer; its lookup shows what it has refunded. */
-  function heldRefunds() {
-    const refunds: number[] = [];
-    const waiting: (() => void)[] = [];
-    const refunded = () => refunds.reduce((sum, amount) => sum + amount, 0);
-    let reached!: () => void;
-    const firstReached = new Promise<void>((resolve) => (reached = resolve));
-    const provider = stubProvider('milkypay', {
-      getPayment: async () => ({ status: refunded() === 0 ? 'succeeded' : 'refunded', refundedAmount: refunded() }),
-      async refund(_lookup, amount): Promise<ProviderPaymentState> {
-        const answer = new Promise<void>((resolve) => waiting.push(resolve));
-        reached();
-        await answer;
-        refunds.push(amount);
-        return { status: 'refunded', refundedAmount: refunded() };
-      },
-    });
-    /** Refund calls that reached the provider, answered or not. */
-    const calls = () => refunds.length + waiting.length;
-    return { provider, refunds, calls, firstReached, answerAll: () => waiting.splice(0).forEach((answer) => answer()) };
   }
 
   async function payment(store: PostgresStore, id: string, status: 'succeeded' | 'pending') {
