@@ -165,6 +165,33 @@ describe('a refund on its way to the provider', () => {
     await store.close();
   });
 
+  it('of the rest of a partly refunded payment is not undone by a lookup that shows the earlier refund only', async () => {
+    const store = SqliteStore.open(':memory:');
+    let answer!: () => void;
+    let refunded = 1000;
+    const provider = stubProvider('milkypay', {
+      getPayment: async () => ({ status: refunded >= 5000 ? 'refunded' : 'partially_refunded', refundedAmount: refunded }),
+      async refund(_lookup, amount): Promise<ProviderPaymentState> {
+        await new Promise<void>((resolve) => (answer = resolve));
+        refunded += amount;
+        return { status: 'partially_refunded', refundedAmount: refunded };
+      },
+      readCallback: (input) => (input.paymentId ? { paymentId: input.paymentId } : undefined),
+    });
+    const payments = service(store, provider);
+    const paid = await succeededPayment(store, 'pay_partly', 'milkypay', 5000, 'USD', 'inv_8');
+    const partly = (await store.transitionPayment(paid.id, 'succeeded', 'partially_refunded', { refundedAmount: 1000 }, { type: 'status_changed', source: 'merchant' }))!;
+
+    const second = payments.refund(partly, 1000, 'another item');
+    await until(async () => answer !== undefined);
+    await payments.handleCallback('milkypay', { paymentId: paid.id, headers: {}, body: {}, query: {} });
+    expect(await store.getPayment(paid.id)).toMatchObject({ status: 'refund_pending', refundedAmount: 1000 });
+    answer();
+    await expect(second).resolves.toMatchObject({ status: 'partially_refunded', refundedAmount: 2000 });
+    expect((await effects(store, paid.id)).webhooks).toEqual(['partially_refunded>payment.partially_refunded']);
+    await store.close();
+  });
+
   it('is not undone by a lookup that read an older refund_pending of the payment before it was written ahead', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const store = SqliteStore.open(':memory:');
@@ -250,6 +277,15 @@ describe('what the merchant hears of a refund', () => {
     // A corrected refund may be asked at once.
     await expect(payments.refund((await store.getPayment(paid.id))!, undefined, 'damaged')).rejects.toMatchObject({ code: 'provider_rejected' });
     expect(sent()).toBe(2);
+    await store.close();
+  });
+
+  it('a refund the provider took as pending and then failed: a lookup reads the payment back at once, since the provider had it', async () => {
+    const { store, payments, paid, outcome } = await refundWith(async () => ({ status: 'refund_pending', providerStatus: 'pending refund' }));
+    expect(outcome).toMatchObject({ status: 'refund_pending' });
+    // The lookup (succeeded, nothing refunded) is the stub's from here on.
+    await expect(payments.refresh((await store.getPayment(paid.id))!, 'reconcile')).resolves.toMatchObject({ status: 'succeeded', refundedAmount: 0 });
+    expect((await effects(store, paid.id)).webhooks).toEqual(['succeeded>payment.refund_pending', 'refund_pending>payment.succeeded']);
     await store.close();
   });
 
