@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { SHARED_PAGE_METHOD_CODE, type CallbackInput, type CardDetails, type InstallmentOption, type PaymentLookup, type PaymentMethod, type ProviderErrorLogEntry, type ProviderId, type ProviderPaymentState, type SharedPaymentPage } from '../providers/provider.js';
 import { retryWhileUnavailable } from '../store/retry-while-unavailable.js';
-import type { InstallmentPlan, NewOutboxMessage, PaymentPatch, PaymentRecord, SessionRecord, Store } from '../store/store.js';
+import type { InstallmentPlan, NewEvent, NewOutboxMessage, PaymentEvent, PaymentPatch, PaymentRecord, SessionRecord, Store } from '../store/store.js';
 import { forgetCardEcho, stateWithoutCardEcho } from '../security/card-echo.js';
 import { isWebhookStatus, paymentEventMessage } from '../webhooks/merchant-event.js';
 import { ChallengePages } from './challenge-pages.js';
@@ -27,6 +27,17 @@ const REPEAT_WAIT_MS = 10_000;
  * provider client's timeout (30 s at most). Until then a lookup that finds nothing proves nothing.
  */
 const CREATE_IN_FLIGHT_MS = 40_000;
+/**
+ * How long a refund written ahead (refund_pending before the provider is asked) may still reach
+ * the provider: the longest refund call (HankoPay's 30 s; Payment Hub's 20 s, twice with a token
+ * reset between) after the reads an adapter makes first (a token, the transaction's id, a lookup
+ * of a pending refund: 10 s each), with room for clocks that differ between instances. Until then
+ * a lookup that shows no refund may simply have come before it, and must not read the payment
+ * back to unrefunded: a second refund would follow.
+ */
+export const REFUND_IN_FLIGHT_MS = 120_000;
+/** Statuses from which a refund may be asked. */
+const REFUNDABLE_STATUSES: ReadonlySet<PaymentStatus> = new Set(['succeeded', 'partially_refunded']);
 
 /** What the shopper sent to pay: a method, its extra fields and, for card methods, the card. */
 export interface PayInput {
@@ -474,9 +485,12 @@ export class PaymentService {
 
   /**
    * Moves the payment to the provider's state once. A repeated state is a no-op; an illegal move is
-   * logged and refused; a lost compare-and-set race is re-judged against the winner's state.
+   * logged and refused; a lost compare-and-set race is re-judged against the winner's state; a
+   * refund that may still be on its way is not undone (undoesRefundInFlight). `previousStatus` is
+   * what the merchant's webhook names as the status before, when the payment's own was never told
+   * (a refund written ahead).
    */
-  async applyState(payment: PaymentRecord, state: ProviderPaymentState, source: string): Promise<PaymentRecord> {
+  async applyState(payment: PaymentRecord, state: ProviderPaymentState, source: string, previousStatus?: PaymentStatus): Promise<PaymentRecord> {
     let current = payment;
     const target: PaymentStatus = state.status === 'pending' && state.action ? 'requires_action' : state.status;
     if (PAID_STATUSES.has(target) && !matchesPayment(current, state)) {
@@ -487,6 +501,10 @@ export class PaymentService {
       return current;
     }
     for (let attempt = 0; attempt < 3; attempt++) {
+      if (await this.undoesRefundInFlight(current, target, state)) {
+        this.deps.logger.info({ paymentId: current.id, to: target, source }, 'the provider shows no refund yet, but one may still be on its way; the payment stays refund_pending');
+        return current;
+      }
       const verdict = judgeTransition(current.status, target);
       const patch = statePatch(current, state, target);
       if (verdict.kind === 'noop') {
@@ -499,7 +517,8 @@ export class PaymentService {
       } else {
         const moved = await this.deps.store.transitionPayment(
           current.id,
-          current.status,
+          // A lookup under way while the payment left refund_pending and a new refund was written ahead must not move that one.
+          current.status === 'refund_pending' ? { status: current.status, refundedAmount: current.refundedAmount, updatedAt: current.updatedAt } : current.status,
           target,
           patch,
           {
@@ -511,7 +530,7 @@ export class PaymentService {
               ...(state.capturedAmount !== undefined ? { capturedAmount: state.capturedAmount } : {}),
             },
           },
-          this.webhookFor(current, target, patch),
+          this.webhookFor(current, target, patch, current.status === payment.status ? previousStatus : undefined),
         );
         if (moved) {
           this.deps.logger.info({ paymentId: moved.id, from: current.status, to: target, source }, 'payment status changed');
@@ -524,6 +543,23 @@ export class PaymentService {
       current = reloaded;
     }
     return current;
+  }
+
+  /**
+   * Whether moving a refund_pending payment to `target` would read its refund back to less refunded
+   * while the refund may still be on its way to the provider: a lookup that shows no refund may
+   * have come before it. That holds for REFUND_IN_FLIGHT_MS after the payment last changed (its
+   * write-ahead, or the record of an unknown outcome), unless the provider has since answered the
+   * refund as pending: then it has it, and a state without it means that it failed. A state that
+   * shows more refunded settles the payment at any time.
+   */
+  private async undoesRefundInFlight(current: PaymentRecord, target: PaymentStatus, state: ProviderPaymentState): Promise<boolean> {
+    if (current.status !== 'refund_pending') return false;
+    const undone = target === 'succeeded' || (target === 'partially_refunded' && (state.refundedAmount ?? 0) <= current.refundedAmount);
+    if (!undone || Date.now() - Date.parse(current.updatedAt) >= REFUND_IN_FLIGHT_MS) return false;
+    const events = await this.deps.store.listEvents(current.id);
+    const writtenAhead = events.findLastIndex((event) => event.toStatus === 'refund_pending' && event.fromStatus !== 'refund_pending');
+    return !events.slice(writtenAhead + 1).some(isRefundPendingAnswer);
   }
 
   /**
@@ -555,70 +591,123 @@ export class PaymentService {
     return payment;
   }
 
-  /** A merchant's refund, capture or cancel, for providers that support it. */
+  /**
+   * A merchant's refund, capture or cancel, for providers that support it. A refund is written
+   * ahead: the payment is refund_pending before the provider is asked, so that neither a second
+   * refund (on any instance, even one whose lock no longer excludes this one's) nor a restart after
+   * a crash can read it as unrefunded while this one may be on its way.
+   */
   async refund(payment: PaymentRecord, amount: number | undefined, reason: string): Promise<PaymentRecord> {
     const provider = this.deps.providers.get(payment.provider);
     if (!provider.refund) throw new AppError('not_supported', `${payment.provider} payments cannot be refunded through the API`);
     // A pending refund may have settled since: ask before refusing the next stage.
     if (payment.status === 'refund_pending') payment = await this.refresh(payment, 'merchant').catch(() => payment);
-    if (payment.status === 'refund_pending') {
-      throw new AppError('conflict', 'a refund of this payment is still pending; a new one can be asked once it has settled');
-    }
-    if (!['succeeded', 'partially_refunded'].includes(payment.status)) {
-      throw new AppError('conflict', `a ${payment.status} payment cannot be refunded`);
-    }
+    if (payment.status === 'refund_pending') throw refundStillPending();
+    if (!REFUNDABLE_STATUSES.has(payment.status)) throw new AppError('conflict', `a ${payment.status} payment cannot be refunded`);
     const refund = provider.refund.bind(provider);
     // One refund of a payment at a time, across instances: a second one reads what the first left.
-    return this.oneAtATime(payment, async (current) => {
-      const refundable = current.amount - current.refundedAmount;
-      const value = amount ?? refundable;
-      if (value > refundable) throw new AppError('invalid_request', `amount: at most ${toMajorString(refundable, current.currency)} ${current.currency} can still be refunded`);
-      const state = await refund({ paymentId: current.id, providerRef: current.providerRef }, value, current.currency, reason).catch(async (error: unknown) => {
-        // An adapter that keeps records of its own in the store may meet the database after sending the refund.
-        const unknown = isStorageUnavailable(error) ? new ProviderError('outcome_unknown', 'the refund may have been sent; the database failed while it was recorded', payment.provider) : error;
-        if (!(unknown instanceof ProviderError) || unknown.code !== 'outcome_unknown') throw error;
-        // Best effort: with the database down too, the answer must still say the refund may be made.
-        await this.markRefundPending(current, value, unknown);
-        throw new ProviderError('outcome_unknown', `${unknown.message}; the payment is refund_pending until the provider confirms the outcome: do not send the refund again`, unknown.provider, unknown.httpStatus, unknown.raw);
-      });
-      return this.applyState(current, state, 'merchant').catch(async (error: unknown) => {
-        if (!isStorageUnavailable(error)) throw error;
-        // The money moved and the record of it failed: the payment must not look unrefunded to a retry.
-        const failure = new ProviderError('outcome_unknown', 'the provider made the refund, but the database could not record it', payment.provider);
-        await this.markRefundPending(current, value, failure);
-        throw new AppError(
-          'outcome_unknown',
-          'the provider made the refund, but it could not be recorded (the database is unavailable): do not send the refund again; the payment shows it once the provider is asked',
-        );
-      });
+    return this.oneAtATime(
+      payment,
+      async (current) => {
+        const refundable = current.amount - current.refundedAmount;
+        const value = amount ?? refundable;
+        if (value > refundable) throw new AppError('invalid_request', `amount: at most ${toMajorString(refundable, current.currency)} ${current.currency} can still be refunded`);
+        // An unavailable database fails this before anything is sent: a 503, as for any call.
+        const pending = await this.writeRefundAhead(current, value);
+        let state: ProviderPaymentState;
+        try {
+          state = await refund({ paymentId: current.id, providerRef: current.providerRef }, value, current.currency, reason);
+        } catch (error) {
+          throw await this.recordRefundError(pending, current.status, value, error);
+        }
+        return this.recordRefundAnswer(pending, current.status, state);
+      },
+      (moved) => (moved?.status === 'refund_pending' ? refundStillPending() : undefined),
+    );
+  }
+
+  /**
+   * Moves the payment to refund_pending before its refund is sent, by compare-and-set on what was
+   * read under the lock. No webhook: the merchant hears how the refund ended, not that it started.
+   */
+  private async writeRefundAhead(current: PaymentRecord, amount: number): Promise<PaymentRecord> {
+    const pending = await this.deps.store.transitionPayment(
+      current.id,
+      { status: current.status, refundedAmount: current.refundedAmount },
+      'refund_pending',
+      {},
+      { type: 'status_changed', source: 'merchant', detail: { refundAmount: amount } },
+    );
+    if (pending) return pending;
+    const moved = await this.deps.store.getPayment(current.id);
+    throw moved?.status === 'refund_pending' ? refundStillPending() : new AppError('conflict', `this payment was processed meanwhile: it is ${moved?.status ?? 'gone'}`);
+  }
+
+  /**
+   * Records the provider's answer to a refund written ahead: settled, or still pending at the
+   * provider. The merchant's webhook names the status the refund started from, as it did before
+   * refunds were written ahead. If the database fails, the answer is recorded once it is back: the
+   * payment stays refund_pending meanwhile, so a retry is refused.
+   */
+  private async recordRefundAnswer(pending: PaymentRecord, before: PaymentStatus, state: ProviderPaymentState): Promise<PaymentRecord> {
+    const record = () =>
+      state.status === 'refund_pending'
+        ? this.keepRefundPending(pending, before, statePatch(pending, state, 'refund_pending'), { type: 'status_changed', source: 'merchant', detail: { providerStatus: state.providerStatus } })
+        : this.applyState(pending, state, 'merchant', before);
+    return record().catch(async (error: unknown) => {
+      if (!isStorageUnavailable(error)) throw error;
+      await this.recordInTheEnd(pending, record, `the provider's answer to a refund (${state.status})`);
+      throw new AppError(
+        'outcome_unknown',
+        'the provider took the refund, but it could not be recorded (the database is unavailable): do not send the refund again; the payment shows it once the database is back',
+      );
     });
   }
 
   /**
-   * awaitRefundOutcome for a refund that may have moved money while the database was failing: tried
-   * now and, while the database is unavailable, again in the background, so that the payment does
-   * not stay looking unrefunded once it is back. Never rejects: the caller's answer says the refund
-   * may have been made either way.
+   * A refund call that failed. Refused by the provider (or the adapter, before sending): nothing
+   * was refunded, so the payment goes back to the status it had, without a webhook (the merchant
+   * has the error), and the error is returned. Otherwise it may have been made (no answer, or an
+   * adapter that met the database after sending): the payment stays refund_pending until a lookup
+   * tells, the merchant hears refund_pending, and the answer says not to send it again.
    */
-  private markRefundPending(payment: PaymentRecord, amount: number, error: ProviderError): Promise<void> {
-    return this.recordInTheEnd(payment, () => this.awaitRefundOutcome(payment, amount, error), 'a refund that may have been made');
+  private async recordRefundError(pending: PaymentRecord, before: PaymentStatus, amount: number, error: unknown): Promise<unknown> {
+    const mayHaveMoved = error instanceof AppError && MAY_HAVE_MOVED_CODES.has(error.code) ? error : undefined;
+    if (!mayHaveMoved) {
+      const failure = error instanceof AppError ? { code: error.code, message: error.message } : { code: 'internal', message: 'the refund call failed' };
+      await this.recordInTheEnd(
+        pending,
+        () => this.deps.store.transitionPayment(pending.id, { status: 'refund_pending', refundedAmount: pending.refundedAmount }, before, {}, { type: 'provider_error', source: 'merchant', detail: { failure, refundAmount: amount } }),
+        'a refund the provider refused',
+      );
+      return error;
+    }
+    const unknown =
+      mayHaveMoved instanceof ProviderError && mayHaveMoved.code === 'outcome_unknown'
+        ? mayHaveMoved
+        : new ProviderError('outcome_unknown', mayHaveMoved.code === 'storage_unavailable' ? 'the refund may have been sent; the database failed while it was recorded' : mayHaveMoved.message, pending.provider);
+    const failure = { code: unknown.code, message: unknown.message };
+    // Best effort: with the database down too, the answer must still say the refund may be made.
+    await this.recordInTheEnd(pending, () => this.keepRefundPending(pending, before, {}, { type: 'provider_error', source: 'merchant', detail: { failure, refundAmount: amount } }), 'a refund that may have been made');
+    this.deps.logger.error({ paymentId: pending.id, amount, code: unknown.code, err: error }, 'refund outcome unknown; the payment is refund_pending until the provider is asked');
+    return new ProviderError('outcome_unknown', `${unknown.message}; the payment is refund_pending until the provider confirms the outcome: do not send the refund again`, unknown.provider, unknown.httpStatus, unknown.raw);
   }
 
   /**
-   * A refund got no answer and may have been made. Until a lookup tells, the payment is
-   * refund_pending: a retried refund is refused rather than sent again, and the reconciler asks.
+   * A refund written ahead stays refund_pending (settled later by the provider, or its outcome
+   * unknown): the event says why, and the merchant hears refund_pending from the status the refund
+   * started from. A lookup that settled it meanwhile wins.
    */
-  private async awaitRefundOutcome(payment: PaymentRecord, amount: number, error: ProviderError): Promise<void> {
-    const failure = { code: error.code, message: error.message };
-    await this.deps.store.transitionPayment(
-      payment.id,
-      payment.status,
+  private async keepRefundPending(pending: PaymentRecord, before: PaymentStatus, patch: PaymentPatch, event: NewEvent): Promise<PaymentRecord> {
+    const kept = await this.deps.store.transitionPayment(
+      pending.id,
+      { status: 'refund_pending', refundedAmount: pending.refundedAmount },
       'refund_pending',
-      {},
-      { type: 'provider_error', source: 'merchant', detail: { failure, refundAmount: amount } },
-      this.webhookFor(payment, 'refund_pending', {}),
+      patch,
+      event,
+      this.webhookFor(pending, 'refund_pending', patch, before),
     );
-    this.deps.logger.error({ paymentId: payment.id, amount, code: error.code }, 'refund outcome unknown; the payment is refund_pending until the provider is asked');
+    return kept ?? (await this.deps.store.getPayment(pending.id)) ?? pending;
   }
 
   async capture(payment: PaymentRecord, amount: number | undefined): Promise<PaymentRecord> {
@@ -645,13 +734,19 @@ export class PaymentService {
     if (!provider.cancel) throw new AppError('not_supported', `${payment.provider} payments cannot be canceled through the API`);
     if (isTerminal(payment.status) || payment.status === 'succeeded') throw new AppError('conflict', `a ${payment.status} payment cannot be canceled`);
     const state = await provider.cancel({ paymentId: payment.id, providerRef: payment.providerRef });
-    return this.applyState(payment, state, 'merchant');
+    return this.applyState(payment, state, 'merchant').catch(async (error: unknown) => {
+      if (!isStorageUnavailable(error)) throw error;
+      // The provider answered and the record of it failed: "try again" would send the cancel again,
+      // and the payment would look open meanwhile. Its answer is recorded once the database takes it.
+      await this.recordDespiteOutage(payment, state, 'merchant');
+      throw new AppError('outcome_unknown', 'the provider answered the cancel, but it could not be recorded (the database is unavailable): do not send the cancel again; the payment shows it once the database is back');
+    });
   }
 
   /** The merchant webhook of a move to a final status, written with the move itself. */
-  private webhookFor(current: PaymentRecord, target: PaymentStatus, patch: PaymentPatch): NewOutboxMessage | undefined {
+  private webhookFor(current: PaymentRecord, target: PaymentStatus, patch: PaymentPatch, previousStatus = current.status): NewOutboxMessage | undefined {
     if (!this.deps.merchantWebhooks || !isWebhookStatus(target)) return undefined;
-    return paymentEventMessage({ ...current, ...patch, status: target }, current.status);
+    return paymentEventMessage({ ...current, ...patch, status: target }, previousStatus);
   }
 
   /**
@@ -659,11 +754,16 @@ export class PaymentService {
    * instance. The payment is read again once the lock is held: a second call that waited behind
    * the first finds it moved on and is refused, so the money moves once.
    */
-  private async oneAtATime<T>(payment: PaymentRecord, call: (current: PaymentRecord) => Promise<T>): Promise<T> {
+  private async oneAtATime<T>(
+    payment: PaymentRecord,
+    call: (current: PaymentRecord) => Promise<T>,
+    /** A more telling refusal of a payment found moved on, where the caller has one. */
+    refusal: (moved: PaymentRecord | undefined) => AppError | undefined = () => undefined,
+  ): Promise<T> {
     return this.deps.store.withLock(`payment:${payment.id}`, async () => {
       const current = await this.deps.store.getPayment(payment.id);
       if (!current || current.status !== payment.status) {
-        throw new AppError('conflict', `this payment was processed meanwhile: it is ${current?.status ?? 'gone'}`);
+        throw refusal(current) ?? new AppError('conflict', `this payment was processed meanwhile: it is ${current?.status ?? 'gone'}`);
       }
       return call(current);
     });
@@ -815,6 +915,24 @@ export class PaymentService {
   }
 }
 
+
+/** The refusal of a refund while the previous one may still move money. */
+function refundStillPending(): AppError {
+  return new AppError('conflict', 'a refund of this payment is still pending; a new one can be asked once it has settled');
+}
+
+/**
+ * Error codes of a failed refund call after which money may have moved: no answer, or an adapter
+ * that met the database after sending. Any other error is a refusal, the provider's or the
+ * adapter's before sending: a call that moves money answers every failure after sending with
+ * outcome_unknown (provider-http.ts), and provider_unavailable only when nothing left.
+ */
+const MAY_HAVE_MOVED_CODES: ReadonlySet<string> = new Set(['outcome_unknown', 'storage_unavailable']);
+
+/** The record of a provider's answer that a refund is pending at its end (keepRefundPending, or a lookup's recordRefundSettled). */
+function isRefundPendingAnswer(event: PaymentEvent): boolean {
+  return event.type === 'status_changed' && event.fromStatus === 'refund_pending' && event.toStatus === 'refund_pending';
+}
 
 function sharedPageStateKey(sessionId: string): string {
   return `session:${sessionId}:shared-payment-page`;

@@ -1,14 +1,20 @@
 /**
  * A refund whose answer is lost may have been made. The payment waits in refund_pending until the
  * provider is asked, so a merchant's retry is refused instead of refunding the money twice; one
- * that never reached the provider may be asked again once a lookup shows no refund. (Against a
- * provider's own adapter and simulator: server/providers/paymenthub/lost-refund-answer.test.ts.)
+ * that never reached the provider may be asked again once a lookup shows no refund, made when the
+ * refund can no longer be on its way. (Against a provider's own adapter and simulator:
+ * server/providers/paymenthub/lost-refund-answer.test.ts.)
  */
-import { expect, it } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
 import { ProviderError } from '../errors.js';
 import type { ProviderPaymentState } from '../providers/provider.js';
 import { serviceFor, succeededPayment } from '../testing/payment-service-harness.js';
 import { stubProvider } from '../testing/stub-provider.js';
+import { REFUND_IN_FLIGHT_MS } from './payment-service.js';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 it('a refund whose answer was lost and that never reached the provider can be asked again once a lookup shows no refund', async () => {
   const refunds: number[] = [];
@@ -30,8 +36,12 @@ it('a refund whose answer was lost and that never reached the provider can be as
   const waiting = (await store.getPayment(payment.id))!;
   expect(waiting.status).toBe('refund_pending');
 
-  // The lookup finds no refund: the payment is succeeded again and the retry goes through, once.
-  await expect(payments.refund(waiting, undefined, 'wrong size')).resolves.toMatchObject({ status: 'refunded', refundedAmount: 5000 });
+  // At once, a lookup that finds no refund proves nothing: the refund may still be on its way.
+  vi.useFakeTimers({ toFake: ['Date'] });
+  await expect(payments.refund(waiting, undefined, 'wrong size')).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('still pending') });
+  // Once it cannot be, the lookup finds no refund: the payment is succeeded again and the retry goes through, once.
+  vi.setSystemTime(Date.now() + REFUND_IN_FLIGHT_MS + 1_000);
+  await expect(payments.refund((await store.getPayment(payment.id))!, undefined, 'wrong size')).resolves.toMatchObject({ status: 'refunded', refundedAmount: 5000 });
   expect(refunds).toEqual([5000]);
   await store.close();
 });

@@ -12,12 +12,16 @@ import type { Store } from '../store/store.js';
 import { serviceFor, succeededPayment } from '../testing/payment-service-harness.js';
 import { stubProvider } from '../testing/stub-provider.js';
 
-/** The store's next `times` status changes fail as an unavailable database makes them fail. */
-function failNextTransition(store: Store, times = 1): void {
+/**
+ * The store's next `times` status changes fail as an unavailable database makes them fail, once
+ * the `after` before them are made (a refund's write-ahead).
+ */
+function failNextTransition(store: Store, times = 1, after = 0): void {
   const transition = store.transitionPayment.bind(store);
+  let passing = after;
   let failing = times;
   store.transitionPayment = (...args) => {
-    if (failing-- <= 0) return transition(...args);
+    if (passing-- > 0 || failing-- <= 0) return transition(...args);
     return Promise.reject(new AppError('storage_unavailable', 'the payment database is unavailable right now; please try again in a moment'));
   };
 }
@@ -50,7 +54,8 @@ it('a refund the provider made but the database could not record is not made aga
   const { store, payments } = serviceFor(provider);
   const payment = await succeededPayment(store, 'pay_unrecorded', 'milkypay', 5000, 'USD', 'inv_1');
 
-  failNextTransition(store);
+  // Written ahead; then down for the recording and its first retry.
+  failNextTransition(store, 2, 1);
   const first = await payments.refund(payment, undefined, 'damaged').catch((error: unknown) => error);
   // Not "try again in a moment": the refund was made.
   expect(first).toMatchObject({ code: 'outcome_unknown', message: expect.stringContaining('do not send') });
@@ -164,23 +169,48 @@ it('a payment the provider took but the database could not record is not paid ag
   await store.close();
 });
 
-it('a refund the provider made while the database was down is recorded refund_pending once the database is back', async () => {
+it('a refund the provider made while the database was down is recorded from its answer once the database is back', async () => {
+  // The provider has no lookup of it here: only its answer can tell.
   const refunds: number[] = [];
   const provider = stubProvider('milkypay', {
     async refund(_lookup, amount): Promise<ProviderPaymentState> {
       refunds.push(amount);
       return { status: 'refunded', refundedAmount: amount };
     },
+    hasStatusLookup: () => false,
   });
   const { store, payments } = serviceFor(provider);
   const payment = await succeededPayment(store, 'pay_outage', 'milkypay', 5000, 'USD', 'inv_2');
-  // Down for the recording and for the first try at refund_pending; back a moment later.
-  failNextTransition(store, 2);
+  // Written ahead; then down for the recording and for its first retry; back a moment later.
+  failNextTransition(store, 2, 1);
   await expect(payments.refund(payment, undefined, 'damaged')).rejects.toMatchObject({ code: 'outcome_unknown' });
-  for (let waited = 0; (await store.getPayment(payment.id))?.status !== 'refund_pending' && waited < 3_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
-  // Now the reconciler asks the provider about it, and a retry is refused meanwhile.
+  // Meanwhile it is refund_pending, and a retry is refused.
   expect((await store.getPayment(payment.id))?.status).toBe('refund_pending');
+  await expect(payments.refund((await store.getPayment(payment.id))!, undefined, 'damaged')).rejects.toMatchObject({ code: 'conflict' });
+  for (let waited = 0; (await store.getPayment(payment.id))?.status === 'refund_pending' && waited < 3_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(await store.getPayment(payment.id)).toMatchObject({ status: 'refunded', refundedAmount: 5000 });
   expect(refunds).toEqual([5000]);
+  await store.close();
+});
+
+it('a cancel the provider made but the database could not record is recorded from its answer, not answered with an invitation to try again', async () => {
+  const cancels: string[] = [];
+  const provider = stubProvider('paymenthub', {
+    async cancel({ paymentId }): Promise<ProviderPaymentState> {
+      cancels.push(paymentId);
+      return { status: 'canceled', failure: { code: 'canceled', message: 'canceled by the merchant' } };
+    },
+  });
+  const { store, payments } = serviceFor(provider);
+  const now = new Date().toISOString();
+  await store.createSession({ id: 'ses_cancel', orderId: 'order_cancel', amount: 5000, currency: 'USD', returnUrl: 'https://shop.example/r', locale: 'en', captureMethod: 'automatic', createdAt: now, expiresAt: now });
+  const { payment } = await store.createPayment({ id: 'pay_cancel', sessionId: 'ses_cancel', orderId: 'order_cancel', provider: 'paymenthub', methodId: 'paymenthub:x', amount: 5000, currency: 'USD', status: 'requires_action', providerRef: 'ph_1', action: { type: 'redirect', url: 'https://hub.example/pay' } });
+  failNextTransition(store);
+  await expect(payments.cancel(payment)).rejects.toMatchObject({ code: 'outcome_unknown', message: expect.stringContaining('do not send') });
+  const recorded = (await store.getPayment('pay_cancel'))!;
+  expect(recorded.status).toBe('canceled');
+  await expect(payments.cancel(recorded)).rejects.toMatchObject({ code: 'conflict' });
+  expect(cancels).toEqual(['pay_cancel']);
   await store.close();
 });
 

@@ -305,16 +305,16 @@ export class PostgresStore implements Store {
     event: NewEvent,
     outbox?: NewOutboxMessage,
   ): Promise<PaymentRecord | undefined> {
-    const { status: from, refundedAmount } = typeof expected === 'string' ? { status: expected, refundedAmount: undefined } : expected;
+    const { status: from, refundedAmount, updatedAt } = typeof expected === 'string' ? { status: expected, refundedAmount: undefined, updatedAt: undefined } : expected;
     return this.transaction(async (client) => {
       const now = new Date().toISOString();
-      const { assignments, values } = patchToSql(patch, 6);
+      const { assignments, values } = patchToSql(patch, 7);
       // Under READ COMMITTED a concurrent writer of the row makes this wait, then the WHERE is
       // evaluated again on the row it committed: the loser updates nothing.
       const { rows } = await client.query<PaymentRow>(
         `UPDATE payments SET ${['status = $3', ...assignments, 'updated_at = $4'].join(', ')}
-         WHERE id = $1 AND status = $2 AND ($5::bigint IS NULL OR refunded_amount = $5) RETURNING *`,
-        [id, from, to, now, refundedAmount ?? null, ...values],
+         WHERE id = $1 AND status = $2 AND ($5::bigint IS NULL OR refunded_amount = $5) AND ($6::text IS NULL OR updated_at = $6) RETURNING *`,
+        [id, from, to, now, refundedAmount ?? null, updatedAt ?? null, ...values],
       );
       if (!rows[0]) return undefined;
       await insertEvent(client, id, { ...event, fromStatus: from, toStatus: to }, now);

@@ -248,16 +248,16 @@ export class SqliteStore implements Store {
     event: NewEvent,
     outbox?: NewOutboxMessage,
   ): Promise<PaymentRecord | undefined> {
-    const { status: from, refundedAmount } = typeof expected === 'string' ? { status: expected, refundedAmount: undefined } : expected;
+    const { status: from, refundedAmount, updatedAt } = typeof expected === 'string' ? { status: expected, refundedAmount: undefined, updatedAt: undefined } : expected;
     return this.db.transaction(() => {
       const now = new Date().toISOString();
       const { assignments, values } = patchToSql(patch);
       const result = this
         .sql(
           `UPDATE payments SET ${['status = @to', ...assignments, 'updated_at = @now'].join(', ')}
-           WHERE id = @id AND status = @from${refundedAmount === undefined ? '' : ' AND refunded_amount = @fromRefunded'}`,
+           WHERE id = @id AND status = @from${refundedAmount === undefined ? '' : ' AND refunded_amount = @fromRefunded'}${updatedAt === undefined ? '' : ' AND updated_at = @fromUpdated'}`,
         )
-        .run({ ...values, to, from, now, id, ...(refundedAmount === undefined ? {} : { fromRefunded: refundedAmount }) });
+        .run({ ...values, to, from, now, id, ...(refundedAmount === undefined ? {} : { fromRefunded: refundedAmount }), ...(updatedAt === undefined ? {} : { fromUpdated: updatedAt }) });
       if (result.changes === 0) return undefined;
       this.insertEvent(id, { ...event, fromStatus: from, toStatus: to }, now);
       if (outbox) {

@@ -150,6 +150,20 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
       expect(await store.transitionPayment(payment.id, expected, 'refunded', { refundedAmount: 2000 }, { type: 'status_changed', source: 'poll' })).toBeUndefined();
     });
 
+    it('compares the time of the last change too when asked: a move judged on one stay in a status does not apply to a later one', async () => {
+      const store = await openStore();
+      const s = session();
+      await store.createSession(s);
+      const { payment } = await store.createPayment(newPayment(s, `pay_${counter}_updated_cas`));
+      const first = (await store.transitionPayment(payment.id, 'created', 'refund_pending', {}, { type: 'status_changed', source: 'merchant' }))!;
+      const judged = { status: first.status, refundedAmount: first.refundedAmount, updatedAt: first.updatedAt };
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await store.transitionPayment(payment.id, 'refund_pending', 'refund_pending', {}, { type: 'status_changed', source: 'merchant' });
+      expect(await store.transitionPayment(payment.id, judged, 'succeeded', {}, { type: 'status_changed', source: 'reconcile' })).toBeUndefined();
+      const now = (await store.getPayment(payment.id))!;
+      expect(await store.transitionPayment(payment.id, { status: now.status, refundedAmount: now.refundedAmount, updatedAt: now.updatedAt }, 'succeeded', {}, { type: 'status_changed', source: 'reconcile' })).toMatchObject({ status: 'succeeded' });
+    });
+
     it('applies a patch and its event together, and keeps JSON fields', async () => {
       const store = await openStore();
       const s = session();

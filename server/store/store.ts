@@ -92,8 +92,12 @@ export type NewPayment = Omit<PaymentRecord, 'createdAt' | 'updatedAt' | 'checke
   status?: PaymentStatus;
 };
 
-/** What a compare-and-set expects the payment to still be: its status, or its status and refunded amount. */
-export type TransitionFrom = PaymentStatus | { status: PaymentStatus; refundedAmount: number };
+/**
+ * What a compare-and-set expects the payment to still be: its status, or its status and refunded
+ * amount, and optionally its last change (`updatedAt`), for a move that must not apply to a later
+ * stay in the same status (a refund written ahead since).
+ */
+export type TransitionFrom = PaymentStatus | { status: PaymentStatus; refundedAmount: number; updatedAt?: string };
 
 /** Fields that may change without a status change. */
 export type PaymentPatch = Partial<Pick<PaymentRecord, 'providerRef' | 'action' | 'refundedAmount' | 'capturedAmount' | 'failure' | 'card'>>;
@@ -157,7 +161,8 @@ export interface Store {
    * Moves a payment from `from` to `to` only if it is still in `from` (compare-and-set), with the
    * patch and the event in the same transaction. Returns undefined when another writer won.
    * `from` may also name the refunded amount the payment must still have: a refund settling
-   * without a change of status (a second partial refund) is then recorded once.
+   * without a change of status (a second partial refund) is then recorded once. And the time of
+   * its last change: a move judged on one refund_pending then never applies to a newer one.
    */
   transitionPayment(
     id: string,
