@@ -665,16 +665,17 @@ export class PaymentService {
   }
 
   /**
-   * A refund call that failed. Refused by the provider (or the adapter, before sending): nothing
-   * was refunded, so the payment goes back to the status it had, without a webhook (the merchant
+   * A refund call that failed. Refused by the provider (or the adapter, before sending), as an
+   * AppError other than MAY_HAVE_MOVED_CODES: nothing was refunded, so the payment goes back to the status it had, without a webhook (the merchant
    * has the error), and the error is returned. Otherwise it may have been made (no answer, or an
    * adapter that met the database after sending): the payment stays refund_pending until a lookup
    * tells, the merchant hears refund_pending, and the answer says not to send it again.
    */
   private async recordRefundError(pending: PaymentRecord, before: PaymentStatus, amount: number, error: unknown): Promise<unknown> {
-    const mayHaveMoved = error instanceof AppError && MAY_HAVE_MOVED_CODES.has(error.code) ? error : undefined;
-    if (!mayHaveMoved) {
-      const failure = error instanceof AppError ? { code: error.code, message: error.message } : { code: 'internal', message: 'the refund call failed' };
+    // Only an answer we understand is a refusal: anything else an adapter throws may have come after sending.
+    const refused = error instanceof AppError && !MAY_HAVE_MOVED_CODES.has(error.code) ? error : undefined;
+    if (refused) {
+      const failure = { code: refused.code, message: refused.message };
       await this.recordInTheEnd(
         pending,
         () => this.deps.store.transitionPayment(pending.id, { status: 'refund_pending', refundedAmount: pending.refundedAmount }, before, {}, { type: 'provider_error', source: 'merchant', detail: { failure, refundAmount: amount } }),
@@ -683,9 +684,9 @@ export class PaymentService {
       return error;
     }
     const unknown =
-      mayHaveMoved instanceof ProviderError && mayHaveMoved.code === 'outcome_unknown'
-        ? mayHaveMoved
-        : new ProviderError('outcome_unknown', mayHaveMoved.code === 'storage_unavailable' ? 'the refund may have been sent; the database failed while it was recorded' : mayHaveMoved.message, pending.provider);
+      error instanceof ProviderError && error.code === 'outcome_unknown'
+        ? error
+        : new ProviderError('outcome_unknown', isStorageUnavailable(error) ? 'the refund may have been sent; the database failed while it was recorded' : 'the refund call failed unexpectedly and may have been sent', pending.provider);
     const failure = { code: unknown.code, message: unknown.message };
     // Best effort: with the database down too, the answer must still say the refund may be made.
     await this.recordInTheEnd(pending, () => this.keepRefundPending(pending, before, {}, { type: 'provider_error', source: 'merchant', detail: { failure, refundAmount: amount } }), 'a refund that may have been made');

@@ -267,6 +267,15 @@ describe('what the merchant hears of a refund', () => {
     await store.close();
   });
 
+  it('a refund call that failed in a way no adapter reports a refusal (a bug after sending, say): outcome_unknown, and the payment stays refund_pending', async () => {
+    const { store, payments, paid, outcome, sent } = await refundWith(() => Promise.reject(new TypeError("Cannot read properties of undefined (reading 'refundId')")));
+    expect(outcome).toMatchObject({ code: 'outcome_unknown', message: expect.stringContaining('do not send the refund again') });
+    expect((await store.getPayment(paid.id))?.status).toBe('refund_pending');
+    await expect(payments.refund((await store.getPayment(paid.id))!, undefined, 'damaged')).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('still pending') });
+    expect(sent()).toBe(1);
+    await store.close();
+  });
+
   it('a refund the provider refused: its error, the payment succeeded again at once, and no webhook for a refund that never happened', async () => {
     const { store, payments, paid, outcome, moves, webhooks, sent } = await refundWith(() => Promise.reject(new ProviderError('provider_rejected', 'MilkyPay refused the refund', 'milkypay', 422)));
     expect(outcome).toMatchObject({ code: 'provider_rejected', message: 'MilkyPay refused the refund' });
