@@ -10,6 +10,7 @@ import { WalCheckpointer } from './wal-checkpointer.js';
 import { WalFlush } from './wal-flush.js';
 import { MIGRATIONS } from './migrations.js';
 import { unlessSqliteUnavailable } from './sqlite-unavailable.js';
+import { StorageUnavailableError } from './storage-unavailable.js';
 import {
   eventFromRow,
   outboxFromRow,
@@ -183,8 +184,13 @@ export class SqliteStore implements Store {
     return row && sessionFromRow(row);
   }
 
+  /** A refused flush is an outage of the store, as an unavailable database is (it lasts until a restart: WalFlush). */
   async durable(): Promise<void> {
-    await this.flushes?.sync();
+    try {
+      await this.flushes?.sync();
+    } catch (error) {
+      throw new StorageUnavailableError(error);
+    }
   }
 
   async createPayment(payment: NewPayment): Promise<{ payment: PaymentRecord; created: boolean }> {
