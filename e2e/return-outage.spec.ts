@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { StorageUnavailableError } from '../server/store/postgres-unavailable.js';
+import { StorageUnavailableError } from '../server/store/storage-unavailable.js';
 import { merchantCall, widgetCall } from '../server/testing/api-calls.js';
 import { SHOP_ORIGIN, startProxy, type ProxyHarness } from '../server/testing/proxy-harness.js';
 

@@ -28,7 +28,8 @@ export const ERROR_STATUS = {
   not_supported: 422,
   internal: 500,
   // The database cannot be reached or used right now (a restart, a failover, a statement that took
-  // too long), or could not make a new payment durable: try again later.
+  // too long, a lock held by another process, a full or failing disk), or could not make a new
+  // payment durable: try again later.
   storage_unavailable: 503,
 } as const;
 

@@ -4,10 +4,15 @@
  * the call again, and the payment must end up as the provider answered, or wait for a lookup,
  * instead of looking untouched: otherwise a retry moves the money twice.
  */
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { AppError, ProviderError } from '../errors.js';
 import type { PaymentMethod, ProviderPaymentState } from '../providers/provider.js';
 import { openTestSession } from '../testing/open-session.js';
+import { SqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import { serviceFor, succeededPayment } from '../testing/payment-service-harness.js';
 import { stubProvider } from '../testing/stub-provider.js';
@@ -147,6 +152,36 @@ it('a capture the provider made but the database could not record is not answere
   expect(recorded.status).toBe('succeeded');
   await expect(payments.capture(recorded, undefined)).rejects.toMatchObject({ code: 'conflict' });
   expect(captures).toEqual([5000]);
+  await store.close();
+});
+
+it('a capture the provider made while another process held the SQLite write lock is recorded once the lock is released, not invited again', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'pay-checkout-busy-')), 'checkout.db');
+  // As an operator's sqlite3 shell, or a backup tool, holding the lock for longer than busy_timeout.
+  const operator = new Database(path);
+  const captures: number[] = [];
+  const provider = stubProvider('directcard', {
+    async capture(_lookup, amount): Promise<ProviderPaymentState> {
+      captures.push(amount);
+      operator.exec('BEGIN IMMEDIATE');
+      return { status: 'succeeded', capturedAmount: amount };
+    },
+    hasStatusLookup: () => false,
+  });
+  const { store, payments } = serviceFor(provider, SqliteStore.open(path, { busyTimeoutMs: 50 }));
+  const now = new Date().toISOString();
+  await store.createSession({ id: 'ses_busy', orderId: 'order_busy', amount: 5000, currency: 'USD', returnUrl: 'https://shop.example/r', locale: 'en', captureMethod: 'manual', createdAt: now, expiresAt: now });
+  const { payment } = await store.createPayment({ id: 'pay_busy', sessionId: 'ses_busy', orderId: 'order_busy', provider: 'directcard', methodId: 'directcard:card', amount: 5000, currency: 'USD', status: 'authorized', providerRef: 'auth_busy' });
+
+  await expect(payments.capture(payment, undefined)).rejects.toMatchObject({ code: 'outcome_unknown', message: expect.stringContaining('do not send') });
+  expect((await store.getPayment('pay_busy'))?.status).toBe('authorized');
+  operator.exec('ROLLBACK');
+  for (let waited = 0; (await store.getPayment('pay_busy'))?.status === 'authorized' && waited < 3_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+  const recorded = (await store.getPayment('pay_busy'))!;
+  expect(recorded.status).toBe('succeeded');
+  await expect(payments.capture(recorded, undefined)).rejects.toMatchObject({ code: 'conflict' });
+  expect(captures).toEqual([5000]);
+  operator.close();
   await store.close();
 });
 

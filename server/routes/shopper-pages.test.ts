@@ -12,7 +12,7 @@ import type { PaymentProvider } from '../providers/provider.js';
 import { ProviderRegistry } from '../providers/registry.js';
 import type { SessionTokenIssuer } from '../sessions/session-token.js';
 import { PostgresStore } from '../store/postgres-store.js';
-import { StorageUnavailableError } from '../store/postgres-unavailable.js';
+import { StorageUnavailableError } from '../store/storage-unavailable.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { PaymentRecord, Store } from '../store/store.js';
 import { createTestDatabase } from '../testing/postgres-cluster.js';

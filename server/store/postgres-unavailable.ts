@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { AppError } from '../errors.js';
+import { StorageUnavailableError } from './storage-unavailable.js';
 
 /**
  * SQLSTATE classes that say the database cannot serve right now rather than that the statement is
@@ -13,18 +14,6 @@ const CONNECTION_FAILURE =
   /^(Connection terminated|Client has encountered a connection error|Client was closed|timeout exceeded when trying to connect|Query read timeout|Cannot use a pool after calling end)/;
 /** The socket's own errors, as pg passes them on from a connection attempt or a live connection. */
 const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-
-/**
- * The database could not be reached, or dropped the connection, or gave up on the statement: the
- * caller gets 503 `storage_unavailable` (retry later) instead of a 500, and the log keeps the
- * driver's error as `cause`.
- */
-export class StorageUnavailableError extends AppError {
-  constructor(cause: unknown) {
-    super('storage_unavailable', 'the payment database is unavailable right now; please try again in a moment');
-    this.cause = cause;
-  }
-}
 
 /** Whether `error`, thrown by pg, means the database is unavailable (as opposed to a bad statement or a constraint). */
 export function isDatabaseUnavailable(error: unknown): boolean {

@@ -75,13 +75,22 @@ describe('SqliteStore.durable', () => {
     await expect(store.ping()).resolves.toBeUndefined();
     faults.failNextDatasync = true;
     await store.createPayment(payment('p2'));
-    await expect(store.durable()).rejects.toThrow('EIO');
+    // An outage of the store, as an unavailable database is: 503 storage_unavailable, never a 500.
+    await expect(store.durable()).rejects.toMatchObject({ code: 'storage_unavailable', cause: { code: 'EIO' } });
     // Linux may have marked the lost pages clean: a second fdatasync proves nothing.
     calls.length = 0;
     await store.createPayment(payment('p3'));
-    await expect(store.durable()).rejects.toThrow('EIO');
+    await expect(store.durable()).rejects.toMatchObject({ code: 'storage_unavailable', cause: { code: 'EIO' } });
     expect(calls).toEqual([]);
     await expect(store.ping()).rejects.toThrow(/could not be flushed to disk/);
+    await store.close();
+  });
+
+  it('answers storage_unavailable for provider state it could not flush, as for a payment', async () => {
+    // A rotated credential, or the refund ledger an adapter writes around a refund it sends.
+    const { store } = await fileStoreWithPayment();
+    faults.failNextDatasync = true;
+    await expect(store.saveProviderState('hankopay:refunds:p1', '{}')).rejects.toMatchObject({ code: 'storage_unavailable', cause: { code: 'EIO' } });
     await store.close();
   });
 

@@ -9,6 +9,8 @@ import { KeyedMutex } from './keyed-mutex.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 import { WalFlush } from './wal-flush.js';
 import { MIGRATIONS } from './migrations.js';
+import { unlessSqliteUnavailable } from './sqlite-unavailable.js';
+import { StorageUnavailableError } from './storage-unavailable.js';
 import {
   eventFromRow,
   outboxFromRow,
@@ -41,7 +43,14 @@ export interface SqliteStoreOptions {
   logger?: Logger;
   /** How often the worker thread checkpoints; by default CHECKPOINT_INTERVAL_MS. */
   checkpointIntervalMs?: number;
+  /**
+   * How long a statement waits for another connection's lock (an operator's sqlite3 shell, a
+   * backup) before the store answers storage_unavailable; by default BUSY_TIMEOUT_MS.
+   */
+  busyTimeoutMs?: number;
 }
+
+const BUSY_TIMEOUT_MS = 5_000;
 
 /** SQLite's own automatic checkpoint threshold, in WAL pages. */
 const SQLITE_CHECKPOINT_PAGES = 1_000;
@@ -69,7 +78,7 @@ const BACKSTOP_CHECKPOINT_PAGES = 10_000;
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   /** Prepared statements by SQL text: preparing is a large share of a query's cost. */
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly queries = new Map<string, Query>();
   private readonly locks = new KeyedMutex();
   private readonly wal: WalFlush | undefined;
   private readonly flushes: GroupFlush | undefined;
@@ -84,7 +93,7 @@ export class SqliteStore implements Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? BUSY_TIMEOUT_MS}`);
     if (onDisk) {
       this.db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
       this.checkpointer = new WalCheckpointer(path, {
@@ -120,22 +129,37 @@ export class SqliteStore implements Store {
     // branch's v2 after v3 shipped) still runs on a database that already has v3.
     for (const migration of [...MIGRATIONS].sort((a, b) => a.version - b.version)) {
       if (applied.has(migration.version)) continue;
-      this.db.transaction(() => {
+      this.transaction(() => {
         this.db.exec(migration.sql);
         this.db
           .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
           .run(migration.version, migration.name, new Date().toISOString());
-      })();
+      });
     }
   }
 
-  private sql(text: string): Database.Statement {
-    let statement = this.statements.get(text);
-    if (!statement) {
-      statement = this.db.prepare(text);
-      this.statements.set(text, statement);
+  /**
+   * The prepared statement of `text`. Every query of the store runs through it or `transaction`:
+   * an unavailable database (a lock held elsewhere past busy_timeout, a full or failing disk)
+   * throws StorageUnavailableError.
+   */
+  private sql(text: string): Query {
+    let query = this.queries.get(text);
+    if (!query) {
+      const statement = unlessSqliteUnavailable(() => this.db.prepare(text));
+      query = {
+        run: (...params) => unlessSqliteUnavailable(() => statement.run(...params)),
+        get: (...params) => unlessSqliteUnavailable(() => statement.get(...params)),
+        all: (...params) => unlessSqliteUnavailable(() => statement.all(...params)),
+      };
+      this.queries.set(text, query);
     }
-    return statement;
+    return query;
+  }
+
+  /** Runs `work` in one transaction; any error rolls it back, and its BEGIN, COMMIT or ROLLBACK failing is reported as `sql`'s are. */
+  private transaction<T>(work: () => T): T {
+    return unlessSqliteUnavailable(() => this.db.transaction(work)());
   }
 
   async createSession(session: SessionRecord): Promise<void> {
@@ -160,12 +184,17 @@ export class SqliteStore implements Store {
     return row && sessionFromRow(row);
   }
 
+  /** A refused flush is an outage of the store, as an unavailable database is (it lasts until a restart: WalFlush). */
   async durable(): Promise<void> {
-    await this.flushes?.sync();
+    try {
+      await this.flushes?.sync();
+    } catch (error) {
+      throw new StorageUnavailableError(error);
+    }
   }
 
   async createPayment(payment: NewPayment): Promise<{ payment: PaymentRecord; created: boolean }> {
-    return this.db.transaction(() => {
+    return this.transaction(() => {
       if (payment.idempotencyKey) {
         const existing = this
           .sql('SELECT * FROM payments WHERE session_id = ? AND idempotency_key = ?')
@@ -209,7 +238,7 @@ export class SqliteStore implements Store {
         });
       this.insertEvent(payment.id, { type: 'created', toStatus: status, source: 'pay' }, now);
       return { payment: this.mustGetPayment(payment.id), created: true };
-    })();
+    });
   }
 
   async getPayment(id: string): Promise<PaymentRecord | undefined> {
@@ -228,7 +257,7 @@ export class SqliteStore implements Store {
   }
 
   async updatePayment(id: string, patch: PaymentPatch, event?: NewEvent): Promise<PaymentRecord> {
-    return this.db.transaction(() => {
+    return this.transaction(() => {
       const now = new Date().toISOString();
       const { assignments, values } = patchToSql(patch);
       const result = this
@@ -237,7 +266,7 @@ export class SqliteStore implements Store {
       if (result.changes === 0) throw new AppError('not_found', `payment ${id} does not exist`);
       if (event) this.insertEvent(id, event, now);
       return this.mustGetPayment(id);
-    })();
+    });
   }
 
   async transitionPayment(
@@ -249,7 +278,7 @@ export class SqliteStore implements Store {
     outbox?: NewOutboxMessage,
   ): Promise<PaymentRecord | undefined> {
     const { status: from, refundedAmount, updatedAt } = typeof expected === 'string' ? { status: expected, refundedAmount: undefined, updatedAt: undefined } : expected;
-    return this.db.transaction(() => {
+    return this.transaction(() => {
       const now = new Date().toISOString();
       const { assignments, values } = patchToSql(patch);
       const result = this
@@ -266,7 +295,7 @@ export class SqliteStore implements Store {
           .run(outbox.id, outbox.paymentId ?? null, outbox.type, outbox.body, now, now);
       }
       return this.mustGetPayment(id);
-    })();
+    });
   }
 
   async appendEvent(paymentId: string, event: NewEvent): Promise<void> {
@@ -283,7 +312,7 @@ export class SqliteStore implements Store {
   }
 
   async claimUnsettledPayments(checkedBefore: string, limit: number, claimedAt: string): Promise<PaymentRecord[]> {
-    return this.db.transaction(() => {
+    return this.transaction(() => {
       const rows = this
         .sql(
           `SELECT * FROM payments WHERE status IN ('created', 'pending', 'requires_action', 'refund_pending')
@@ -293,7 +322,7 @@ export class SqliteStore implements Store {
       const mark = this.sql('UPDATE payments SET checked_at = ? WHERE id = ?');
       for (const row of rows) mark.run(claimedAt, row.id);
       return rows.map((row) => paymentFromRow({ ...row, checked_at: claimedAt }));
-    })();
+    });
   }
 
   /** One process owns a SQLite file, so an in-process lock is the whole lock. */
@@ -325,14 +354,14 @@ export class SqliteStore implements Store {
 
   async claimOutbox(now: string, limit: number, leaseMs: number): Promise<OutboxMessage[]> {
     const leaseEnd = new Date(Date.parse(now) + leaseMs).toISOString();
-    return this.db.transaction(() => {
+    return this.transaction(() => {
       const rows = this
         .sql('SELECT * FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, created_at LIMIT ?')
         .all(now, limit) as OutboxRow[];
       const lease = this.sql('UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?');
       for (const row of rows) lease.run(leaseEnd, row.id);
       return rows.map((row) => outboxFromRow({ ...row, attempts: Number(row.attempts) + 1, next_attempt_at: leaseEnd }));
-    })();
+    });
   }
 
   async markOutboxDelivered(id: string, at: string): Promise<void> {
@@ -354,7 +383,7 @@ export class SqliteStore implements Store {
   }
 
   async beginIdempotentRequest(scope: string, key: string, requestHash: string, at: string): Promise<IdempotentRequest | undefined> {
-    return this.db.transaction(() => {
+    return this.transaction(() => {
       const inserted = this
         .sql('INSERT INTO idempotency_keys (scope, key, request_hash, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
         .run(scope, key, requestHash, at);
@@ -363,7 +392,7 @@ export class SqliteStore implements Store {
       return row.status_code === null || row.response_body === null
         ? { state: 'started' as const, requestHash: row.request_hash }
         : { state: 'completed' as const, requestHash: row.request_hash, statusCode: row.status_code, responseBody: row.response_body };
-    })();
+    });
   }
 
   async completeIdempotentRequest(scope: string, key: string, statusCode: number, responseBody: string, at: string): Promise<void> {
@@ -398,6 +427,13 @@ export class SqliteStore implements Store {
     if (!row) throw new AppError('not_found', `payment ${id} does not exist`);
     return paymentFromRow(row);
   }
+}
+
+/** What the store runs of a prepared statement (better-sqlite3's, its failures reported by `sql`). */
+interface Query {
+  run(...params: unknown[]): Database.RunResult;
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
 }
 
 /** better-sqlite3 takes named parameters as @name; a patch's columns become @p0, @p1... */

@@ -5,9 +5,8 @@ import { ProviderRegistry } from '../providers/registry.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { PaymentRecord } from '../store/store.js';
 
-/** The payment service over one provider and an in-memory store, for tests of what it does with a provider's answers. */
-export function serviceFor(provider: PaymentProvider) {
-  const store = SqliteStore.open(':memory:');
+/** The payment service over one provider and a store (in memory unless given), for tests of what it does with a provider's answers. */
+export function serviceFor(provider: PaymentProvider, store = SqliteStore.open(':memory:')) {
   const payments = new PaymentService({ store, providers: new ProviderRegistry([provider]), logger: createLogger({ level: 'silent' }), publicUrl: 'http://127.0.0.1:9' });
   return { store, payments };
 }

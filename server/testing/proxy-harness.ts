@@ -67,6 +67,8 @@ export async function startProxy(
   options: {
     logs?: DestinationStream;
     dbPath?: string;
+    /** How long the store waits for another connection's lock; the store's default otherwise. */
+    busyTimeoutMs?: number;
     merchantWebhook?: { url: string; secret: string };
     /** More configuration, e.g. RATE_LIMIT_PER_IP. */
     env?: Record<string, string>;
@@ -130,7 +132,7 @@ export async function startProxy(
   const dataDir = mkdtempSync(join(tmpdir(), 'pay-checkout-it-'));
   const config = loadConfig({ PUBLIC_URL: url, ALLOWED_ORIGINS: `${SHOP_ORIGIN},${OTHER_SHOP_ORIGIN}`, MERCHANT_API_KEY: MERCHANT_KEY, DATA_DIR: dataDir,
     MERCHANT_WEBHOOK_URL: options.merchantWebhook?.url, MERCHANT_WEBHOOK_SECRET: options.merchantWebhook?.secret, ...options.env });
-  const store = SqliteStore.open(options.dbPath ?? ':memory:');
+  const store = SqliteStore.open(options.dbPath ?? ':memory:', { busyTimeoutMs: options.busyTimeoutMs });
   const signingKey = await loadSigningKey({ dataDir });
   const tokens = createSessionTokens(signingKey, config.publicUrl);
   const providers = new ProviderRegistry([
