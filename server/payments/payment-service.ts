@@ -711,6 +711,15 @@ export class PaymentService {
     return kept ?? (await this.deps.store.getPayment(pending.id)) ?? pending;
   }
 
+  /**
+   * A merchant's capture of a pre-authorization, written ahead as a refund is: the attempt is on
+   * record (capture_requested) before the provider is asked. There is no status for a capture under
+   * way, so the write-ahead is a compare-and-set on the payment's last change. An attempt that no
+   * answer ended (a lost answer, a lost lock, a process that died during the call) refuses every
+   * further capture of the payment: directcard, the one provider that captures, has no lookup for
+   * it and does not say whether a pre-authorization can be captured twice, so only a person, at the
+   * provider, can tell. A refusal ends the attempt.
+   */
   async capture(payment: PaymentRecord, amount: number | undefined): Promise<PaymentRecord> {
     const provider = this.deps.providers.get(payment.provider);
     if (!provider.capture) throw new AppError('not_supported', `${payment.provider} payments have no separate capture`);
@@ -718,18 +727,92 @@ export class PaymentService {
     if (amount !== undefined && amount > payment.amount) throw new AppError('invalid_request', `amount: at most ${payment.amount} minor units were authorized`);
     const capture = provider.capture.bind(provider);
     return this.oneAtATime(payment, async (current) => {
-      const state = await capture({ paymentId: current.id, providerRef: current.providerRef }, amount ?? current.amount, current.currency);
-      return this.applyState(current, state, 'merchant').catch(async (error: unknown) => {
+      const value = amount ?? current.amount;
+      // An unavailable database fails this before anything is sent: a 503, as for any call.
+      const requested = await this.writeCaptureAhead(current, value);
+      let state: ProviderPaymentState;
+      try {
+        state = await capture({ paymentId: current.id, providerRef: current.providerRef }, value, current.currency);
+      } catch (error) {
+        throw await this.recordCaptureError(requested, value, error);
+      }
+      return this.applyState(requested, state, 'merchant').catch(async (error: unknown) => {
         if (!isStorageUnavailable(error)) throw error;
         // The money moved and the record of it failed: "try again" would invite a second capture.
         // An authorized payment is never looked up (and some providers have no lookup at all): the
         // provider's answer itself is recorded once the database takes it.
-        await this.recordDespiteOutage(current, state, 'merchant');
+        await this.recordDespiteOutage(requested, state, 'merchant');
         throw new AppError('outcome_unknown', 'the provider made the capture, but it could not be recorded (the database is unavailable): do not send the capture again');
       });
     });
   }
 
+  /**
+   * Records a capture before it is sent, by compare-and-set on the payment as read under the lock,
+   * so that of two instances that read it alike (a lost lock) one sends it. Refused while an earlier
+   * capture's outcome is unknown.
+   */
+  private async writeCaptureAhead(current: PaymentRecord, amount: number): Promise<PaymentRecord> {
+    // The last change is kept to the millisecond: two write-aheads would both pass only within the
+    // millisecond of the change before them, which a merchant's capture never follows so closely.
+    await this.refuseIfCaptureUnknown(current);
+    const requested = await this.deps.store.transitionPayment(
+      current.id,
+      { status: current.status, refundedAmount: current.refundedAmount, updatedAt: current.updatedAt },
+      current.status,
+      {},
+      { type: 'capture_requested', source: 'merchant', detail: { captureAmount: amount } },
+    );
+    if (requested) return requested;
+    const moved = await this.deps.store.getPayment(current.id);
+    if (moved?.status === current.status) await this.refuseIfCaptureUnknown(moved);
+    throw new AppError('conflict', `this payment was processed meanwhile: it is ${moved?.status ?? 'gone'}`);
+  }
+
+  private async refuseIfCaptureUnknown(payment: PaymentRecord): Promise<void> {
+    const events = await this.deps.store.listEvents(payment.id);
+    const requested = events.findLastIndex((event) => event.type === 'capture_requested');
+    if (requested >= 0 && !events.slice(requested + 1).some(isCaptureRefusal)) {
+      throw new AppError(
+        'conflict',
+        `the outcome of the last capture of this payment is unknown (it got no answer, or it is still on its way): check the payment in ${payment.provider}'s dashboard before capturing again, and capture it there if it was not captured; no further capture of it is sent from here`,
+      );
+    }
+  }
+
+  /**
+   * A capture call that failed. Refused by the provider (or the adapter, before sending): the
+   * refusal ends the attempt, and a new capture may follow. Otherwise it may have been made: the
+   * attempt stays open, so every further capture is refused, and the answer says not to send it
+   * again. The payment stays authorized either way, without a webhook (the merchant has the error).
+   */
+  private async recordCaptureError(requested: PaymentRecord, amount: number, error: unknown): Promise<unknown> {
+    const mayHaveMoved = error instanceof AppError && MAY_HAVE_MOVED_CODES.has(error.code) ? error : undefined;
+    if (!mayHaveMoved) {
+      const failure = error instanceof AppError ? { code: error.code, message: error.message } : { code: 'internal', message: 'the capture call failed' };
+      // Until this lands the attempt counts as unknown: a retry is refused rather than risked.
+      await this.recordInTheEnd(requested, () => this.deps.store.appendEvent(requested.id, { type: 'provider_error', source: 'merchant', detail: { captureAmount: amount, failure } }), 'a capture the provider refused');
+      return error;
+    }
+    const message = mayHaveMoved.code === 'storage_unavailable' ? 'the capture may have been sent; the database failed while it was recorded' : mayHaveMoved.message;
+    const failure = { code: 'outcome_unknown', message };
+    await this.recordInTheEnd(requested, () => this.deps.store.appendEvent(requested.id, { type: 'provider_error', source: 'merchant', detail: { captureAmount: amount, failure } }), 'a capture that may have been made');
+    this.deps.logger.error({ paymentId: requested.id, amount, code: mayHaveMoved.code, err: error }, 'capture outcome unknown; no further capture of the payment is sent until someone checks it at the provider');
+    const answered = mayHaveMoved instanceof ProviderError ? mayHaveMoved : undefined;
+    return new ProviderError(
+      'outcome_unknown',
+      `${message}; the capture may have been made: do not send the capture again. Check the payment in ${requested.provider}'s dashboard: the proxy refuses any further capture of it`,
+      requested.provider,
+      answered?.httpStatus,
+      answered?.raw,
+    );
+  }
+
+  /**
+   * A merchant's cancel of a payment not paid yet. Not written ahead as a capture or a refund is: it
+   * moves no money, and a second one changes nothing (Payment Hub, the one provider that cancels,
+   * cancels `initial` transactions only), so a cancel whose answer was lost may simply be sent again.
+   */
   async cancel(payment: PaymentRecord): Promise<PaymentRecord> {
     const provider = this.deps.providers.get(payment.provider);
     if (!provider.cancel) throw new AppError('not_supported', `${payment.provider} payments cannot be canceled through the API`);
@@ -929,6 +1012,12 @@ function refundStillPending(): AppError {
  * outcome_unknown (provider-http.ts), and provider_unavailable only when nothing left.
  */
 const MAY_HAVE_MOVED_CODES: ReadonlySet<string> = new Set(['outcome_unknown', 'storage_unavailable']);
+
+/** The record of a capture the provider (or the adapter, before sending) refused: it ends the attempt written ahead. */
+function isCaptureRefusal(event: PaymentEvent): boolean {
+  const detail = event.detail as { captureAmount?: unknown; failure?: { code?: unknown } } | undefined;
+  return event.type === 'provider_error' && detail?.captureAmount !== undefined && detail.failure?.code !== 'outcome_unknown';
+}
 
 /** The record of a provider's answer that a refund is pending at its end (keepRefundPending, or a lookup's recordRefundSettled). */
 function isRefundPendingAnswer(event: PaymentEvent): boolean {

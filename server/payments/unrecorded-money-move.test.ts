@@ -145,7 +145,8 @@ it('a capture the provider made but the database could not record is not answere
   const now = new Date().toISOString();
   await store.createSession({ id: 'ses_cap', orderId: 'order_cap', amount: 5000, currency: 'USD', returnUrl: 'https://shop.example/r', locale: 'en', captureMethod: 'manual', createdAt: now, expiresAt: now });
   const { payment } = await store.createPayment({ id: 'pay_cap', sessionId: 'ses_cap', orderId: 'order_cap', provider: 'directcard', methodId: 'directcard:card', amount: 5000, currency: 'USD', status: 'authorized', providerRef: 'auth_1' });
-  failNextTransition(store);
+  // Written ahead; then down for the recording of the capture.
+  failNextTransition(store, 1, 1);
   await expect(payments.capture(payment, undefined)).rejects.toMatchObject({ code: 'outcome_unknown', message: expect.stringContaining('do not send') });
   // Left authorized, no lookup would ever visit it and a second capture would go through.
   const recorded = (await store.getPayment('pay_cap'))!;

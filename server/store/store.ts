@@ -71,6 +71,8 @@ export type PaymentEventType =
   | 'status_changed'
   | 'action_required'
   | 'provider_error'
+  /** A capture was recorded before it was sent to the provider (written ahead); its outcome follows, or stays unknown. */
+  | 'capture_requested'
   /** The provider reported something we refuse to apply as is (an amount or currency that differs). */
   | 'held_for_review'
   /** A second payment of an order succeeded: the merchant should refund one. */

@@ -50,7 +50,9 @@
  * - A checkout lookup checks that the answer's orderId is our payment id, so a forged callback
  *   cannot tie another order's checkout to ours.
  * - Capture answers report the captured amount: it is returned as `capturedAmount`, not `amount`.
- *   A capture that is not SUCCESS raises the gateway's words and leaves the payment authorized.
+ *   A capture answered FAILED (or ENROLLED) raises the gateway's words and leaves the payment
+ *   authorized. One answered with an undocumented status, or SUCCESS about another order, may
+ *   have been made: it raises outcome_unknown, so that no second capture follows.
  */
 import { AppError, ProviderError } from '../../errors.js';
 import type {
@@ -217,16 +219,17 @@ export function createDirectCardProvider(options: DirectCardProviderOptions): Pa
       }
       const response = await client.capture(ref.paymentId, toCaptureRequest(amount, currency));
       const reading = mapDirectCardStatus(response.status, 'capture', response);
+      if (reading.status === 'pending') {
+        // A word the document does not list may describe a capture made: a refusal would invite a second one.
+        throw new ProviderError('outcome_unknown', `directcard answered the capture with an undocumented status (${response.status ?? 'none'}); it may have been made`, DIRECTCARD_PROVIDER_ID, 200, scrubDirectCardPayload(response));
+      }
       if (reading.status !== 'succeeded') {
         // The pre-authorization stands: the merchant gets the gateway's words, the payment does not move.
         const failure = reading.failure ?? describeFailure(response, 'provider_rejected');
         throw new ProviderError(failure.code, failure.message, DIRECTCARD_PROVIDER_ID, 200, scrubDirectCardPayload(response));
       }
-      const state = paymentResponseToState(response, 'capture', ref.paymentId);
-      if (response.orderId && response.orderId !== lookup.paymentId) {
-        throw new ProviderError('not_found', `directcard payment ${ref.paymentId} belongs to another order`, DIRECTCARD_PROVIDER_ID);
-      }
-      return state;
+      // Captured, but perhaps not ours to record: outcome_unknown, never a refusal.
+      return checkedCardAnswer(paymentResponseToState(response, 'capture', ref.paymentId), response, lookup.paymentId);
     },
 
     async installmentOptions(query: { bin: string; amount: number; currency: string }): Promise<InstallmentOption[]> {

@@ -247,7 +247,7 @@ describe('answers → the normalized state', () => {
     ['ENROLLED', 'checkout', 'requires_action'],
     ['PROCESSING', 'payment', 'pending'],
     ['PROCESSING', 'pre-authorization', 'pending'],
-    ['PROCESSING', 'capture', 'authorized'],
+    ['PROCESSING', 'capture', 'pending'],
     ['PROCESSING', '3ds-complete', 'pending'],
     ['PENDING', 'checkout', 'requires_action'],
     [null, 'checkout', 'requires_action'],

@@ -9,10 +9,11 @@
  *   SUCCESS      succeeded      authorized               succeeded          succeeded                succeeded
  *   FAILED       failed         failed                   authorized (1)     failed                   failed
  *   ENROLLED     failed (2)     failed (2)               authorized (1)     requires_action (3)      requires_action (3)
- *   other/none   pending (4)    pending (4)              authorized (1)     pending (4)              requires_action (5)
+ *   other/none   pending (4)    pending (4)              pending (4)        pending (4)              requires_action (5)
  *
- *   (1) A capture that does not say SUCCESS leaves the pre-authorization as it was; the adapter
- *       raises the gateway's words as an error to the merchant instead of moving the payment.
+ *   (1) A capture answered FAILED or ENROLLED leaves the pre-authorization as it was; the adapter
+ *       raises the gateway's words as an error to the merchant instead of moving the payment. One
+ *       answered with another word may have been made: the adapter raises outcome_unknown.
  *   (2) ENROLLED means "3-D Secure under way", which these calls never start and give no markup
  *       for, so nothing can follow; without /complete no money moves.
  *   (3) Authentication started and not finished: the shopper still has to act.
@@ -91,10 +92,7 @@ export function mapDirectCardStatus(
   result: DirectCardResult = {},
 ): DirectCardStatusReading {
   const word = (status ?? '').trim().toUpperCase();
-  if (!isKnownStatus(word)) {
-    if (operation === 'capture') return { status: 'authorized', failure: describeFailure(result, 'provider_rejected') };
-    return { status: operation === 'checkout' ? 'requires_action' : 'pending' };
-  }
+  if (!isKnownStatus(word)) return { status: operation === 'checkout' ? 'requires_action' : 'pending' };
   switch (word) {
     case 'SUCCESS':
       return { status: operation === 'pre-authorization' ? 'authorized' : 'succeeded' };

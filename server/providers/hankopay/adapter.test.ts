@@ -287,6 +287,33 @@ describe('a refund whose answer is lost, refused, or not recorded', () => {
     expect(hp.refundsSent).toBe(1);
   });
 
+  it('a refund HankoPay accepted and recorded is refund_pending even when the lookup after it fails in an unforeseen way', async () => {
+    const { hp, fetchStub } = documentedHankoPay();
+    const kept = memoryHankoPayRefunds();
+    let recorded = false;
+    let failed = false;
+    // The store fails once, on the first read after the refund's answer is recorded (the lookup's).
+    const failingAfterRecord: HankoPayRefundStore = {
+      ...kept,
+      save: (paymentId, ledger) => {
+        recorded = hp.refundsSent > 0;
+        return kept.save(paymentId, ledger);
+      },
+      load: (paymentId) => {
+        if (!recorded || failed) return kept.load(paymentId);
+        failed = true;
+        return Promise.reject(new Error('database disk image is malformed'));
+      },
+    };
+    const { payments, payment, store } = await serviceWith({ fetch: fetchStub, refundStore: failingAfterRecord });
+    // Not a refusal, which would put the payment back to succeeded while HankoPay has the refund.
+    expect(await payments.refund(payment, 2000, 'customer asked')).toMatchObject({ status: 'refund_pending' });
+    expect(failed).toBe(true);
+    hp.refundStatus.set(FIRST_REFUND, 'success');
+    expect(await payments.refresh((await store.getPayment(PAYMENT_ID))!, 'reconciler')).toMatchObject({ status: 'partially_refunded', refundedAmount: 2000 });
+    expect(hp.refundsSent).toBe(1);
+  });
+
   it('a store that cannot record the refund before it is sent stops it: nothing is sent', async () => {
     const { hp, fetchStub } = documentedHankoPay();
     const broken: HankoPayRefundStore = { ...memoryHankoPayRefunds(), save: () => Promise.reject(new Error('database is locked')) };

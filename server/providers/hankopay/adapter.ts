@@ -448,9 +448,17 @@ export function createHankoPayProvider(options: HankoPayProviderOptions): Paymen
         throw new ProviderError('outcome_unknown', message, HANKOPAY_PROVIDER_ID);
       }
       if (refundStatus === 'failed') throw declined();
-      // The refund was accepted; a lookup that fails now leaves it pending, to be read later.
-      const state = (await unlessHankoPayFails(() => lookUp({ ...lookup, providerRef: transactionId })))?.state;
-      if ((await refunds.load(lookup.paymentId))?.refunds[index]?.status === 'failed') throw declined();
+      // The refund was accepted: a lookup that fails now, in whatever way, leaves it pending, to be
+      // read later. Reported as an error, it would read as a refusal and a retry could refund again.
+      let state: ProviderPaymentState | undefined;
+      let settledAsFailed = false;
+      try {
+        state = (await unlessHankoPayFails(() => lookUp({ ...lookup, providerRef: transactionId })))?.state;
+        settledAsFailed = (await refunds.load(lookup.paymentId))?.refunds[index]?.status === 'failed';
+      } catch (error) {
+        logger?.warn({ provider: HANKOPAY_PROVIDER_ID, paymentId: lookup.paymentId, transactionId }, `HankoPay transaction not read after the refund, which counts as pending: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      if (settledAsFailed) throw declined();
       if (state?.status === 'refund_pending') return state;
       if (state?.status === 'partially_refunded' || state?.status === 'refunded') return { ...state, providerStatus: `${state.providerStatus ?? '-'}; ${words}` };
       return { status: 'refund_pending', providerRef: transactionId, providerStatus: words };

@@ -15,7 +15,8 @@
  * - Email is required for Stripe and Reddot (the document): a payment without the customer's email
  *   is refused before anything is sent.
  * - Refunds: Payment Hub answers `pending refund`; the payment is `refund_pending` until a lookup
- *   (webhook, poll, reconciliation) reads the stage's outcome.
+ *   (webhook, poll, reconciliation) reads the stage's outcome. A refund answered `success refund` is
+ *   looked up at once; if that lookup fails, the refund is answered `refund_pending` as well.
  * - A transaction whose Status is "success refund" with no refund amounts (Refunds null) is read
  *   as refunded in full: the document's partial word is "partial refund" (transformers.ts).
  * - `expired` means "expired or canceled" (the document). A transaction `expired` before its
@@ -257,8 +258,15 @@ export function createPaymentHubProvider(options: PaymentHubProviderOptions): Pa
       if (read.outcome === 'failed') {
         throw new ProviderError('provider_rejected', `Payment Hub did not refund (${answer.status})`, PAYMENTHUB_PROVIDER_ID, 200, scrubPaymentHubPayload(answer));
       }
-      if (read.outcome === 'succeeded') return (await lookUp(lookup)).state;
-      return { status: 'refund_pending', providerStatus: `refund ${answer.status}` };
+      const pending: ProviderPaymentState = { status: 'refund_pending', providerStatus: `refund ${answer.status}` };
+      if (read.outcome !== 'succeeded') return pending;
+      try {
+        return (await lookUp(lookup)).state;
+      } catch (error) {
+        // The hub has the refund: a failed lookup after it must not read as a refusal, which would
+        // let a retry refund again. It stays pending until a lookup reads it.
+        return { ...pending, providerStatus: `${pending.providerStatus}; the transaction could not be read after it: ${error instanceof Error ? error.message : String(error)}` };
+      }
     },
 
     async cancel(lookup: PaymentLookup): Promise<ProviderPaymentState> {
