@@ -85,6 +85,17 @@ describe('a capture', () => {
     await store.close();
   });
 
+  it('whose call failed in a way no adapter reports a refusal (a bug after sending, say) is answered outcome_unknown, and a retry is refused', async () => {
+    const store = SqliteStore.open(':memory:');
+    const { provider, captures } = capturing((amount, count) => (count === 1 ? Promise.reject(new TypeError("Cannot read properties of undefined (reading 'status')")) : made(amount)));
+    const payments = service(store, provider);
+    const payment = await authorizedPayment(store, 'pay_cap_bug');
+    await expect(payments.capture(payment, undefined)).rejects.toMatchObject({ code: 'outcome_unknown', message: expect.stringContaining('do not send the capture again') });
+    await expect(payments.capture((await store.getPayment(payment.id))!, undefined)).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('is unknown') });
+    expect(captures).toEqual([5000]);
+    await store.close();
+  });
+
   it('on its way when its process died is refused by the next process, which never sends a second one', async () => {
     const store = SqliteStore.open(':memory:');
     const { provider, captures } = capturing((amount, count) => (count === 1 ? new Promise<ProviderPaymentState>(() => undefined) : made(amount)));

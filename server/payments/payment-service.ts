@@ -781,24 +781,30 @@ export class PaymentService {
   }
 
   /**
-   * A capture call that failed. Refused by the provider (or the adapter, before sending): the
-   * refusal ends the attempt, and a new capture may follow. Otherwise it may have been made: the
+   * A capture call that failed. Refused by the provider (or the adapter, before sending), as an
+   * AppError other than MAY_HAVE_MOVED_CODES: the refusal ends the attempt, and a new capture may follow. Otherwise it may have been made: the
    * attempt stays open, so every further capture is refused, and the answer says not to send it
    * again. The payment stays authorized either way, without a webhook (the merchant has the error).
    */
   private async recordCaptureError(requested: PaymentRecord, amount: number, error: unknown): Promise<unknown> {
-    const mayHaveMoved = error instanceof AppError && MAY_HAVE_MOVED_CODES.has(error.code) ? error : undefined;
-    if (!mayHaveMoved) {
-      const failure = error instanceof AppError ? { code: error.code, message: error.message } : { code: 'internal', message: 'the capture call failed' };
+    // Only an answer we understand is a refusal: anything else an adapter throws may have come after sending.
+    const refused = error instanceof AppError && !MAY_HAVE_MOVED_CODES.has(error.code) ? error : undefined;
+    if (refused) {
+      const failure = { code: refused.code, message: refused.message };
       // Until this lands the attempt counts as unknown: a retry is refused rather than risked.
       await this.recordInTheEnd(requested, () => this.deps.store.appendEvent(requested.id, { type: 'provider_error', source: 'merchant', detail: { captureAmount: amount, failure } }), 'a capture the provider refused');
       return error;
     }
-    const message = mayHaveMoved.code === 'storage_unavailable' ? 'the capture may have been sent; the database failed while it was recorded' : mayHaveMoved.message;
+    const message =
+      error instanceof ProviderError && error.code === 'outcome_unknown'
+        ? error.message
+        : isStorageUnavailable(error)
+          ? 'the capture may have been sent; the database failed while it was recorded'
+          : 'the capture call failed unexpectedly and may have been sent';
     const failure = { code: 'outcome_unknown', message };
     await this.recordInTheEnd(requested, () => this.deps.store.appendEvent(requested.id, { type: 'provider_error', source: 'merchant', detail: { captureAmount: amount, failure } }), 'a capture that may have been made');
-    this.deps.logger.error({ paymentId: requested.id, amount, code: mayHaveMoved.code, err: error }, 'capture outcome unknown; no further capture of the payment is sent until someone checks it at the provider');
-    const answered = mayHaveMoved instanceof ProviderError ? mayHaveMoved : undefined;
+    this.deps.logger.error({ paymentId: requested.id, amount, err: error }, 'capture outcome unknown; no further capture of the payment is sent until someone checks it at the provider');
+    const answered = error instanceof ProviderError ? error : undefined;
     return new ProviderError(
       'outcome_unknown',
       `${message}; the capture may have been made: do not send the capture again. Check the payment in ${requested.provider}'s dashboard: the proxy refuses any further capture of it`,
