@@ -235,6 +235,26 @@ describe('a refund whose record waited for the database', () => {
     return view;
   }
 
+  it('that was recorded although the database answered with an error is not recorded, nor told the merchant, twice', async () => {
+    const store = SqliteStore.open(':memory:');
+    const paid = await succeededPayment(store, 'pay_lost_commit', 'milkypay', 5000, 'USD', 'inv_10');
+    // The answer's record commits, and the connection drops before the commit is acknowledged.
+    const transition = store.transitionPayment.bind(store);
+    let writes = 0;
+    const view = elsewhere(store);
+    view.transitionPayment = async (...args) => {
+      const moved = await transition(...args);
+      if (++writes === 2) throw new AppError('storage_unavailable', 'Connection terminated unexpectedly');
+      return moved;
+    };
+    const provider = stubProvider('milkypay', { refund: async () => ({ status: 'refund_pending', providerStatus: 'pending refund' }) });
+    await expect(service(view, provider).refund(paid, undefined, 'damaged')).rejects.toMatchObject({ code: 'outcome_unknown' });
+    // The background retry (1 s) finds it recorded.
+    await new Promise((resolve) => setTimeout(resolve, 1_300));
+    expect(await effects(store, paid.id)).toEqual({ moves: ['succeeded>refund_pending', 'refund_pending>refund_pending'], webhooks: ['succeeded>payment.refund_pending'] });
+    await store.close();
+  });
+
   for (const [what, answer] of [
     ['refused', () => Promise.reject(new ProviderError('provider_rejected', 'MilkyPay refused the refund', 'milkypay', 422))],
     ['taken as pending', async (): Promise<ProviderPaymentState> => ({ status: 'refund_pending', providerStatus: 'pending refund' })],
