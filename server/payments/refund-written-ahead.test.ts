@@ -236,6 +236,7 @@ describe('a refund whose record waited for the database', () => {
   }
 
   it('that was recorded although the database answered with an error is not recorded, nor told the merchant, twice', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
     const store = SqliteStore.open(':memory:');
     const paid = await succeededPayment(store, 'pay_lost_commit', 'milkypay', 5000, 'USD', 'inv_10');
     // The answer's record commits, and the connection drops before the commit is acknowledged.
@@ -247,7 +248,13 @@ describe('a refund whose record waited for the database', () => {
       if (++writes === 2) throw new AppError('storage_unavailable', 'Connection terminated unexpectedly');
       return moved;
     };
-    const provider = stubProvider('milkypay', { refund: async () => ({ status: 'refund_pending', providerStatus: 'pending refund' }) });
+    const provider = stubProvider('milkypay', {
+      refund: async () => {
+        // The call takes a while: its record's time is not the write-ahead's.
+        vi.setSystemTime(Date.now() + 1_000);
+        return { status: 'refund_pending', providerStatus: 'pending refund' };
+      },
+    });
     await expect(service(view, provider).refund(paid, undefined, 'damaged')).rejects.toMatchObject({ code: 'outcome_unknown' });
     // The background retry (1 s) finds it recorded.
     await new Promise((resolve) => setTimeout(resolve, 1_300));
