@@ -184,6 +184,29 @@ describe('CheckoutController', () => {
     expect(host.events.at(-1)).toMatchObject({ type: 'pay-error', detail: { code: 'payment_in_progress' } });
   });
 
+  it('keeps the key of a pay that got no answer and then waited for its own payment, so the shopper paying again follows that payment', async () => {
+    const busy = json({ error: { code: 'payment_in_progress', message: 'this payment is still being created; try again in a moment' } }, 409);
+    const { proxy, controller } = setUp({
+      'GET /api/checkout': json(checkoutView()),
+      'POST /api/checkout/payments': [offline, busy, busy, json({ payment: payment('succeeded') }, 201)],
+    });
+    controller.configure({ token: 't', endpoint: 'https://proxy.test' });
+    await vi.runAllTimersAsync();
+    const attempt = controller.pay('sim:card', {});
+    await vi.runAllTimersAsync();
+    await attempt;
+    expect(controller.payError?.code).toBe('payment_in_progress');
+
+    // "Wait a moment, then try again": the proxy may have the first payment under its key, and answers a repeat with it.
+    const again = controller.pay('sim:card', {});
+    await vi.runAllTimersAsync();
+    await again;
+    const keys = idempotencyKeys(proxy.calls);
+    expect(keys).toHaveLength(4);
+    expect(new Set(keys).size).toBe(1);
+    expect(controller.stage).toMatchObject({ name: 'result', payment: { status: 'succeeded' } });
+  });
+
   it('keeps the Idempotency-Key across retries of an unanswered attempt, and renews it otherwise', async () => {
     const { host, proxy, controller } = setUp({
       'GET /api/checkout': json(checkoutView()),

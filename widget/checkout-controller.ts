@@ -171,7 +171,7 @@ export class CheckoutController implements ReactiveController {
   };
   /**
    * The Idempotency-Key of the last pay attempt while its outcome is unknown (no answer came
-   * back). Paying again with the same method and fields then reuses it, so the proxy answers
+   * back, or its payment was still being created). Paying again with the same method and fields then reuses it, so the proxy answers
    * with the payment it may already have created instead of creating a second one.
    */
   private unansweredAttempt: { key: string; request: string } | undefined;
@@ -343,7 +343,8 @@ export class CheckoutController implements ReactiveController {
     } catch (thrown) {
       if (flow.signal.aborted) return;
       const error = toCheckoutApiError(thrown);
-      if (error.code === 'network_error') this.unansweredAttempt = { key, request };
+      // After no answer the proxy may have a payment under this key, even if the last retry only heard it is still being created.
+      if (isWorthRepeating(error)) this.unansweredAttempt = { key, request };
       this.paying = false;
       this.payError = error;
       this.emitError(error);

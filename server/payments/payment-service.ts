@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { SHARED_PAGE_METHOD_CODE, type CallbackInput, type CardDetails, type InstallmentOption, type PaymentLookup, type PaymentMethod, type ProviderErrorLogEntry, type ProviderId, type ProviderPaymentState, type SharedPaymentPage } from '../providers/provider.js';
 import { retryWhileUnavailable } from '../store/retry-while-unavailable.js';
-import type { InstallmentPlan, NewEvent, NewOutboxMessage, PaymentEvent, PaymentPatch, PaymentRecord, SessionRecord, Store } from '../store/store.js';
+import type { InstallmentPlan, NewEvent, NewOutboxMessage, PaymentEvent, PaymentPatch, PaymentRecord, SessionRecord, Store, TransitionFrom } from '../store/store.js';
 import { forgetCardEcho, stateWithoutCardEcho } from '../security/card-echo.js';
 import { isWebhookStatus, paymentEventMessage } from '../webhooks/merchant-event.js';
 import { ChallengePages } from './challenge-pages.js';
@@ -678,7 +678,7 @@ export class PaymentService {
       const failure = { code: refused.code, message: refused.message };
       await this.recordInTheEnd(
         pending,
-        () => this.deps.store.transitionPayment(pending.id, { status: 'refund_pending', refundedAmount: pending.refundedAmount }, before, {}, { type: 'provider_error', source: 'merchant', detail: { failure, refundAmount: amount } }),
+        () => this.deps.store.transitionPayment(pending.id, writtenAhead(pending), before, {}, { type: 'provider_error', source: 'merchant', detail: { failure, refundAmount: amount } }),
         'a refund the provider refused',
       );
       return error;
@@ -702,7 +702,7 @@ export class PaymentService {
   private async keepRefundPending(pending: PaymentRecord, before: PaymentStatus, patch: PaymentPatch, event: NewEvent): Promise<PaymentRecord> {
     const kept = await this.deps.store.transitionPayment(
       pending.id,
-      { status: 'refund_pending', refundedAmount: pending.refundedAmount },
+      writtenAhead(pending),
       'refund_pending',
       patch,
       event,
@@ -1005,6 +1005,15 @@ export class PaymentService {
   }
 }
 
+
+/**
+ * What a record of a refund's outcome expects: still its own write-ahead. A record retried once the
+ * database is back may come after a lookup settled that refund and a newer one was written ahead,
+ * which it must neither move back nor mark as answered by the provider.
+ */
+function writtenAhead(pending: PaymentRecord): TransitionFrom {
+  return { status: 'refund_pending', refundedAmount: pending.refundedAmount, updatedAt: pending.updatedAt };
+}
 
 /** The refusal of a refund while the previous one may still move money. */
 function refundStillPending(): AppError {

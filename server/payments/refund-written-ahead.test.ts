@@ -226,6 +226,86 @@ describe('a refund on its way to the provider', () => {
   });
 });
 
+describe('a refund whose record waited for the database', () => {
+  /** This instance's view of the store: its writes of a move fail while `down` says so; another instance's do not. */
+  function cutOff(store: SqliteStore, down: () => boolean): Store {
+    const view = elsewhere(store);
+    const transition = store.transitionPayment.bind(store);
+    view.transitionPayment = (...args) => (down() ? Promise.reject(new AppError('storage_unavailable', 'the payment database is unavailable right now')) : transition(...args));
+    return view;
+  }
+
+  it('that was recorded although the database answered with an error is not recorded, nor told the merchant, twice', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const store = SqliteStore.open(':memory:');
+    const paid = await succeededPayment(store, 'pay_lost_commit', 'milkypay', 5000, 'USD', 'inv_10');
+    // The answer's record commits, and the connection drops before the commit is acknowledged.
+    const transition = store.transitionPayment.bind(store);
+    let writes = 0;
+    const view = elsewhere(store);
+    view.transitionPayment = async (...args) => {
+      const moved = await transition(...args);
+      if (++writes === 2) throw new AppError('storage_unavailable', 'Connection terminated unexpectedly');
+      return moved;
+    };
+    const provider = stubProvider('milkypay', {
+      refund: async () => {
+        // The call takes a while: its record's time is not the write-ahead's.
+        vi.setSystemTime(Date.now() + 1_000);
+        return { status: 'refund_pending', providerStatus: 'pending refund' };
+      },
+    });
+    await expect(service(view, provider).refund(paid, undefined, 'damaged')).rejects.toMatchObject({ code: 'outcome_unknown' });
+    // The background retry (1 s) finds it recorded.
+    await new Promise((resolve) => setTimeout(resolve, 1_300));
+    expect(await effects(store, paid.id)).toEqual({ moves: ['succeeded>refund_pending', 'refund_pending>refund_pending'], webhooks: ['succeeded>payment.refund_pending'] });
+    await store.close();
+  });
+
+  for (const [what, answer] of [
+    ['refused', () => Promise.reject(new ProviderError('provider_rejected', 'MilkyPay refused the refund', 'milkypay', 422))],
+    ['taken as pending', async (): Promise<ProviderPaymentState> => ({ status: 'refund_pending', providerStatus: 'pending refund' })],
+  ] as const) {
+    it(`(${what}) is not recorded onto a newer refund written ahead after a lookup settled the first one`, async () => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      const store = SqliteStore.open(':memory:');
+      const paid = await succeededPayment(store, 'pay_late_record', 'milkypay', 5000, 'USD', 'inv_9');
+      // Instance A sends the first refund; the provider answers, and A cannot record the answer.
+      let down = false;
+      const first = stubProvider('milkypay', {
+        refund: () => {
+          down = true;
+          return answer();
+        },
+      });
+      await service(cutOff(store, () => down), first)
+        .refund(paid, undefined, 'damaged')
+        .catch(() => undefined);
+      expect((await store.getPayment(paid.id))?.status).toBe('refund_pending');
+
+      // Instance B, once the refund can no longer be on its way, finds no refund and settles the payment; then a new refund is sent through B.
+      const { provider, calls, answerAll } = heldRefunds();
+      const other = service(elsewhere(store), provider);
+      vi.setSystemTime(Date.now() + REFUND_IN_FLIGHT_MS + 1_000);
+      await other.refresh((await store.getPayment(paid.id))!, 'reconcile');
+      expect((await store.getPayment(paid.id))?.status).toBe('succeeded');
+      const second = other.refund((await store.getPayment(paid.id))!, undefined, 'damaged');
+      await until(async () => calls() === 1);
+
+      // A's database is back: its background retry (1 s) must leave the second refund as it is.
+      down = false;
+      await new Promise((resolve) => setTimeout(resolve, 1_300));
+      await other.refresh((await store.getPayment(paid.id))!, 'reconcile');
+      expect((await store.getPayment(paid.id))?.status).toBe('refund_pending');
+      await expect(other.refund((await store.getPayment(paid.id))!, undefined, 'damaged')).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('still pending') });
+      expect(calls()).toBe(1);
+      answerAll();
+      await expect(second).resolves.toMatchObject({ status: 'refunded' });
+      await store.close();
+    });
+  }
+});
+
 describe('what the merchant hears of a refund', () => {
   async function refundWith(answer: () => Promise<ProviderPaymentState>, amount?: number) {
     const store = SqliteStore.open(':memory:');

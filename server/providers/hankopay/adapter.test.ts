@@ -319,6 +319,8 @@ describe('a refund whose answer is lost, refused, or not recorded', () => {
     const broken: HankoPayRefundStore = { ...memoryHankoPayRefunds(), save: () => Promise.reject(new Error('database is locked')) };
     const { payments, payment, store } = await serviceWith({ fetch: fetchStub, refundStore: broken });
     await expect(payments.refund(payment, 2000, 'customer asked')).rejects.toThrow('database is locked');
+    // Not "it may have been sent, do not send it again": the merchant may simply try again.
+    await expect(payments.refund(payment, 2000, 'customer asked')).rejects.toMatchObject({ code: 'provider_unavailable', message: expect.stringContaining('was not sent') });
     expect(hp.refundsSent).toBe(0);
     expect((await store.getPayment(PAYMENT_ID))!.status).toBe('succeeded');
   });

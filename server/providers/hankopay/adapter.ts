@@ -70,7 +70,7 @@
  *   currency (active wallets) is checked and a short one refused with `provider_rejected` naming
  *   both amounts (`checkBalanceBeforePayout`, default true); HankoPay's own refusal maps the same.
  */
-import { AppError, ProviderError } from '../../errors.js';
+import { AppError, isStorageUnavailable, ProviderError } from '../../errors.js';
 import { readProviderAmount, toMajorString } from '../../payments/money.js';
 import type {
   CallbackInput,
@@ -401,7 +401,8 @@ export function createHankoPayProvider(options: HankoPayProviderOptions): Paymen
         await unlessHankoPayFails(() => lookUp({ ...lookup, providerRef: transactionId }));
       }
       // Written before the refund is sent: if its answer is lost, no lookup may report the payment
-      // unrefunded. A store failure here propagates: nothing was sent.
+      // unrefunded. A store failure here is answered as the refusal it is (provider_unavailable):
+      // raised as it came, the payment service could not tell it from one after sending.
       const index = await refunds.lock(lookup.paymentId, async () => {
         const kept = await refunds.load(lookup.paymentId);
         const ledger = kept?.transactionId === transactionId ? kept : { transactionId, currency, refunds: [] };
@@ -411,6 +412,9 @@ export function createHankoPayProvider(options: HankoPayProviderOptions): Paymen
         }
         await refunds.save(lookup.paymentId, { ...ledger, refunds: [...ledger.refunds, { amount, status: 'pending' }] });
         return ledger.refunds.length;
+      }).catch((error: unknown) => {
+        if (error instanceof AppError && !isStorageUnavailable(error)) throw error;
+        throw new ProviderError('provider_unavailable', `the refund was not sent to HankoPay: it could not be recorded first (${error instanceof Error ? error.message : String(error)})`, HANKOPAY_PROVIDER_ID);
       });
       /** Changes the refund written ahead, unless a lookup has settled it meanwhile. */
       const update = (change: (refund: HankoPayKnownRefund) => HankoPayKnownRefund) =>
