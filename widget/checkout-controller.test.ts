@@ -207,6 +207,28 @@ describe('CheckoutController', () => {
     expect(controller.stage).toMatchObject({ name: 'result', payment: { status: 'succeeded' } });
   });
 
+  it('forgets a pay error about the method when another is chosen, but not one about the order', async () => {
+    const { controller } = setUp({
+      'GET /api/checkout': json(checkoutView()),
+      'POST /api/checkout/payments': [
+        json({ error: { code: 'invalid_request', message: 'fields.phone: required' } }, 400),
+        json({ error: { code: 'outcome_unknown', message: 'no answer from the provider' } }, 502),
+      ],
+    });
+    controller.configure({ token: 't', endpoint: 'https://proxy.test' });
+    await vi.runAllTimersAsync();
+    await controller.pay('sim:card', {});
+    expect(controller.payError?.code).toBe('invalid_request');
+    controller.dismissPayError();
+    expect(controller.payError).toBeUndefined();
+
+    await controller.pay('sim:card', {});
+    expect(controller.payError?.code).toBe('outcome_unknown');
+    // "Contact the shop before paying again" holds whatever the method: the charge may have gone through.
+    controller.dismissPayError();
+    expect(controller.payError?.code).toBe('outcome_unknown');
+  });
+
   it('keeps the Idempotency-Key across retries of an unanswered attempt, and renews it otherwise', async () => {
     const { host, proxy, controller } = setUp({
       'GET /api/checkout': json(checkoutView()),

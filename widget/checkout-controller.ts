@@ -97,6 +97,9 @@ export function pollDelay(attempt: number): number {
   return Math.min(POLL_MAX_DELAY_MS, 2_000 + (attempt - 4) * 1_000);
 }
 
+/** Pay errors about the order rather than the method paid with: choosing another method changes nothing. */
+const ORDER_ERRORS: ReadonlySet<string> = new Set(['outcome_unknown', 'conflict', 'payment_in_progress']);
+
 /** A failure worth retrying without telling anyone: no answer, or the proxy briefly unwell. */
 function isTransient(error: CheckoutApiError): boolean {
   return error.code === 'network_error' || error.status === 429 || error.status >= 500;
@@ -379,9 +382,12 @@ export class CheckoutController implements ReactiveController {
     this.followPayment(payment, flow);
   }
 
-  /** The shopper chose another method: the last pay's error was about the one before. */
+  /**
+   * The shopper chose another method: the last pay's error goes if it was about the method before.
+   * One about the order stays: a charge that may have gone through, an order paid or still busy.
+   */
   dismissPayError(): void {
-    if (!this.payError) return;
+    if (!this.payError || ORDER_ERRORS.has(this.payError.code)) return;
     this.payError = undefined;
     this.host.requestUpdate();
   }
