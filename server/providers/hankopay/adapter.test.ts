@@ -324,6 +324,28 @@ describe('a refund whose answer is lost, refused, or not recorded', () => {
     expect(hp.refundsSent).toBe(0);
     expect((await store.getPayment(PAYMENT_ID))!.status).toBe('succeeded');
   });
+
+  it('a store that cannot read the refunds kept before the refund is sent stops it as not sent, not as a refund that may have been made', async () => {
+    const { hp, fetchStub } = documentedHankoPay();
+    const unreadable: HankoPayRefundStore = { ...memoryHankoPayRefunds(), load: () => Promise.reject(new Error('database is locked')) };
+    const { payments, payment, store } = await serviceWith({ fetch: fetchStub, refundStore: unreadable });
+    await expect(payments.refund(payment, 2000, 'customer asked')).rejects.toMatchObject({ code: 'provider_unavailable', message: expect.stringContaining('was not sent') });
+    expect(hp.refundsSent).toBe(0);
+    const back = (await store.getPayment(PAYMENT_ID))!;
+    expect(back.status).toBe('succeeded');
+    expect(await store.listOutboxByPayment(PAYMENT_ID)).toHaveLength(0);
+  });
+
+  it('an earlier refund that settles before the next is sent, but whose record fails, stops the next as not sent', async () => {
+    const { hp, fetchStub } = documentedHankoPay();
+    const kept = memoryHankoPayRefunds();
+    await kept.save(PAYMENT_ID, { transactionId: ORIGINAL, currency: 'USD', refunds: [{ id: FIRST_REFUND, amount: 1000, status: 'pending' }] });
+    hp.refundStatus.set(FIRST_REFUND, 'success');
+    const settledUnrecorded: HankoPayRefundStore = { ...kept, save: () => Promise.reject(new Error('disk I/O error')) };
+    const { provider } = await serviceWith({ fetch: fetchStub, refundStore: settledUnrecorded });
+    expect(await providerRejection(provider.refund!(lookup, 2000, 'USD', 'customer asked'))).toMatchObject({ code: 'provider_unavailable', message: expect.stringContaining('disk I/O error') });
+    expect(hp.refundsSent).toBe(0);
+  });
 });
 
 describe('lookups whose details answer is not what we assumed', () => {

@@ -159,6 +159,21 @@ async function unlessHankoPayFails<T>(read: () => Promise<T>, onFailure?: (error
   }
 }
 
+/**
+ * Runs what comes before a refund is sent (its transaction, the refunds kept, the entry written
+ * ahead). Any failure there is answered as the refusal it is, provider_unavailable ("not sent, try
+ * again"): raised as it came (a store's error), the payment service could not tell it from one after
+ * sending, and would keep the payment refund_pending for a refund never made.
+ */
+async function beforeSendingRefund<T>(steps: () => Promise<T>): Promise<T> {
+  try {
+    return await steps();
+  } catch (error) {
+    if (error instanceof AppError && !isStorageUnavailable(error) && error.code !== 'outcome_unknown') throw error;
+    throw new ProviderError('provider_unavailable', `the refund was not sent to HankoPay: its refunds could not be read or recorded first (${error instanceof Error ? error.message : String(error)})`, HANKOPAY_PROVIDER_ID);
+  }
+}
+
 export function createHankoPayProvider(options: HankoPayProviderOptions): PaymentProvider {
   const client = new HankoPayClient(options);
   const paymentLinkAction = options.paymentLinkAction ?? 'redirect';
@@ -395,26 +410,24 @@ export function createHankoPayProvider(options: HankoPayProviderOptions): Paymen
 
     async refund(lookup: PaymentLookup, amount: number, currency: string, reason: string): Promise<ProviderPaymentState> {
       if (!Number.isSafeInteger(amount) || amount <= 0) throw new AppError('invalid_request', 'amount: a positive amount in minor units');
-      const transactionId = await transactionIdOf(lookup);
-      if ((await refunds.load(lookup.paymentId))?.refunds.some((refund) => refund.status === 'pending')) {
-        // A refund we asked for may have settled since: ask before refusing.
-        await unlessHankoPayFails(() => lookUp({ ...lookup, providerRef: transactionId }));
-      }
-      // Written before the refund is sent: if its answer is lost, no lookup may report the payment
-      // unrefunded. A store failure here is answered as the refusal it is (provider_unavailable):
-      // raised as it came, the payment service could not tell it from one after sending.
-      const index = await refunds.lock(lookup.paymentId, async () => {
-        const kept = await refunds.load(lookup.paymentId);
-        const ledger = kept?.transactionId === transactionId ? kept : { transactionId, currency, refunds: [] };
-        const pending = ledger.refunds.filter((refund) => refund.status === 'pending');
-        if (pending.length > 0) {
-          throw new AppError('conflict', `a refund of this payment is still pending at HankoPay (${pending.map((refund) => refund.id ?? 'id not known').join(', ')}); a new one can be asked once it has settled`);
+      const { transactionId, index } = await beforeSendingRefund(async () => {
+        const transactionId = await transactionIdOf(lookup);
+        if ((await refunds.load(lookup.paymentId))?.refunds.some((refund) => refund.status === 'pending')) {
+          // A refund we asked for may have settled since: ask before refusing.
+          await unlessHankoPayFails(() => lookUp({ ...lookup, providerRef: transactionId }));
         }
-        await refunds.save(lookup.paymentId, { ...ledger, refunds: [...ledger.refunds, { amount, status: 'pending' }] });
-        return ledger.refunds.length;
-      }).catch((error: unknown) => {
-        if (error instanceof AppError && !isStorageUnavailable(error)) throw error;
-        throw new ProviderError('provider_unavailable', `the refund was not sent to HankoPay: it could not be recorded first (${error instanceof Error ? error.message : String(error)})`, HANKOPAY_PROVIDER_ID);
+        // Written before the refund is sent: if its answer is lost, no lookup may report the payment unrefunded.
+        const index = await refunds.lock(lookup.paymentId, async () => {
+          const kept = await refunds.load(lookup.paymentId);
+          const ledger = kept?.transactionId === transactionId ? kept : { transactionId, currency, refunds: [] };
+          const pending = ledger.refunds.filter((refund) => refund.status === 'pending');
+          if (pending.length > 0) {
+            throw new AppError('conflict', `a refund of this payment is still pending at HankoPay (${pending.map((refund) => refund.id ?? 'id not known').join(', ')}); a new one can be asked once it has settled`);
+          }
+          await refunds.save(lookup.paymentId, { ...ledger, refunds: [...ledger.refunds, { amount, status: 'pending' }] });
+          return ledger.refunds.length;
+        });
+        return { transactionId, index };
       });
       /** Changes the refund written ahead, unless a lookup has settled it meanwhile. */
       const update = (change: (refund: HankoPayKnownRefund) => HankoPayKnownRefund) =>
