@@ -70,7 +70,7 @@
  *   currency (active wallets) is checked and a short one refused with `provider_rejected` naming
  *   both amounts (`checkBalanceBeforePayout`, default true); HankoPay's own refusal maps the same.
  */
-import { AppError, isStorageUnavailable, ProviderError } from '../../errors.js';
+import { AppError, ProviderError } from '../../errors.js';
 import { readProviderAmount, toMajorString } from '../../payments/money.js';
 import type {
   CallbackInput,
@@ -169,7 +169,7 @@ async function beforeSendingRefund<T>(steps: () => Promise<T>): Promise<T> {
   try {
     return await steps();
   } catch (error) {
-    if (error instanceof AppError && !isStorageUnavailable(error) && error.code !== 'outcome_unknown') throw error;
+    if (error instanceof AppError && error.code !== 'storage_unavailable' && error.code !== 'outcome_unknown') throw error;
     throw new ProviderError('provider_unavailable', `the refund was not sent to HankoPay: its refunds could not be read or recorded first (${error instanceof Error ? error.message : String(error)})`, HANKOPAY_PROVIDER_ID);
   }
 }

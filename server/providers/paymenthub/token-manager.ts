@@ -15,6 +15,8 @@
  *   announced. An announced end that is missing or unreadable counts as 24 h; one already past on
  *   our clock (clock skew) counts as one minute, so skew cannot cause a reset per call.
  * - Single flight: concurrent callers share the one load-or-reset in progress.
+ * - A call whose token cannot be had because the store (or its lock) failed is not sent, and fails
+ *   with provider_unavailable, as a failed save does.
  * - A call that Payment Hub answers 401 drops that access token (only if nobody replaced it
  *   meanwhile, so concurrent 401s share one reset), gets a new one and is retried once; a second
  *   401 is `authentication_failed`, never a loop.
@@ -174,14 +176,14 @@ export class PaymentHubTokenManager {
    * `call` must raise PaymentHubUnauthorizedError for a 401 (callPaymentHub does).
    */
   async withAccessToken<T>(call: (accessToken: string) => Promise<T>): Promise<T> {
-    const first = await this.accessToken();
+    const first = await this.tokenForCall();
     try {
       return await call(first);
     } catch (error) {
       if (!(error instanceof PaymentHubUnauthorizedError)) throw error;
       this.dropAccessToken(first);
     }
-    const second = await this.accessToken();
+    const second = await this.tokenForCall();
     try {
       return await call(second);
     } catch (error) {
@@ -193,6 +195,24 @@ export class PaymentHubTokenManager {
         PAYMENTHUB_PROVIDER_ID,
         error.httpStatus,
         error.raw,
+      );
+    }
+  }
+
+  /**
+   * The token for a call about to be sent. Without one the call is not sent, whatever failed (the
+   * store or its lock): provider_unavailable says so. Raised as the store's own error, a refund's
+   * caller could not tell it from a failure after sending, and would hold it as possibly made.
+   */
+  private async tokenForCall(): Promise<string> {
+    try {
+      return await this.accessToken();
+    } catch (error) {
+      if (error instanceof ProviderError) throw error;
+      throw new ProviderError(
+        'provider_unavailable',
+        `Payment Hub was not called: its access token could not be read (${error instanceof Error ? error.message : String(error)})`,
+        PAYMENTHUB_PROVIDER_ID,
       );
     }
   }
