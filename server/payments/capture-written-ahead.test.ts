@@ -4,7 +4,7 @@
  * is never sent again. directcard, the one provider that captures, has no lookup for card payments
  * and does not say whether a pre-authorization can be captured twice: only a person can settle it.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AppError, ProviderError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import type { PaymentProvider, ProviderPaymentState } from '../providers/provider.js';
@@ -117,13 +117,25 @@ describe('a capture', () => {
     const store = SqliteStore.open(':memory:');
     const { provider, captures } = capturing((amount) => made(amount));
     const payment = await authorizedPayment(store, 'pay_cap_race');
-    // The compare-and-set is on the time of the payment's last change, in milliseconds: the
-    // authorization is older than that, as it is when a merchant captures.
-    await new Promise((resolve) => setTimeout(resolve, 5));
     const results = await Promise.allSettled([service(store, provider).capture(payment, undefined), service(elsewhere(store), provider).capture(payment, undefined)]);
     expect(results.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect(captures).toEqual([5000]);
     expect((await store.getPayment(payment.id))?.status).toBe('succeeded');
+    await store.close();
+  });
+
+  it('is sent once by two such instances whose clocks read the very millisecond of the authorization', async () => {
+    const store = SqliteStore.open(':memory:');
+    const { provider, captures } = capturing((amount) => made(amount));
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const payment = await authorizedPayment(store, 'pay_cap_same_ms');
+      const results = await Promise.allSettled([service(store, provider).capture(payment, undefined), service(elsewhere(store), provider).capture(payment, undefined)]);
+      expect(results.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
+      expect(captures).toEqual([5000]);
+    } finally {
+      vi.useRealTimers();
+    }
     await store.close();
   });
 

@@ -753,8 +753,8 @@ export class PaymentService {
    * capture's outcome is unknown.
    */
   private async writeCaptureAhead(current: PaymentRecord, amount: number): Promise<PaymentRecord> {
-    // The last change is kept to the millisecond: two write-aheads would both pass only within the
-    // millisecond of the change before them, which a merchant's capture never follows so closely.
+    // The store records this change later than the one compared, even on a clock that reads the
+    // same millisecond (change-time.ts): of two write-aheads judged on one read, one passes.
     await this.refuseIfCaptureUnknown(current);
     const requested = await this.deps.store.transitionPayment(
       current.id,

@@ -33,6 +33,7 @@ import type {
   Store,
   TransitionFrom,
 } from './store.js';
+import { changeTimeAfter } from './change-time.js';
 
 /** Taken by every instance while it migrates, so instances started together apply each migration once. */
 const MIGRATION_LOCK = 'pay-checkout:migrations';
@@ -307,7 +308,7 @@ export class PostgresStore implements Store {
   ): Promise<PaymentRecord | undefined> {
     const { status: from, refundedAmount, updatedAt } = typeof expected === 'string' ? { status: expected, refundedAmount: undefined, updatedAt: undefined } : expected;
     return this.transaction(async (client) => {
-      const now = new Date().toISOString();
+      const now = changeTimeAfter(updatedAt);
       const { assignments, values } = patchToSql(patch, 7);
       // Under READ COMMITTED a concurrent writer of the row makes this wait, then the WHERE is
       // evaluated again on the row it committed: the loser updates nothing.

@@ -37,6 +37,7 @@ import type {
   Store,
   TransitionFrom,
 } from './store.js';
+import { changeTimeAfter } from './change-time.js';
 
 export interface SqliteStoreOptions {
   /** Where a stopped checkpointer is reported. */
@@ -279,7 +280,7 @@ export class SqliteStore implements Store {
   ): Promise<PaymentRecord | undefined> {
     const { status: from, refundedAmount, updatedAt } = typeof expected === 'string' ? { status: expected, refundedAmount: undefined, updatedAt: undefined } : expected;
     return this.transaction(() => {
-      const now = new Date().toISOString();
+      const now = changeTimeAfter(updatedAt);
       const { assignments, values } = patchToSql(patch);
       const result = this
         .sql(

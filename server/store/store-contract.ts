@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { SessionRecord, Store } from './store.js';
 
 /**
@@ -162,6 +162,25 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
       expect(await store.transitionPayment(payment.id, judged, 'succeeded', {}, { type: 'status_changed', source: 'reconcile' })).toBeUndefined();
       const now = (await store.getPayment(payment.id))!;
       expect(await store.transitionPayment(payment.id, { status: now.status, refundedAmount: now.refundedAmount, updatedAt: now.updatedAt }, 'succeeded', {}, { type: 'status_changed', source: 'reconcile' })).toMatchObject({ status: 'succeeded' });
+    });
+
+    it('moves the last change past the one it compared, on a clock that reads the same millisecond: a writer that read the payment before fails the compare', async () => {
+      const store = await openStore();
+      const s = session();
+      await store.createSession(s);
+      const { payment } = await store.createPayment(newPayment(s, `pay_${counter}_same_ms`));
+      // Two instances' clocks may read alike: frozen here, the second compare-and-set sees the one millisecond both had.
+      vi.useFakeTimers({ toFake: ['Date'] });
+      try {
+        const authorized = (await store.transitionPayment(payment.id, 'created', 'authorized', {}, { type: 'status_changed', source: 'pay' }))!;
+        const read = { status: authorized.status, refundedAmount: authorized.refundedAmount, updatedAt: authorized.updatedAt };
+        const first = (await store.transitionPayment(payment.id, read, 'authorized', {}, { type: 'capture_requested', source: 'merchant' }))!;
+        expect(first.updatedAt > authorized.updatedAt).toBe(true);
+        expect(await store.transitionPayment(payment.id, read, 'authorized', {}, { type: 'capture_requested', source: 'merchant' })).toBeUndefined();
+        expect((await store.listEvents(payment.id)).filter((event) => event.type === 'capture_requested')).toHaveLength(1);
+      } finally {
+        vi.useRealTimers();
+      }
     });
 
     it('applies a patch and its event together, and keeps JSON fields', async () => {

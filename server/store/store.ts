@@ -97,7 +97,8 @@ export type NewPayment = Omit<PaymentRecord, 'createdAt' | 'updatedAt' | 'checke
 /**
  * What a compare-and-set expects the payment to still be: its status, or its status and refunded
  * amount, and optionally its last change (`updatedAt`), for a move that must not apply to a later
- * stay in the same status (a refund written ahead since).
+ * stay in the same status (a refund written ahead since). A move that compares `updatedAt` records
+ * a later one, even where the clock reads the same millisecond.
  */
 export type TransitionFrom = PaymentStatus | { status: PaymentStatus; refundedAmount: number; updatedAt?: string };
 
