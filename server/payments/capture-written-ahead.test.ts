@@ -139,6 +139,40 @@ describe('a capture', () => {
     await store.close();
   });
 
+  it('is on disk before it is sent: a power loss cannot forget a capture that went out', async () => {
+    const store = SqliteStore.open(':memory:');
+    const order: string[] = [];
+    const flush = store.durable.bind(store);
+    store.durable = async () => {
+      await flush();
+      const written = (await store.listEvents('pay_cap_durable')).some((event) => event.type === 'capture_requested');
+      order.push(written ? 'flushed with the write-ahead' : 'flushed');
+    };
+    const { provider } = capturing((amount) => {
+      order.push('sent');
+      return made(amount);
+    });
+    const payment = await authorizedPayment(store, 'pay_cap_durable');
+    await service(store, provider).capture(payment, undefined);
+    expect(order).toEqual(['flushed with the write-ahead', 'sent']);
+    await store.close();
+  });
+
+  it('that could not be made durable is not sent, and does not block the next one', async () => {
+    const store = SqliteStore.open(':memory:');
+    const { provider, captures } = capturing((amount) => made(amount));
+    const payments = service(store, provider);
+    const payment = await authorizedPayment(store, 'pay_cap_unflushed');
+    const flush = store.durable.bind(store);
+    store.durable = () => Promise.reject(new AppError('storage_unavailable', 'the payment database is unavailable right now; please try again in a moment'));
+    await expect(payments.capture(payment, undefined)).rejects.toMatchObject({ code: 'storage_unavailable' });
+    expect(captures).toEqual([]);
+    store.durable = flush;
+    await expect(payments.capture((await store.getPayment(payment.id))!, undefined)).resolves.toMatchObject({ status: 'succeeded' });
+    expect(captures).toEqual([5000]);
+    await store.close();
+  });
+
   it('the provider refused may be sent again, and the second one is recorded', async () => {
     const store = SqliteStore.open(':memory:');
     const refused = () => Promise.reject(new ProviderError('provider_rejected', 'AMOUNT_EXCEEDS_AUTHORIZED: At most 50.00 USD can be captured', 'directcard', 400));

@@ -763,10 +763,29 @@ export class PaymentService {
       {},
       { type: 'capture_requested', source: 'merchant', detail: { captureAmount: amount } },
     );
-    if (requested) return requested;
+    if (requested) {
+      await this.makeCaptureDurable(requested, amount);
+      return requested;
+    }
     const moved = await this.deps.store.getPayment(current.id);
     if (moved?.status === current.status) await this.refuseIfCaptureUnknown(moved);
     throw new AppError('conflict', `this payment was processed meanwhile: it is ${moved?.status ?? 'gone'}`);
+  }
+
+  /**
+   * Puts the write-ahead on disk before the capture is sent, as a new payment is before its provider
+   * is called: a power loss must not forget a capture that went out (SQLite's flush; a PostgreSQL
+   * commit already is). If it cannot be, the capture is not sent, and its attempt is closed as a
+   * refusal would, so that it does not read as unknown.
+   */
+  private async makeCaptureDurable(requested: PaymentRecord, amount: number): Promise<void> {
+    try {
+      await this.deps.store.durable();
+    } catch (error) {
+      const failure = { code: 'storage_unavailable', message: 'the capture was not sent: it could not be recorded on disk first' };
+      await this.recordInTheEnd(requested, () => this.deps.store.appendEvent(requested.id, { type: 'provider_error', source: 'merchant', detail: { captureAmount: amount, failure } }), 'a capture not sent');
+      throw error;
+    }
   }
 
   private async refuseIfCaptureUnknown(payment: PaymentRecord): Promise<void> {
