@@ -614,6 +614,7 @@ export class PaymentService {
         if (value > refundable) throw new AppError('invalid_request', `amount: at most ${toMajorString(refundable, current.currency)} ${current.currency} can still be refunded`);
         // An unavailable database fails this before anything is sent: a 503, as for any call.
         const pending = await this.writeRefundAhead(current, value);
+        await this.makeRefundDurable(pending, current.status, value);
         let state: ProviderPaymentState;
         try {
           state = await refund({ paymentId: current.id, providerRef: current.providerRef }, value, current.currency, reason);
@@ -641,6 +642,29 @@ export class PaymentService {
     if (pending) return pending;
     const moved = await this.deps.store.getPayment(current.id);
     throw moved?.status === 'refund_pending' ? refundStillPending() : new AppError('conflict', `this payment was processed meanwhile: it is ${moved?.status ?? 'gone'}`);
+  }
+
+  /**
+   * Puts the refund written ahead on disk before it is sent, as a new payment is before its provider
+   * is called: a power loss must not forget a refund that went out (SQLite's flush; a PostgreSQL
+   * commit already is). If it cannot be, the refund is not sent and the payment goes back, as after a refusal.
+   */
+  private async makeRefundDurable(pending: PaymentRecord, before: PaymentStatus, amount: number): Promise<void> {
+    try {
+      await this.deps.store.durable();
+    } catch (error) {
+      await this.undoRefundAhead(pending, before, amount, { code: 'storage_unavailable', message: 'the refund was not sent: it could not be recorded on disk first' }, 'a refund not sent');
+      throw error;
+    }
+  }
+
+  /** Moves a refund written ahead back to the status it had: nothing was refunded. No webhook: the merchant has the error. */
+  private undoRefundAhead(pending: PaymentRecord, before: PaymentStatus, amount: number, failure: { code: string; message: string }, what: string): Promise<void> {
+    return this.recordInTheEnd(
+      pending,
+      () => this.deps.store.transitionPayment(pending.id, writtenAhead(pending), before, {}, { type: 'provider_error', source: 'merchant', detail: { failure, refundAmount: amount } }),
+      what,
+    );
   }
 
   /**
@@ -675,12 +699,7 @@ export class PaymentService {
     // Only an answer we understand is a refusal: anything else an adapter throws may have come after sending.
     const refused = error instanceof AppError && !MAY_HAVE_MOVED_CODES.has(error.code) ? error : undefined;
     if (refused) {
-      const failure = { code: refused.code, message: refused.message };
-      await this.recordInTheEnd(
-        pending,
-        () => this.deps.store.transitionPayment(pending.id, writtenAhead(pending), before, {}, { type: 'provider_error', source: 'merchant', detail: { failure, refundAmount: amount } }),
-        'a refund the provider refused',
-      );
+      await this.undoRefundAhead(pending, before, amount, { code: refused.code, message: refused.message }, 'a refund the provider refused');
       return error;
     }
     const unknown =

@@ -395,4 +395,42 @@ describe('what the merchant hears of a refund', () => {
     expect((await store.getPayment(paid.id))?.status).toBe('succeeded');
     await store.close();
   });
+
+  it('a refund written ahead is on disk before it is sent: a power loss cannot forget a refund that went out', async () => {
+    const store = SqliteStore.open(':memory:');
+    const order: string[] = [];
+    const flush = store.durable.bind(store);
+    store.durable = async () => {
+      await flush();
+      order.push(`flushed ${(await store.getPayment('pay_durable'))?.status}`);
+    };
+    const provider = stubProvider('milkypay', {
+      refund: async () => {
+        order.push('sent');
+        return { status: 'refunded', refundedAmount: 5000 };
+      },
+    });
+    const paid = await succeededPayment(store, 'pay_durable', 'milkypay', 5000, 'USD', 'inv_7');
+    await service(store, provider).refund(paid, undefined, 'damaged');
+    expect(order).toEqual(['flushed refund_pending', 'sent']);
+    await store.close();
+  });
+
+  it('a refund written ahead that could not be put on disk: 503, not sent, and the payment is as it was, without a webhook', async () => {
+    const store = SqliteStore.open(':memory:');
+    let sent = 0;
+    const provider = stubProvider('milkypay', {
+      refund: async () => {
+        sent += 1;
+        return { status: 'refunded', refundedAmount: 5000 };
+      },
+    });
+    const paid = await succeededPayment(store, 'pay_unflushed', 'milkypay', 5000, 'USD', 'inv_8');
+    store.durable = () => Promise.reject(new AppError('storage_unavailable', 'the payment database is unavailable right now; please try again in a moment'));
+    await expect(service(store, provider).refund(paid, undefined, 'damaged')).rejects.toMatchObject({ code: 'storage_unavailable' });
+    expect(sent).toBe(0);
+    expect(await store.getPayment(paid.id)).toMatchObject({ status: 'succeeded', refundedAmount: 0 });
+    expect(await effects(store, paid.id)).toEqual({ moves: ['succeeded>refund_pending', 'refund_pending>succeeded'], webhooks: [] });
+    await store.close();
+  });
 });
