@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
 import { startCheckoutServer } from './checkout-server.js';
-import { ConfigError } from './config.js';
+import { startupFailureLine } from './startup-failure.js';
 
 /** `npm start` and the package's `pay-checkout` command: the standalone proxy from the environment. */
 async function main(): Promise<void> {
@@ -20,7 +20,6 @@ async function main(): Promise<void> {
 
 // A start-up failure (a bad variable, a bad SESSION_SIGNING_JWK, an unreadable DATA_DIR...) is an operator's problem: one line, no stack.
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) console.error(error.message);
-  else console.error(`pay-checkout failed to start: ${(error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ')}`);
+  console.error(startupFailureLine(error));
   process.exit(1);
 });
