@@ -306,6 +306,18 @@ describe('a refund whose record waited for the database', () => {
   }
 });
 
+/** A provider that refunds a payment of 5000 in full at once; `onSend` hears each refund sent. */
+function refundingInFull(onSend: () => unknown): PaymentProvider {
+  return stubProvider('milkypay', {
+    refund: async () => {
+      onSend();
+      return { status: 'refunded', refundedAmount: 5000 };
+    },
+  });
+}
+
+const unavailable = () => Promise.reject(new AppError('storage_unavailable', 'the payment database is unavailable right now; please try again in a moment'));
+
 describe('what the merchant hears of a refund', () => {
   async function refundWith(answer: () => Promise<ProviderPaymentState>, amount?: number) {
     const store = SqliteStore.open(':memory:');
@@ -381,15 +393,10 @@ describe('what the merchant hears of a refund', () => {
   it('a refund that could not be written ahead: 503 storage_unavailable, and the provider is not asked', async () => {
     const store = SqliteStore.open(':memory:');
     let sent = 0;
-    const provider = stubProvider('milkypay', {
-      refund: async () => {
-        sent += 1;
-        return { status: 'refunded', refundedAmount: 5000 };
-      },
-    });
+    const provider = refundingInFull(() => (sent += 1));
     const payments = service(store, provider);
     const paid = await succeededPayment(store, 'pay_unwritten', 'milkypay', 5000, 'USD', 'inv_6');
-    store.transitionPayment = () => Promise.reject(new AppError('storage_unavailable', 'the payment database is unavailable right now; please try again in a moment'));
+    store.transitionPayment = unavailable;
     await expect(payments.refund(paid, undefined, 'damaged')).rejects.toMatchObject({ code: 'storage_unavailable' });
     expect(sent).toBe(0);
     expect((await store.getPayment(paid.id))?.status).toBe('succeeded');
@@ -404,12 +411,7 @@ describe('what the merchant hears of a refund', () => {
       await flush();
       order.push(`flushed ${(await store.getPayment('pay_durable'))?.status}`);
     };
-    const provider = stubProvider('milkypay', {
-      refund: async () => {
-        order.push('sent');
-        return { status: 'refunded', refundedAmount: 5000 };
-      },
-    });
+    const provider = refundingInFull(() => order.push('sent'));
     const paid = await succeededPayment(store, 'pay_durable', 'milkypay', 5000, 'USD', 'inv_7');
     await service(store, provider).refund(paid, undefined, 'damaged');
     expect(order).toEqual(['flushed refund_pending', 'sent']);
@@ -419,14 +421,9 @@ describe('what the merchant hears of a refund', () => {
   it('a refund written ahead that could not be put on disk: 503, not sent, and the payment is as it was, without a webhook', async () => {
     const store = SqliteStore.open(':memory:');
     let sent = 0;
-    const provider = stubProvider('milkypay', {
-      refund: async () => {
-        sent += 1;
-        return { status: 'refunded', refundedAmount: 5000 };
-      },
-    });
+    const provider = refundingInFull(() => (sent += 1));
     const paid = await succeededPayment(store, 'pay_unflushed', 'milkypay', 5000, 'USD', 'inv_8');
-    store.durable = () => Promise.reject(new AppError('storage_unavailable', 'the payment database is unavailable right now; please try again in a moment'));
+    store.durable = unavailable;
     await expect(service(store, provider).refund(paid, undefined, 'damaged')).rejects.toMatchObject({ code: 'storage_unavailable' });
     expect(sent).toBe(0);
     expect(await store.getPayment(paid.id)).toMatchObject({ status: 'succeeded', refundedAmount: 0 });
