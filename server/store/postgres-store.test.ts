@@ -215,7 +215,7 @@ if (!serverUrl) {
   });
 
   describe('PostgreSQL store durability', () => {
-    it('commits a new payment and provider state with synchronous_commit on, even where the database turns it off', async () => {
+    it('commits a new payment, a change of a payment and provider state with synchronous_commit on, even where the database turns it off', async () => {
       // A database whose default lets commits return before their WAL is on disk.
       const database = await createTestDatabase(serverUrl);
       cleanups.push(() => database.drop());
@@ -239,8 +239,10 @@ if (!serverUrl) {
         const sessionStatements = statements().length;
         await store.createPayment({ id: 'pay_durable', sessionId: 'ses_durable', orderId: 'o', provider: 'milkypay', methodId: 'milkypay:card', amount: 100, currency: 'USD' });
         await store.saveProviderState('token', 'rotated');
+        // A refund or capture written ahead is such a change: it must outlive the machine before the provider is asked.
+        await store.transitionPayment('pay_durable', 'created', 'pending', {}, { type: 'status_changed', source: 'test' });
         const durableBegins = statements().slice(sessionStatements).filter((text) => /^BEGIN; SET LOCAL synchronous_commit = on$/.test(text));
-        expect(durableBegins).toHaveLength(2);
+        expect(durableBegins).toHaveLength(3);
         // Sessions need no such wait: one lost with the machine is opened again.
         expect(statements().slice(0, sessionStatements).some((text) => text.includes('synchronous_commit'))).toBe(false);
       } finally {

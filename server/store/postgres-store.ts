@@ -199,8 +199,8 @@ export class PostgresStore implements Store {
   }
 
   /**
-   * What must outlive a power loss (a new payment, a rotated provider credential) is on disk when
-   * its own commit returns: those commits are made by `durableTransaction`.
+   * What must outlive a power loss (a new payment, a payment's change, a rotated provider
+   * credential) is on disk when its own commit returns: those commits are made by `durableTransaction`.
    */
   async durable(): Promise<void> {}
 
@@ -307,7 +307,8 @@ export class PostgresStore implements Store {
     outbox?: NewOutboxMessage,
   ): Promise<PaymentRecord | undefined> {
     const { status: from, refundedAmount, updatedAt } = typeof expected === 'string' ? { status: expected, refundedAmount: undefined, updatedAt: undefined } : expected;
-    return this.transaction(async (client) => {
+    // Durable: a payment's change may be the write-ahead of a refund or capture about to be sent.
+    return this.durableTransaction(async (client) => {
       const now = changeTimeAfter(updatedAt);
       const { assignments, values } = patchToSql(patch, 7);
       // Under READ COMMITTED a concurrent writer of the row makes this wait, then the WHERE is
