@@ -29,9 +29,9 @@ const REPEAT_WAIT_MS = 10_000;
 const CREATE_IN_FLIGHT_MS = 40_000;
 /**
  * How long a refund written ahead (refund_pending before the provider is asked) may still reach
- * the provider: the longest refund call (HankoPay's 30 s; Payment Hub's 20 s, twice with a token
- * reset between) after the reads an adapter makes first (a token, the transaction's id, a lookup
- * of a pending refund: 10 s each), with room for clocks that differ between instances. Until then
+ * the provider: the longest refund call an adapter makes (30 s; or 20 s twice, with a token reset
+ * between) after the reads it makes first (a token, the transaction's id, a lookup of a pending
+ * refund: 10 s each), with room for clocks that differ between instances. Until then
  * a lookup that shows no refund may simply have come before it, and must not read the payment
  * back to unrefunded: a second refund would follow.
  */
@@ -189,13 +189,8 @@ export class PaymentService {
     }
     if (created.status === 'rejected') return this.recordCreateFailure(payment, created.reason);
     const state = isSharedPage(method) ? created.value : this.withChallengePage(payment, created.value);
-    return this.applyState(payment, state, 'pay').catch(async (error: unknown) => {
-      if (!isStorageUnavailable(error)) throw error;
-      // The provider has the payment and the record of it failed: "try again", or a new session for
-      // the order, would pay a second time. Its answer is recorded once the database takes it.
-      await this.recordDespiteOutage(payment, state, 'pay');
-      throw new AppError('outcome_unknown', 'the payment was sent to the provider, but it could not be recorded: do not pay again; the shop will confirm it');
-    });
+    // "Try again", or a new session for the order, would pay a second time.
+    return this.applyAnswer(payment, state, 'pay', 'the payment was sent to the provider, but it could not be recorded: do not pay again; the shop will confirm it');
   }
 
   /** The provider's answer to the create, with any quote of the card taken out of its words (card-echo.ts). */
@@ -318,13 +313,10 @@ export class PaymentService {
         await this.deps.store.appendEvent(payment.id, { type: 'provider_error', source: '3ds', detail: { refused: (error as Error).message } });
         throw error;
       }
-      const updated = await this.applyState(payment, state, '3ds').catch(async (error: unknown) => {
-        if (!isStorageUnavailable(error)) throw error;
-        // The bank answered and the record of it failed: as with a lost answer, the shopper must not pay again.
-        this.challengePages.endChallenge(payment.id);
-        await this.recordDespiteOutage(payment, state, '3ds');
-        throw new AppError('outcome_unknown', "the bank's answer could not be recorded; do not pay again: the shop will confirm the payment");
-      });
+      // As with a lost answer, the shopper must not pay again; the challenge is over either way.
+      const updated = await this.applyAnswer(payment, state, '3ds', "the bank's answer could not be recorded; do not pay again: the shop will confirm the payment", () =>
+        this.challengePages.endChallenge(payment.id),
+      );
       if (updated.status !== 'requires_action') this.challengePages.endChallenge(payment.id);
       return updated;
     });
@@ -614,7 +606,10 @@ export class PaymentService {
         if (value > refundable) throw new AppError('invalid_request', `amount: at most ${toMajorString(refundable, current.currency)} ${current.currency} can still be refunded`);
         // An unavailable database fails this before anything is sent: a 503, as for any call.
         const pending = await this.writeRefundAhead(current, value);
-        await this.makeRefundDurable(pending, current.status, value);
+        // A power loss must not forget a refund that went out: if it cannot be on disk first, it is not sent.
+        await this.durableOrElse(() =>
+          this.undoRefundAhead(pending, current.status, value, { code: 'storage_unavailable', message: 'the refund was not sent: it could not be recorded on disk first' }, 'a refund not sent'),
+        );
         let state: ProviderPaymentState;
         try {
           state = await refund({ paymentId: current.id, providerRef: current.providerRef }, value, current.currency, reason);
@@ -642,20 +637,6 @@ export class PaymentService {
     if (pending) return pending;
     const moved = await this.deps.store.getPayment(current.id);
     throw moved?.status === 'refund_pending' ? refundStillPending() : new AppError('conflict', `this payment was processed meanwhile: it is ${moved?.status ?? 'gone'}`);
-  }
-
-  /**
-   * Puts the refund written ahead on disk before it is sent, as a new payment is before its provider
-   * is called: a power loss must not forget a refund that went out (SQLite's flush; a PostgreSQL
-   * commit already is). If it cannot be, the refund is not sent and the payment goes back, as after a refusal.
-   */
-  private async makeRefundDurable(pending: PaymentRecord, before: PaymentStatus, amount: number): Promise<void> {
-    try {
-      await this.deps.store.durable();
-    } catch (error) {
-      await this.undoRefundAhead(pending, before, amount, { code: 'storage_unavailable', message: 'the refund was not sent: it could not be recorded on disk first' }, 'a refund not sent');
-      throw error;
-    }
   }
 
   /** Moves a refund written ahead back to the status it had: nothing was refunded. No webhook: the merchant has the error. */
@@ -696,16 +677,12 @@ export class PaymentService {
    * tells, the merchant hears refund_pending, and the answer says not to send it again.
    */
   private async recordRefundError(pending: PaymentRecord, before: PaymentStatus, amount: number, error: unknown): Promise<unknown> {
-    // Only an answer we understand is a refusal: anything else an adapter throws may have come after sending.
-    const refused = error instanceof AppError && !MAY_HAVE_MOVED_CODES.has(error.code) ? error : undefined;
+    const refused = asRefusal(error);
     if (refused) {
       await this.undoRefundAhead(pending, before, amount, { code: refused.code, message: refused.message }, 'a refund the provider refused');
       return error;
     }
-    const unknown =
-      error instanceof ProviderError && error.code === 'outcome_unknown'
-        ? error
-        : new ProviderError('outcome_unknown', isStorageUnavailable(error) ? 'the refund may have been sent; the database failed while it was recorded' : 'the refund call failed unexpectedly and may have been sent', pending.provider);
+    const unknown = error instanceof ProviderError && error.code === 'outcome_unknown' ? error : new ProviderError('outcome_unknown', mayHaveMovedMessage(error, 'refund'), pending.provider);
     const failure = { code: unknown.code, message: unknown.message };
     // Best effort: with the database down too, the answer must still say the refund may be made.
     await this.recordInTheEnd(pending, () => this.keepRefundPending(pending, before, {}, { type: 'provider_error', source: 'merchant', detail: { failure, refundAmount: amount } }), 'a refund that may have been made');
@@ -735,9 +712,9 @@ export class PaymentService {
    * record (capture_requested) before the provider is asked. There is no status for a capture under
    * way, so the write-ahead is a compare-and-set on the payment's last change. An attempt that no
    * answer ended (a lost answer, a lost lock, a process that died during the call) refuses every
-   * further capture of the payment: directcard, the one provider that captures, has no lookup for
-   * it and does not say whether a pre-authorization can be captured twice, so only a person, at the
-   * provider, can tell. A refusal ends the attempt.
+   * further capture of the payment: a provider may have no lookup for it, and may not say whether a
+   * pre-authorization can be captured twice, so only a person, at the provider, can tell. A refusal
+   * ends the attempt.
    */
   async capture(payment: PaymentRecord, amount: number | undefined): Promise<PaymentRecord> {
     const provider = this.deps.providers.get(payment.provider);
@@ -755,14 +732,9 @@ export class PaymentService {
       } catch (error) {
         throw await this.recordCaptureError(requested, value, error);
       }
-      return this.applyState(requested, state, 'merchant').catch(async (error: unknown) => {
-        if (!isStorageUnavailable(error)) throw error;
-        // The money moved and the record of it failed: "try again" would invite a second capture.
-        // An authorized payment is never looked up (and some providers have no lookup at all): the
-        // provider's answer itself is recorded once the database takes it.
-        await this.recordDespiteOutage(requested, state, 'merchant');
-        throw new AppError('outcome_unknown', 'the provider made the capture, but it could not be recorded (the database is unavailable): do not send the capture again');
-      });
+      // An authorized payment is never looked up (and some providers have no lookup at all): only the
+      // provider's answer itself can record the capture.
+      return this.applyAnswer(requested, state, 'merchant', 'the provider made the capture, but it could not be recorded (the database is unavailable): do not send the capture again');
     });
   }
 
@@ -783,7 +755,10 @@ export class PaymentService {
       { type: 'capture_requested', source: 'merchant', detail: { captureAmount: amount } },
     );
     if (requested) {
-      await this.makeCaptureDurable(requested, amount);
+      // A power loss must not forget a capture that went out. One not sent is closed as a refusal
+      // would be, so that it does not read as unknown.
+      const failure = { code: 'storage_unavailable', message: 'the capture was not sent: it could not be recorded on disk first' };
+      await this.durableOrElse(() => this.recordCaptureEnd(requested, amount, failure, 'a capture not sent'));
       return requested;
     }
     const moved = await this.deps.store.getPayment(current.id);
@@ -792,19 +767,22 @@ export class PaymentService {
   }
 
   /**
-   * Puts the write-ahead on disk before the capture is sent, as a new payment is before its provider
-   * is called: a power loss must not forget a capture that went out (SQLite's flush; a PostgreSQL
-   * commit already is). If it cannot be, the capture is not sent, and its attempt is closed as a
-   * refusal would, so that it does not read as unknown.
+   * Puts a write-ahead on disk before its call is sent, as a new payment is before its provider is
+   * called (SQLite's flush; a PostgreSQL commit already is). If it cannot be, `undo` records that
+   * nothing was sent, and the store's error is thrown.
    */
-  private async makeCaptureDurable(requested: PaymentRecord, amount: number): Promise<void> {
+  private async durableOrElse(undo: () => Promise<void>): Promise<void> {
     try {
       await this.deps.store.durable();
     } catch (error) {
-      const failure = { code: 'storage_unavailable', message: 'the capture was not sent: it could not be recorded on disk first' };
-      await this.recordInTheEnd(requested, () => this.deps.store.appendEvent(requested.id, { type: 'provider_error', source: 'merchant', detail: { captureAmount: amount, failure } }), 'a capture not sent');
+      await undo();
       throw error;
     }
+  }
+
+  /** Ends a capture attempt written ahead, on record: refused, not sent, or of unknown outcome (failure.code outcome_unknown). */
+  private recordCaptureEnd(requested: PaymentRecord, amount: number, failure: { code: string; message: string }, what: string): Promise<void> {
+    return this.recordInTheEnd(requested, () => this.deps.store.appendEvent(requested.id, { type: 'provider_error', source: 'merchant', detail: { captureAmount: amount, failure } }), what);
   }
 
   private async refuseIfCaptureUnknown(payment: PaymentRecord): Promise<void> {
@@ -825,22 +803,14 @@ export class PaymentService {
    * again. The payment stays authorized either way, without a webhook (the merchant has the error).
    */
   private async recordCaptureError(requested: PaymentRecord, amount: number, error: unknown): Promise<unknown> {
-    // Only an answer we understand is a refusal: anything else an adapter throws may have come after sending.
-    const refused = error instanceof AppError && !MAY_HAVE_MOVED_CODES.has(error.code) ? error : undefined;
+    const refused = asRefusal(error);
     if (refused) {
-      const failure = { code: refused.code, message: refused.message };
       // Until this lands the attempt counts as unknown: a retry is refused rather than risked.
-      await this.recordInTheEnd(requested, () => this.deps.store.appendEvent(requested.id, { type: 'provider_error', source: 'merchant', detail: { captureAmount: amount, failure } }), 'a capture the provider refused');
+      await this.recordCaptureEnd(requested, amount, { code: refused.code, message: refused.message }, 'a capture the provider refused');
       return error;
     }
-    const message =
-      error instanceof ProviderError && error.code === 'outcome_unknown'
-        ? error.message
-        : isStorageUnavailable(error)
-          ? 'the capture may have been sent; the database failed while it was recorded'
-          : 'the capture call failed unexpectedly and may have been sent';
-    const failure = { code: 'outcome_unknown', message };
-    await this.recordInTheEnd(requested, () => this.deps.store.appendEvent(requested.id, { type: 'provider_error', source: 'merchant', detail: { captureAmount: amount, failure } }), 'a capture that may have been made');
+    const message = mayHaveMovedMessage(error, 'capture');
+    await this.recordCaptureEnd(requested, amount, { code: 'outcome_unknown', message }, 'a capture that may have been made');
     this.deps.logger.error({ paymentId: requested.id, amount, err: error }, 'capture outcome unknown; no further capture of the payment is sent until someone checks it at the provider');
     const answered = error instanceof ProviderError ? error : undefined;
     return new ProviderError(
@@ -854,21 +824,16 @@ export class PaymentService {
 
   /**
    * A merchant's cancel of a payment not paid yet. Not written ahead as a capture or a refund is: it
-   * moves no money, and a second one changes nothing (Payment Hub, the one provider that cancels,
-   * cancels `initial` transactions only), so a cancel whose answer was lost may simply be sent again.
+   * moves no money, and a second one changes nothing (a provider cancels only what is not paid yet),
+   * so a cancel whose answer was lost may simply be sent again.
    */
   async cancel(payment: PaymentRecord): Promise<PaymentRecord> {
     const provider = this.deps.providers.get(payment.provider);
     if (!provider.cancel) throw new AppError('not_supported', `${payment.provider} payments cannot be canceled through the API`);
     if (isTerminal(payment.status) || payment.status === 'succeeded') throw new AppError('conflict', `a ${payment.status} payment cannot be canceled`);
     const state = await provider.cancel({ paymentId: payment.id, providerRef: payment.providerRef });
-    return this.applyState(payment, state, 'merchant').catch(async (error: unknown) => {
-      if (!isStorageUnavailable(error)) throw error;
-      // The provider answered and the record of it failed: "try again" would send the cancel again,
-      // and the payment would look open meanwhile. Its answer is recorded once the database takes it.
-      await this.recordDespiteOutage(payment, state, 'merchant');
-      throw new AppError('outcome_unknown', 'the provider answered the cancel, but it could not be recorded (the database is unavailable): do not send the cancel again; the payment shows it once the database is back');
-    });
+    // Unrecorded, the payment would look open meanwhile, and "try again" would send the cancel again.
+    return this.applyAnswer(payment, state, 'merchant', 'the provider answered the cancel, but it could not be recorded (the database is unavailable): do not send the cancel again; the payment shows it once the database is back');
   }
 
   /** The merchant webhook of a move to a final status, written with the move itself. */
@@ -906,12 +871,18 @@ export class PaymentService {
   }
 
   /**
-   * Records a provider's answer (money it moved) that the database failed to take: tried again in
-   * the background while the database is unavailable. Never rejects: the caller answers
-   * outcome_unknown either way, and the log names the payment if it never lands.
+   * Applies a provider's answer to a call that moved money (or may have). If the database cannot
+   * take it, "try again" would move the money a second time: the answer is recorded once the
+   * database is back (recordInTheEnd), and the caller gets outcome_unknown with `unrecorded`.
+   * `onUnrecorded` runs first, for what ends with the call either way.
    */
-  private recordDespiteOutage(payment: PaymentRecord, state: ProviderPaymentState, source: string): Promise<void> {
-    return this.recordInTheEnd(payment, () => this.applyState(payment, state, source), `the provider's answer (${state.status})`);
+  private applyAnswer(payment: PaymentRecord, state: ProviderPaymentState, source: string, unrecorded: string, onUnrecorded?: () => void): Promise<PaymentRecord> {
+    return this.applyState(payment, state, source).catch(async (error: unknown) => {
+      if (!isStorageUnavailable(error)) throw error;
+      onUnrecorded?.();
+      await this.recordInTheEnd(payment, () => this.applyState(payment, state, source), `the provider's answer (${state.status})`);
+      throw new AppError('outcome_unknown', unrecorded);
+    });
   }
 
   /**
@@ -1065,6 +1036,20 @@ function refundStillPending(): AppError {
  * outcome_unknown (provider-http.ts), and provider_unavailable only when nothing left.
  */
 const MAY_HAVE_MOVED_CODES: ReadonlySet<string> = new Set(['outcome_unknown', 'storage_unavailable']);
+
+/**
+ * The refusal a failed refund or capture call amounts to, or undefined if money may have moved.
+ * Only an answer we understand is a refusal: anything else an adapter throws may have come after sending.
+ */
+function asRefusal(error: unknown): AppError | undefined {
+  return error instanceof AppError && !MAY_HAVE_MOVED_CODES.has(error.code) ? error : undefined;
+}
+
+/** Why a failed `call` may have moved money: the provider client's own words, or what failed. */
+function mayHaveMovedMessage(error: unknown, call: 'refund' | 'capture'): string {
+  if (error instanceof ProviderError && error.code === 'outcome_unknown') return error.message;
+  return isStorageUnavailable(error) ? `the ${call} may have been sent; the database failed while it was recorded` : `the ${call} call failed unexpectedly and may have been sent`;
+}
 
 /** The record of a capture the provider (or the adapter, before sending) refused: it ends the attempt written ahead. */
 function isCaptureRefusal(event: PaymentEvent): boolean {
