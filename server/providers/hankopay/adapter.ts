@@ -72,6 +72,7 @@
  */
 import { AppError, ProviderError } from '../../errors.js';
 import { readProviderAmount, toMajorString } from '../../payments/money.js';
+import { beforeSending } from '../before-sending.js';
 import type {
   CallbackInput,
   CreatePaymentRequest,
@@ -156,21 +157,6 @@ async function unlessHankoPayFails<T>(read: () => Promise<T>, onFailure?: (error
     if (!(error instanceof ProviderError)) throw error;
     onFailure?.(error);
     return undefined;
-  }
-}
-
-/**
- * Runs what comes before a refund is sent (its transaction, the refunds kept, the entry written
- * ahead). Any failure there is answered as the refusal it is, provider_unavailable ("not sent, try
- * again"): raised as it came (a store's error), the payment service could not tell it from one after
- * sending, and would keep the payment refund_pending for a refund never made.
- */
-async function beforeSendingRefund<T>(steps: () => Promise<T>): Promise<T> {
-  try {
-    return await steps();
-  } catch (error) {
-    if (error instanceof AppError && error.code !== 'storage_unavailable' && error.code !== 'outcome_unknown') throw error;
-    throw new ProviderError('provider_unavailable', `the refund was not sent to HankoPay: its refunds could not be read or recorded first (${error instanceof Error ? error.message : String(error)})`, HANKOPAY_PROVIDER_ID);
   }
 }
 
@@ -410,7 +396,8 @@ export function createHankoPayProvider(options: HankoPayProviderOptions): Paymen
 
     async refund(lookup: PaymentLookup, amount: number, currency: string, reason: string): Promise<ProviderPaymentState> {
       if (!Number.isSafeInteger(amount) || amount <= 0) throw new AppError('invalid_request', 'amount: a positive amount in minor units');
-      const { transactionId, index } = await beforeSendingRefund(async () => {
+      // Any failure before the refund is sent (its transaction, the refunds kept, the entry written ahead) means it was not sent.
+      const { transactionId, index } = await beforeSending(async () => {
         const transactionId = await transactionIdOf(lookup);
         if ((await refunds.load(lookup.paymentId))?.refunds.some((refund) => refund.status === 'pending')) {
           // A refund we asked for may have settled since: ask before refusing.
@@ -428,7 +415,7 @@ export function createHankoPayProvider(options: HankoPayProviderOptions): Paymen
           return ledger.refunds.length;
         });
         return { transactionId, index };
-      });
+      }, HANKOPAY_PROVIDER_ID, 'the refund was not sent to HankoPay: its refunds could not be read or recorded first');
       /** Changes the refund written ahead, unless a lookup has settled it meanwhile. */
       const update = (change: (refund: HankoPayKnownRefund) => HankoPayKnownRefund) =>
         refunds.lock(lookup.paymentId, async () => {

@@ -29,6 +29,7 @@
  */
 import { ProviderError } from '../../errors.js';
 import { outboundFetch } from '../../http/outbound-fetch.js';
+import { beforeSending } from '../before-sending.js';
 import { callPaymentHub, PaymentHubUnauthorizedError, type PaymentHubTransport } from './http.js';
 import { paymentHubTokenResponseSchema, type PaymentHubTokenData } from './paymenthub-types.js';
 import { PAYMENTHUB_PROVIDER_ID } from './transformers.js';
@@ -199,22 +200,9 @@ export class PaymentHubTokenManager {
     }
   }
 
-  /**
-   * The token for a call about to be sent. Without one the call is not sent, whatever failed (the
-   * store or its lock): provider_unavailable says so. Raised as the store's own error, a refund's
-   * caller could not tell it from a failure after sending, and would hold it as possibly made.
-   */
-  private async tokenForCall(): Promise<string> {
-    try {
-      return await this.accessToken();
-    } catch (error) {
-      if (error instanceof ProviderError) throw error;
-      throw new ProviderError(
-        'provider_unavailable',
-        `Payment Hub was not called: its access token could not be read (${error instanceof Error ? error.message : String(error)})`,
-        PAYMENTHUB_PROVIDER_ID,
-      );
-    }
+  /** The token for a call about to be sent: without one, whatever failed (the store or its lock), the call is not sent. */
+  private tokenForCall(): Promise<string> {
+    return beforeSending(() => this.accessToken(), PAYMENTHUB_PROVIDER_ID, 'Payment Hub was not called: its access token could not be read');
   }
 
   private dropAccessToken(token: string): void {
