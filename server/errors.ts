@@ -68,3 +68,18 @@ export class ProviderError extends AppError {
 export function isStorageUnavailable(error: unknown): error is AppError {
   return error instanceof AppError && error.code === 'storage_unavailable';
 }
+
+/**
+ * Codes after which a call that moves money may have been made: no answer, or a store that failed
+ * after sending. A call that moves money answers every failure after sending with outcome_unknown
+ * (provider-http.ts), and provider_unavailable only when nothing left.
+ */
+const MAY_HAVE_MOVED_CODES: ReadonlySet<string> = new Set(['outcome_unknown', 'storage_unavailable']);
+
+/**
+ * The refusal a failed money-moving call (a refund, a capture) amounts to, or undefined if money
+ * may have moved. Only an error we understand is a refusal: anything else may have come after sending.
+ */
+export function asRefusal(error: unknown): AppError | undefined {
+  return error instanceof AppError && !MAY_HAVE_MOVED_CODES.has(error.code) ? error : undefined;
+}

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { MethodView, PaymentView } from '../api/widget-api.js';
 import { TtlCache } from '../cache/ttl-cache.js';
-import { AppError, isStorageUnavailable, ProviderError } from '../errors.js';
+import { AppError, asRefusal, isStorageUnavailable, ProviderError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { SHARED_PAGE_METHOD_CODE, type CallbackInput, type CardDetails, type InstallmentOption, type PaymentLookup, type PaymentMethod, type ProviderErrorLogEntry, type ProviderId, type ProviderPaymentState, type SharedPaymentPage } from '../providers/provider.js';
@@ -670,11 +670,12 @@ export class PaymentService {
   }
 
   /**
-   * A refund call that failed. Refused by the provider (or the adapter, before sending), as an
-   * AppError other than MAY_HAVE_MOVED_CODES: nothing was refunded, so the payment goes back to the status it had, without a webhook (the merchant
-   * has the error), and the error is returned. Otherwise it may have been made (no answer, or an
-   * adapter that met the database after sending): the payment stays refund_pending until a lookup
-   * tells, the merchant hears refund_pending, and the answer says not to send it again.
+   * A refund call that failed. Refused by the provider (or the adapter, before sending), an error
+   * asRefusal reads as one: nothing was refunded, so the payment goes back to the status it had,
+   * without a webhook (the merchant has the error), and the error is returned. Otherwise it may
+   * have been made (no answer, or an adapter that met the database after sending): the payment
+   * stays refund_pending until a lookup tells, the merchant hears refund_pending, and the answer
+   * says not to send it again.
    */
   private async recordRefundError(pending: PaymentRecord, before: PaymentStatus, amount: number, error: unknown): Promise<unknown> {
     const refused = asRefusal(error);
@@ -797,10 +798,11 @@ export class PaymentService {
   }
 
   /**
-   * A capture call that failed. Refused by the provider (or the adapter, before sending), as an
-   * AppError other than MAY_HAVE_MOVED_CODES: the refusal ends the attempt, and a new capture may follow. Otherwise it may have been made: the
-   * attempt stays open, so every further capture is refused, and the answer says not to send it
-   * again. The payment stays authorized either way, without a webhook (the merchant has the error).
+   * A capture call that failed. Refused by the provider (or the adapter, before sending), an error
+   * asRefusal reads as one: the refusal ends the attempt, and a new capture may follow. Otherwise
+   * it may have been made: the attempt stays open, so every further capture is refused, and the
+   * answer says not to send it again. The payment stays authorized either way, without a webhook
+   * (the merchant has the error).
    */
   private async recordCaptureError(requested: PaymentRecord, amount: number, error: unknown): Promise<unknown> {
     const refused = asRefusal(error);
@@ -1027,22 +1029,6 @@ function writtenAhead(pending: PaymentRecord): TransitionFrom {
 /** The refusal of a refund while the previous one may still move money. */
 function refundStillPending(): AppError {
   return new AppError('conflict', 'a refund of this payment is still pending; a new one can be asked once it has settled');
-}
-
-/**
- * Error codes of a failed refund call after which money may have moved: no answer, or an adapter
- * that met the database after sending. Any other error is a refusal, the provider's or the
- * adapter's before sending: a call that moves money answers every failure after sending with
- * outcome_unknown (provider-http.ts), and provider_unavailable only when nothing left.
- */
-const MAY_HAVE_MOVED_CODES: ReadonlySet<string> = new Set(['outcome_unknown', 'storage_unavailable']);
-
-/**
- * The refusal a failed refund or capture call amounts to, or undefined if money may have moved.
- * Only an answer we understand is a refusal: anything else an adapter throws may have come after sending.
- */
-function asRefusal(error: unknown): AppError | undefined {
-  return error instanceof AppError && !MAY_HAVE_MOVED_CODES.has(error.code) ? error : undefined;
 }
 
 /** Why a failed `call` may have moved money: the provider client's own words, or what failed. */

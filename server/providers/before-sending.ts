@@ -1,8 +1,5 @@
-import { AppError, ProviderError } from '../errors.js';
+import { asRefusal, ProviderError } from '../errors.js';
 import type { ProviderId } from './provider.js';
-
-/** The codes the payment service reads as "the call may have been made" (payment-service.ts). */
-const MAY_HAVE_BEEN_SENT: ReadonlySet<string> = new Set(['outcome_unknown', 'storage_unavailable']);
 
 /**
  * Runs what an adapter does before it sends a call that moves money (a token read, a refund written
@@ -15,7 +12,7 @@ export async function beforeSending<T>(steps: () => Promise<T>, provider: Provid
   try {
     return await steps();
   } catch (error) {
-    if (error instanceof AppError && !MAY_HAVE_BEEN_SENT.has(error.code)) throw error;
+    if (asRefusal(error)) throw error;
     throw new ProviderError('provider_unavailable', `${notSent} (${error instanceof Error ? error.message : String(error)})`, provider);
   }
 }
