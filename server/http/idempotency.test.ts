@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../errors.js';
 import { widgetCall } from '../testing/api-calls.js';
 import { MERCHANT_KEY, startProxy, type ProxyHarness } from '../testing/proxy-harness.js';
@@ -29,6 +29,11 @@ async function paidHankoPayment(orderId: string): Promise<string> {
   const paid = await widgetCall(proxy.url, 'POST', '/api/checkout/payments', session.body.token, { key: 'k', body: { methodId: 'hankopay:card', card } });
   expect(paid.body.payment.status).toBe('succeeded');
   return paid.body.payment.id;
+}
+
+/** The proxy's store answers its next call of `method` as an unavailable database would, then works again. */
+function failOnce(method: 'getPayment' | 'listEvents'): void {
+  vi.spyOn(proxy.store, method).mockRejectedValueOnce(new AppError('storage_unavailable', 'the payment database is unavailable right now; please try again in a moment'));
 }
 
 describe('Idempotency-Key on the merchant API', () => {
@@ -84,14 +89,8 @@ describe('Idempotency-Key on the merchant API', () => {
 
   it('runs a repeat again after an answer that the database was unavailable, as that answer invites', async () => {
     const id = await paidHankoPayment('order-idem-outage');
-    const getPayment = proxy.store.getPayment.bind(proxy.store);
-    let outage = true;
     // The database fails the first call's first read (a failover), and is back for the repeat.
-    proxy.store.getPayment = (...args) => {
-      if (!outage) return getPayment(...args);
-      outage = false;
-      return Promise.reject(new AppError('storage_unavailable', 'the payment database is unavailable right now; please try again in a moment'));
-    };
+    failOnce('getPayment');
     const refund = () => merchant(`/api/payments/${id}/refund`, { amount: '10.00', reason: 'one item returned' }, `refund-outage-${id}`);
     const first = await refund();
     expect(first).toMatchObject({ status: 503, body: { error: { code: 'storage_unavailable' } } });
@@ -104,14 +103,8 @@ describe('Idempotency-Key on the merchant API', () => {
   it('never runs a refund again whose answer could not be read back from the database', async () => {
     const id = await paidHankoPayment('order-idem-readback');
     const before = calls('hankopay POST');
-    const listEvents = proxy.store.listEvents.bind(proxy.store);
-    let outage = true;
     // The refund is made and recorded; the database fails as its answer is read back.
-    proxy.store.listEvents = (...args) => {
-      if (!outage) return listEvents(...args);
-      outage = false;
-      return Promise.reject(new AppError('storage_unavailable', 'the payment database is unavailable right now; please try again in a moment'));
-    };
+    failOnce('listEvents');
     const refund = () => merchant(`/api/payments/${id}/refund`, { amount: '10.00', reason: 'one item returned' }, `refund-readback-${id}`);
     const first = await refund();
     expect(first.status).not.toBe(503);

@@ -70,13 +70,16 @@ export function createChallengesRouters(deps: {
       const text = payment.status === 'succeeded' || payment.status === 'authorized' ? 'Verified. Returning to the checkout…' : 'Returning to the checkout…';
       sendFramedReturnPage(res, { paymentId, allowedOrigins: frameAncestors, text });
     } catch (error) {
-      if (!(error instanceof AppError) || error.code === 'storage_unavailable') {
+      const outage = isStorageUnavailable(error);
+      if (outage || !(error instanceof AppError)) {
         // The bank may have been asked already: the shopper must not pay again. The element, told
         // of the return, polls the payment and shows what became of it.
-        const outage = isStorageUnavailable(error);
-        if (outage) deps.logger.warn({ paymentId, err: error }, '3-D Secure post back while the database is unavailable');
-        else deps.logger.error({ paymentId, err: error }, '3-D Secure post back failed');
-        if (outage) res.set('Retry-After', '30');
+        if (outage) {
+          deps.logger.warn({ paymentId, err: error }, '3-D Secure post back while the database is unavailable');
+          res.set('Retry-After', '30');
+        } else {
+          deps.logger.error({ paymentId, err: error }, '3-D Secure post back failed');
+        }
         sendFramedReturnPage(res, {
           paymentId,
           allowedOrigins: frameAncestors,

@@ -2,7 +2,6 @@
  * The routes a shopper's browser navigates to (the return from a provider's page, 3-D Secure, the
  * card-entry frame) answer a page whatever fails: never the JSON the element's API speaks.
  */
-import pg from 'pg';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.js';
@@ -11,12 +10,11 @@ import { createLogger } from '../logger.js';
 import type { PaymentProvider } from '../providers/provider.js';
 import { ProviderRegistry } from '../providers/registry.js';
 import type { SessionTokenIssuer } from '../sessions/session-token.js';
-import { PostgresStore } from '../store/postgres-store.js';
 import { StorageUnavailableError } from '../store/storage-unavailable.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { PaymentRecord, Store } from '../store/store.js';
-import { createTestDatabase } from '../testing/postgres-cluster.js';
 import { testPostgres } from '../testing/postgres-database.js';
+import { openStoreWithAdmin } from '../testing/postgres-outage.js';
 import { stubProvider } from '../testing/stub-provider.js';
 
 const PROXY = 'https://pay.example';
@@ -227,24 +225,16 @@ describe('the return from a provider page on PostgreSQL', () => {
   });
 
   it('says the payment is being confirmed while the database refuses connections, and sends the shopper on once it accepts them', async () => {
-    const database = await createTestDatabase(serverUrl);
-    cleanups.push(() => database.drop());
-    const store = await PostgresStore.open(database.url, { poolSize: 2 });
-    cleanups.push(() => store.close());
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    cleanups.push(() => admin.end());
-    const name = new URL(database.url).pathname.slice(1);
+    const { store, refuse } = await openStoreWithAdmin(serverUrl, cleanups, { poolSize: 2 });
     await withPayment(store);
     const app = appWith(store);
 
-    await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
-    await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+    await refuse(true);
     const during = await request(app).get('/api/checkout/return/pay_1');
     expectShopperPage(during, 503, CONFIRMING);
     expect(during.headers['retry-after']).toBe('3');
 
-    await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+    await refuse(false);
     const after = await request(app).get('/api/checkout/return/pay_1?returnAttempt=2');
     expect(after.status).toBe(303);
     expect(after.headers.location).toBe(`${SHOP}/thanks?order=o&paymentId=pay_1`);

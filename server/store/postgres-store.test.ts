@@ -29,6 +29,13 @@ if (!serverUrl) {
     return { url: database.url, store };
   };
 
+  /** Another instance on the database at `url`, closed after the tests. */
+  const openInstance = async (url: string): Promise<PostgresStore> => {
+    const store = await PostgresStore.open(url);
+    cleanups.push(() => store.close());
+    return store;
+  };
+
   describeStoreContract('PostgreSQL', async () => (await openFresh()).store);
 
   describe('PostgreSQL store across instances', () => {
@@ -45,8 +52,7 @@ if (!serverUrl) {
 
     it('holds a named lock for one instance at a time, and releases it when the holder fails', async () => {
       const { url } = await openFresh();
-      const instances = await Promise.all([1, 2, 3].map(() => PostgresStore.open(url)));
-      cleanups.push(...instances.map((store) => () => store.close()));
+      const instances = await Promise.all([1, 2, 3].map(() => openInstance(url)));
       let holders = 0;
       let most = 0;
       const hold = (store: PostgresStore, fail: boolean) =>
@@ -89,8 +95,7 @@ if (!serverUrl) {
 
     it('gives a lock back only after the locks taken inside it, even ones its holder did not wait for', async () => {
       const { url, store } = await openFresh();
-      const other = await PostgresStore.open(url);
-      cleanups.push(() => other.close());
+      const other = await openInstance(url);
       const trace: string[] = [];
       let inner!: Promise<void>;
       await store.withLock('outer', async () => {
@@ -111,8 +116,7 @@ if (!serverUrl) {
       // has returned: that lock still runs on the holder's connection, which must not be back in
       // the pool, where another caller's queries and transactions would share a connection holding it.
       const { url, store } = await openFresh();
-      const other = await PostgresStore.open(url);
-      cleanups.push(() => other.close());
+      const other = await openInstance(url);
       const trace: string[] = [];
       let late!: Promise<void>;
       const lateAsked = new Promise<void>((resolve) => {
@@ -136,8 +140,7 @@ if (!serverUrl) {
 
     it('frees a lock whose connection dies while it is held', async () => {
       const { url, store } = await openFresh();
-      const other = await PostgresStore.open(url);
-      cleanups.push(() => other.close());
+      const other = await openInstance(url);
       const admin = new pg.Client({ connectionString: url });
       await admin.connect();
       cleanups.push(() => admin.end());
@@ -159,8 +162,7 @@ if (!serverUrl) {
       await admin.connect();
       await admin.query(`ALTER DATABASE "${admin.database}" SET idle_in_transaction_session_timeout = '100ms'`);
       await admin.end();
-      const [first, second] = await Promise.all([1, 2].map(() => PostgresStore.open(url)));
-      cleanups.push(() => first!.close(), () => second!.close());
+      const [first, second] = await Promise.all([1, 2].map(() => openInstance(url)));
       const trace: string[] = [];
       const hold = (store: PostgresStore, id: string) =>
         store.withLock('slow-refund', async () => {
@@ -178,8 +180,7 @@ if (!serverUrl) {
 
     it('gives each unsettled payment to one of several claiming instances', async () => {
       const { url, store } = await openFresh();
-      const others = await Promise.all([1, 2].map(() => PostgresStore.open(url)));
-      cleanups.push(...others.map((other) => () => other.close()));
+      const others = await Promise.all([1, 2].map(() => openInstance(url)));
       const now = new Date().toISOString();
       for (let i = 0; i < 30; i++) {
         const sessionId = `ses_claim_${i}`;
@@ -195,8 +196,7 @@ if (!serverUrl) {
 
     it('hands each due webhook to one of several dispatching instances, and not again while its lease runs', async () => {
       const { url, store } = await openFresh();
-      const others = await Promise.all([1, 2].map(() => PostgresStore.open(url)));
-      cleanups.push(...others.map((other) => () => other.close()));
+      const others = await Promise.all([1, 2].map(() => openInstance(url)));
       const now = new Date().toISOString();
       for (let i = 0; i < 24; i++) {
         const sessionId = `ses_outbox_${i}`;

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../testing/postgres-cluster.js';
 import { testPostgres } from '../testing/postgres-database.js';
+import { openStoreWithAdmin } from '../testing/postgres-outage.js';
 import { PostgresStore } from './postgres-store.js';
 
 const { url: serverUrl, problem } = testPostgres();
@@ -17,22 +17,7 @@ if (!serverUrl) {
   });
 
   /** A store on a fresh database, and the server's superuser to cut it off with. */
-  const openWithAdmin = async (options: { statementTimeoutMs?: number } = {}) => {
-    const database = await createTestDatabase(serverUrl);
-    cleanups.push(() => database.drop());
-    const store = await PostgresStore.open(database.url, { poolSize: 3, ...options });
-    cleanups.push(() => store.close());
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    cleanups.push(() => admin.end());
-    const name = new URL(database.url).pathname.slice(1);
-    const terminate = () => admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
-    const refuse = async (refused: boolean) => {
-      await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS ${refused ? 'false' : 'true'}`);
-      if (refused) await terminate();
-    };
-    return { store, refuse, url: database.url };
-  };
+  const openWithAdmin = (options: { statementTimeoutMs?: number } = {}) => openStoreWithAdmin(serverUrl, cleanups, options);
 
   const now = new Date().toISOString();
   const session = { id: 'ses_outage', orderId: 'o', amount: 100, currency: 'USD', returnUrl: 'https://shop.example/r', locale: 'en', captureMethod: 'automatic' as const, createdAt: now, expiresAt: now };
