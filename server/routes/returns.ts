@@ -9,7 +9,7 @@ import type { Store } from '../store/store.js';
 /** The query parameter that counts the return page's own retries. */
 const ATTEMPT = 'returnAttempt';
 const MAX_ATTEMPTS = 10;
-/** 3 s, 6 s, 12 s... then every minute: ten attempts span about seven minutes, more than a database failover takes. */
+/** 3 s, 6 s, 12 s... then every minute: ten attempts span about five and a half minutes, more than a database failover takes. */
 const secondsAfter = (attempt: number) => Math.min(3 * 2 ** (attempt - 1), 60);
 
 /**
